@@ -1,0 +1,1 @@
+"""Complaint Bot: wiring, settings, database, services and the ingest pipeline."""
