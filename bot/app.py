@@ -1,0 +1,43 @@
+"""The Bolt app: listeners, the runtime in every request's context, one error handler."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltContext
+
+from bot import interactions
+from bot.runtime import Runtime
+from handlers import register_listeners
+
+log = logging.getLogger(__name__)
+
+# Listeners run after the ack in these threads; too few and a burst of clicks waits to be acked.
+LISTENER_THREADS = 32
+
+
+def build_app(rt: Runtime, *, verify_token: bool = True) -> App:
+    signing_secret = rt.settings.slack_signing_secret
+    app = App(
+        client=rt.slack,
+        signing_secret=signing_secret.get_secret_value() if signing_secret else None,
+        # Socket Mode connections are authenticated by the app token instead of signatures.
+        request_verification_enabled=signing_secret is not None,
+        token_verification_enabled=verify_token,
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
+        logger=logging.getLogger("slack_bolt"),
+    )
+
+    @app.middleware
+    def provide_runtime(context: BoltContext, next: Any) -> None:
+        context["runtime"] = rt
+        next()
+
+    @app.error
+    def tell_the_user(error: Exception, body: dict[str, Any]) -> None:
+        interactions.report_error(rt, body=body, error=error)
+
+    register_listeners(app)
+    return app

@@ -1,0 +1,1 @@
+"""Database: models, engine and per-unit-of-work sessions."""

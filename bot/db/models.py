@@ -1,0 +1,167 @@
+"""The schema. Created and changed only through Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class CaseStatus:
+    OPEN = "open"
+    CLAIMED = "claimed"
+    ESCALATED = "escalated"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+
+
+class SourceState(Base):
+    """Per-source cursor and health."""
+
+    __tablename__ = "source_states"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(50))
+    cursor: Mapped[dict[str, Any] | None]
+    last_polled_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_error_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    items_seen: Mapped[int] = mapped_column(Integer, default=0)
+    backoff_until: Mapped[datetime | None]
+
+
+class MentionRecord(Base):
+    """Every relevant mention seen, negative or not; negative ones open or join a case."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (Index("uq_mentions_source_item", "source_kind", "external_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_kind: Mapped[str] = mapped_column(String(50))
+    source_name: Mapped[str] = mapped_column(String(200))
+    external_id: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str] = mapped_column(Text)
+    canonical_url: Mapped[str] = mapped_column(String(2000), unique=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(500), default="")
+    published_at: Mapped[datetime | None]
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reach: Mapped[int | None]
+    rating: Mapped[int | None]
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[str]] = mapped_column(default=list)
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+
+
+class Case(Base):
+    """A negative mention the team works on, with the near-duplicates that joined it."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.OPEN, index=True)
+    severity: Mapped[str] = mapped_column(String(20), default="low")
+    topics: Mapped[list[str]] = mapped_column(default=list)
+    troll: Mapped[bool] = mapped_column(Boolean, default=False)
+    assignee: Mapped[str | None] = mapped_column(String(50))
+    escalated_to: Mapped[str | None] = mapped_column(String(50))
+    escalation_reason: Mapped[str | None] = mapped_column(Text)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    root_cause: Mapped[str | None] = mapped_column(String(30))
+    draft_text: Mapped[str | None] = mapped_column(Text)
+    reply_url: Mapped[str | None] = mapped_column(Text)
+    channel_id: Mapped[str | None] = mapped_column(String(50))
+    message_ts: Mapped[str | None] = mapped_column(String(50))
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    posted_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    first_response_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+
+    mentions: Mapped[list[MentionRecord]] = relationship(order_by=MentionRecord.id, lazy="selectin")
+
+    @property
+    def mention(self) -> MentionRecord:
+        """The mention that opened the case."""
+        return self.mentions[0]
+
+
+class CaseEvent(Base):
+    """Append-only history: who did what to which case, when."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(50))
+    action: Mapped[str] = mapped_column(String(50))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class OutboxMessage(Base):
+    """A Slack write decided in a transaction and performed after it commits.
+
+    Rows are rendered from the case's current state when sent, so a retried
+    update never shows stale data.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Set just before the Slack call: a row started but never sent means a crash mid-call.
+    started_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class MutedAuthor(Base):
+    """Authors whose mentions are dropped before classification."""
+
+    __tablename__ = "muted_authors"
+
+    author: Mapped[str] = mapped_column(String(500), primary_key=True)
+    muted_by: Mapped[str] = mapped_column(String(50))
+    muted_at: Mapped[datetime] = mapped_column(default=utcnow)

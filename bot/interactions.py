@@ -1,0 +1,238 @@
+"""What happens when someone clicks a card button or submits one of its modals.
+
+Handlers ack, parse, and call exactly one function here. Each function runs
+one unit of work (a transition plus its outbox rows), then drains that case's
+outbox so the card and thread change at once; if Slack is down the outbox
+retries later.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot import playbook
+from bot.db.session import session_scope
+from bot.runtime import Runtime
+from bot.services import cases
+from bot.services.views import case_view
+from message_blocks import modals, notes
+from message_blocks.ids import Field
+from message_blocks.views import DraftOptions
+
+log = logging.getLogger(__name__)
+
+
+def _note(session, case_id: int, now, text: str, blocks: list[dict[str, Any]] | None = None) -> None:  # type: ignore[no-untyped-def]
+    cases.enqueue(session=session, case_id=case_id, kind="thread_note", at=now, text=text, blocks=blocks)
+
+
+def _tell(rt: Runtime, channel_id: str | None, user_id: str, text: str) -> None:
+    """A message only the clicker sees: in the channel if we know it, else as a DM."""
+    if channel_id:
+        rt.slack.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+    else:
+        rt.slack.chat_postMessage(channel=user_id, text=text)
+
+
+def claim(rt: Runtime, *, case_id: int, user_id: str, channel_id: str | None) -> None:
+    now = rt.clock()
+    try:
+        with session_scope(rt.sessions) as session:
+            case = cases.claim(session=session, case_id=case_id, user_id=user_id, now=now)
+            _note(session, case_id, now, notes.claimed_note(case_view(case), user_id))
+    except cases.TransitionRefused as refused:
+        _tell(rt, channel_id, user_id, notes.already_claimed_message(case_view(refused.case)))
+        return
+    rt.drainer.drain(case_id=case_id)
+
+
+def open_draft(rt: Runtime, *, case_id: int, trigger_id: str) -> None:
+    with session_scope(rt.sessions) as session:
+        view = case_view(cases.get_case(session=session, case_id=case_id))
+    options = DraftOptions(move_offline=True, offer_gesture=False)
+    rt.slack.views_open(trigger_id=trigger_id, view=_draft_modal(rt, view, options))
+
+
+def _draft_modal(rt: Runtime, view, options: DraftOptions) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    request = playbook.DraftRequest(
+        author=view.author,
+        source_kind=view.source_kind,
+        topics=view.topics,
+        tone=options.tone,
+        offer_gesture=options.offer_gesture,
+        move_offline=options.move_offline,
+        contact=rt.config.playbook.contact,
+    )
+    return modals.draft_modal(view, playbook.draft_reply(request), options, playbook.CHECKLIST)
+
+
+def draft_options(state_values: dict[str, Any]) -> DraftOptions:
+    tone = (state_values.get(Field.DRAFT_TONE.value, {}).get(Field.DRAFT_TONE.value, {}).get("selected_option") or {}).get("value")
+    chosen = state_values.get(Field.DRAFT_OPTIONS.value, {}).get(Field.DRAFT_OPTIONS.value, {}).get("selected_options") or []
+    picked = {option["value"] for option in chosen}
+    return DraftOptions(tone=tone or "warm", offer_gesture="gesture" in picked, move_offline="offline" in picked)
+
+
+def draft_text(state_values: dict[str, Any]) -> str:
+    for block_id, inputs in state_values.items():
+        if block_id.startswith(Field.DRAFT_TEXT.value):
+            return (inputs.get(Field.DRAFT_TEXT.value, {}).get("value") or "").strip()
+    return ""
+
+
+def redraft(rt: Runtime, *, case_id: int, view_id: str, view_hash: str, state_values: dict[str, Any]) -> None:
+    """The tone or options changed in the open modal: rewrite the draft for them."""
+    with session_scope(rt.sessions) as session:
+        view = case_view(cases.get_case(session=session, case_id=case_id))
+    rt.slack.views_update(view_id=view_id, hash=view_hash, view=_draft_modal(rt, view, draft_options(state_values)))
+
+
+def save_draft(rt: Runtime, *, case_id: int, user_id: str, state_values: dict[str, Any]) -> None:
+    now = rt.clock()
+    text = draft_text(state_values)
+    tone = draft_options(state_values).tone
+    try:
+        with session_scope(rt.sessions) as session:
+            case = cases.save_draft(session=session, case_id=case_id, user_id=user_id, draft=text, tone=tone, now=now)
+            view = case_view(case)
+            blocks = notes.draft_note(view, user_id, text)
+            _note(session, case_id, now, f"<@{user_id}> drafted a reply for review.", blocks)
+    except cases.TransitionRefused as refused:
+        _tell(rt, None, user_id, str(refused))
+        return
+    rt.drainer.drain(case_id=case_id)
+
+
+def reply_url_errors(state_values: dict[str, Any]) -> dict[str, str]:
+    url = (state_values.get(Field.REPLY_URL.value, {}).get(Field.REPLY_URL.value, {}).get("value") or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return {Field.REPLY_URL.value: "Paste the full link to your public reply, starting with https://"}
+    return {}
+
+
+def open_reply_sent(rt: Runtime, *, case_id: int, trigger_id: str) -> None:
+    with session_scope(rt.sessions) as session:
+        view = case_view(cases.get_case(session=session, case_id=case_id))
+    rt.slack.views_open(trigger_id=trigger_id, view=modals.reply_sent_modal(view))
+
+
+def record_reply_sent(rt: Runtime, *, case_id: int, user_id: str, state_values: dict[str, Any]) -> None:
+    now = rt.clock()
+    url = state_values[Field.REPLY_URL.value][Field.REPLY_URL.value]["value"].strip()
+    with session_scope(rt.sessions) as session:
+        case = cases.record_reply_sent(session=session, case_id=case_id, user_id=user_id, url=url, now=now)
+        _note(session, case_id, now, notes.reply_sent_note(case_view(case), user_id, url))
+    rt.drainer.drain(case_id=case_id)
+
+
+def open_escalate(rt: Runtime, *, case_id: int, trigger_id: str) -> None:
+    with session_scope(rt.sessions) as session:
+        view = case_view(cases.get_case(session=session, case_id=case_id))
+    managers = rt.config.slack.managers
+    rt.slack.views_open(trigger_id=trigger_id, view=modals.escalate_modal(view, managers[0] if managers else None))
+
+
+def escalate(rt: Runtime, *, case_id: int, user_id: str, state_values: dict[str, Any]) -> None:
+    now = rt.clock()
+    manager = state_values[Field.MANAGER.value][Field.MANAGER.value]["selected_user"]
+    reason = state_values[Field.REASON.value][Field.REASON.value]["value"].strip()
+    severity = state_values[Field.SEVERITY.value][Field.SEVERITY.value]["selected_option"]["value"]
+    try:
+        with session_scope(rt.sessions) as session:
+            case = cases.escalate(
+                session=session, case_id=case_id, user_id=user_id, manager_id=manager, reason=reason, severity=severity, now=now
+            )
+            view = case_view(case)
+            _note(session, case_id, now, notes.escalated_note(view, user_id, manager, severity, reason))
+            permalink = _permalink(rt, case.channel_id, case.message_ts)
+            cases.enqueue(
+                session=session,
+                case_id=case_id,
+                kind="dm",
+                at=now,
+                user=manager,
+                text=f"Case #{case_id} was escalated to you.",
+                blocks=notes.escalation_dm(view, user_id, severity, reason, permalink),
+            )
+    except cases.TransitionRefused as refused:
+        _tell(rt, None, user_id, str(refused))
+        return
+    rt.drainer.drain(case_id=case_id)
+
+
+def _permalink(rt: Runtime, channel: str | None, ts: str | None) -> str | None:
+    if not channel or not ts:
+        return None
+    try:
+        return rt.slack.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
+    except Exception:  # the DM is still useful without the link
+        log.warning("no permalink for %s/%s", channel, ts)
+        return None
+
+
+def acknowledge(rt: Runtime, *, case_id: int, manager_id: str, dm_channel: str, dm_ts: str) -> None:
+    now = rt.clock()
+    with session_scope(rt.sessions) as session:
+        case = cases.acknowledge_escalation(session=session, case_id=case_id, manager_id=manager_id, now=now)
+        _note(session, case_id, now, notes.acknowledged_note(manager_id))
+        view = case_view(case)
+    rt.slack.chat_update(channel=dm_channel, ts=dm_ts, text=f"You acknowledged case #{case_id}.", blocks=notes.escalation_done(view, "acknowledged", manager_id))
+    rt.drainer.drain(case_id=case_id)
+
+
+def take_over(rt: Runtime, *, case_id: int, manager_id: str, dm_channel: str, dm_ts: str) -> None:
+    now = rt.clock()
+    try:
+        with session_scope(rt.sessions) as session:
+            case = cases.take_over(session=session, case_id=case_id, manager_id=manager_id, now=now)
+            _note(session, case_id, now, notes.taken_over_note(manager_id))
+            view = case_view(case)
+    except cases.TransitionRefused as refused:
+        _tell(rt, None, manager_id, str(refused))
+        return
+    rt.slack.chat_update(channel=dm_channel, ts=dm_ts, text=f"You took over case #{case_id}.", blocks=notes.escalation_done(view, "took over", manager_id))
+    rt.drainer.drain(case_id=case_id)
+
+
+def open_resolve(rt: Runtime, *, case_id: int, trigger_id: str) -> None:
+    with session_scope(rt.sessions) as session:
+        view = case_view(cases.get_case(session=session, case_id=case_id))
+    rt.slack.views_open(trigger_id=trigger_id, view=modals.resolve_modal(view))
+
+
+def resolve(rt: Runtime, *, case_id: int, user_id: str, state_values: dict[str, Any]) -> None:
+    now = rt.clock()
+    resolution = state_values[Field.RESOLUTION.value][Field.RESOLUTION.value]["value"].strip()
+    root_cause = state_values[Field.ROOT_CAUSE.value][Field.ROOT_CAUSE.value]["selected_option"]["value"]
+    try:
+        with session_scope(rt.sessions) as session:
+            case = cases.resolve(
+                session=session, case_id=case_id, user_id=user_id, resolution=resolution, root_cause=root_cause, now=now
+            )
+            _note(session, case_id, now, notes.resolved_note(case_view(case), user_id))
+    except cases.TransitionRefused as refused:
+        _tell(rt, None, user_id, str(refused))
+        return
+    rt.drainer.drain(case_id=case_id)
+
+
+def report_error(rt: Runtime, *, body: dict[str, Any], error: Exception) -> None:
+    """Tell the person who acted what went wrong, where they are, without a stack trace."""
+    if isinstance(error, (cases.CaseNotFound, cases.TransitionRefused)):
+        message = str(error)
+    elif isinstance(error, ValueError):
+        message = f"That request did not make sense to me: {error}"
+    else:
+        log.error("listener failed", exc_info=error)
+        message = "Sorry, something went wrong on my side; it has been logged. Please try again in a minute."
+    user = (body.get("user") or {}).get("id") or body.get("user_id")
+    channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
+    if not user:
+        return
+    try:
+        _tell(rt, channel, user, message)
+    except Exception:
+        log.exception("could not tell %s about an error", user)

@@ -1,0 +1,240 @@
+"""Delivers the outbox to Slack: every card, update, thread note and DM decided in a transaction.
+
+A row is taken with a conditional UPDATE (so two drainers never send the same
+row), sent, then marked sent. A crash between taking and marking leaves a row
+"started"; once its lease runs out it is taken again, and a card post first
+looks in the channel for a message carrying the case id in its metadata so a
+card is never posted twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db.models import Case, OutboxMessage
+from bot.db.session import session_scope
+from bot.services.cases import record_event
+from bot.services.views import case_view
+from message_blocks.card import card_text, case_card
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+MAX_BACKOFF = timedelta(hours=1)
+METADATA_EVENT = "complaint_case"
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    failed: int = 0
+    deferred: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Deferred(Exception):
+    """Not sendable yet (e.g. a thread note before its card exists); try again shortly, no attempt counted."""
+
+
+def _due_ids(session: Session, now: datetime, case_id: int | None, limit: int) -> list[int]:
+    query = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.not_before <= now,
+            or_(OutboxMessage.started_at.is_(None), OutboxMessage.started_at < now - LEASE),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if case_id is not None:
+        query = query.where(OutboxMessage.case_id == case_id)
+    return list(session.scalars(query))
+
+
+def _take(session: Session, row_id: int, now: datetime) -> tuple[OutboxMessage, bool] | None:
+    """Take the row for this drainer, and say whether an earlier attempt was cut off; None if another drainer has it."""
+    row = session.get(OutboxMessage, row_id)
+    if row is None:
+        return None
+    was_started = row.started_at is not None
+    taken = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == row_id,
+            OutboxMessage.sent_at.is_(None),
+            or_(OutboxMessage.started_at.is_(None), OutboxMessage.started_at < now - LEASE),
+        )
+        .values(started_at=now, attempts=OutboxMessage.attempts + 1)
+    )
+    if taken.rowcount != 1:
+        return None
+    session.refresh(row)
+    return row, was_started
+
+
+class Drainer:
+    def __init__(
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        client: WebClient,
+        channel: str,
+        clock: Callable[[], datetime],
+        post_interval_seconds: float = 1.0,
+    ) -> None:
+        self.sessions = sessions
+        self.client = client
+        self.channel = channel
+        self.clock = clock
+        self.post_interval_seconds = post_interval_seconds
+        self._last_post = 0.0
+
+    def drain(self, *, case_id: int | None = None, limit: int = 200) -> DrainReport:
+        report = DrainReport()
+        with session_scope(self.sessions) as session:
+            ids = _due_ids(session, self.clock(), case_id, limit)
+        for row_id in ids:
+            self._deliver(row_id, report)
+        return report
+
+    def _deliver(self, row_id: int, report: DrainReport) -> None:
+        with session_scope(self.sessions) as session:
+            taken = _take(session, row_id, self.clock())
+            if taken is None:
+                return
+            row, interrupted = taken
+            kind, case_id, payload, attempts = row.kind, row.case_id, dict(row.payload), row.attempts
+        try:
+            result = self._send(kind, case_id, payload, interrupted=interrupted)
+        except Deferred:
+            report.deferred += 1
+            self._release(row_id, delay=timedelta(seconds=5), error=None, count_attempt=False)
+            return
+        except SlackApiError as exc:
+            report.failed += 1
+            error = exc.response.get("error", "unknown_error") if exc.response is not None else str(exc)
+            report.errors.append(f"{kind} case {case_id}: {error}")
+            self._release(row_id, delay=_retry_delay(exc, attempts), error=error)
+            log.warning("outbox %s for case %s failed: %s", kind, case_id, error)
+            return
+        except Exception as exc:  # network errors, timeouts: the row stays and is retried
+            report.failed += 1
+            report.errors.append(f"{kind} case {case_id}: {type(exc).__name__}")
+            self._release(row_id, delay=_backoff(attempts), error=f"{type(exc).__name__}: {exc}")
+            log.warning("outbox %s for case %s failed: %s", kind, case_id, exc)
+            return
+        with session_scope(self.sessions) as session:
+            session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row_id).values(sent_at=self.clock(), last_error=None)
+            )
+            if result:
+                self._record_post(session, case_id, result)
+        report.sent += 1
+
+    def _release(self, row_id: int, *, delay: timedelta, error: str | None, count_attempt: bool = True) -> None:
+        values: dict[str, Any] = {"started_at": None, "not_before": self.clock() + delay}
+        if error is not None:
+            values["last_error"] = error
+        if not count_attempt:
+            values["attempts"] = OutboxMessage.attempts - 1
+        with session_scope(self.sessions) as session:
+            session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+
+    def _record_post(self, session: Session, case_id: int, posted: tuple[str, str]) -> None:
+        channel, ts = posted
+        now = self.clock()
+        session.execute(
+            update(Case).where(Case.id == case_id).values(channel_id=channel, message_ts=ts, posted_at=now)
+        )
+        record_event(session=session, case_id=case_id, actor="bot", action="posted", at=now, channel=channel, ts=ts)
+
+    def _send(self, kind: str, case_id: int, payload: dict[str, Any], *, interrupted: bool) -> tuple[str, str] | None:
+        with session_scope(self.sessions) as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                return None
+            view = case_view(case)
+            channel, ts = case.channel_id, case.message_ts
+        if kind == "post_card":
+            if ts:  # already posted (a duplicate row): nothing to do
+                return None
+            if interrupted:
+                found = self._find_posted_card(case_id)
+                if found:
+                    return found
+            self._pace()
+            response = self.client.chat_postMessage(
+                channel=self.channel,
+                text=card_text(view),
+                blocks=case_card(view),
+                unfurl_links=False,
+                unfurl_media=False,
+                metadata={"event_type": METADATA_EVENT, "event_payload": {"case_id": case_id}},
+            )
+            return response["channel"], response["ts"]
+        if kind == "update_card":
+            if ts:  # not posted yet: the post will render the current state anyway
+                self.client.chat_update(channel=channel, ts=ts, text=card_text(view), blocks=case_card(view))
+            return None
+        if kind == "thread_note":
+            if not ts:
+                raise Deferred()
+            self._pace()
+            self.client.chat_postMessage(
+                channel=channel,
+                thread_ts=ts,
+                text=payload["text"],
+                blocks=payload.get("blocks"),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+            return None
+        if kind == "dm":
+            opened = self.client.conversations_open(users=payload["user"])
+            self.client.chat_postMessage(
+                channel=opened["channel"]["id"], text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False
+            )
+            return None
+        raise ValueError(f"unknown outbox kind {kind!r}")
+
+    def _find_posted_card(self, case_id: int) -> tuple[str, str] | None:
+        """After a crash mid-post: the card may be in the channel already."""
+        history = self.client.conversations_history(channel=self.channel, include_all_metadata=True, limit=200)
+        for message in history.get("messages", []):
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_EVENT and metadata.get("event_payload", {}).get("case_id") == case_id:
+                return self.channel, message["ts"]
+        return None
+
+    def _pace(self) -> None:
+        """Stay within Slack's per-channel rate of about one message a second."""
+        wait = self._last_post + self.post_interval_seconds - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        self._last_post = time.monotonic()
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _retry_delay(exc: SlackApiError, attempts: int) -> timedelta:
+    response = exc.response
+    if response is not None and (response.status_code == 429 or response.get("error") == "ratelimited"):
+        retry_after = response.headers.get("Retry-After") or response.headers.get("retry-after")
+        try:
+            return timedelta(seconds=max(float(retry_after), 1.0))
+        except (TypeError, ValueError):
+            return timedelta(seconds=30)
+    return _backoff(attempts)

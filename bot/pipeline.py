@@ -1,0 +1,303 @@
+"""One poll: fetch every source, keep what is about the brand, dedupe, classify, store, queue cards.
+
+Each source's batch is stored in one transaction together with its new cursor,
+so a crash before the commit re-fetches the same items next time and a crash
+after it leaves the cards waiting in the outbox: nothing is lost or posted twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.classifier import Classifier, ClassifierConfig
+from bot.classifier.similarity import fingerprint, is_near_duplicate
+from bot.classifier.triage import Triage, assess
+from bot.db.models import Case, CaseStatus, MentionRecord, MutedAuthor, SourceState
+from bot.db.session import session_scope
+from bot.relevance import RelevanceFilter, canonical_url
+from bot.runtime import Runtime
+from bot.services.cases import enqueue, record_event
+from message_blocks.views import CaseView
+from sources import FetchResult, Mention, Source, SourceConfig, SourceError, SourceRateLimited, build_source
+
+log = logging.getLogger(__name__)
+
+NEAR_DUPLICATE_WINDOW = timedelta(days=7)
+MAX_FETCH_WORKERS = 16
+
+
+@dataclass(frozen=True)
+class Assessment:
+    score: float
+    reasons: tuple[str, ...]
+    negative: bool
+    triage: Triage
+
+
+@dataclass
+class SourceReport:
+    name: str
+    fetched: int = 0
+    relevant: int = 0
+    duplicates: int = 0
+    negative: int = 0
+    joined: int = 0
+    error: str | None = None
+
+
+@dataclass
+class PollReport:
+    sources: list[SourceReport] = field(default_factory=list)
+    previews: list[CaseView] = field(default_factory=list)
+
+    @property
+    def new_cases(self) -> int:
+        return sum(s.negative - s.joined for s in self.sources)
+
+
+def mention_text(mention: Mention | MentionRecord) -> str:
+    return f"{mention.title}\n{mention.text}".strip()
+
+
+def assess_mention(mention: Mention, classifier: Classifier, config: ClassifierConfig, author_recent_negative: int = 0) -> Assessment:
+    text = mention_text(mention)
+    verdict = classifier.classify(text, rating=mention.rating)
+    triage = assess(
+        text, score=verdict.score, reach=mention.reach, rating=mention.rating, config=config, author_recent_negative=author_recent_negative
+    )
+    return Assessment(verdict.score, verdict.reasons, verdict.score >= config.threshold, triage)
+
+
+def fetch_all(sources: list[Source], cursors: dict[str, dict | None]) -> dict[str, FetchResult | SourceError]:
+    """Fetch concurrently: one slow source costs its own deadline, not everyone's."""
+
+    def one(source: Source) -> FetchResult | SourceError:
+        try:
+            return source.fetch(cursors.get(source.name))
+        except SourceError as exc:
+            return exc
+        except Exception as exc:  # a bug in one source must not stop the others
+            log.exception("source %s crashed", source.name)
+            return SourceError(f"unexpected {type(exc).__name__}: {exc}")
+
+    if not sources:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(MAX_FETCH_WORKERS, len(sources))) as pool:
+        return dict(zip((s.name for s in sources), pool.map(one, sources)))
+
+
+class Pipeline:
+    def __init__(self, runtime: Runtime, *, http: httpx.Client | None = None) -> None:
+        self.runtime = runtime
+        self.http = http or httpx.Client(follow_redirects=False, headers={"User-Agent": "complaint-bot/0.1"})
+
+    def sources(self, configs: Iterable[SourceConfig] | None = None) -> list[Source]:
+        chosen = self.runtime.config.sources if configs is None else configs
+        return [build_source(c, self.http) for c in chosen if c.enabled]
+
+    def poll(self, *, dry_run: bool = False) -> PollReport:
+        runtime = self.runtime
+        now = runtime.clock()
+        with session_scope(runtime.sessions) as session:
+            states = {s.name: s for s in session.scalars(select(SourceState))}
+            muted = set(session.scalars(select(MutedAuthor.author)))
+        due = [s for s in self.sources() if not _backing_off(states.get(s.name), now)]
+        results = fetch_all(due, {s.name: (states[s.name].cursor if s.name in states else None) for s in due})
+        relevance = RelevanceFilter.build(runtime.config.brand.terms, runtime.config.brand.exclude, muted)
+        report = PollReport()
+        for source in due:
+            result = results[source.name]
+            if dry_run:
+                report.sources.append(self._preview(source, result, relevance, report.previews))
+                continue
+            with session_scope(runtime.sessions) as session:
+                if isinstance(result, SourceError):
+                    report.sources.append(_record_failure(session, source, result, runtime.clock()))
+                else:
+                    report.sources.append(self._ingest(session, source, result, relevance, runtime.clock()))
+        return report
+
+    def _preview(
+        self, source: Source, result: FetchResult | SourceError, relevance: RelevanceFilter, previews: list[CaseView]
+    ) -> SourceReport:
+        report = SourceReport(source.name)
+        if isinstance(result, SourceError):
+            report.error = str(result)
+            return report
+        report.fetched = len(result.mentions)
+        for mention in result.mentions:
+            if relevance.why_dropped(text=mention_text(mention), author=mention.author):
+                continue
+            report.relevant += 1
+            assessment = assess_mention(mention, self.runtime.classifier, self.runtime.config.classifier)
+            if assessment.negative:
+                report.negative += 1
+                previews.append(preview_view(len(previews) + 1, mention, assessment, self.runtime.clock()))
+        return report
+
+    def _ingest(
+        self, session: Session, source: Source, result: FetchResult, relevance: RelevanceFilter, now: datetime
+    ) -> SourceReport:
+        report = SourceReport(source.name, fetched=len(result.mentions))
+        for mention in result.mentions:
+            if relevance.why_dropped(text=mention_text(mention), author=mention.author):
+                continue
+            report.relevant += 1
+            canonical = canonical_url(mention.url)
+            if _already_seen(session, mention, canonical):
+                report.duplicates += 1
+                continue
+            assessment = assess_mention(
+                mention, self.runtime.classifier, self.runtime.config.classifier, _recent_negative_by(session, mention.author, now)
+            )
+            record = _mention_record(mention, canonical, assessment, now)
+            session.add(record)
+            session.flush()
+            if not assessment.negative:
+                continue
+            report.negative += 1
+            existing = _near_duplicate_case(session, record.fingerprint, now)
+            if existing is not None:
+                report.joined += 1
+                record.case_id = existing.id
+                record_event(session=session, case_id=existing.id, actor="bot", action="similar_joined", at=now, mention_id=record.id, url=mention.url)
+                enqueue(session=session, case_id=existing.id, kind="update_card", at=now)
+            else:
+                open_case(session, record, assessment.triage, now)
+        state = _state(session, source)
+        state.cursor = result.cursor
+        state.last_polled_at = state.last_success_at = now
+        state.consecutive_failures = 0
+        state.backoff_until = None
+        state.items_seen += len(result.mentions)
+        return report
+
+
+def open_case(session: Session, record: MentionRecord, triage: Triage, now: datetime) -> Case:
+    case = Case(
+        status=CaseStatus.OPEN, severity=triage.severity, topics=list(triage.topics), troll=triage.troll, detected_at=now
+    )
+    session.add(case)
+    session.flush()
+    record.case_id = case.id
+    session.flush()
+    record_event(session=session, case_id=case.id, actor="bot", action="detected", at=now, score=record.score, source=record.source_name)
+    enqueue(session=session, case_id=case.id, kind="post_card", at=now)
+    return case
+
+
+def _mention_record(mention: Mention, canonical: str, assessment: Assessment, now: datetime) -> MentionRecord:
+    return MentionRecord(
+        source_kind=mention.source_kind,
+        source_name=mention.source_name,
+        external_id=mention.external_id[:500],
+        url=mention.url,
+        canonical_url=canonical[:2000],
+        title=mention.title,
+        text=mention.text,
+        author=mention.author[:500],
+        published_at=mention.published_at,
+        detected_at=now,
+        reach=mention.reach,
+        rating=mention.rating,
+        score=assessment.score,
+        reasons=list(assessment.reasons + assessment.triage.reasons),
+        fingerprint=fingerprint(mention_text(mention)),
+    )
+
+
+def preview_view(number: int, mention: Mention, assessment: Assessment, now: datetime) -> CaseView:
+    return CaseView(
+        case_id=number,
+        status=CaseStatus.OPEN,
+        source_kind=mention.source_kind,
+        source_name=mention.source_name,
+        url=mention.url,
+        title=mention.title,
+        text=mention.text,
+        author=mention.author,
+        published_at=mention.published_at,
+        detected_at=now,
+        score=assessment.score,
+        reasons=assessment.reasons + assessment.triage.reasons,
+        severity=assessment.triage.severity,
+        topics=assessment.triage.topics,
+        troll=assessment.triage.troll,
+        rating=mention.rating,
+        reach=mention.reach,
+    )
+
+
+def _already_seen(session: Session, mention: Mention, canonical: str) -> bool:
+    match = select(MentionRecord.id).where(
+        or_(
+            (MentionRecord.source_kind == mention.source_kind) & (MentionRecord.external_id == mention.external_id[:500]),
+            MentionRecord.canonical_url == canonical[:2000],
+        )
+    )
+    return session.scalar(match.limit(1)) is not None
+
+
+def _recent_negative_by(session: Session, author: str, now: datetime) -> int:
+    if not author:
+        return 0
+    return session.scalar(
+        select(func.count(MentionRecord.id)).where(
+            MentionRecord.author == author[:500],
+            MentionRecord.case_id.is_not(None),
+            MentionRecord.detected_at >= now - NEAR_DUPLICATE_WINDOW,
+        )
+    ) or 0
+
+
+def _near_duplicate_case(session: Session, print_: str | None, now: datetime) -> Case | None:
+    if not print_:
+        return None
+    candidates = session.execute(
+        select(MentionRecord.fingerprint, MentionRecord.case_id)
+        .join(Case, Case.id == MentionRecord.case_id)
+        .where(
+            Case.status.in_((CaseStatus.OPEN, CaseStatus.CLAIMED, CaseStatus.ESCALATED)),
+            Case.detected_at >= now - NEAR_DUPLICATE_WINDOW,
+            MentionRecord.fingerprint.is_not(None),
+        )
+        .order_by(MentionRecord.case_id)
+    )
+    for other, case_id in candidates:
+        if is_near_duplicate(print_, other):
+            return session.get(Case, case_id)
+    return None
+
+
+def _state(session: Session, source: Source) -> SourceState:
+    state = session.get(SourceState, source.name)
+    if state is None:
+        state = SourceState(name=source.name, kind=source.kind, consecutive_failures=0, items_seen=0)
+        session.add(state)
+    return state
+
+
+def _backing_off(state: SourceState | None, now: datetime) -> bool:
+    return state is not None and state.backoff_until is not None and state.backoff_until > now
+
+
+def _record_failure(session: Session, source: Source, error: SourceError, now: datetime) -> SourceReport:
+    state = _state(session, source)
+    state.last_polled_at = state.last_error_at = now
+    state.last_error = str(error)[:2000]
+    state.consecutive_failures += 1
+    if isinstance(error, SourceRateLimited) and error.retry_after:
+        pause = timedelta(seconds=error.retry_after)
+    else:
+        pause = timedelta(minutes=min(2 ** (state.consecutive_failures - 1), 60)) if state.consecutive_failures > 1 else timedelta(0)
+    state.backoff_until = now + pause if pause else None
+    log.warning("source %s failed (%d in a row): %s", source.name, state.consecutive_failures, error)
+    return SourceReport(source.name, error=str(error))

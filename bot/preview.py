@@ -1,0 +1,43 @@
+"""`complaint-bot preview`: poll, classify and print cards in the terminal. No Slack, nothing stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from bot.pipeline import Pipeline
+from bot.runtime import Runtime
+from bot.settings import Settings, get_settings, load_config
+from message_blocks.card import case_card
+from message_blocks.terminal import render
+
+SAMPLES = Path(__file__).parent / "samples"
+SAMPLE_FEEDS = {"https://reviews.example.com/acme/feed.xml": SAMPLES / "acme-reviews.xml"}
+
+
+def _sample_transport(request: httpx.Request) -> httpx.Response:
+    path = SAMPLE_FEEDS.get(str(request.url))
+    if path is None:
+        return httpx.Response(404, text="not a bundled sample")
+    return httpx.Response(200, content=path.read_bytes(), headers={"Content-Type": "application/rss+xml"})
+
+
+def preview(*, sample: bool) -> int:
+    if sample:
+        settings = Settings(database_url="sqlite://", slack_bot_token=None)
+        config = load_config(SAMPLES / "complaint-bot.toml")
+        http = httpx.Client(transport=httpx.MockTransport(_sample_transport))
+    else:
+        settings = get_settings()
+        config = load_config(settings.complaint_bot_config)
+        http = None
+    rt = Runtime.build(settings, config)
+    report = Pipeline(rt, http=http).poll(dry_run=True)
+    for view in report.previews:
+        print(render(case_card(view)))
+    for source in report.sources:
+        summary = source.error or f"{source.fetched} items, {source.relevant} about the brand, {source.negative} negative"
+        print(f"{source.name}: {summary}")
+    print(f"{len(report.previews)} card(s) would be posted to {config.slack.channel}.")
+    return 0

@@ -1,0 +1,56 @@
+"""Everything a request or a job needs, built once at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.classifier import Classifier, load_classifier
+from bot.db.models import utcnow
+from bot.db.session import make_engine, make_session_factory
+from bot.outbox import Drainer
+from bot.settings import AppConfig, Settings
+
+
+def make_slack_client(settings: Settings) -> WebClient:
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    client = WebClient(token=token, base_url=settings.slack_api_url, timeout=15)
+    # One short wait on 429 absorbs a burst; anything longer goes back to the outbox with Retry-After.
+    client.retry_handlers.extend([RateLimitErrorRetryHandler(max_retry_count=1), ConnectionErrorRetryHandler(max_retry_count=1)])
+    return client
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    config: AppConfig
+    engine: Engine
+    sessions: sessionmaker[Session]
+    slack: WebClient
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    @classmethod
+    def build(cls, settings: Settings, config: AppConfig, *, clock: Callable[[], datetime] = utcnow) -> Runtime:
+        engine = make_engine(settings.database_url)
+        return cls(settings, config, engine, make_session_factory(engine), make_slack_client(settings), clock)
+
+    @cached_property
+    def classifier(self) -> Classifier:
+        return load_classifier(self.config.classifier)
+
+    @cached_property
+    def drainer(self) -> Drainer:
+        return Drainer(
+            sessions=self.sessions,
+            client=self.slack,
+            channel=self.config.slack.channel,
+            clock=self.clock,
+            post_interval_seconds=self.config.slack.post_interval_seconds,
+        )

@@ -1,0 +1,75 @@
+"""Background jobs: poll the sources, drain the outbox.
+
+Jobs take a database-wide lock first (a PostgreSQL advisory lock), so several
+replicas on one database run each job once, not once per replica.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Engine, text
+
+from bot.pipeline import Pipeline
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def job_lock(engine: Engine, name: str) -> Iterator[bool]:
+    """Yield True if this process may run the job now. SQLite is single-host: always True."""
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = zlib.crc32(name.encode())
+    with engine.connect() as connection:
+        got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar()
+        try:
+            yield bool(got)
+        finally:
+            if got:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                connection.commit()
+
+
+def exclusive(rt: Runtime, name: str, job: Callable[[], object]) -> Callable[[], None]:
+    def run() -> None:
+        with job_lock(rt.engine, name) as mine:
+            if not mine:
+                log.debug("%s is running on another replica", name)
+                return
+            try:
+                job()
+            except Exception:  # the scheduler must keep going; the next tick retries
+                log.exception("job %s failed", name)
+
+    return run
+
+
+def poll_and_drain(rt: Runtime, pipeline: Pipeline) -> None:
+    report = pipeline.poll()
+    for source in report.sources:
+        log.info("poll %s: %s", source.name, source)
+    rt.drainer.drain()
+
+
+def start_scheduler(rt: Runtime) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone=rt.config.schedule.zone, job_defaults={"coalesce": True, "max_instances": 1})
+    pipeline = Pipeline(rt)
+    scheduler.add_job(
+        exclusive(rt, "poll", lambda: poll_and_drain(rt, pipeline)),
+        "interval",
+        seconds=rt.config.schedule.poll_interval_seconds,
+        id="poll",
+        next_run_time=rt.clock(),
+    )
+    scheduler.add_job(
+        exclusive(rt, "outbox", rt.drainer.drain), "interval", seconds=rt.config.schedule.outbox_interval_seconds, id="outbox"
+    )
+    scheduler.start()
+    return scheduler

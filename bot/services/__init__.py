@@ -1,0 +1,1 @@
+"""Service functions: the only place that changes state. Each takes the session keyword-only."""

@@ -1,0 +1,205 @@
+"""Settings: secrets and URLs from the environment (or `.env`), behaviour from the TOML config.
+
+Both are validated at start-up; a bad value stops the bot with one message
+that names the key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.classifier.config import ClassifierConfig
+from sources import SourceConfig, config_model
+
+
+class ConfigError(Exception):
+    """Configuration is unusable; the message names the key and says what is wrong."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite:///complaint-bot.db"
+    complaint_bot_config: Path = Path("complaint-bot.toml")
+    # Shared secret for POST /webhooks/mentions (HMAC-SHA256).
+    complaint_bot_webhook_secret: SecretStr | None = None
+    port: int = Field(default=3000, ge=1, le=65535)
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_shape(cls, value: str) -> str:
+        if not re.match(r"^https?://", value):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BrandConfig(_Table):
+    terms: list[str] = Field(min_length=1)
+    exclude: list[str] = []
+
+    @field_validator("terms", "exclude")
+    @classmethod
+    def _no_blank_terms(cls, values: list[str]) -> list[str]:
+        if any(not v.strip() for v in values):
+            raise ValueError("terms must not be blank")
+        return [v.strip() for v in values]
+
+
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
+
+
+class SlackConfig(_Table):
+    channel: str
+    managers: list[str] = []
+    # Slack allows about one message a second per channel; the outbox paces itself to this.
+    post_interval_seconds: float = Field(default=1.0, ge=0)
+
+    @field_validator("channel")
+    @classmethod
+    def _channel_id(cls, value: str) -> str:
+        if not _CHANNEL_ID.match(value):
+            raise ValueError("must be a channel ID like C0123456789 (not a #name)")
+        return value
+
+    @field_validator("managers")
+    @classmethod
+    def _user_ids(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not _USER_ID.match(value):
+                raise ValueError(f"{value!r} is not a user ID like U0123456789")
+        return values
+
+
+class ScheduleConfig(_Table):
+    poll_interval_seconds: int = Field(default=300, ge=10)
+    outbox_interval_seconds: int = Field(default=15, ge=1)
+    digest_time: time = time(9, 0)
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name like Europe/London)") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class SlaConfig(_Table):
+    claim_minutes: int = Field(default=30, ge=1)
+    resolve_hours: int = Field(default=24, ge=1)
+
+
+class PlaybookConfig(_Table):
+    # Where drafts invite the customer to continue privately: an address, a DM handle, a form URL.
+    contact: str = "our support team"
+
+
+class AppConfig(_Table):
+    brand: BrandConfig
+    slack: SlackConfig
+    classifier: ClassifierConfig = ClassifierConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    sla: SlaConfig = SlaConfig()
+    playbook: PlaybookConfig = PlaybookConfig()
+    sources: list[SourceConfig] = []
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _sources_by_kind(cls, raw: Any) -> list[SourceConfig]:
+        if not isinstance(raw, list):
+            raise ValueError("must be a list of [[sources]] tables")
+        parsed = []
+        for index, table in enumerate(raw):
+            if not isinstance(table, dict) or "kind" not in table:
+                raise ValueError(f"sources[{index}] needs a kind")
+            try:
+                model = config_model(table["kind"])
+            except ValueError as exc:
+                raise ValueError(f"sources[{index}].kind: {exc}") from None
+            try:
+                parsed.append(model.model_validate(table))
+            except ValidationError as exc:
+                raise ValueError(f"sources[{index}].{_first_error(exc)}") from None
+        return parsed
+
+    @model_validator(mode="after")
+    def _unique_source_names(self) -> AppConfig:
+        names = [s.name for s in self.sources]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"sources: duplicate name(s) {', '.join(duplicates)}")
+        return self
+
+
+def _first_error(exc: ValidationError, *, env_names: bool = False) -> str:
+    error = exc.errors()[0]
+    location = ".".join(str(part) for part in error["loc"] if part != "__root__")
+    if env_names:
+        location = location.upper()
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{location}: {message}" if location else message
+
+
+def parse_config(text: str, origin: str = "config") -> AppConfig:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
+    try:
+        return AppConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{origin}: {_first_error(exc)}") from None
+
+
+def load_config(path: Path) -> AppConfig:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} not found (set COMPLAINT_BOT_CONFIG or create it)") from None
+    return parse_config(text, origin=str(path))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigError(f"environment: {_first_error(exc, env_names=True)}") from None

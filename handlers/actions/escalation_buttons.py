@@ -1,0 +1,27 @@
+"""Buttons in the manager's escalation DM."""
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+
+from bot import interactions
+from message_blocks.ids import parse_case_value
+
+
+def _args(body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "case_id": parse_case_value(body["actions"][0].get("value")),
+        "manager_id": body["user"]["id"],
+        "dm_channel": body["container"]["channel_id"],
+        "dm_ts": body["container"]["message_ts"],
+    }
+
+
+def acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
+    interactions.acknowledge(context["runtime"], **_args(body))
+
+
+def take_over(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
+    interactions.take_over(context["runtime"], **_args(body))

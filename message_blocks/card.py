@@ -1,0 +1,160 @@
+"""The triage card: one message per case, rebuilt from current state on every change."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from message_blocks.ids import Action, case_value
+from message_blocks.text import link, mrkdwn, plain, quote_block
+from message_blocks.views import CaseView
+
+SECTION_LIMIT = 3000
+CONTEXT_ELEMENT_LIMIT = 2000
+EXCERPT_LIMIT = 1200
+
+SOURCE_LABELS = {
+    "rss": "RSS",
+    "hackernews": "Hacker News",
+    "reddit": "Reddit",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "appstore": "App Store",
+    "webhook": "Webhook",
+    "slack": "Slack",
+    "manual": "Reported by hand",
+}
+SEVERITY_ICONS = {"low": "⚪", "medium": "🟡", "high": "🟠", "critical": "🔴"}
+STATUS_LABELS = {
+    "open": "Unclaimed",
+    "claimed": "Claimed",
+    "escalated": "Escalated",
+    "resolved": "Resolved",
+    "dismissed": "Dismissed",
+}
+ROOT_CAUSE_LABELS = {
+    "isolated": "isolated case",
+    "systemic": "systemic problem",
+    "not_actionable": "not actionable",
+    "troll": "troll",
+}
+
+
+def slack_date(moment: datetime, fmt: str = "{date_short_pretty} {time}") -> str:
+    """A date Slack renders in each reader's own time zone."""
+    epoch = int(moment.timestamp())
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{epoch}^{fmt}|{fallback}>"
+
+
+def duration(delta: timedelta) -> str:
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{hours // 24} d {hours % 24} h"
+
+
+def source_label(case: CaseView) -> str:
+    kind = SOURCE_LABELS.get(case.source_kind, case.source_kind)
+    return kind if case.source_name in ("", case.source_kind) else f"{kind} · {case.source_name}"
+
+
+def card_text(case: CaseView) -> str:
+    """Notification fallback text (shown in push notifications and by screen readers)."""
+    return mrkdwn(f"Negative mention #{case.case_id} on {source_label(case)}: {case.title or case.text}", 300)
+
+
+def _headline(case: CaseView) -> str:
+    icon = SEVERITY_ICONS.get(case.severity, "⚪")
+    title = case.title or case.text.split("\n", 1)[0] or case.url
+    return f"{icon} *{link(case.url, title, 250)}*"
+
+
+def _facts(case: CaseView) -> str:
+    facts = [f"#{case.case_id}", mrkdwn(source_label(case), 100)]
+    if case.author:
+        facts.append(f"by {mrkdwn(case.author, 100)}")
+    if case.published_at:
+        facts.append(f"published {slack_date(case.published_at)}")
+    if case.rating is not None:
+        facts.append("★" * case.rating + "☆" * (5 - case.rating))
+    if case.reach:
+        facts.append(f"reach {case.reach:,}")
+    facts.append(f"negativity {case.score:.2f}")
+    facts.append(f"severity {case.severity}")
+    if case.topics:
+        facts.append("topics: " + ", ".join(mrkdwn(t, 40) for t in case.topics[:6]))
+    if case.troll:
+        facts.append("possible troll")
+    return " · ".join(facts)
+
+
+def status_line(case: CaseView) -> str:
+    parts = [f"*{STATUS_LABELS.get(case.status, case.status)}*"]
+    if case.assignee:
+        since = f" {duration(case.claimed_at - case.detected_at)} after detection" if case.claimed_at else ""
+        parts.append(f"owner <@{case.assignee}>{since}")
+    if case.escalated_to:
+        reason = f": {mrkdwn(case.escalation_reason, 300)}" if case.escalation_reason else ""
+        parts.append(f"escalated to <@{case.escalated_to}>{reason}")
+    if case.first_response_at:
+        replied = link(case.reply_url, "replied") if case.reply_url else "replied"
+        parts.append(f"{replied} {duration(case.first_response_at - case.detected_at)} after detection")
+    if case.resolved_at:
+        cause = ROOT_CAUSE_LABELS.get(case.root_cause or "", case.root_cause or "")
+        parts.append(
+            f"resolved {duration(case.resolved_at - case.detected_at)} after detection" + (f" ({cause})" if cause else "")
+        )
+    if case.similar_urls:
+        shown = ", ".join(link(url, f"{index}", 20) for index, url in enumerate(case.similar_urls[:10], 1))
+        parts.append(f"+{len(case.similar_urls)} similar ({shown})")
+    return " · ".join(parts)
+
+
+def _button(text: str, action: Action, case_id: int, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text, "emoji": True},
+        "action_id": action.value,
+        "value": case_value(case_id),
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def case_actions(case: CaseView) -> list[dict[str, Any]]:
+    if case.status in ("resolved", "dismissed"):
+        return []
+    buttons = []
+    if case.status == "open":
+        buttons.append(_button("Claim", Action.CLAIM, case.case_id, "primary"))
+    buttons.append(_button("Draft reply", Action.DRAFT, case.case_id))
+    if case.status != "escalated":
+        buttons.append(_button("Escalate to manager", Action.ESCALATE, case.case_id))
+    buttons.append(_button("Mark resolved", Action.RESOLVE, case.case_id))
+    return buttons
+
+
+def case_card(case: CaseView) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": _headline(case)}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": _facts(case)[:CONTEXT_ELEMENT_LIMIT]}]},
+    ]
+    if case.text:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": quote_block(case.text, EXCERPT_LIMIT)}})
+    if case.reasons:
+        why = "Why flagged: " + "; ".join(mrkdwn(r, 120) for r in case.reasons[:5])
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": why[:CONTEXT_ELEMENT_LIMIT]}]})
+    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": status_line(case)[:SECTION_LIMIT]}})
+    if case.resolution:
+        blocks.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": "Resolution: " + mrkdwn(case.resolution, 1500)}]}
+        )
+    buttons = case_actions(case)
+    if buttons:
+        blocks.append({"type": "actions", "block_id": f"case-{case.case_id}", "elements": buttons})
+    return blocks

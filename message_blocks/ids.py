@@ -1,0 +1,53 @@
+"""Every action_id, callback_id and block_id the app sends, in one place."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    CLAIM = "case-claim"
+    DRAFT = "case-draft-reply"
+    ESCALATE = "case-escalate"
+    RESOLVE = "case-resolve"
+    REPLY_SENT = "case-reply-sent"
+    ACKNOWLEDGE = "case-escalation-acknowledge"
+    TAKE_OVER = "case-escalation-take-over"
+
+
+class View(StrEnum):
+    DRAFT = "case-draft-modal"
+    ESCALATE = "case-escalate-modal"
+    RESOLVE = "case-resolve-modal"
+    REPLY_SENT = "case-reply-sent-modal"
+
+
+class Field(StrEnum):
+    """block_id / action_id pairs of modal inputs (the same string for both)."""
+
+    DRAFT_TEXT = "draft-text"
+    DRAFT_TONE = "draft-tone"
+    DRAFT_OPTIONS = "draft-options"
+    MANAGER = "escalate-manager"
+    REASON = "escalate-reason"
+    SEVERITY = "escalate-severity"
+    RESOLUTION = "resolve-note"
+    ROOT_CAUSE = "resolve-root-cause"
+    REPLY_URL = "reply-url"
+
+
+def case_value(case_id: int) -> str:
+    """A button value or private_metadata carrying the case id."""
+    return json.dumps({"case_id": case_id})
+
+
+def parse_case_value(value: str | None) -> int:
+    """The case id from a button value or private_metadata; ValueError if it is not one of ours."""
+    try:
+        case_id = json.loads(value or "")["case_id"]
+    except (ValueError, KeyError, TypeError):
+        raise ValueError(f"not a case reference: {value!r}") from None
+    if not isinstance(case_id, int) or case_id <= 0:
+        raise ValueError(f"not a case reference: {value!r}")
+    return case_id

@@ -1,0 +1,100 @@
+"""Thread notes and direct messages about a case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from message_blocks.card import ROOT_CAUSE_LABELS, case_card, duration, source_label
+from message_blocks.ids import Action, case_value
+from message_blocks.text import link, mrkdwn
+from message_blocks.views import CaseView
+
+
+def _section(text: str) -> list[dict[str, Any]]:
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}]
+
+
+def claimed_note(case: CaseView, user_id: str) -> str:
+    after = f" {duration(case.claimed_at - case.detected_at)} after detection" if case.claimed_at else ""
+    return f"<@{user_id}> claimed this{after}."
+
+
+def already_claimed_message(case: CaseView) -> str:
+    if case.assignee:
+        return f"<@{case.assignee}> already has case #{case.case_id}."
+    return f"Case #{case.case_id} is {case.status} and can no longer be claimed."
+
+
+def draft_note(case: CaseView, user_id: str, draft: str) -> list[dict[str, Any]]:
+    quoted = "\n".join("&gt; " + line for line in mrkdwn(draft, 2600).split("\n"))
+    return _section(f"<@{user_id}> drafted a reply for review:\n{quoted}") + [
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "text": {"type": "plain_text", "text": "Reply sent…"},
+                    "action_id": Action.REPLY_SENT.value,
+                    "value": case_value(case.case_id),
+                }
+            ],
+        }
+    ]
+
+
+def reply_sent_note(case: CaseView, user_id: str, url: str) -> str:
+    after = f" {duration(case.first_response_at - case.detected_at)} after detection" if case.first_response_at else ""
+    return f"<@{user_id}> sent the public reply{after}: {link(url, url)}"
+
+
+def escalated_note(case: CaseView, user_id: str, manager_id: str, severity: str, reason: str) -> str:
+    return f"<@{user_id}> escalated this to <@{manager_id}> (severity {mrkdwn(severity, 20)}): {mrkdwn(reason, 1500)}"
+
+
+def resolved_note(case: CaseView, user_id: str) -> str:
+    cause = ROOT_CAUSE_LABELS.get(case.root_cause or "", case.root_cause or "unknown")
+    after = f" {duration(case.resolved_at - case.detected_at)} after detection" if case.resolved_at else ""
+    return f"<@{user_id}> resolved this{after} — root cause: {cause}. {mrkdwn(case.resolution, 1500)}"
+
+
+def acknowledged_note(manager_id: str) -> str:
+    return f"<@{manager_id}> acknowledged the escalation."
+
+
+def taken_over_note(manager_id: str) -> str:
+    return f"<@{manager_id}> took this over."
+
+
+def escalation_dm(case: CaseView, user_id: str, severity: str, reason: str, permalink: str | None) -> list[dict[str, Any]]:
+    where = f" ({link(permalink, 'open in channel')})" if permalink else ""
+    intro = (
+        f"<@{user_id}> escalated case #{case.case_id} from {mrkdwn(source_label(case), 100)} to you{where}.\n"
+        f"*Severity:* {mrkdwn(severity, 20)}\n*Reason:* {mrkdwn(reason, 1500)}"
+    )
+    card = [b for b in case_card(case) if b["type"] != "actions"]
+    buttons = {
+        "type": "actions",
+        "block_id": f"escalation-{case.case_id}",
+        "elements": [
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Acknowledge"},
+                "action_id": Action.ACKNOWLEDGE.value,
+                "value": case_value(case.case_id),
+                "style": "primary",
+            },
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Take over"},
+                "action_id": Action.TAKE_OVER.value,
+                "value": case_value(case.case_id),
+            },
+        ],
+    }
+    return _section(intro) + [{"type": "divider"}] + card + [buttons]
+
+
+def escalation_done(case: CaseView, what: str, manager_id: str) -> list[dict[str, Any]]:
+    """The escalation DM once the manager has answered it: no more buttons."""
+    headline = mrkdwn(case.title or case.text, 200)
+    return _section(f"<@{manager_id}> {what} case #{case.case_id}: {link(case.url, headline)}")

@@ -1,0 +1,36 @@
+"""Block Kit rendered as plain terminal text, for `preview` and `--dry-run`."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+_DATE = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")
+_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
+_MENTION = re.compile(r"<@([A-Z0-9]+)>")
+
+
+def _text(mrkdwn: str) -> str:
+    text = _DATE.sub(r"\1", mrkdwn)
+    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
+    text = _MENTION.sub(r"@\1", text)
+    return html.unescape(text)
+
+
+def render(blocks: list[dict[str, Any]], width: int = 88) -> str:
+    lines = ["┌" + "─" * (width - 2)]
+    for block in blocks:
+        kind = block["type"]
+        if kind == "section":
+            lines += [f"│ {line}" for line in _text(block["text"]["text"]).split("\n")]
+        elif kind == "context":
+            lines += [f"│   {_text(e.get('text', ''))}" for e in block["elements"]]
+        elif kind == "actions":
+            lines.append("│ " + "  ".join(f"[ {e['text']['text']} ]" for e in block["elements"] if "text" in e))
+        elif kind == "divider":
+            lines.append("│ " + "─" * (width - 4))
+        elif kind == "header":
+            lines.append(f"│ {block['text']['text'].upper()}")
+    lines.append("└" + "─" * (width - 2))
+    return "\n".join(lines)
