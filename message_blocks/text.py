@@ -62,8 +62,13 @@ def plain(text: str | None, limit: int) -> str:
 
 def quote_block(text: str | None, limit: int) -> str:
     """Escaped text shown as a block quote, each line prefixed with '>'."""
-    body = mrkdwn(text, limit - 200)
-    return "\n".join("&gt; " + line if line else "&gt;" for line in body.split("\n"))[:limit]
+    budget = limit
+    while True:
+        body = mrkdwn(text, budget)
+        quoted = "\n".join("&gt; " + line if line else "&gt;" for line in body.split("\n"))
+        if len(quoted) <= limit:
+            return quoted
+        budget -= len(quoted) - limit
 
 
 def safe_url(url: str | None) -> str | None:

@@ -1,0 +1,95 @@
+"""The triage card, asserted as data and validated by slack_sdk's block models."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from slack_sdk.models.blocks import Block
+
+from message_blocks.card import case_card, card_text, status_line
+from message_blocks.ids import Action, parse_case_value
+from message_blocks.views import CaseView
+
+DETECTED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+CASE = CaseView(
+    case_id=7,
+    status="open",
+    source_kind="hackernews",
+    source_name="hn-acme",
+    url="https://news.ycombinator.com/item?id=1",
+    title="Acme double charged me",
+    text="Charged twice, no refund, support silent.",
+    author="jdoe",
+    published_at=DETECTED - timedelta(minutes=5),
+    detected_at=DETECTED,
+    score=0.91,
+    reasons=("'no refund'",),
+    severity="high",
+    topics=("billing",),
+)
+
+
+def _valid(blocks: list[dict]) -> None:
+    assert len(blocks) <= 50
+    for block in blocks:
+        parsed = Block.parse(block)
+        assert parsed is not None
+        parsed.validate_json()
+
+
+def test_open_card_has_the_four_buttons_with_the_case_id() -> None:
+    blocks = case_card(CASE)
+    _valid(blocks)
+    actions = blocks[-1]
+    assert actions["type"] == "actions"
+    assert [e["action_id"] for e in actions["elements"]] == [Action.CLAIM, Action.DRAFT, Action.ESCALATE, Action.RESOLVE]
+    assert [e["text"]["text"] for e in actions["elements"]] == ["Claim", "Draft reply", "Escalate to manager", "Mark resolved"]
+    assert all(parse_case_value(e["value"]) == 7 for e in actions["elements"])
+
+
+def test_card_shows_source_author_link_excerpt_time_and_score() -> None:
+    blocks = case_card(CASE)
+    assert blocks[0]["text"]["text"] == "🟠 *<https://news.ycombinator.com/item?id=1|Acme double charged me>*"
+    facts = blocks[1]["elements"][0]["text"]
+    assert facts.startswith("#7 · Hacker News · hn-acme · by jdoe · published <!date^")
+    assert "negativity 0.91" in facts and "severity high" in facts and "topics: billing" in facts
+    assert blocks[2]["text"]["text"] == "&gt; Charged twice, no refund, support silent."
+    assert "Why flagged" in blocks[3]["elements"][0]["text"]
+    assert blocks[4]["text"]["text"] == "*Unclaimed*"
+
+
+def test_claimed_card_names_owner_and_time_to_claim() -> None:
+    claimed = replace(CASE, status="claimed", assignee="U0AGENT001", claimed_at=DETECTED + timedelta(minutes=12))
+    assert status_line(claimed) == "*Claimed* · owner <@U0AGENT001> 12 min after detection"
+    buttons = [e["action_id"] for e in case_card(claimed)[-1]["elements"]]
+    assert Action.CLAIM not in buttons
+
+
+def test_resolved_card_has_no_buttons_and_says_why() -> None:
+    resolved = replace(
+        CASE, status="resolved", resolved_at=DETECTED + timedelta(hours=3), root_cause="systemic", resolution="Refunded"
+    )
+    blocks = case_card(resolved)
+    _valid(blocks)
+    assert all(b["type"] != "actions" for b in blocks)
+    assert "resolved 3 h after detection (systemic problem)" in status_line(resolved)
+
+
+def test_hostile_mention_is_escaped_everywhere() -> None:
+    hostile = replace(
+        CASE,
+        title="<!channel> refund <https://evil.example|acme.com>",
+        text="<@U0CEO0001> " + "x" * 10_000,
+        author="<!here>",
+    )
+    blocks = case_card(hostile)
+    _valid(blocks)
+    rendered = str(blocks) + card_text(hostile)
+    assert "<!channel>" not in rendered and "<!here>" not in rendered and "<@U0CEO0001>" not in rendered
+    assert "<https://evil.example" not in rendered
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
+
+
+def test_similar_mentions_are_counted_on_the_card() -> None:
+    joined = replace(CASE, similar_urls=("https://a.example/1", "https://b.example/2"))
+    assert "+2 similar (<https://a.example/1|1>, <https://b.example/2|2>)" in status_line(joined)

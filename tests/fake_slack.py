@@ -1,0 +1,184 @@
+"""A local stand-in for Slack's Web API: a real HTTP server on port 0 that records every call.
+
+It answers in the shapes of Slack's responses (see ../shared/reference/slack/),
+keeps posted messages per channel (with metadata, for conversations.history),
+and can be told to fail the next calls of a method: 429 with Retry-After,
+a 5xx, or an `ok: false` error.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+BOT_USER = "U0BOT00001"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass
+class Failure:
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+    times: int = 1
+
+
+@dataclass
+class FakeSlack:
+    calls: list[Call] = field(default_factory=list)
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    failures: dict[str, list[Failure]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+    url: str = ""
+
+    # -- test helpers ---------------------------------------------------------
+    def fail(self, method: str, *, status: int = 200, error: str | None = None, retry_after: int | None = None, times: int = 1) -> None:
+        with self.lock:
+            self.failures.setdefault(method, []).append(Failure(status, error, retry_after, times))
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self.lock:
+            return [c for c in self.calls if c.method == method]
+
+    def reset(self) -> None:
+        with self.lock:
+            self.calls.clear()
+            self.messages.clear()
+            self.failures.clear()
+
+    def channel_messages(self, channel: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [m for m in self.messages.get(channel, []) if "thread_ts" not in m]
+
+    def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [m for m in self.messages.get(channel, []) if m.get("thread_ts") == ts]
+
+    # -- answering ------------------------------------------------------------
+    def answer(self, method: str, args: dict[str, Any], headers: dict[str, str]) -> tuple[int, dict[str, str], dict[str, Any]]:
+        with self.lock:
+            self.calls.append(Call(method, args, headers))
+            pending = self.failures.get(method)
+            if pending:
+                failure = pending[0]
+                failure.times -= 1
+                if failure.times <= 0:
+                    pending.pop(0)
+                extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+                body = {"ok": False, "error": failure.error or ("ratelimited" if failure.status == 429 else "fatal_error")}
+                return failure.status, extra, body
+            if not headers.get("authorization", "").startswith("Bearer xoxb-"):
+                return 200, {}, {"ok": False, "error": "not_authed"}
+            handler = getattr(self, "_" + method.replace(".", "_"), None)
+            if handler is None:
+                return 200, {}, {"ok": False, "error": "unknown_method"}
+            return 200, {}, handler(args)
+
+    def _next_ts(self) -> str:
+        return f"1700000000.{next(self._ts):06d}"
+
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": "https://acme.slack.com/", "team": "Acme", "user": "complaint-bot", "team_id": "T0TEAM0001", "user_id": BOT_USER, "bot_id": "B0BOT00001"}
+
+    def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = args["channel"]
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        ts = self._next_ts()
+        message = {"type": "message", "user": BOT_USER, "ts": ts, "text": args.get("text", ""), "blocks": args.get("blocks") or []}
+        for key in ("thread_ts", "metadata"):
+            if args.get(key):
+                message[key] = args[key]
+        self.messages.setdefault(channel, []).append(message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        for message in self.messages.get(args["channel"], []):
+            if message["ts"] == args["ts"]:
+                message["text"] = args.get("text", "")
+                message["blocks"] = args.get("blocks") or []
+                return {"ok": True, "channel": args["channel"], "ts": args["ts"], "text": message["text"]}
+        return {"ok": False, "error": "message_not_found"}
+
+    def _chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channel": args["channel"], "permalink": f"https://acme.slack.com/archives/{args['channel']}/p{args['message_ts'].replace('.', '')}"}
+
+    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channel": {"id": "D" + args["users"].lstrip("UW")[:9]}}
+
+    def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channel": {"id": args["channel"], "name": "complaints", "is_member": True}}
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        include_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        newest_first = list(reversed(self.channel_messages_unlocked(args["channel"])))
+        shown = [{k: v for k, v in m.items() if k != "metadata" or include_metadata} for m in newest_first]
+        return {"ok": True, "messages": shown[: int(args.get("limit", 100))], "has_more": False}
+
+    def channel_messages_unlocked(self, channel: str) -> list[dict[str, Any]]:
+        return [m for m in self.messages.get(channel, []) if "thread_ts" not in m]
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "view": {**args["view"], "id": "V" + self._next_ts().replace(".", "")[-9:], "hash": "h1"}}
+
+    def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "view": {**args["view"], "id": args.get("view_id"), "hash": "h2"}}
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "view": {**args["view"], "id": "VHOME00001", "hash": "h1"}}
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "user": {"id": args["user"], "name": args["user"].lower(), "tz": "Europe/London"}}
+
+
+def _decode(content_type: str, raw: bytes) -> dict[str, Any]:
+    if content_type.startswith("application/json"):
+        return json.loads(raw or b"{}")
+    args: dict[str, Any] = dict(parse_qsl(raw.decode()))
+    for key in ("blocks", "view", "metadata", "attachments"):
+        if isinstance(args.get(key), str):
+            args[key] = json.loads(args[key])
+    return args
+
+
+def start(fake: FakeSlack | None = None) -> tuple[FakeSlack, ThreadingHTTPServer]:
+    fake = fake or FakeSlack()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            args = _decode(self.headers.get("Content-Type", ""), raw)
+            method = self.path.rsplit("/", 1)[-1]
+            status, extra, body = fake.answer(method, args, {k.lower(): v for k, v in self.headers.items()})
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for key, value in extra.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    fake.url = f"http://127.0.0.1:{server.server_port}/api/"
+    return fake, server
