@@ -43,7 +43,7 @@ def claim(rt: Runtime, *, case_id: int, user_id: str, channel_id: str | None) ->
             case = cases.claim(session=session, case_id=case_id, user_id=user_id, now=now)
             _note(session, case_id, now, notes.claimed_note(case_view(case), user_id))
     except cases.TransitionRefused as refused:
-        _tell(rt, channel_id, user_id, notes.already_claimed_message(case_view(refused.case)))
+        _tell(rt, channel_id, user_id, notes.already_claimed_message(refused.case))
         return
     rt.drainer.drain(case_id=case_id)
 

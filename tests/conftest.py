@@ -87,7 +87,6 @@ def _empty_tables(url: str) -> None:
         else:
             for name in names:
                 connection.execute(text(f"DELETE FROM {name}"))
-            connection.execute(text("DELETE FROM sqlite_sequence"))
     engine.dispose()
 
 

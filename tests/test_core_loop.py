@@ -235,15 +235,14 @@ def test_escalation_dms_the_manager_who_can_acknowledge_and_take_over(
     card_update = wait_for(lambda: slack.calls_to("chat.update"))[-1]
     assert f"escalated to <@{MANAGER}>" in str(card_update.args["blocks"])
 
-    dm_ts = "1700000000.999999"
     dm_id = dm.args["channel"]
+    dm_ts = slack.channel_messages(dm_id)[0]["ts"]
     click(bot, MANAGER, Action.ACKNOWLEDGE, case.id, channel_id=dm_id, message_ts=dm_ts)
     wait_for(lambda: "escalation_acknowledged" in actions_of(runtime, case.id))
     click(bot, MANAGER, Action.TAKE_OVER, case.id, channel_id=dm_id, message_ts=dm_ts)
     wait_for(lambda: the_case(runtime).assignee == MANAGER)
     dm_updates = wait_for(lambda: [c for c in slack.calls_to("chat.update") if c.args["channel"] == dm_id and "took over" in c.args["text"]])
     assert "actions" not in str(dm_updates[0].args["blocks"])
-    notes = [m["text"] for m in slack.thread(CHANNEL, case.message_ts)]
     wait_for(lambda: len(slack.thread(CHANNEL, case.message_ts)) >= 3)
     notes = [m["text"] for m in slack.thread(CHANNEL, case.message_ts)]
     assert any("acknowledged the escalation" in n for n in notes) and any("took this over" in n for n in notes)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:02:55.315376
+Create Date: 2026-11-22 18:16:32.229469
 """
 
 from alembic import op
@@ -45,6 +45,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_cases_detected_at'), ['detected_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_status'), ['status'], unique=False)
 
+    op.create_table('muted_authors',
+    sa.Column('author', sa.String(length=500), nullable=False),
+    sa.Column('muted_by', sa.String(length=50), nullable=False),
+    sa.Column('muted_at', UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('author')
+    )
     op.create_table('source_states',
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('kind', sa.String(length=50), nullable=False),
@@ -133,6 +139,7 @@ def downgrade() -> None:
 
     op.drop_table('case_events')
     op.drop_table('source_states')
+    op.drop_table('muted_authors')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cases_status'))
         batch_op.drop_index(batch_op.f('ix_cases_detected_at'))

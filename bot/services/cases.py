@@ -9,6 +9,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case, CaseEvent, CaseStatus, OutboxMessage
+from bot.services.views import case_view
+from message_blocks.views import CaseView
 
 ACTIVE = (CaseStatus.OPEN, CaseStatus.CLAIMED, CaseStatus.ESCALATED)
 ROOT_CAUSES = ("isolated", "systemic", "not_actionable", "troll")
@@ -22,9 +24,9 @@ class CaseNotFound(LookupError):
 
 
 class TransitionRefused(Exception):
-    """The case is not in a state that allows this; `case` is its current state."""
+    """The case is not in a state that allows this; `case` is its current state (usable after rollback)."""
 
-    def __init__(self, case: Case, message: str) -> None:
+    def __init__(self, case: CaseView, message: str) -> None:
         super().__init__(message)
         self.case = case
 
@@ -53,7 +55,7 @@ def _transition(
     case = get_case(session=session, case_id=case_id)
     session.refresh(case)
     if result.rowcount != 1:
-        raise TransitionRefused(case, refusal.format(id=case_id, status=case.status))
+        raise TransitionRefused(case_view(case), refusal.format(id=case_id, status=case.status))
     return case
 
 
