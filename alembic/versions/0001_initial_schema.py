@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:16:32.229469
+Create Date: 2026-11-22 18:17:55.789566
 """
 
 from alembic import op
@@ -39,12 +39,24 @@ def upgrade() -> None:
     sa.Column('first_response_at', UTCDateTime(), nullable=True),
     sa.Column('escalated_at', UTCDateTime(), nullable=True),
     sa.Column('resolved_at', UTCDateTime(), nullable=True),
+    sa.Column('dismissed_reason', sa.String(length=30), nullable=True),
+    sa.Column('snoozed_until', UTCDateTime(), nullable=True),
+    sa.Column('claim_breach_notified_at', UTCDateTime(), nullable=True),
+    sa.Column('resolve_breach_notified_at', UTCDateTime(), nullable=True),
+    sa.Column('follow_up_at', UTCDateTime(), nullable=True),
+    sa.Column('follow_up_user', sa.String(length=50), nullable=True),
+    sa.Column('follow_up_sent_at', UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cases_detected_at'), ['detected_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_status'), ['status'], unique=False)
 
+    op.create_table('digest_runs',
+    sa.Column('period_end', UTCDateTime(), nullable=False),
+    sa.Column('posted_at', UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('period_end')
+    )
     op.create_table('muted_authors',
     sa.Column('author', sa.String(length=500), nullable=False),
     sa.Column('muted_by', sa.String(length=50), nullable=False),
@@ -140,6 +152,7 @@ def downgrade() -> None:
     op.drop_table('case_events')
     op.drop_table('source_states')
     op.drop_table('muted_authors')
+    op.drop_table('digest_runs')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cases_status'))
         batch_op.drop_index(batch_op.f('ix_cases_detected_at'))

@@ -112,6 +112,15 @@ class Case(Base):
     first_response_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    # Why a case was dismissed: "false_positive" (kept as labelled feedback) or "troll".
+    dismissed_reason: Mapped[str | None] = mapped_column(String(30))
+    snoozed_until: Mapped[datetime | None]
+    # Each SLA breach is announced once: the UPDATE that sets these is conditional on NULL.
+    claim_breach_notified_at: Mapped[datetime | None]
+    resolve_breach_notified_at: Mapped[datetime | None]
+    follow_up_at: Mapped[datetime | None]
+    follow_up_user: Mapped[str | None] = mapped_column(String(50))
+    follow_up_sent_at: Mapped[datetime | None]
 
     mentions: Mapped[list[MentionRecord]] = relationship(order_by=MentionRecord.id, lazy="selectin")
 
@@ -165,3 +174,12 @@ class MutedAuthor(Base):
     author: Mapped[str] = mapped_column(String(500), primary_key=True)
     muted_by: Mapped[str] = mapped_column(String(50))
     muted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DigestRun(Base):
+    """One row per digest period, so a digest is posted once even with several replicas."""
+
+    __tablename__ = "digest_runs"
+
+    period_end: Mapped[datetime] = mapped_column(primary_key=True)
+    posted_at: Mapped[datetime] = mapped_column(default=utcnow)
