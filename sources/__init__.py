@@ -35,3 +35,5 @@ __all__ = [
     "build_source",
     "config_model",
 ]
+from sources.rss import RssSource  # TEMP
+SOURCE_TYPES["rss"] = RssSource  # TEMP
