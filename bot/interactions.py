@@ -9,6 +9,7 @@ retries later.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +19,9 @@ from bot.runtime import Runtime
 from bot.services import cases
 from bot.services.views import case_view
 from message_blocks import modals, notes
-from message_blocks.ids import Field
+from message_blocks.card import slack_date
+from message_blocks.ids import Field, MoreChoice
+from message_blocks.text import mrkdwn
 from message_blocks.views import DraftOptions
 
 log = logging.getLogger(__name__)
@@ -36,16 +39,20 @@ def _tell(rt: Runtime, channel_id: str | None, user_id: str, text: str) -> None:
         rt.slack.chat_postMessage(channel=user_id, text=text)
 
 
-def claim(rt: Runtime, *, case_id: int, user_id: str, channel_id: str | None) -> None:
+def claim_case(rt: Runtime, *, case_id: int, user_id: str) -> None:
+    """Raises TransitionRefused (carrying who has it) when someone was faster."""
     now = rt.clock()
+    with session_scope(rt.sessions) as session:
+        case = cases.claim(session=session, case_id=case_id, user_id=user_id, now=now)
+        _note(session, case_id, now, notes.claimed_note(case_view(case), user_id))
+    rt.drainer.drain(case_id=case_id)
+
+
+def claim(rt: Runtime, *, case_id: int, user_id: str, channel_id: str | None) -> None:
     try:
-        with session_scope(rt.sessions) as session:
-            case = cases.claim(session=session, case_id=case_id, user_id=user_id, now=now)
-            _note(session, case_id, now, notes.claimed_note(case_view(case), user_id))
+        claim_case(rt, case_id=case_id, user_id=user_id)
     except cases.TransitionRefused as refused:
         _tell(rt, channel_id, user_id, notes.already_claimed_message(refused.case))
-        return
-    rt.drainer.drain(case_id=case_id)
 
 
 def open_draft(rt: Runtime, *, case_id: int, trigger_id: str) -> None:
@@ -236,3 +243,32 @@ def report_error(rt: Runtime, *, body: dict[str, Any], error: Exception) -> None
         _tell(rt, channel, user, message)
     except Exception:
         log.exception("could not tell %s about an error", user)
+
+
+SNOOZES = {MoreChoice.SNOOZE_HOUR: timedelta(hours=1), MoreChoice.SNOOZE_DAY: timedelta(days=1)}
+
+
+def more(rt: Runtime, *, case_id: int, choice: MoreChoice, user_id: str, channel_id: str | None) -> None:
+    """The card's overflow menu: not a complaint, mute author, snooze, reopen."""
+    now = rt.clock()
+    try:
+        with session_scope(rt.sessions) as session:
+            if choice is MoreChoice.NOT_A_COMPLAINT:
+                cases.dismiss(session=session, case_id=case_id, user_id=user_id, reason="false_positive", now=now)
+                _note(session, case_id, now, f"<@{user_id}> marked this as not a complaint; it is kept as feedback for the detector.")
+            elif choice is MoreChoice.MUTE_AUTHOR:
+                author = case_view(cases.get_case(session=session, case_id=case_id)).author
+                cases.mute_author(session=session, author=author, user_id=user_id, now=now)
+                cases.record_event(session=session, case_id=case_id, actor=user_id, action="author_muted", at=now, author=author)
+                _note(session, case_id, now, f"<@{user_id}> muted {mrkdwn(author, 100)}: their future mentions are ignored.")
+            elif choice is MoreChoice.REOPEN:
+                cases.reopen(session=session, case_id=case_id, user_id=user_id, now=now)
+                _note(session, case_id, now, f"<@{user_id}> reopened this.")
+            else:
+                until = now + SNOOZES[choice]
+                cases.snooze(session=session, case_id=case_id, user_id=user_id, until=until, now=now)
+                _note(session, case_id, now, f"<@{user_id}> snoozed this until {slack_date(until)}.")
+    except cases.TransitionRefused as refused:
+        _tell(rt, channel_id, user_id, str(refused))
+        return
+    rt.drainer.drain(case_id=case_id)

@@ -236,14 +236,16 @@ def preview_view(number: int, mention: Mention, assessment: Assessment, now: dat
     )
 
 
-def _already_seen(session: Session, mention: Mention, canonical: str) -> bool:
-    match = select(MentionRecord.id).where(
-        or_(
-            (MentionRecord.source_kind == mention.source_kind) & (MentionRecord.external_id == mention.external_id[:500]),
-            MentionRecord.canonical_url == canonical[:2000],
-        )
+def _same_mention(mention: Mention, canonical: str):  # type: ignore[no-untyped-def]
+    """Same item at the same source, or the same page under any source."""
+    return or_(
+        (MentionRecord.source_kind == mention.source_kind) & (MentionRecord.external_id == mention.external_id[:500]),
+        MentionRecord.canonical_url == canonical[:2000],
     )
-    return session.scalar(match.limit(1)) is not None
+
+
+def _already_seen(session: Session, mention: Mention, canonical: str) -> bool:
+    return session.scalar(select(MentionRecord.id).where(_same_mention(mention, canonical)).limit(1)) is not None
 
 
 def _recent_negative_by(session: Session, author: str, now: datetime) -> int:
@@ -301,3 +303,27 @@ def _record_failure(session: Session, source: Source, error: SourceError, now: d
     state.backoff_until = now + pause if pause else None
     log.warning("source %s failed (%d in a row): %s", source.name, state.consecutive_failures, error)
     return SourceReport(source.name, error=str(error))
+
+
+@dataclass(frozen=True)
+class Reported:
+    case_id: int
+    existed: bool
+
+
+def report_mention(runtime: Runtime, mention: Mention, *, reporter: str) -> Reported:
+    """A person says this is a complaint: open a case (even if the detector disagreed) unless one exists."""
+    now = runtime.clock()
+    canonical = canonical_url(mention.url)
+    with session_scope(runtime.sessions) as session:
+        record = session.scalars(select(MentionRecord).where(_same_mention(mention, canonical))).first()
+        if record is not None and record.case_id is not None:
+            return Reported(record.case_id, existed=True)
+        assessment = assess_mention(mention, runtime.classifier, runtime.config.classifier)
+        if record is None:
+            record = _mention_record(mention, canonical, assessment, now)
+            session.add(record)
+            session.flush()
+        case = open_case(session, record, assessment.triage, now)
+        record_event(session=session, case_id=case.id, actor=reporter, action="reported", at=now)
+        return Reported(case.id, existed=False)

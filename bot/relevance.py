@@ -9,6 +9,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 _TRACKING_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|igshid|si)$", re.IGNORECASE)
 
 
+def author_key(author: str) -> str:
+    """How an author is compared for muting: case-insensitive, without a leading @."""
+    return author.strip().lstrip("@").lower()
+
+
 def _whole_words(terms: list[str]) -> re.Pattern[str] | None:
     if not terms:
         return None
@@ -26,11 +31,11 @@ class RelevanceFilter:
 
     @classmethod
     def build(cls, terms: list[str], exclude: list[str], muted_authors: set[str] | frozenset[str] = frozenset()) -> RelevanceFilter:
-        return cls(_whole_words(terms), _whole_words(exclude), frozenset(a.lower().lstrip("@") for a in muted_authors))
+        return cls(_whole_words(terms), _whole_words(exclude), frozenset(author_key(a) for a in muted_authors))
 
     def why_dropped(self, *, text: str, author: str) -> str | None:
         """None if the mention is relevant, else a short reason."""
-        if author and author.lower().lstrip("@") in self.muted_authors:
+        if author and author_key(author) in self.muted_authors:
             return "muted author"
         if self.terms is None or not self.terms.search(text):
             return "no brand term"

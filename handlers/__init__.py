@@ -2,9 +2,12 @@
 
 from slack_bolt import App
 
-from handlers import actions, views
+from handlers import actions, commands, events, shortcuts, views
 
 
 def register_listeners(app: App) -> None:
     actions.register(app)
+    commands.register(app)
+    events.register(app)
+    shortcuts.register(app)
     views.register(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from message_blocks.ids import Action, case_value
+from message_blocks.ids import Action, MoreChoice, case_value, more_value
 from message_blocks.text import link, mrkdwn, plain, quote_block
 from message_blocks.views import CaseView
 
@@ -57,8 +57,12 @@ def duration(delta: timedelta) -> str:
     return f"{hours // 24} d {hours % 24} h"
 
 
+def kind_label(kind: str) -> str:
+    return SOURCE_LABELS.get(kind, kind)
+
+
 def source_label(case: CaseView) -> str:
-    kind = SOURCE_LABELS.get(case.source_kind, case.source_kind)
+    kind = kind_label(case.source_kind)
     return kind if case.source_name in ("", case.source_kind) else f"{kind} · {case.source_name}"
 
 
@@ -103,7 +107,11 @@ def status_line(case: CaseView) -> str:
     if case.first_response_at:
         replied = link(case.reply_url, "replied") if case.reply_url else "replied"
         parts.append(f"{replied} {duration(case.first_response_at - case.detected_at)} after detection")
-    if case.resolved_at:
+    if case.snoozed_until and case.status in ("open", "claimed", "escalated"):
+        parts.append(f"snoozed until {slack_date(case.snoozed_until)}")
+    if case.dismissed_reason:
+        parts.append("not a complaint" if case.dismissed_reason == "false_positive" else f"dismissed: {case.dismissed_reason}")
+    elif case.resolved_at:
         cause = ROOT_CAUSE_LABELS.get(case.root_cause or "", case.root_cause or "")
         parts.append(
             f"resolved {duration(case.resolved_at - case.detected_at)} after detection" + (f" ({cause})" if cause else "")
@@ -126,9 +134,29 @@ def _button(text: str, action: Action, case_id: int, style: str | None = None) -
     return button
 
 
+def _more_menu(case: CaseView) -> dict[str, Any]:
+    if case.status in ("resolved", "dismissed"):
+        choices = [(MoreChoice.REOPEN, "Reopen")]
+    else:
+        choices = [
+            (MoreChoice.NOT_A_COMPLAINT, "Not a complaint"),
+            (MoreChoice.SNOOZE_HOUR, "Snooze 1 hour"),
+            (MoreChoice.SNOOZE_DAY, "Snooze 1 day"),
+        ]
+        if case.author:
+            choices.insert(1, (MoreChoice.MUTE_AUTHOR, "Mute this author"))
+    return {
+        "type": "overflow",
+        "action_id": Action.MORE.value,
+        "options": [
+            {"text": {"type": "plain_text", "text": label}, "value": more_value(case.case_id, choice)} for choice, label in choices
+        ],
+    }
+
+
 def case_actions(case: CaseView) -> list[dict[str, Any]]:
     if case.status in ("resolved", "dismissed"):
-        return []
+        return [_more_menu(case)]
     buttons = []
     if case.status == "open":
         buttons.append(_button("Claim", Action.CLAIM, case.case_id, "primary"))
@@ -136,7 +164,7 @@ def case_actions(case: CaseView) -> list[dict[str, Any]]:
     if case.status != "escalated":
         buttons.append(_button("Escalate to manager", Action.ESCALATE, case.case_id))
     buttons.append(_button("Mark resolved", Action.RESOLVE, case.case_id))
-    return buttons
+    return buttons + [_more_menu(case)]
 
 
 def case_card(case: CaseView) -> list[dict[str, Any]]:
@@ -154,7 +182,5 @@ def case_card(case: CaseView) -> list[dict[str, Any]]:
         blocks.append(
             {"type": "context", "elements": [{"type": "mrkdwn", "text": "Resolution: " + mrkdwn(case.resolution, 1500)}]}
         )
-    buttons = case_actions(case)
-    if buttons:
-        blocks.append({"type": "actions", "block_id": f"case-{case.case_id}", "elements": buttons})
+    blocks.append({"type": "actions", "block_id": f"case-{case.case_id}", "elements": case_actions(case)})
     return blocks

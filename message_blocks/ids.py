@@ -14,6 +14,17 @@ class Action(StrEnum):
     REPLY_SENT = "case-reply-sent"
     ACKNOWLEDGE = "case-escalation-acknowledge"
     TAKE_OVER = "case-escalation-take-over"
+    MORE = "case-more"
+
+
+class MoreChoice(StrEnum):
+    """Options of the card's overflow menu."""
+
+    NOT_A_COMPLAINT = "not-a-complaint"
+    MUTE_AUTHOR = "mute-author"
+    SNOOZE_HOUR = "snooze-1h"
+    SNOOZE_DAY = "snooze-1d"
+    REOPEN = "reopen"
 
 
 class View(StrEnum):
@@ -51,3 +62,15 @@ def parse_case_value(value: str | None) -> int:
     if not isinstance(case_id, int) or case_id <= 0:
         raise ValueError(f"not a case reference: {value!r}")
     return case_id
+
+
+def more_value(case_id: int, choice: MoreChoice) -> str:
+    return json.dumps({"case_id": case_id, "do": choice.value})
+
+
+def parse_more_value(value: str | None) -> tuple[int, MoreChoice]:
+    case_id = parse_case_value(value)
+    try:
+        return case_id, MoreChoice(json.loads(value or "")["do"])
+    except (KeyError, ValueError):
+        raise ValueError(f"not a menu choice: {value!r}") from None

@@ -35,6 +35,8 @@ class CaseView:
     root_cause: str | None = None
     first_response_at: datetime | None = None
     reply_url: str | None = None
+    snoozed_until: datetime | None = None
+    dismissed_reason: str | None = None
     similar_urls: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -43,3 +45,22 @@ class DraftOptions:
     tone: str = "warm"
     offer_gesture: bool = False
     move_offline: bool = True
+
+
+@dataclass(frozen=True)
+class EventView:
+    at: datetime
+    actor: str
+    action: str
+
+
+@dataclass(frozen=True)
+class SourceHealthView:
+    name: str
+    kind: str
+    enabled: bool
+    last_success_at: datetime | None = None
+    last_error_at: datetime | None = None
+    last_error: str | None = None
+    consecutive_failures: int = 0
+    items_seen: int = 0

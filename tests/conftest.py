@@ -147,6 +147,7 @@ class BotClient:
 
     base_url: str
     http: httpx.Client
+    response_url: str
 
     def post(self, body: str, content_type: str, *, secret: str = SIGNING_SECRET, headers: dict[str, str] | None = None, timestamp: int | None = None) -> httpx.Response:
         signed = signed_headers(secret, body, content_type=content_type, timestamp=timestamp)
@@ -156,11 +157,12 @@ class BotClient:
         return self.post(interactive_body(payload), "application/x-www-form-urlencoded")
 
     def command(self, user_id: str, text: str) -> httpx.Response:
-        return self.post(slash_command(user_id=user_id, text=text), "application/x-www-form-urlencoded")
+        body = slash_command(user_id=user_id, text=text, response_url=self.response_url)
+        return self.post(body, "application/x-www-form-urlencoded")
 
 
 @pytest.fixture
-def bot(runtime: Runtime) -> Iterator[BotClient]:
+def bot(runtime: Runtime, slack: fake_slack.FakeSlack) -> Iterator[BotClient]:
     from bot.app import build_app
     from bot.web import WebApp, make_server
 
@@ -168,5 +170,5 @@ def bot(runtime: Runtime) -> Iterator[BotClient]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     with httpx.Client(timeout=10) as http:
-        yield BotClient(f"http://127.0.0.1:{server.effective_port}", http)
+        yield BotClient(f"http://127.0.0.1:{server.effective_port}", http, slack.response_url)
     server.close()

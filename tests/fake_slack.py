@@ -42,6 +42,7 @@ class FakeSlack:
     lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     url: str = ""
+    response_url: str = ""
 
     # -- test helpers ---------------------------------------------------------
     def fail(self, method: str, *, status: int = 200, error: str | None = None, retry_after: int | None = None, times: int = 1) -> None:
@@ -163,8 +164,14 @@ def start(fake: FakeSlack | None = None) -> tuple[FakeSlack, ThreadingHTTPServer
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             args = _decode(self.headers.get("Content-Type", ""), raw)
-            method = self.path.rsplit("/", 1)[-1]
-            status, extra, body = fake.answer(method, args, {k.lower(): v for k, v in self.headers.items()})
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            if self.path.startswith("/respond/"):
+                # A response_url (slash commands, shortcuts): recorded as method "respond".
+                with fake.lock:
+                    fake.calls.append(Call("respond", args, headers))
+                status, extra, body = 200, {}, {"ok": True}
+            else:
+                status, extra, body = fake.answer(self.path.rsplit("/", 1)[-1], args, headers)
             payload = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -181,4 +188,5 @@ def start(fake: FakeSlack | None = None) -> tuple[FakeSlack, ThreadingHTTPServer
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     fake.url = f"http://127.0.0.1:{server.server_port}/api/"
+    fake.response_url = f"http://127.0.0.1:{server.server_port}/respond/T0TEAM0001/1/abc"
     return fake, server

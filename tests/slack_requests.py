@@ -72,7 +72,7 @@ def view_submission(*, user_id: str, view: dict[str, Any], values: dict[str, dic
     }
 
 
-def slash_command(*, user_id: str, text: str, channel_id: str = "C0TRIAGE01", command: str = "/complaint") -> str:
+def slash_command(*, user_id: str, text: str, response_url: str, channel_id: str = "C0TRIAGE01", command: str = "/complaint") -> str:
     return urlencode(
         {
             "token": "legacy-verification-token",
@@ -84,7 +84,36 @@ def slash_command(*, user_id: str, text: str, channel_id: str = "C0TRIAGE01", co
             "user_name": user_id.lower(),
             "command": command,
             "text": text,
-            "response_url": "https://hooks.slack.com/commands/T0TEAM0001/1/abc",
+            "response_url": response_url,
             "trigger_id": f"{int(time.time())}.12345.abcdef",
         }
     )
+
+
+def message_shortcut(*, user_id: str, callback_id: str, message: dict[str, Any], response_url: str, channel_id: str = "C0GENERAL1") -> dict[str, Any]:
+    return {
+        "type": "message_action",
+        "token": "legacy-verification-token",
+        "action_ts": f"{time.time():.6f}",
+        "team": TEAM,
+        "user": {"id": user_id, "name": user_id.lower()},
+        "channel": {"id": channel_id, "name": "general"},
+        "callback_id": callback_id,
+        "trigger_id": f"{int(time.time())}.12345.abcdef",
+        "message_ts": message["ts"],
+        "message": message,
+        "response_url": response_url,
+    }
+
+
+def event_callback(event: dict[str, Any], *, event_id: str = "Ev0000000001") -> dict[str, Any]:
+    return {
+        "token": "legacy-verification-token",
+        "team_id": TEAM["id"],
+        "api_app_id": "A0APP00001",
+        "type": "event_callback",
+        "event": event,
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": TEAM["id"], "user_id": "U0BOT00001", "is_bot": True, "is_enterprise_install": False}],
+    }

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot.db.models import Case, CaseEvent, CaseStatus, OutboxMessage
+from bot.db.models import Case, CaseEvent, CaseStatus, MutedAuthor, OutboxMessage
+from bot.relevance import author_key
 from bot.services.views import case_view
 from message_blocks.views import CaseView
 
@@ -156,3 +157,67 @@ def resolve(
     return _changed(
         session=session, case=case, actor=user_id, action="resolved", at=now, root_cause=root_cause, resolution=resolution
     )
+
+
+def dismiss(*, session: Session, case_id: int, user_id: str, reason: str, now: datetime) -> Case:
+    """Not a complaint: closed, and kept as a labelled example of a false alarm (or a troll)."""
+    case = _transition(
+        session=session,
+        case_id=case_id,
+        allowed_from=ACTIVE,
+        refusal="Case #{id} is already {status}.",
+        values={"status": CaseStatus.DISMISSED, "dismissed_reason": reason, "resolved_at": now, "snoozed_until": None},
+    )
+    return _changed(session=session, case=case, actor=user_id, action="dismissed", at=now, reason=reason)
+
+
+def reopen(*, session: Session, case_id: int, user_id: str, now: datetime) -> Case:
+    case = _transition(
+        session=session,
+        case_id=case_id,
+        allowed_from=(CaseStatus.RESOLVED, CaseStatus.DISMISSED),
+        refusal="Case #{id} is {status}, not closed.",
+        values={
+            "status": CaseStatus.OPEN,
+            "assignee": None,
+            "claimed_at": None,
+            "resolved_at": None,
+            "resolution": None,
+            "root_cause": None,
+            "dismissed_reason": None,
+            "claim_breach_notified_at": None,
+            "resolve_breach_notified_at": None,
+        },
+    )
+    return _changed(session=session, case=case, actor=user_id, action="reopened", at=now)
+
+
+def snooze(*, session: Session, case_id: int, user_id: str, until: datetime, now: datetime) -> Case:
+    case = _transition(
+        session=session,
+        case_id=case_id,
+        allowed_from=ACTIVE,
+        refusal="Case #{id} is {status}; only an active case can be snoozed.",
+        values={"snoozed_until": until},
+    )
+    return _changed(session=session, case=case, actor=user_id, action="snoozed", at=now, until=until.isoformat())
+
+
+def mute_author(*, session: Session, author: str, user_id: str, now: datetime) -> bool:
+    """Future mentions by `author` are dropped. False if they were muted already."""
+    key = author_key(author)
+    if not key:
+        raise ValueError("an author name is needed")
+    if session.get(MutedAuthor, key) is not None:
+        return False
+    session.add(MutedAuthor(author=key, muted_by=user_id, muted_at=now))
+    session.flush()
+    return True
+
+
+def unmute_author(*, session: Session, author: str) -> bool:
+    muted = session.get(MutedAuthor, author_key(author))
+    if muted is None:
+        return False
+    session.delete(muted)
+    return True

@@ -36,5 +36,7 @@ def case_view(case: Case) -> CaseView:
         root_cause=case.root_cause,
         first_response_at=case.first_response_at,
         reply_url=case.reply_url,
+        snoozed_until=case.snoozed_until,
+        dismissed_reason=case.dismissed_reason,
         similar_urls=tuple(m.url for m in case.mentions[1:]),
     )

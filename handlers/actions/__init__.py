@@ -9,6 +9,7 @@ def register(app: App) -> None:
     app.action(Action.DRAFT.value)(case_buttons.draft)
     app.action(Action.ESCALATE.value)(case_buttons.escalate)
     app.action(Action.RESOLVE.value)(case_buttons.resolve)
+    app.action(Action.MORE.value)(case_buttons.more)
     app.action(Action.REPLY_SENT.value)(case_buttons.reply_sent)
     app.action(Field.DRAFT_TONE.value)(case_buttons.redraft)
     app.action(Field.DRAFT_OPTIONS.value)(case_buttons.redraft)

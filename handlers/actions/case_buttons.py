@@ -5,7 +5,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 
 from bot import interactions
-from message_blocks.ids import parse_case_value
+from message_blocks.ids import parse_case_value, parse_more_value
 
 
 def _case_id(body: dict[str, Any]) -> int:
@@ -52,3 +52,9 @@ def reply_sent(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     interactions.open_reply_sent(context["runtime"], case_id=_case_id(body), trigger_id=body["trigger_id"])
 
+
+
+def more(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    ack()
+    case_id, choice = parse_more_value(body["actions"][0]["selected_option"]["value"])
+    interactions.more(context["runtime"], case_id=case_id, choice=choice, user_id=body["user"]["id"], channel_id=_channel(body))

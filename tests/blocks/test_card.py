@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk.models.blocks import Block
 
 from message_blocks.card import case_card, card_text, status_line
-from message_blocks.ids import Action, parse_case_value
+from message_blocks.ids import Action, MoreChoice, parse_case_value, parse_more_value
 from message_blocks.views import CaseView
 
 DETECTED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -42,9 +42,17 @@ def test_open_card_has_the_four_buttons_with_the_case_id() -> None:
     _valid(blocks)
     actions = blocks[-1]
     assert actions["type"] == "actions"
-    assert [e["action_id"] for e in actions["elements"]] == [Action.CLAIM, Action.DRAFT, Action.ESCALATE, Action.RESOLVE]
-    assert [e["text"]["text"] for e in actions["elements"]] == ["Claim", "Draft reply", "Escalate to manager", "Mark resolved"]
-    assert all(parse_case_value(e["value"]) == 7 for e in actions["elements"])
+    buttons, menu = actions["elements"][:-1], actions["elements"][-1]
+    assert [e["action_id"] for e in buttons] == [Action.CLAIM, Action.DRAFT, Action.ESCALATE, Action.RESOLVE]
+    assert [e["text"]["text"] for e in buttons] == ["Claim", "Draft reply", "Escalate to manager", "Mark resolved"]
+    assert all(parse_case_value(e["value"]) == 7 for e in buttons)
+    assert menu["type"] == "overflow"
+    assert [parse_more_value(o["value"]) for o in menu["options"]] == [
+        (7, MoreChoice.NOT_A_COMPLAINT),
+        (7, MoreChoice.MUTE_AUTHOR),
+        (7, MoreChoice.SNOOZE_HOUR),
+        (7, MoreChoice.SNOOZE_DAY),
+    ]
 
 
 def test_card_shows_source_author_link_excerpt_time_and_score() -> None:
@@ -65,13 +73,19 @@ def test_claimed_card_names_owner_and_time_to_claim() -> None:
     assert Action.CLAIM not in buttons
 
 
-def test_resolved_card_has_no_buttons_and_says_why() -> None:
+def test_resolved_card_offers_only_reopen_and_says_why() -> None:
     resolved = replace(
         CASE, status="resolved", resolved_at=DETECTED + timedelta(hours=3), root_cause="systemic", resolution="Refunded"
     )
     blocks = case_card(resolved)
     _valid(blocks)
-    assert all(b["type"] != "actions" for b in blocks)
+    assert blocks[-1]["elements"] == [
+        {
+            "type": "overflow",
+            "action_id": Action.MORE,
+            "options": [{"text": {"type": "plain_text", "text": "Reopen"}, "value": '{"case_id": 7, "do": "reopen"}'}],
+        }
+    ]
     assert "resolved 3 h after detection (systemic problem)" in status_line(resolved)
 
 

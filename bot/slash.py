@@ -1,0 +1,74 @@
+"""`/complaint`: parsing the text into a command. Pure; `bot.team` runs it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+HELP_LINES = (
+    ("help", "this help"),
+    ("list [open|mine|unclaimed|escalated]", "cases needing attention (default: open)"),
+    ("show ID", "one case in full"),
+    ("stats [7d|30d]", "response times and volumes (default: 7d)"),
+    ("add URL [note]", "report a mention by hand"),
+    ("claim ID", "take a case"),
+    ("resolve ID", "mark a case resolved"),
+    ("mute AUTHOR / unmute AUTHOR", "ignore (or stop ignoring) an author's future mentions"),
+    ("sources", "health of each source"),
+    ("digest", "preview today's digest"),
+)
+LIST_FILTERS = ("open", "mine", "unclaimed", "escalated")
+STATS_PERIODS = {"7d": 7, "30d": 30}
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    argument: str = ""
+    note: str = ""
+    case_id: int | None = None
+
+
+class UsageError(ValueError):
+    """The text is not a command we know; the message says what was expected."""
+
+
+def _case_id(name: str, raw: str) -> int:
+    match = re.fullmatch(r"#?(\d{1,12})", raw.strip())
+    if not match:
+        raise UsageError(f"`{name}` needs a case number, like `/complaint {name} 42`.")
+    return int(match.group(1))
+
+
+def parse(text: str) -> Command:
+    words = text.strip().split(maxsplit=1)
+    if not words:
+        return Command("help")
+    name, rest = words[0].lower(), (words[1].strip() if len(words) > 1 else "")
+    if name in ("help", "sources", "digest"):
+        return Command(name)
+    if name == "list":
+        which = rest.lower() or "open"
+        if which not in LIST_FILTERS:
+            raise UsageError(f"`list` takes one of {', '.join(LIST_FILTERS)}.")
+        return Command(name, which)
+    if name == "stats":
+        period = rest.lower() or "7d"
+        if period not in STATS_PERIODS:
+            raise UsageError("`stats` takes `7d` or `30d`.")
+        return Command(name, period)
+    if name in ("show", "claim", "resolve"):
+        return Command(name, case_id=_case_id(name, rest))
+    if name == "add":
+        parts = rest.split(maxsplit=1)
+        if not parts or not re.match(r"^<?https?://", parts[0], re.IGNORECASE):
+            raise UsageError("`add` needs a link: `/complaint add https://example.com/post optional note`.")
+        # Slack wraps links it recognises in <…> (and sometimes <url|label>).
+        url = parts[0].strip("<>").split("|", 1)[0]
+        return Command(name, url, note=parts[1] if len(parts) > 1 else "")
+    if name in ("mute", "unmute"):
+        if not rest:
+            raise UsageError(f"`{name}` needs an author, like `/complaint {name} @angry_bot`.")
+        return Command(name, rest)
+    raise UsageError(f"I don't know `{name[:40]}`.")
+

@@ -1,0 +1,7 @@
+from slack_bolt import App
+
+from handlers.commands import complaint
+
+
+def register(app: App) -> None:
+    app.command("/complaint")(complaint.complaint)

@@ -1,0 +1,12 @@
+"""App Home: the person's own dashboard, rebuilt each time they open it."""
+
+from typing import Any
+
+from slack_bolt import BoltContext
+
+from bot import home
+
+
+def opened(event: dict[str, Any], context: BoltContext) -> None:
+    if event.get("tab", "home") == "home":
+        home.publish(context["runtime"], user_id=event["user"])

@@ -1,0 +1,18 @@
+"""Message shortcut: turn any Slack message into a case."""
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+
+from bot import team
+
+
+def report(ack: Ack, shortcut: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    team.report_message(
+        context["runtime"],
+        user_id=shortcut["user"]["id"],
+        channel_id=shortcut["channel"]["id"],
+        message=shortcut["message"],
+        respond=respond,
+    )

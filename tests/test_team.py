@@ -1,0 +1,141 @@
+"""/complaint, the "Report as complaint" shortcut and the card's overflow menu, over signed HTTP."""
+
+from __future__ import annotations
+
+import json
+
+
+def as_text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+from sqlalchemy import select
+
+from bot.db.models import Case, MutedAuthor
+from bot.db.session import session_scope
+from bot.runtime import Runtime
+from message_blocks.ids import Action, MoreChoice, View, more_value
+from tests.conftest import BotClient, Clock
+from tests.fake_slack import FakeSlack
+from tests.helpers import wait_for
+from tests.slack_requests import block_action, message_shortcut
+from tests.test_core_loop import AGENT, CHANNEL, OTHER, actions_of, click, poll, the_case
+
+
+def reply_to(bot: BotClient, slack: FakeSlack, text: str, user: str = AGENT) -> dict:
+    before = len(slack.calls_to("respond"))
+    response = bot.command(user, text)
+    assert response.status_code == 200 and response.text == ""
+    return wait_for(lambda: slack.calls_to("respond")[before:])[0].args
+
+
+def test_empty_command_shows_help(bot: BotClient, slack: FakeSlack) -> None:
+    reply = reply_to(bot, slack, "")
+    assert reply["response_type"] == "ephemeral"
+    assert "`/complaint list [open|mine|unclaimed|escalated]`" in as_text(reply["blocks"])
+
+
+def test_unknown_and_malformed_input_get_usage_help_not_a_stack_trace(bot: BotClient, slack: FakeSlack) -> None:
+    unknown = reply_to(bot, slack, "frobnicate <!channel>")
+    assert unknown["blocks"][0]["text"]["text"].startswith("I don't know `frobnicate`.")
+    assert "`/complaint show ID`" in as_text(unknown["blocks"])
+    assert reply_to(bot, slack, "show abc")["text"] == "`show` needs a case number, like `/complaint show 42`."
+    assert reply_to(bot, slack, "list everything")["text"] == "`list` takes one of open, mine, unclaimed, escalated."
+    assert reply_to(bot, slack, "show 999")["blocks"][0]["text"]["text"] == "There is no case #999."
+
+
+def test_list_filters_and_show(runtime: Runtime, bot: BotClient, slack: FakeSlack) -> None:
+    poll(runtime)
+    case = the_case(runtime)
+    assert f"*#{case.id}*" in as_text(reply_to(bot, slack, "list unclaimed")["blocks"])
+    assert "nothing here" in as_text(reply_to(bot, slack, "list mine")["blocks"])
+
+    reply_to(bot, slack, f"claim {case.id}")
+    wait_for(lambda: the_case(runtime).assignee == AGENT)
+    mine = as_text(reply_to(bot, slack, "list mine")["blocks"])
+    assert f"*#{case.id}*" in mine and "Claimed" in mine
+    assert "nothing here" in as_text(reply_to(bot, slack, "list unclaimed")["blocks"])
+    assert "nothing here" in as_text(reply_to(bot, slack, "list escalated")["blocks"])
+
+    shown = as_text(reply_to(bot, slack, f"show #{case.id}")["blocks"])
+    assert "charged me twice" in shown and "detected by the bot" in shown and f"claimed by <@{AGENT}>" in shown
+
+
+def test_claim_by_command_when_taken_tells_the_user_who_has_it(runtime: Runtime, bot: BotClient, slack: FakeSlack) -> None:
+    poll(runtime)
+    case = the_case(runtime)
+    assert reply_to(bot, slack, f"claim {case.id}")["text"] == f"Case #{case.id} is yours."
+    assert reply_to(bot, slack, f"claim {case.id}", user=OTHER)["text"] == f"<@{AGENT}> already has case #{case.id}."
+
+
+def test_resolve_by_command_opens_the_resolve_modal(runtime: Runtime, bot: BotClient, slack: FakeSlack) -> None:
+    poll(runtime)
+    case = the_case(runtime)
+    bot.command(AGENT, f"resolve {case.id}")
+    opened = wait_for(lambda: slack.calls_to("views.open"))[0]
+    assert opened.args["view"]["callback_id"] == View.RESOLVE
+
+
+def test_mute_and_unmute(runtime: Runtime, bot: BotClient, slack: FakeSlack) -> None:
+    assert reply_to(bot, slack, "mute @Angry_Troll")["text"] == "Muted @Angry_Troll: their future mentions are ignored."
+    assert reply_to(bot, slack, "mute angry_troll")["text"] == "angry_troll was already muted."
+    with session_scope(runtime.sessions) as session:
+        assert list(session.scalars(select(MutedAuthor.author))) == ["angry_troll"]
+    assert reply_to(bot, slack, "unmute @angry_troll")["text"] == "Unmuted @angry_troll."
+    assert reply_to(bot, slack, "unmute @angry_troll")["text"] == "@angry_troll was not muted."
+
+
+def test_sources_reports_health(runtime: Runtime, bot: BotClient, slack: FakeSlack) -> None:
+    assert "not polled yet" in as_text(reply_to(bot, slack, "sources")["blocks"])
+    poll(runtime)
+    health = as_text(reply_to(bot, slack, "sources")["blocks"])
+    assert "*acme-alerts* (RSS)" in health and "🟢 ok" in health and "3 items seen" in health
+
+
+def test_message_shortcut_turns_a_slack_message_into_a_case(runtime: Runtime, bot: BotClient, slack: FakeSlack) -> None:
+    message = {"type": "message", "text": "Customer on the phone: Acme lost my parcel twice, furious", "user": "U0SUPPORT1", "ts": "1763600000.000100"}
+    payload = message_shortcut(user_id=AGENT, callback_id="report-as-complaint", message=message, response_url=slack.response_url)
+    assert bot.interact(payload).status_code == 200
+
+    reply = wait_for(lambda: slack.calls_to("respond"))[0].args
+    case = the_case(runtime)
+    assert reply["blocks"][0]["text"]["text"].startswith(f"Created case *#{case.id}*")
+    card = wait_for(lambda: slack.channel_messages(CHANNEL))[0]
+    assert "lost my parcel twice" in as_text(card["blocks"])
+    assert "https://acme.slack.com/archives/C0GENERAL1/p1763600000000100" in as_text(card["blocks"])
+    assert actions_of(runtime, case.id) == ["detected", "reported", "posted"]
+
+    again = bot.interact(payload)
+    assert again.status_code == 200
+    second = wait_for(lambda: slack.calls_to("respond")[1:])[0].args
+    assert second["blocks"][0]["text"]["text"].startswith(f"That was already case *#{case.id}*")
+
+
+def choose(bot: BotClient, runtime: Runtime, user: str, case: Case, choice: MoreChoice) -> None:
+    payload = block_action(user_id=user, action_id=Action.MORE.value, value="", message_ts=case.message_ts or "")
+    payload["actions"][0] = {"action_id": Action.MORE.value, "block_id": "b", "type": "overflow", "selected_option": {"value": more_value(case.id, choice)}}
+    assert bot.interact(payload).status_code == 200
+
+
+def test_overflow_not_a_complaint_then_reopen(runtime: Runtime, bot: BotClient, slack: FakeSlack) -> None:
+    poll(runtime)
+    case = the_case(runtime)
+    choose(bot, runtime, AGENT, case, MoreChoice.NOT_A_COMPLAINT)
+    wait_for(lambda: the_case(runtime).status == "dismissed")
+    assert the_case(runtime).dismissed_reason == "false_positive"
+    card = wait_for(lambda: slack.calls_to("chat.update"))[-1].args["blocks"]
+    assert "not a complaint" in as_text(card)
+    assert [o["value"] for o in card[-1]["elements"][0]["options"]] == [more_value(case.id, MoreChoice.REOPEN)]
+
+    choose(bot, runtime, AGENT, case, MoreChoice.REOPEN)
+    wait_for(lambda: the_case(runtime).status == "open")
+    assert the_case(runtime).dismissed_reason is None
+    assert actions_of(runtime, case.id)[-2:] == ["dismissed", "reopened"]
+
+
+def test_overflow_snooze(runtime: Runtime, bot: BotClient, slack: FakeSlack, clock: Clock) -> None:
+    poll(runtime)
+    case = the_case(runtime)
+    choose(bot, runtime, AGENT, case, MoreChoice.SNOOZE_HOUR)
+    wait_for(lambda: the_case(runtime).snoozed_until is not None)
+    assert (the_case(runtime).snoozed_until - clock.now).total_seconds() == 3600
+    assert "snoozed until" in as_text(wait_for(lambda: slack.calls_to("chat.update"))[-1].args["blocks"])
