@@ -122,13 +122,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import build_app
     from bot.scheduler import start_scheduler
 
+    from bot.web import WebApp, make_server
+
+    # Slack talks over the socket; HTTP still serves /healthz and the mentions webhook.
+    server = make_server(WebApp(rt, bolt=None), "0.0.0.0", rt.settings.port)
+    threading.Thread(target=server.run, daemon=True, name="http").start()
     scheduler = start_scheduler(rt)
     handler = SocketModeHandler(build_app(rt), rt.settings.slack_app_token.get_secret_value())
-    log.info("connected in Socket Mode")
+    signal.signal(signal.SIGTERM, lambda signum, frame: handler.close())
+    log.info("Socket Mode; /healthz and /webhooks/mentions on port %s", server.effective_port)
     try:
         handler.start()
     finally:
         scheduler.shutdown(wait=True)
+        server.close()
     return 0
 
 

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from enum import StrEnum
 from datetime import datetime, timedelta
 
 import httpx
@@ -63,6 +64,11 @@ class PollReport:
         return sum(s.negative - s.joined for s in self.sources)
 
 
+def relevance_filter(runtime: Runtime, session: Session) -> RelevanceFilter:
+    muted = set(session.scalars(select(MutedAuthor.author)))
+    return RelevanceFilter.build(runtime.config.brand.terms, runtime.config.brand.exclude, muted)
+
+
 def mention_text(mention: Mention | MentionRecord) -> str:
     return f"{mention.title}\n{mention.text}".strip()
 
@@ -108,10 +114,9 @@ class Pipeline:
         now = runtime.clock()
         with session_scope(runtime.sessions) as session:
             states = {s.name: s for s in session.scalars(select(SourceState))}
-            muted = set(session.scalars(select(MutedAuthor.author)))
+            relevance = relevance_filter(runtime, session)
         due = [s for s in self.sources() if not _backing_off(states.get(s.name), now)]
         results = fetch_all(due, {s.name: (states[s.name].cursor if s.name in states else None) for s in due})
-        relevance = RelevanceFilter.build(runtime.config.brand.terms, runtime.config.brand.exclude, muted)
         report = PollReport()
         for source in due:
             result = results[source.name]
@@ -148,30 +153,11 @@ class Pipeline:
     ) -> SourceReport:
         report = SourceReport(source.name, fetched=len(result.mentions))
         for mention in result.mentions:
-            if relevance.why_dropped(text=mention_text(mention), author=mention.author):
-                continue
-            report.relevant += 1
-            canonical = canonical_url(mention.url)
-            if _already_seen(session, mention, canonical):
-                report.duplicates += 1
-                continue
-            assessment = assess_mention(
-                mention, self.runtime.classifier, self.runtime.config.classifier, _recent_negative_by(session, mention.author, now)
-            )
-            record = _mention_record(mention, canonical, assessment, now)
-            session.add(record)
-            session.flush()
-            if not assessment.negative:
-                continue
-            report.negative += 1
-            existing = _near_duplicate_case(session, record.fingerprint, now)
-            if existing is not None:
-                report.joined += 1
-                record.case_id = existing.id
-                record_event(session=session, case_id=existing.id, actor="bot", action="similar_joined", at=now, mention_id=record.id, url=mention.url)
-                enqueue(session=session, case_id=existing.id, kind="update_card", at=now)
-            else:
-                open_case(session, record, assessment.triage, now)
+            outcome = ingest_mention(self.runtime, session, mention, relevance, now)
+            report.relevant += outcome.kind != Outcome.DROPPED
+            report.duplicates += outcome.kind == Outcome.DUPLICATE
+            report.negative += outcome.kind in (Outcome.NEW_CASE, Outcome.JOINED)
+            report.joined += outcome.kind == Outcome.JOINED
         state = _state(session, source)
         state.cursor = result.cursor
         state.last_polled_at = state.last_success_at = now
@@ -179,6 +165,46 @@ class Pipeline:
         state.backoff_until = None
         state.items_seen += len(result.mentions)
         return report
+
+
+class Outcome(StrEnum):
+    DROPPED = "dropped"  # not about the brand, excluded, or a muted author
+    DUPLICATE = "duplicate"  # seen before (same item or same page)
+    STORED = "stored"  # kept, not negative
+    NEW_CASE = "new_case"
+    JOINED = "joined"  # near-identical to an open case: joined it
+
+
+@dataclass(frozen=True)
+class Ingested:
+    kind: Outcome
+    case_id: int | None = None
+
+
+def ingest_mention(
+    runtime: Runtime, session: Session, mention: Mention, relevance: RelevanceFilter, now: datetime, *, require_term: bool = True
+) -> Ingested:
+    """Filter, dedupe, classify and store one mention; open or join a case if it is negative."""
+    if relevance.why_dropped(text=mention_text(mention), author=mention.author, require_term=require_term):
+        return Ingested(Outcome.DROPPED)
+    canonical = canonical_url(mention.url)
+    existing = session.scalars(select(MentionRecord).where(_same_mention(mention, canonical)).limit(1)).first()
+    if existing is not None:
+        return Ingested(Outcome.DUPLICATE, existing.case_id)
+    config = runtime.config.classifier
+    assessment = assess_mention(mention, runtime.classifier, config, _recent_negative_by(session, mention.author, now))
+    record = _mention_record(mention, canonical, assessment, now)
+    session.add(record)
+    session.flush()
+    if not assessment.negative:
+        return Ingested(Outcome.STORED)
+    similar = _near_duplicate_case(session, record.fingerprint, now)
+    if similar is None:
+        return Ingested(Outcome.NEW_CASE, open_case(session, record, assessment.triage, now).id)
+    record.case_id = similar.id
+    record_event(session=session, case_id=similar.id, actor="bot", action="similar_joined", at=now, mention_id=record.id, url=mention.url)
+    enqueue(session=session, case_id=similar.id, kind="update_card", at=now)
+    return Ingested(Outcome.JOINED, similar.id)
 
 
 def open_case(session: Session, record: MentionRecord, triage: Triage, now: datetime) -> Case:
@@ -242,10 +268,6 @@ def _same_mention(mention: Mention, canonical: str):  # type: ignore[no-untyped-
         (MentionRecord.source_kind == mention.source_kind) & (MentionRecord.external_id == mention.external_id[:500]),
         MentionRecord.canonical_url == canonical[:2000],
     )
-
-
-def _already_seen(session: Session, mention: Mention, canonical: str) -> bool:
-    return session.scalar(select(MentionRecord.id).where(_same_mention(mention, canonical)).limit(1)) is not None
 
 
 def _recent_negative_by(session: Session, author: str, now: datetime) -> int:

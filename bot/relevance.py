@@ -33,11 +33,14 @@ class RelevanceFilter:
     def build(cls, terms: list[str], exclude: list[str], muted_authors: set[str] | frozenset[str] = frozenset()) -> RelevanceFilter:
         return cls(_whole_words(terms), _whole_words(exclude), frozenset(author_key(a) for a in muted_authors))
 
-    def why_dropped(self, *, text: str, author: str) -> str | None:
-        """None if the mention is relevant, else a short reason."""
+    def why_dropped(self, *, text: str, author: str, require_term: bool = True) -> str | None:
+        """None if the mention is relevant, else a short reason.
+
+        `require_term=False` is for senders that already matched the brand (the webhook).
+        """
         if author and author_key(author) in self.muted_authors:
             return "muted author"
-        if self.terms is None or not self.terms.search(text):
+        if require_term and (self.terms is None or not self.terms.search(text)):
             return "no brand term"
         if self.exclusions is not None and self.exclusions.search(text):
             return "excluded term"

@@ -23,6 +23,7 @@ from tests.slack_requests import interactive_body, signed_headers, slash_command
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+WEBHOOK_SECRET = "test-webhook-secret-fedcba9876543210"
 POSTGRES_URL = os.environ.get("COMPLAINT_BOT_TEST_POSTGRES_URL")
 
 TEST_CONFIG = """
@@ -119,6 +120,7 @@ def runtime(database_url: str, slack: fake_slack.FakeSlack, clock: Clock, config
     settings = Settings(
         slack_bot_token="xoxb-test-token",
         slack_signing_secret=SIGNING_SECRET,
+        complaint_bot_webhook_secret=WEBHOOK_SECRET,
         slack_api_url=slack.url,
         database_url=database_url,
         _env_file=None,

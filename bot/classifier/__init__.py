@@ -1,7 +1,7 @@
 # TEMP stand-in (uncommitted)
 from bot.classifier.base import Classification, Classifier
 from bot.classifier.config import ClassifierConfig
-NEG = {"terrible", "twice", "no", "refund", "ignores", "crashes", "late", "crushed", "awful", "disappointed"}
+NEG = {"terrible", "twice", "no", "refund", "ignores", "crashes", "late", "crushed", "awful", "disappointed", "never"}
 class _Lex:
     name = "temp"
     def classify(self, text, *, rating=None):
