@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from bot import playbook
 from bot.db.session import session_scope
+from bot.permissions import NotAllowed
 from bot.runtime import Runtime
 from bot.services import cases
 from bot.services.views import case_view
@@ -41,6 +42,7 @@ def _tell(rt: Runtime, channel_id: str | None, user_id: str, text: str) -> None:
 
 def claim_case(rt: Runtime, *, case_id: int, user_id: str) -> None:
     """Raises TransitionRefused (carrying who has it) when someone was faster."""
+    rt.permissions.check(user_id, "claim")
     now = rt.clock()
     with session_scope(rt.sessions) as session:
         case = cases.claim(session=session, case_id=case_id, user_id=user_id, now=now)
@@ -55,7 +57,8 @@ def claim(rt: Runtime, *, case_id: int, user_id: str, channel_id: str | None) ->
         _tell(rt, channel_id, user_id, notes.already_claimed_message(refused.case))
 
 
-def open_draft(rt: Runtime, *, case_id: int, trigger_id: str) -> None:
+def open_draft(rt: Runtime, *, case_id: int, user_id: str, trigger_id: str) -> None:
+    rt.permissions.check(user_id, "draft")
     with session_scope(rt.sessions) as session:
         view = case_view(cases.get_case(session=session, case_id=case_id))
     options = DraftOptions(move_offline=True, offer_gesture=False)
@@ -89,14 +92,16 @@ def draft_text(state_values: dict[str, Any]) -> str:
     return ""
 
 
-def redraft(rt: Runtime, *, case_id: int, view_id: str, view_hash: str, state_values: dict[str, Any]) -> None:
+def redraft(rt: Runtime, *, case_id: int, user_id: str, view_id: str, view_hash: str, state_values: dict[str, Any]) -> None:
     """The tone or options changed in the open modal: rewrite the draft for them."""
+    rt.permissions.check(user_id, "draft")
     with session_scope(rt.sessions) as session:
         view = case_view(cases.get_case(session=session, case_id=case_id))
     rt.slack.views_update(view_id=view_id, hash=view_hash, view=_draft_modal(rt, view, draft_options(state_values)))
 
 
 def save_draft(rt: Runtime, *, case_id: int, user_id: str, state_values: dict[str, Any]) -> None:
+    rt.permissions.check(user_id, "draft")
     now = rt.clock()
     text = draft_text(state_values)
     tone = draft_options(state_values).tone
@@ -120,13 +125,15 @@ def reply_url_errors(state_values: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
-def open_reply_sent(rt: Runtime, *, case_id: int, trigger_id: str) -> None:
+def open_reply_sent(rt: Runtime, *, case_id: int, user_id: str, trigger_id: str) -> None:
+    rt.permissions.check(user_id, "draft")
     with session_scope(rt.sessions) as session:
         view = case_view(cases.get_case(session=session, case_id=case_id))
     rt.slack.views_open(trigger_id=trigger_id, view=modals.reply_sent_modal(view))
 
 
 def record_reply_sent(rt: Runtime, *, case_id: int, user_id: str, state_values: dict[str, Any]) -> None:
+    rt.permissions.check(user_id, "draft")
     now = rt.clock()
     url = state_values[Field.REPLY_URL.value][Field.REPLY_URL.value]["value"].strip()
     with session_scope(rt.sessions) as session:
@@ -135,7 +142,8 @@ def record_reply_sent(rt: Runtime, *, case_id: int, user_id: str, state_values: 
     rt.drainer.drain(case_id=case_id)
 
 
-def open_escalate(rt: Runtime, *, case_id: int, trigger_id: str) -> None:
+def open_escalate(rt: Runtime, *, case_id: int, user_id: str, trigger_id: str) -> None:
+    rt.permissions.check(user_id, "escalate")
     with session_scope(rt.sessions) as session:
         view = case_view(cases.get_case(session=session, case_id=case_id))
     managers = rt.config.slack.managers
@@ -143,6 +151,7 @@ def open_escalate(rt: Runtime, *, case_id: int, trigger_id: str) -> None:
 
 
 def escalate(rt: Runtime, *, case_id: int, user_id: str, state_values: dict[str, Any]) -> None:
+    rt.permissions.check(user_id, "escalate")
     now = rt.clock()
     manager = state_values[Field.MANAGER.value][Field.MANAGER.value]["selected_user"]
     reason = state_values[Field.REASON.value][Field.REASON.value]["value"].strip()
@@ -181,6 +190,7 @@ def _permalink(rt: Runtime, channel: str | None, ts: str | None) -> str | None:
 
 
 def acknowledge(rt: Runtime, *, case_id: int, manager_id: str, dm_channel: str, dm_ts: str) -> None:
+    _check_escalation_owner(rt, case_id, manager_id)
     now = rt.clock()
     with session_scope(rt.sessions) as session:
         case = cases.acknowledge_escalation(session=session, case_id=case_id, manager_id=manager_id, now=now)
@@ -191,6 +201,7 @@ def acknowledge(rt: Runtime, *, case_id: int, manager_id: str, dm_channel: str, 
 
 
 def take_over(rt: Runtime, *, case_id: int, manager_id: str, dm_channel: str, dm_ts: str) -> None:
+    _check_escalation_owner(rt, case_id, manager_id)
     now = rt.clock()
     try:
         with session_scope(rt.sessions) as session:
@@ -204,13 +215,21 @@ def take_over(rt: Runtime, *, case_id: int, manager_id: str, dm_channel: str, dm
     rt.drainer.drain(case_id=case_id)
 
 
-def open_resolve(rt: Runtime, *, case_id: int, trigger_id: str) -> None:
+def _check_escalation_owner(rt: Runtime, case_id: int, user_id: str) -> None:
+    with session_scope(rt.sessions) as session:
+        escalated_to = cases.get_case(session=session, case_id=case_id).escalated_to
+    rt.permissions.check(user_id, "take_over", escalated_to=escalated_to)
+
+
+def open_resolve(rt: Runtime, *, case_id: int, user_id: str, trigger_id: str) -> None:
+    rt.permissions.check(user_id, "resolve")
     with session_scope(rt.sessions) as session:
         view = case_view(cases.get_case(session=session, case_id=case_id))
     rt.slack.views_open(trigger_id=trigger_id, view=modals.resolve_modal(view))
 
 
 def resolve(rt: Runtime, *, case_id: int, user_id: str, state_values: dict[str, Any]) -> None:
+    rt.permissions.check(user_id, "resolve")
     now = rt.clock()
     resolution = state_values[Field.RESOLUTION.value][Field.RESOLUTION.value]["value"].strip()
     root_cause = state_values[Field.ROOT_CAUSE.value][Field.ROOT_CAUSE.value]["selected_option"]["value"]
@@ -228,7 +247,7 @@ def resolve(rt: Runtime, *, case_id: int, user_id: str, state_values: dict[str, 
 
 def report_error(rt: Runtime, *, body: dict[str, Any], error: Exception) -> None:
     """Tell the person who acted what went wrong, where they are, without a stack trace."""
-    if isinstance(error, (cases.CaseNotFound, cases.TransitionRefused)):
+    if isinstance(error, (cases.CaseNotFound, cases.TransitionRefused, NotAllowed)):
         message = str(error)
     elif isinstance(error, ValueError):
         message = f"That request did not make sense to me: {error}"
@@ -246,10 +265,18 @@ def report_error(rt: Runtime, *, body: dict[str, Any], error: Exception) -> None
 
 
 SNOOZES = {MoreChoice.SNOOZE_HOUR: timedelta(hours=1), MoreChoice.SNOOZE_DAY: timedelta(days=1)}
+MORE_PERMISSIONS = {
+    MoreChoice.NOT_A_COMPLAINT: "dismiss",
+    MoreChoice.MUTE_AUTHOR: "mute",
+    MoreChoice.SNOOZE_HOUR: "claim",
+    MoreChoice.SNOOZE_DAY: "claim",
+    MoreChoice.REOPEN: "reopen",
+}
 
 
 def more(rt: Runtime, *, case_id: int, choice: MoreChoice, user_id: str, channel_id: str | None) -> None:
     """The card's overflow menu: not a complaint, mute author, snooze, reopen."""
+    rt.permissions.check(user_id, MORE_PERMISSIONS[choice])
     now = rt.clock()
     try:
         with session_scope(rt.sessions) as session:

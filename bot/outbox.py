@@ -29,7 +29,6 @@ from message_blocks.card import card_text, case_card
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
 METADATA_EVENT = "complaint_case"
 
@@ -46,13 +45,13 @@ class Deferred(Exception):
     """Not sendable yet (e.g. a thread note before its card exists); try again shortly, no attempt counted."""
 
 
-def _due_ids(session: Session, now: datetime, case_id: int | None, limit: int) -> list[int]:
+def _due_ids(session: Session, now: datetime, lease: timedelta, case_id: int | None, limit: int) -> list[int]:
     query = (
         select(OutboxMessage.id)
         .where(
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.not_before <= now,
-            or_(OutboxMessage.started_at.is_(None), OutboxMessage.started_at < now - LEASE),
+            or_(OutboxMessage.started_at.is_(None), OutboxMessage.started_at < now - lease),
         )
         .order_by(OutboxMessage.id)
         .limit(limit)
@@ -62,7 +61,7 @@ def _due_ids(session: Session, now: datetime, case_id: int | None, limit: int) -
     return list(session.scalars(query))
 
 
-def _take(session: Session, row_id: int, now: datetime) -> tuple[OutboxMessage, bool] | None:
+def _take(session: Session, row_id: int, now: datetime, lease: timedelta) -> tuple[OutboxMessage, bool] | None:
     """Take the row for this drainer, and say whether an earlier attempt was cut off; None if another drainer has it."""
     row = session.get(OutboxMessage, row_id)
     if row is None:
@@ -73,7 +72,7 @@ def _take(session: Session, row_id: int, now: datetime) -> tuple[OutboxMessage, 
         .where(
             OutboxMessage.id == row_id,
             OutboxMessage.sent_at.is_(None),
-            or_(OutboxMessage.started_at.is_(None), OutboxMessage.started_at < now - LEASE),
+            or_(OutboxMessage.started_at.is_(None), OutboxMessage.started_at < now - lease),
         )
         .values(started_at=now, attempts=OutboxMessage.attempts + 1)
     )
@@ -92,7 +91,9 @@ class Drainer:
         channel: str,
         clock: Callable[[], datetime],
         post_interval_seconds: float = 1.0,
+        lease: timedelta = timedelta(minutes=2),
     ) -> None:
+        self.lease = lease
         self.sessions = sessions
         self.client = client
         self.channel = channel
@@ -103,14 +104,14 @@ class Drainer:
     def drain(self, *, case_id: int | None = None, limit: int = 200) -> DrainReport:
         report = DrainReport()
         with session_scope(self.sessions) as session:
-            ids = _due_ids(session, self.clock(), case_id, limit)
+            ids = _due_ids(session, self.clock(), self.lease, case_id, limit)
         for row_id in ids:
             self._deliver(row_id, report)
         return report
 
     def _deliver(self, row_id: int, report: DrainReport) -> None:
         with session_scope(self.sessions) as session:
-            taken = _take(session, row_id, self.clock())
+            taken = _take(session, row_id, self.clock(), self.lease)
             if taken is None:
                 return
             row, interrupted = taken

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from slack_sdk import WebClient
@@ -16,6 +16,7 @@ from bot.classifier import Classifier, load_classifier
 from bot.db.models import utcnow
 from bot.db.session import make_engine, make_session_factory
 from bot.outbox import Drainer
+from bot.permissions import Permissions
 from bot.settings import AppConfig, Settings
 
 
@@ -46,6 +47,10 @@ class Runtime:
         return load_classifier(self.config.classifier)
 
     @cached_property
+    def permissions(self) -> Permissions:
+        return Permissions(self.config, self.slack)
+
+    @cached_property
     def drainer(self) -> Drainer:
         return Drainer(
             sessions=self.sessions,
@@ -53,4 +58,5 @@ class Runtime:
             channel=self.config.slack.channel,
             clock=self.clock,
             post_interval_seconds=self.config.slack.post_interval_seconds,
+            lease=timedelta(seconds=self.config.schedule.outbox_lease_seconds),
         )

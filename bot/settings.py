@@ -11,7 +11,7 @@ import tomllib
 from datetime import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
@@ -105,6 +105,8 @@ class SlackConfig(_Table):
 class ScheduleConfig(_Table):
     poll_interval_seconds: int = Field(default=300, ge=10)
     outbox_interval_seconds: int = Field(default=15, ge=1)
+    # A card post cut off by a crash is retried (after checking the channel) once this has passed.
+    outbox_lease_seconds: int = Field(default=120, ge=1)
     digest_time: time = time(9, 0)
     timezone: str = "UTC"
 
@@ -127,6 +129,24 @@ class SlaConfig(_Table):
     resolve_hours: int = Field(default=24, ge=1)
 
 
+Audience = Literal["anyone", "channel", "managers"]
+
+
+class PermissionsConfig(_Table):
+    """Who may do what: anyone in the workspace, members of the triage channel, or managers only."""
+
+    claim: Audience = "channel"
+    draft: Audience = "channel"
+    escalate: Audience = "channel"
+    resolve: Audience = "channel"
+    reopen: Audience = "channel"
+    dismiss: Audience = "channel"
+    mute: Audience = "channel"
+    report: Audience = "anyone"
+    # The person a case was escalated to may always act on that escalation.
+    take_over: Audience = "managers"
+
+
 class PlaybookConfig(_Table):
     # Where drafts invite the customer to continue privately: an address, a DM handle, a form URL.
     contact: str = "our support team"
@@ -139,6 +159,7 @@ class AppConfig(_Table):
     schedule: ScheduleConfig = ScheduleConfig()
     sla: SlaConfig = SlaConfig()
     playbook: PlaybookConfig = PlaybookConfig()
+    permissions: PermissionsConfig = PermissionsConfig()
     sources: list[SourceConfig] = []
 
     @field_validator("sources", mode="before")

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from bot import interactions
 from bot.db.models import Case, CaseEvent, CaseStatus, SourceState
 from bot.db.session import session_scope
+from bot.permissions import NotAllowed
 from bot.pipeline import report_mention
 from bot.runtime import Runtime
 from bot.services import cases
@@ -37,8 +38,10 @@ def run_command(rt: Runtime, *, text: str, user_id: str, channel_id: str, trigge
         return
     try:
         blocks = _run(rt, command, user_id=user_id, trigger_id=trigger_id)
-    except (cases.CaseNotFound, cases.TransitionRefused, ValueError) as refused:
-        blocks = replies.text_reply(str(refused))
+    except (cases.CaseNotFound, cases.TransitionRefused, NotAllowed) as refused:
+        blocks = replies.notice(str(refused))  # our own words, with channel and user links
+    except ValueError as problem:
+        blocks = replies.text_reply(str(problem))
     if blocks:
         respond(blocks=blocks, text=_fallback(blocks), response_type="ephemeral", replace_original=False)
 
@@ -63,7 +66,7 @@ def _run(rt: Runtime, command: Command, *, user_id: str, trigger_id: str) -> lis
             return replies.notice(already_claimed_message(refused.case))
         return replies.text_reply(f"Case #{command.case_id} is yours.")
     if name == "resolve":
-        interactions.open_resolve(rt, case_id=command.case_id, trigger_id=trigger_id)  # type: ignore[arg-type]
+        interactions.open_resolve(rt, case_id=command.case_id, user_id=user_id, trigger_id=trigger_id)  # type: ignore[arg-type]
         return None
     if name in ("mute", "unmute"):
         return _mute(rt, command, user_id)
@@ -109,6 +112,7 @@ def _show(rt: Runtime, case_id: int) -> list[dict[str, Any]]:
 
 
 def _mute(rt: Runtime, command: Command, user_id: str) -> list[dict[str, Any]]:
+    rt.permissions.check(user_id, "mute")
     author = command.argument
     with session_scope(rt.sessions) as session:
         if command.name == "mute":
@@ -144,6 +148,7 @@ def _sources(rt: Runtime) -> list[dict[str, Any]]:
 def _add(rt: Runtime, command: Command, user_id: str) -> list[dict[str, Any]]:
     from bot.page_title import fetch_title
 
+    rt.permissions.check(user_id, "report")
     title = fetch_title(command.argument)
     mention = Mention(
         source_kind="manual",
@@ -170,6 +175,11 @@ def report_message(
     rt: Runtime, *, user_id: str, channel_id: str, message: dict[str, Any], respond: Respond
 ) -> None:
     """The "Report as complaint" message shortcut: the Slack message becomes a case."""
+    try:
+        rt.permissions.check(user_id, "report")
+    except NotAllowed as refused:
+        respond(text=str(refused), response_type="ephemeral")
+        return
     ts = message["ts"]
     try:
         permalink = rt.slack.chat_getPermalink(channel=channel_id, message_ts=ts)["permalink"]

@@ -17,6 +17,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 BOT_USER = "U0BOT00001"
+# Members of the triage channel unless a test says otherwise.
+TEAM_MEMBERS = ["U0AGENT001", "U0AGENT002", *(f"U0RACER{n:03d}" for n in range(20))]
 
 
 @dataclass
@@ -43,6 +45,7 @@ class FakeSlack:
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     url: str = ""
     response_url: str = ""
+    members: list[str] = field(default_factory=lambda: list(TEAM_MEMBERS))
 
     # -- test helpers ---------------------------------------------------------
     def fail(self, method: str, *, status: int = 200, error: str | None = None, retry_after: int | None = None, times: int = 1) -> None:
@@ -58,6 +61,7 @@ class FakeSlack:
             self.calls.clear()
             self.messages.clear()
             self.failures.clear()
+            self.members = list(TEAM_MEMBERS)
 
     def channel_messages(self, channel: str) -> list[dict[str, Any]]:
         with self.lock:
@@ -124,6 +128,13 @@ class FakeSlack:
 
     def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "channel": {"id": args["channel"], "name": "complaints", "is_member": True}}
+
+    def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        # Two pages, to exercise the cursor.
+        half = len(self.members) // 2
+        if args.get("cursor") == "page2":
+            return {"ok": True, "members": self.members[half:], "response_metadata": {"next_cursor": ""}}
+        return {"ok": True, "members": self.members[:half], "response_metadata": {"next_cursor": "page2"}}
 
     def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
         include_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage
 from bot.db.session import session_scope
-from bot.outbox import LEASE
 from bot.pipeline import Pipeline
 from bot.runtime import Runtime
 from message_blocks.ids import Action, Field, View, case_value
@@ -306,7 +305,7 @@ def test_a_crash_after_slack_accepted_the_card_does_not_post_it_twice(runtime: R
     assert len(slack.channel_messages(CHANNEL)) == 1
 
     # "Restart": a new runtime on the same database, once the dead drainer's lease has run out.
-    clock.advance(seconds=LEASE.total_seconds() + 1)
+    clock.advance(seconds=runtime.config.schedule.outbox_lease_seconds + 1)
     restarted = Runtime.build(runtime.settings, runtime.config, clock=clock)
     restarted.drainer.drain()
 

@@ -139,3 +139,33 @@ def test_overflow_snooze(runtime: Runtime, bot: BotClient, slack: FakeSlack, clo
     wait_for(lambda: the_case(runtime).snoozed_until is not None)
     assert (the_case(runtime).snoozed_until - clock.now).total_seconds() == 3600
     assert "snoozed until" in as_text(wait_for(lambda: slack.calls_to("chat.update"))[-1].args["blocks"])
+
+
+def test_people_outside_the_triage_channel_are_refused_clearly(runtime: Runtime, bot: BotClient, slack: FakeSlack) -> None:
+    poll(runtime)
+    case = the_case(runtime)
+    outsider = "U0OUTSIDE1"
+    click(bot, outsider, Action.CLAIM, case.id)
+    refusal = wait_for(lambda: slack.calls_to("chat.postEphemeral"))[0]
+    assert refusal.args["user"] == outsider
+    assert refusal.args["text"] == "Only members of <#C0TRIAGE01> can claim cases."
+    assert the_case(runtime).status == "open"
+
+    click(bot, outsider, Action.ESCALATE, case.id)
+    wait_for(lambda: len(slack.calls_to("chat.postEphemeral")) == 2)
+    assert slack.calls_to("views.open") == []
+    assert reply_to(bot, slack, "mute someone", user=outsider)["text"] == "Only members of <#C0TRIAGE01> can mute authors."
+
+
+def test_only_managers_or_the_escalation_target_can_take_over(runtime: Runtime, bot: BotClient, slack: FakeSlack) -> None:
+    poll(runtime)
+    case = the_case(runtime)
+    with session_scope(runtime.sessions) as session:
+        from bot.services import cases
+
+        cases.escalate(session=session, case_id=case.id, user_id=AGENT, manager_id="U0LEAD0001", reason="VIP", severity="high", now=runtime.clock())
+    click(bot, OTHER, Action.TAKE_OVER, case.id, channel_id="D0DM000001")
+    refusal = wait_for(lambda: slack.calls_to("chat.postEphemeral"))[0]
+    assert refusal.args["text"] == "Only managers can take over escalations."
+    click(bot, "U0LEAD0001", Action.TAKE_OVER, case.id, channel_id="D0DM000001", message_ts="1700000000.000001")
+    wait_for(lambda: the_case(runtime).assignee == "U0LEAD0001")

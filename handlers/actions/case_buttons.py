@@ -23,7 +23,7 @@ def claim(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 
 def draft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.open_draft(context["runtime"], case_id=_case_id(body), trigger_id=body["trigger_id"])
+    interactions.open_draft(context["runtime"], case_id=_case_id(body), user_id=body["user"]["id"], trigger_id=body["trigger_id"])
 
 
 def redraft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -32,6 +32,7 @@ def redraft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     interactions.redraft(
         context["runtime"],
         case_id=parse_case_value(view["private_metadata"]),
+        user_id=body["user"]["id"],
         view_id=view["id"],
         view_hash=view["hash"],
         state_values=view["state"]["values"],
@@ -40,17 +41,17 @@ def redraft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 
 def escalate(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.open_escalate(context["runtime"], case_id=_case_id(body), trigger_id=body["trigger_id"])
+    interactions.open_escalate(context["runtime"], case_id=_case_id(body), user_id=body["user"]["id"], trigger_id=body["trigger_id"])
 
 
 def resolve(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.open_resolve(context["runtime"], case_id=_case_id(body), trigger_id=body["trigger_id"])
+    interactions.open_resolve(context["runtime"], case_id=_case_id(body), user_id=body["user"]["id"], trigger_id=body["trigger_id"])
 
 
 def reply_sent(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.open_reply_sent(context["runtime"], case_id=_case_id(body), trigger_id=body["trigger_id"])
+    interactions.open_reply_sent(context["runtime"], case_id=_case_id(body), user_id=body["user"]["id"], trigger_id=body["trigger_id"])
 
 
 

@@ -1,7 +1,9 @@
 from slack_bolt import App
 
+from handlers.guard import reported
+
 from handlers.commands import complaint
 
 
 def register(app: App) -> None:
-    app.command("/complaint")(complaint.complaint)
+    app.command("/complaint")(reported(complaint.complaint))

@@ -1,7 +1,9 @@
 from slack_bolt import App
 
+from handlers.guard import reported
+
 from handlers.events import app_home
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened")(app_home.opened)
+    app.event("app_home_opened")(reported(app_home.opened))
