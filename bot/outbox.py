@@ -25,12 +25,14 @@ from bot.db.models import Case, OutboxMessage
 from bot.db.session import session_scope
 from bot.services.cases import record_event
 from bot.services.views import case_view
+from message_blocks.burst import burst_summary
 from message_blocks.card import card_text, case_card
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=1)
 METADATA_EVENT = "complaint_case"
+SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
 
 @dataclass
@@ -92,8 +94,12 @@ class Drainer:
         clock: Callable[[], datetime],
         post_interval_seconds: float = 1.0,
         lease: timedelta = timedelta(minutes=2),
+        burst_threshold: int | None = None,
+        burst_cards: int = 5,
     ) -> None:
         self.lease = lease
+        self.burst_threshold = burst_threshold
+        self.burst_cards = burst_cards
         self.sessions = sessions
         self.client = client
         self.channel = channel
@@ -103,6 +109,8 @@ class Drainer:
 
     def drain(self, *, case_id: int | None = None, limit: int = 200) -> DrainReport:
         report = DrainReport()
+        if case_id is None and self.burst_threshold is not None:
+            self._summarise_burst(report)
         with session_scope(self.sessions) as session:
             ids = _due_ids(session, self.clock(), self.lease, case_id, limit)
         for row_id in ids:
@@ -141,6 +149,48 @@ class Drainer:
             )
             if result:
                 self._record_post(session, case_id, result)
+        report.sent += 1
+
+    def _summarise_burst(self, report: DrainReport) -> None:
+        """Too many new cards at once: the most severe go out as cards, the rest in one summary."""
+        now = self.clock()
+        with session_scope(self.sessions) as session:
+            waiting = session.execute(
+                select(OutboxMessage.id, Case)
+                .join(Case, Case.id == OutboxMessage.case_id)
+                .where(
+                    OutboxMessage.kind == "post_card",
+                    OutboxMessage.sent_at.is_(None),
+                    OutboxMessage.started_at.is_(None),
+                    OutboxMessage.not_before <= now,
+                )
+            ).all()
+            if len(waiting) <= self.burst_threshold:
+                return
+            ranked = sorted(waiting, key=lambda row: (SEVERITY_RANK.get(row[1].severity, 0), row[1].mention.score), reverse=True)
+            summarised = [(row_id, case_view(case)) for row_id, case in ranked[self.burst_cards :]]
+            taken = [row_id for row_id, _ in summarised if _take(session, row_id, now, self.lease)]
+            views = [view for row_id, view in summarised if row_id in taken]
+        if not views:
+            return
+        try:
+            self._pace()
+            self.client.chat_postMessage(
+                channel=self.channel,
+                text=f"{len(views) + self.burst_cards} new complaints arrived at once",
+                blocks=burst_summary(views, posted_separately=min(self.burst_cards, len(waiting))),
+                unfurl_links=False,
+            )
+        except Exception as exc:  # the rows go back to the outbox untouched
+            log.warning("burst summary failed: %s", exc)
+            for row_id in taken:
+                self._release(row_id, delay=timedelta(seconds=30), error=f"burst summary: {exc}", count_attempt=False)
+            report.failed += 1
+            return
+        with session_scope(self.sessions) as session:
+            session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(taken)).values(sent_at=self.clock()))
+            for view in views:
+                record_event(session=session, case_id=view.case_id, actor="bot", action="summarised", at=now)
         report.sent += 1
 
     def _release(self, row_id: int, *, delay: timedelta, error: str | None, count_attempt: bool = True) -> None:

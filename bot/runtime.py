@@ -59,4 +59,6 @@ class Runtime:
             clock=self.clock,
             post_interval_seconds=self.config.slack.post_interval_seconds,
             lease=timedelta(seconds=self.config.schedule.outbox_lease_seconds),
+            burst_threshold=self.config.slack.burst_threshold,
+            burst_cards=self.config.slack.burst_cards,
         )

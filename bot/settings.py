@@ -85,6 +85,9 @@ class SlackConfig(_Table):
     managers: list[str] = []
     # Slack allows about one message a second per channel; the outbox paces itself to this.
     post_interval_seconds: float = Field(default=1.0, ge=0)
+    # More new cards than this waiting at once: post one summary plus the `burst_cards` most severe.
+    burst_threshold: int = Field(default=20, ge=1)
+    burst_cards: int = Field(default=5, ge=0)
 
     @field_validator("channel")
     @classmethod

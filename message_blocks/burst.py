@@ -1,0 +1,34 @@
+"""One summary card for a burst of new cases, instead of flooding the channel."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from message_blocks.replies import case_line
+from message_blocks.text import mrkdwn
+from message_blocks.views import CaseView
+
+LISTED = 15
+
+
+def burst_summary(cases: list[CaseView], posted_separately: int) -> list[dict[str, Any]]:
+    topics = Counter(topic for case in cases for topic in case.topics)
+    sources = Counter(case.source_name for case in cases)
+    headline = f"*{len(cases) + posted_separately} new complaints* arrived at once"
+    if posted_separately:
+        headline += f"; the {posted_separately} most severe are posted as cards below, the rest are summarised here"
+    facts = []
+    if topics:
+        facts.append("Top topics: " + ", ".join(f"{mrkdwn(t, 40)} ({n})" for t, n in topics.most_common(5)))
+    facts.append("Sources: " + ", ".join(f"{mrkdwn(s, 60)} ({n})" for s, n in sources.most_common(5)))
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"📣 {headline}. A spike like this may be one systemic problem."}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(facts)[:2000]}]},
+    ]
+    lines = "\n".join(case_line(case) for case in cases[:LISTED])
+    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": lines[:3000]}})
+    if len(cases) > LISTED:
+        more = f"…and {len(cases) - LISTED} more: `/complaint list unclaimed`, or `/complaint show ID` for any one with its buttons."
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": more}]})
+    return blocks
