@@ -81,7 +81,10 @@ def _serve_http(rt, host: str, port: int, with_scheduler: bool) -> int:  # type:
 
     if rt.settings.slack_signing_secret is None:
         raise ConfigError("environment: SLACK_SIGNING_SECRET is required in HTTP mode")
-    server = make_server(WebApp(rt, build_app(rt)), host, port)
+    try:
+        server = make_server(WebApp(rt, build_app(rt)), host, port)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     scheduler = start_scheduler(rt) if with_scheduler else None
 
     def stop(signum: int, frame: object) -> None:
@@ -107,7 +110,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     rt = _runtime()
     upgrade(rt.settings.database_url)
-    return _serve_http(rt, args.host, args.port or rt.settings.port, not args.no_scheduler)
+    return _serve_http(rt, args.host, rt.settings.port if args.port is None else args.port, not args.no_scheduler)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -180,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         return args.func(args)
     except ConfigError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -37,10 +38,20 @@ class Failure:
 
 
 @dataclass
+class Delay:
+    seconds: float
+    # After: Slack has done the work (the message exists) but the answer is slow to arrive.
+    after: bool
+
+
+@dataclass
 class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
+    delays: dict[str, Delay] = field(default_factory=dict)
+    # Bumped by reset(): a slow request from an earlier test must not land in the next one.
+    generation: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     url: str = ""
@@ -52,6 +63,10 @@ class FakeSlack:
         with self.lock:
             self.failures.setdefault(method, []).append(Failure(status, error, retry_after, times))
 
+    def delay(self, method: str, seconds: float, *, after: bool) -> None:
+        with self.lock:
+            self.delays[method] = Delay(seconds, after)
+
     def calls_to(self, method: str) -> list[Call]:
         with self.lock:
             return [c for c in self.calls if c.method == method]
@@ -61,6 +76,8 @@ class FakeSlack:
             self.calls.clear()
             self.messages.clear()
             self.failures.clear()
+            self.delays.clear()
+            self.generation += 1
             self.members = list(TEAM_MEMBERS)
 
     def channel_messages(self, channel: str) -> list[dict[str, Any]]:
@@ -182,7 +199,17 @@ def start(fake: FakeSlack | None = None) -> tuple[FakeSlack, ThreadingHTTPServer
                     fake.calls.append(Call("respond", args, headers))
                 status, extra, body = 200, {}, {"ok": True}
             else:
-                status, extra, body = fake.answer(self.path.rsplit("/", 1)[-1], args, headers)
+                method = self.path.rsplit("/", 1)[-1]
+                with fake.lock:
+                    delay, generation = fake.delays.get(method), fake.generation
+                if delay and not delay.after:
+                    time.sleep(delay.seconds)
+                if generation != fake.generation:
+                    self.send_error(503)
+                    return
+                status, extra, body = fake.answer(method, args, headers)
+                if delay and delay.after:
+                    time.sleep(delay.seconds)
             payload = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
