@@ -6,9 +6,11 @@ import httpx
 
 from sources.base import Cursor, FetchResult, Mention, Source, SourceConfig, SourceError, SourceRateLimited
 
-# Each source module adds its class here: kind -> class with `kind`, `Config` and
-# `__init__(self, config, http: httpx.Client)`.
-SOURCE_TYPES: dict[str, type] = {}
+from sources.hackernews import HackerNewsSource
+from sources.rss import RssSource
+
+# kind -> class with `kind`, `Config` and `__init__(self, config, http: httpx.Client)`.
+SOURCE_TYPES: dict[str, type] = {cls.kind: cls for cls in (RssSource, HackerNewsSource)}
 
 
 def config_model(kind: str) -> type[SourceConfig]:
@@ -35,5 +37,3 @@ __all__ = [
     "build_source",
     "config_model",
 ]
-from sources.rss import RssSource  # TEMP
-SOURCE_TYPES["rss"] = RssSource  # TEMP

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+@pytest.fixture
+def requests_seen() -> list[httpx.Request]:
+    return []
+
+
+@pytest.fixture
+def client(requests_seen: list[httpx.Request]) -> Callable[[Handler], httpx.Client]:
+    """An httpx client whose transport replays recorded responses and remembers each request."""
+
+    def make(handler: Handler) -> httpx.Client:
+        def record(request: httpx.Request) -> httpx.Response:
+            requests_seen.append(request)
+            return handler(request)
+
+        return httpx.Client(transport=httpx.MockTransport(record))
+
+    return make
+
+
+def fixture_response(name: str, content_type: str, status: int = 200, headers: dict[str, str] | None = None) -> httpx.Response:
+    folder = "feeds" if name == "acme-alerts.xml" else "sources"
+    return httpx.Response(status, content=(FIXTURES / folder / name).read_bytes(), headers={"Content-Type": content_type, **(headers or {})})

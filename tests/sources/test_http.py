@@ -1,0 +1,53 @@
+"""The bounded GET over real sockets: a server that dribbles bytes cannot hold a poll."""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from sources import SourceConfig, SourceError
+from sources.http import get, retry_after_seconds
+
+
+class Dribbling(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.end_headers()
+        try:
+            for _ in range(100):
+                self.wfile.write(b"<")
+                self.wfile.flush()
+                time.sleep(0.2)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class PrivateOk(SourceConfig):
+    allow_private_network: bool = True
+
+
+def test_a_slow_loris_server_hits_the_total_deadline() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Dribbling)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    config = PrivateOk(kind="rss", name="slow", timeout_seconds=1.0)
+    started = time.monotonic()
+    with httpx.Client() as http, pytest.raises(SourceError, match="took longer than 1s"):
+        get(http, f"http://127.0.0.1:{server.server_port}/feed.xml", config)
+    assert time.monotonic() - started < 3
+    server.shutdown()
+
+
+def test_retry_after_accepts_seconds_and_http_dates() -> None:
+    assert retry_after_seconds("30") == 30
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None
