@@ -1,12 +1,28 @@
-# TEMP stand-in (uncommitted)
+"""Negative-mention detection: the shipped model, a lexicon, and optional transformers / LLM backends."""
+
+from __future__ import annotations
+
 from bot.classifier.base import Classification, Classifier
 from bot.classifier.config import ClassifierConfig
-NEG = {"terrible", "twice", "no", "refund", "ignores", "crashes", "late", "crushed", "awful", "disappointed", "never"}
-class _Lex:
-    name = "temp"
-    def classify(self, text, *, rating=None):
-        words = set(text.lower().replace(",", " ").replace(".", " ").split())
-        hits = words & NEG
-        return Classification(min(1.0, 0.2 * len(hits)), tuple(sorted(hits)))
-def load_classifier(config=None):
-    return _Lex()
+
+
+def load_classifier(config: ClassifierConfig | None = None) -> Classifier:
+    config = config or ClassifierConfig()
+    if config.backend == "lexicon":
+        from bot.classifier.lexicon import LexiconClassifier
+
+        return LexiconClassifier()
+    from bot.classifier.linear import LinearClassifier
+
+    if config.backend == "transformers":
+        from bot.classifier.optional import TransformersClassifier
+
+        return TransformersClassifier(config)
+    if config.backend == "llm":
+        from bot.classifier.optional import LlmClassifier
+
+        return LlmClassifier(config, fallback=LinearClassifier())
+    return LinearClassifier()
+
+
+__all__ = ["Classification", "Classifier", "ClassifierConfig", "load_classifier"]

@@ -1,2 +1,92 @@
-# TEMP stand-in (uncommitted)
-def register(sub): pass
+"""CLI subcommands for the detector: classify, eval, train."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.classifier import ClassifierConfig, load_classifier
+from bot.classifier.tsv import DataError
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+BACKENDS = ("default", "lexicon", "transformers", "llm")
+
+
+def _classifier(backend: str):  # type: ignore[no-untyped-def]
+    return load_classifier(ClassifierConfig(backend=backend))
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    classifier = _classifier(args.backend)
+    for text in args.text:
+        result = classifier.classify(text, rating=args.rating)
+        verdict = "NEGATIVE" if result.score >= args.threshold else "not negative"
+        why = f" — {', '.join(result.reasons)}" if result.reasons else ""
+        print(f"{result.score:.3f} {verdict}{why}: {text}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.classifier.evaluate import evaluate, table
+
+    classifier = _classifier(args.classifier)
+    try:
+        rows, notes = evaluate(
+            args.file,
+            {classifier.name: lambda text: classifier.classify(text).score},
+            compare=args.compare,
+            dev_path=args.dev,
+            threshold=args.threshold,
+        )
+    except DataError as exc:
+        print(f"complaint-bot eval: {exc}", file=sys.stderr)
+        return 2
+    except ImportError as exc:
+        print(f"complaint-bot eval: --compare needs the baselines: pip install -e '.[compare]' ({exc.name} missing)", file=sys.stderr)
+        return 2
+    print(table(rows))
+    for note in notes:
+        print(f"\n{note}")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    try:
+        from bot.classifier.train import train
+    except ImportError:
+        print("complaint-bot train: needs the training extra: pip install -e '.[train]'", file=sys.stderr)
+        return 2
+    dirs = args.data or [DEFAULT_DATA / name for name in ("tweeteval", "complaints", "airline")]
+    try:
+        run = train(dirs, **({"out": args.out} if args.out else {}), seed=args.seed)
+    except DataError as exc:
+        print(f"complaint-bot train: {exc}", file=sys.stderr)
+        return 2
+    print(f"trained on {run.rows:,} rows in {run.seconds}s (C={run.c}, threshold {run.threshold_on_validation} -> 0.5)")
+    for name, f1 in run.dev_f1.items():
+        print(f"  {name}: dev F1 {f1:.3f} (validation {run.validation_f1[name]:.3f})")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    classify = sub.add_parser("classify", help="score texts for negativity and say why")
+    classify.add_argument("text", nargs="+")
+    classify.add_argument("--rating", type=int, choices=range(1, 6), help="star rating, for reviews")
+    classify.add_argument("--backend", choices=BACKENDS, default="default")
+    classify.add_argument("--threshold", type=float, default=0.5)
+    classify.set_defaults(func=cmd_classify)
+
+    evaluate = sub.add_parser("eval", help="precision / recall / F1 on a labelled TSV (text<TAB>label)")
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--compare", action="store_true", help="add VADER and TextBlob, standard and dev-tuned thresholds")
+    evaluate.add_argument("--classifier", choices=BACKENDS, default="default")
+    evaluate.add_argument("--dev", type=Path, help="file for choosing the baselines' best threshold (default: dev.tsv beside FILE)")
+    evaluate.add_argument("--threshold", type=float, default=0.5)
+    evaluate.set_defaults(func=cmd_eval)
+
+    training = sub.add_parser("train", help="re-train the shipped detector (needs the train extra)")
+    training.add_argument("--data", type=Path, nargs="+", help="folders with train.tsv and dev.tsv")
+    training.add_argument("--out", type=Path, help="where to write the model (default: the shipped one)")
+    training.add_argument("--seed", type=int, default=13)
+    training.set_defaults(func=cmd_train)

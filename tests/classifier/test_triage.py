@@ -1,0 +1,45 @@
+"""Severity, topics, troll signal; near-duplicates; spikes."""
+
+from __future__ import annotations
+
+from bot.classifier import ClassifierConfig
+from bot.classifier.similarity import fingerprint, is_near_duplicate, spikes
+from bot.classifier.triage import assess
+
+CONFIG = ClassifierConfig()
+
+
+def test_topics_come_from_configurable_keyword_sets() -> None:
+    triage = assess("Charged twice and the parcel never arrived", score=0.9, reach=None, rating=None, config=CONFIG)
+    assert triage.topics == ("billing", "delivery")
+    custom = ClassifierConfig(topics={"stores": ["Leeds store"]})
+    assert assess("the leeds store was closed", score=0.6, reach=None, rating=None, config=custom).topics == ("stores",)
+
+
+def test_severity_rises_with_urgent_terms_and_reach() -> None:
+    assert assess("the kettle caught fire, unsafe", score=0.9, reach=None, rating=None, config=CONFIG).severity == "critical"
+    assert assess("I want a refund", score=0.7, reach=None, rating=None, config=CONFIG).severity == "high"
+    assert assess("meh, slow app", score=0.6, reach=50_000, rating=None, config=CONFIG).severity == "high"
+    assert assess("meh, slow app", score=0.85, reach=None, rating=None, config=CONFIG).severity == "medium"
+    assert assess("meh, slow app", score=0.6, reach=10, rating=None, config=CONFIG).severity == "low"
+
+
+def test_abuse_without_specifics_or_a_repeat_author_is_a_troll() -> None:
+    troll = assess("acme are idiots lol", score=0.9, reach=None, rating=None, config=CONFIG)
+    assert troll.troll and troll.severity == "low" and "abuse without specifics" in troll.reasons
+    angry_customer = assess("you idiots charged me twice, refund me", score=0.9, reach=None, rating=None, config=CONFIG)
+    assert not angry_customer.troll
+    assert assess("bad", score=0.9, reach=None, rating=None, config=CONFIG, author_recent_negative=5).troll
+
+
+def test_reposts_and_small_edits_are_near_duplicates() -> None:
+    original = fingerprint("Acme charged me twice and support ignores my emails. I want a refund now")
+    assert is_near_duplicate(original, fingerprint("RT @sam: Acme charged me twice and support ignores my emails. I want a refund now https://t.co/abc"))
+    assert is_near_duplicate(original, fingerprint("acme charged me twice and support ignores my emails, I want a refund!!"))
+    assert not is_near_duplicate(original, fingerprint("Acme delivery was late again and the box was crushed on arrival"))
+    assert fingerprint("too short") is None and not is_near_duplicate(None, original)
+
+
+def test_spikes_need_volume_over_the_usual_day() -> None:
+    found = spikes({"billing": 12, "delivery": 4, "app": 6}, {"billing": [2, 3, 2, 1], "delivery": [0, 0, 0], "app": [5, 6, 4]})
+    assert [(s.key, s.today, s.baseline) for s in found] == [("billing", 12, 2.0)]
