@@ -26,6 +26,9 @@ from bot.db.session import session_scope
 from bot.relevance import RelevanceFilter, canonical_url
 from bot.runtime import Runtime
 from bot.services.cases import enqueue, record_event
+from bot.services.views import case_view
+from message_blocks.card import card_text
+from message_blocks.notes import urgent_case_dm
 from message_blocks.views import CaseView
 from sources import FetchResult, Mention, Source, SourceConfig, SourceError, SourceRateLimited, build_source
 
@@ -200,7 +203,9 @@ def ingest_mention(
         return Ingested(Outcome.STORED)
     similar = _near_duplicate_case(session, record.fingerprint, now)
     if similar is None:
-        return Ingested(Outcome.NEW_CASE, open_case(session, record, assessment.triage, now).id)
+        case = open_case(session, record, assessment.triage, now)
+        _notify_manager_if_severe(runtime, session, case, now)
+        return Ingested(Outcome.NEW_CASE, case.id)
     record.case_id = similar.id
     record_event(session=session, case_id=similar.id, actor="bot", action="similar_joined", at=now, mention_id=record.id, url=mention.url)
     enqueue(session=session, case_id=similar.id, kind="update_card", at=now)
@@ -218,6 +223,18 @@ def open_case(session: Session, record: MentionRecord, triage: Triage, now: date
     record_event(session=session, case_id=case.id, actor="bot", action="detected", at=now, score=record.score, source=record.source_name)
     enqueue(session=session, case_id=case.id, kind="post_card", at=now)
     return case
+
+
+NOTIFY_LEVELS = {"critical": ("critical",), "high": ("high", "critical"), "never": ()}
+
+
+def _notify_manager_if_severe(runtime: Runtime, session: Session, case: Case, now: datetime) -> None:
+    """A high-severity case reaches the first manager at once, not only the channel."""
+    managers = runtime.config.slack.managers
+    if not managers or case.severity not in NOTIFY_LEVELS[runtime.config.classifier.notify_manager_at]:
+        return
+    view = case_view(case)
+    enqueue(session=session, case_id=case.id, kind="dm", at=now, user=managers[0], text=card_text(view), blocks=urgent_case_dm(view))
 
 
 def _mention_record(mention: Mention, canonical: str, assessment: Assessment, now: datetime) -> MentionRecord:

@@ -98,3 +98,9 @@ def escalation_done(case: CaseView, what: str, manager_id: str) -> list[dict[str
     """The escalation DM once the manager has answered it: no more buttons."""
     headline = mrkdwn(case.title or case.text, 200)
     return _section(f"<@{manager_id}> {what} case #{case.case_id}: {link(case.url, headline)}")
+
+
+def urgent_case_dm(case: CaseView) -> list[dict[str, Any]]:
+    """A severe new case, sent straight to the manager as well as to the channel."""
+    intro = f"🚨 A *{case.severity}* complaint just came in (case #{case.case_id}); it is in the triage channel too."
+    return _section(intro) + [b for b in case_card(case) if b["type"] != "actions"]

@@ -339,3 +339,17 @@ def test_slack_server_errors_are_retried_with_backoff(runtime: Runtime, slack: F
     clock.advance(minutes=1)
     runtime.drainer.drain()
     assert len(slack.channel_messages(CHANNEL)) == 1
+
+
+def test_a_critical_case_is_sent_to_the_manager_at_once(runtime: Runtime, slack: FakeSlack) -> None:
+    feed = (FIXTURES / "feeds" / "acme-alerts.xml").read_text().replace(
+        "Terrible service, I want my money back", "The charger caught fire and my lawyer will be in touch. Unsafe"
+    )
+    http = httpx.Client(transport=feed_transport({FEED_URL: feed.encode()}))
+    Pipeline(runtime, http=http).poll()
+    runtime.drainer.drain()
+    case = the_case(runtime)
+    assert case.severity == "critical"
+    dm = [c for c in slack.calls_to("chat.postMessage") if c.args["channel"].startswith("D")]
+    assert len(dm) == 1 and "🚨 A *critical* complaint" in str(dm[0].args["blocks"])
+    assert slack.calls_to("conversations.open")[0].args["users"] == MANAGER

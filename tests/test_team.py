@@ -169,3 +169,15 @@ def test_only_managers_or_the_escalation_target_can_take_over(runtime: Runtime, 
     assert refusal.args["text"] == "Only managers can take over escalations."
     click(bot, "U0LEAD0001", Action.TAKE_OVER, case.id, channel_id="D0DM000001", message_ts="1700000000.000001")
     wait_for(lambda: the_case(runtime).assignee == "U0LEAD0001")
+
+
+def test_add_reports_a_mention_by_hand_without_fetching_private_pages(runtime: Runtime, bot: BotClient, slack: FakeSlack) -> None:
+    reply = reply_to(bot, slack, "add <https://10.0.0.7/t/42> Caller says Acme lost the parcel twice")
+    case = the_case(runtime)
+    assert reply["blocks"][0]["text"]["text"].startswith(f"Created case *#{case.id}*")
+    card = wait_for(lambda: slack.channel_messages(CHANNEL))[0]
+    assert "Reported by hand" in as_text(card["blocks"]) and "lost the parcel twice" in as_text(card["blocks"])
+    assert actions_of(runtime, case.id)[:2] == ["detected", "reported"]
+    again = reply_to(bot, slack, "add https://10.0.0.7/t/42")
+    assert again["blocks"][0]["text"]["text"].startswith(f"That was already case *#{case.id}*")
+    assert reply_to(bot, slack, "add not-a-link")["text"].startswith("`add` needs a link")

@@ -51,3 +51,15 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
+
+
+def test_page_titles_are_fetched_but_never_from_private_addresses() -> None:
+    from bot.page_title import fetch_title
+
+    page = b"<html><head><title>Acme &amp; the refund saga</title></head><body>...</body></html>"
+    http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, content=page, headers={"Content-Type": "text/html"})))
+    assert fetch_title("http://93.184.216.34/post", http) == "Acme & the refund saga"
+    assert fetch_title("http://127.0.0.1:5432/", http) is None
+    assert fetch_title("http://169.254.169.254/latest/meta-data/", http) is None
+    json_page = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"a": 1})))
+    assert fetch_title("http://93.184.216.34/api", json_page) is None
