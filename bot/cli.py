@@ -68,6 +68,22 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return preview(sample=args.sample)
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    from bot.db.session import upgrade
+    from bot.reports import build_digest, post_digest
+    from message_blocks.digest import digest_blocks
+    from message_blocks.terminal import render
+
+    rt = _runtime(require_token=not args.dry_run)
+    if args.dry_run:
+        print(render(digest_blocks(build_digest(rt, end=rt.clock()))))
+        return 0
+    upgrade(rt.settings.database_url)
+    post_digest(rt, end=rt.clock())
+    print("digest posted")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from bot.check import run_checks
 
@@ -165,6 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
     preview = sub.add_parser("preview", help="poll and print cards in the terminal; no Slack needed")
     preview.add_argument("--sample", action="store_true", help="use the bundled sample feeds, fully offline")
     preview.set_defaults(func=cmd_preview)
+
+    digest = sub.add_parser("digest", help="build the daily digest now and post it")
+    digest.add_argument("--dry-run", action="store_true", help="print it instead; write nothing")
+    digest.set_defaults(func=cmd_digest)
 
     sub.add_parser("check", help="validate config, Slack access and source reachability").set_defaults(func=cmd_check)
 

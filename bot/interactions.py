@@ -233,10 +233,17 @@ def resolve(rt: Runtime, *, case_id: int, user_id: str, state_values: dict[str, 
     now = rt.clock()
     resolution = state_values[Field.RESOLUTION.value][Field.RESOLUTION.value]["value"].strip()
     root_cause = state_values[Field.ROOT_CAUSE.value][Field.ROOT_CAUSE.value]["selected_option"]["value"]
+    follow_up = (state_values.get(Field.FOLLOW_UP.value, {}).get(Field.FOLLOW_UP.value, {}).get("selected_option") or {}).get("value")
     try:
         with session_scope(rt.sessions) as session:
             case = cases.resolve(
-                session=session, case_id=case_id, user_id=user_id, resolution=resolution, root_cause=root_cause, now=now
+                session=session,
+                case_id=case_id,
+                user_id=user_id,
+                resolution=resolution,
+                root_cause=root_cause,
+                now=now,
+                follow_up_at=now + timedelta(days=int(follow_up)) if follow_up else None,
             )
             _note(session, case_id, now, notes.resolved_note(case_view(case), user_id))
     except cases.TransitionRefused as refused:

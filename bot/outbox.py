@@ -147,7 +147,7 @@ class Drainer:
             session.execute(
                 update(OutboxMessage).where(OutboxMessage.id == row_id).values(sent_at=self.clock(), last_error=None)
             )
-            if result:
+            if result and case_id is not None:
                 self._record_post(session, case_id, result)
         report.sent += 1
 
@@ -210,7 +210,11 @@ class Drainer:
         )
         record_event(session=session, case_id=case_id, actor="bot", action="posted", at=now, channel=channel, ts=ts)
 
-    def _send(self, kind: str, case_id: int, payload: dict[str, Any], *, interrupted: bool) -> tuple[str, str] | None:
+    def _send(self, kind: str, case_id: int | None, payload: dict[str, Any], *, interrupted: bool) -> tuple[str, str] | None:
+        if kind == "channel_message":  # about the channel as a whole, or a case re-surfaced at the bottom
+            self._pace()
+            self.client.chat_postMessage(channel=self.channel, text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False)
+            return None
         with session_scope(self.sessions) as session:
             case = session.get(Case, case_id)
             if case is None:

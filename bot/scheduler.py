@@ -12,9 +12,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine, text
 
 from bot.pipeline import Pipeline
+from bot.reminders import run_reminders
+from bot.reports import post_digest, scheduled_period_end
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -70,6 +73,13 @@ def start_scheduler(rt: Runtime) -> BackgroundScheduler:
     )
     scheduler.add_job(
         exclusive(rt, "outbox", rt.drainer.drain), "interval", seconds=rt.config.schedule.outbox_interval_seconds, id="outbox"
+    )
+    scheduler.add_job(exclusive(rt, "reminders", lambda: run_reminders(rt)), "interval", seconds=60, id="reminders")
+    digest_at = rt.config.schedule.digest_time
+    scheduler.add_job(
+        exclusive(rt, "digest", lambda: post_digest(rt, end=scheduled_period_end(rt))),
+        CronTrigger(hour=digest_at.hour, minute=digest_at.minute, timezone=rt.config.schedule.zone),
+        id="digest",
     )
     scheduler.start()
     return scheduler

@@ -130,6 +130,35 @@ class ScheduleConfig(_Table):
 class SlaConfig(_Table):
     claim_minutes: int = Field(default=30, ge=1)
     resolve_hours: int = Field(default=24, ge=1)
+    # Optional: count only working time ("09:00-17:30") on these ISO weekdays, in [schedule] timezone.
+    business_hours: str | None = None
+    business_days: list[int] = [1, 2, 3, 4, 5]
+    # An unclaimed case past its target is escalated to the first manager, not only re-surfaced.
+    auto_escalate: bool = False
+
+    @field_validator("business_hours")
+    @classmethod
+    def _hours_range(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})", value.strip())
+        if not match or not (time(int(match[1]), int(match[2])) < time(int(match[3]) % 24, int(match[4]))):
+            raise ValueError('must look like "09:00-17:30", start before end')
+        return value.strip()
+
+    @field_validator("business_days")
+    @classmethod
+    def _iso_weekdays(cls, days: list[int]) -> list[int]:
+        if not days or any(d not in range(1, 8) for d in days):
+            raise ValueError("must list ISO weekdays 1 (Monday) to 7 (Sunday)")
+        return sorted(set(days))
+
+    @property
+    def working_hours(self) -> tuple[time, time] | None:
+        if self.business_hours is None:
+            return None
+        start, end = self.business_hours.split("-")
+        return time.fromisoformat(start.zfill(5)), time.fromisoformat(end.zfill(5))
 
 
 Audience = Literal["anyone", "channel", "managers"]

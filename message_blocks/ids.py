@@ -45,6 +45,7 @@ class Field(StrEnum):
     SEVERITY = "escalate-severity"
     RESOLUTION = "resolve-note"
     ROOT_CAUSE = "resolve-root-cause"
+    FOLLOW_UP = "resolve-follow-up"
     REPLY_URL = "reply-url"
 
 

@@ -17,6 +17,7 @@ ROOT_CAUSES = (
     ("not_actionable", "Not actionable"),
     ("troll", "Troll"),
 )
+FOLLOW_UPS = ((7, "In a week"), (14, "In two weeks"), (30, "In a month"))
 TONE_LABELS = (("warm", "Warm"), ("formal", "Formal"), ("brief", "Brief"))
 
 
@@ -162,6 +163,18 @@ def resolve_modal(case: CaseView) -> dict[str, Any]:
             "block_id": Field.ROOT_CAUSE.value,
             "label": {"type": "plain_text", "text": "Root cause"},
             "element": {"type": "radio_buttons", "action_id": Field.ROOT_CAUSE.value, "options": cause_options},
+        },
+        {
+            "type": "input",
+            "block_id": Field.FOLLOW_UP.value,
+            "label": {"type": "plain_text", "text": "Remind me to check it stayed fixed"},
+            "optional": True,
+            "element": {
+                "type": "static_select",
+                "action_id": Field.FOLLOW_UP.value,
+                "placeholder": {"type": "plain_text", "text": "No reminder"},
+                "options": [_option(str(days), label) for days, label in FOLLOW_UPS],
+            },
         },
     ]
     return _modal(View.RESOLVE, "Mark resolved", "Resolve", case.case_id, blocks)

@@ -23,7 +23,8 @@ def render(blocks: list[dict[str, Any]], width: int = 88) -> str:
     for block in blocks:
         kind = block["type"]
         if kind == "section":
-            lines += [f"│ {line}" for line in _text(block["text"]["text"]).split("\n")]
+            texts = ([block["text"]["text"]] if "text" in block else []) + [f["text"] for f in block.get("fields", [])]
+            lines += [f"│ {line}" for text in texts for line in _text(text).split("\n")]
         elif kind == "context":
             lines += [f"│   {_text(e.get('text', ''))}" for e in block["elements"]]
         elif kind == "actions":

@@ -64,3 +64,47 @@ class SourceHealthView:
     last_error: str | None = None
     consecutive_failures: int = 0
     items_seen: int = 0
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Durations in seconds: nearest-rank median and 90th percentile over `count` cases."""
+
+    count: int = 0
+    median: float | None = None
+    p90: float | None = None
+
+
+@dataclass(frozen=True)
+class PeriodNumbers:
+    start: datetime
+    end: datetime
+    new: int = 0
+    resolved: int = 0
+    dismissed: int = 0
+    false_positives: int = 0
+    escalated: int = 0
+    backlog: int = 0
+    claim_breaches: int = 0
+    resolve_breaches: int = 0
+    time_to_claim: Timing = Timing()
+    time_to_first_response: Timing = Timing()
+    time_to_resolve: Timing = Timing()
+    detection_delay: tuple[tuple[str, Timing], ...] = ()
+
+    @property
+    def closed(self) -> int:
+        return self.resolved + self.dismissed
+
+    @property
+    def false_positive_rate(self) -> float | None:
+        return self.false_positives / self.closed if self.closed else None
+
+
+@dataclass(frozen=True)
+class DigestView:
+    current: PeriodNumbers
+    previous: PeriodNumbers
+    oldest_unclaimed: tuple[CaseView, ...] = ()
+    # (what spiked, count today, usual count per day)
+    spikes: tuple[tuple[str, int, float], ...] = ()

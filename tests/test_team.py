@@ -181,3 +181,30 @@ def test_add_reports_a_mention_by_hand_without_fetching_private_pages(runtime: R
     again = reply_to(bot, slack, "add https://10.0.0.7/t/42")
     assert again["blocks"][0]["text"]["text"].startswith(f"That was already case *#{case.id}*")
     assert reply_to(bot, slack, "add not-a-link")["text"].startswith("`add` needs a link")
+
+
+def test_app_home_shows_my_cases_unclaimed_escalations_and_numbers(runtime: Runtime, bot: BotClient, slack: FakeSlack) -> None:
+    from tests.slack_requests import event_callback
+
+    poll(runtime)
+    case = the_case(runtime)
+    with session_scope(runtime.sessions) as session:
+        from bot.services import cases
+
+        cases.claim(session=session, case_id=case.id, user_id=AGENT, now=runtime.clock())
+    body = json.dumps(event_callback({"type": "app_home_opened", "user": AGENT, "channel": "D0HOME0001", "tab": "home", "event_ts": "1.1"}))
+    assert bot.post(body, "application/json").status_code == 200
+    published = wait_for(lambda: slack.calls_to("views.publish"))[0].args
+    assert published["user_id"] == AGENT
+    text = as_text(published["view"]["blocks"])
+    assert "Your cases (1)" in text and f"*#{case.id}*" in text and "Unclaimed (0)" in text and "Last 7 days" in text
+    assert "Escalated to you" not in text
+
+    retried = bot.post(body, "application/json", headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    assert retried.status_code == 200
+    wait_for(lambda: len(slack.calls_to("views.publish")) == 2)  # a retried event just publishes the same view again
+
+    manager_body = json.dumps(event_callback({"type": "app_home_opened", "user": "U0MANAGER1", "channel": "D0HOME0002", "tab": "home", "event_ts": "1.2"}))
+    bot.post(manager_body, "application/json")
+    manager_view = wait_for(lambda: [c for c in slack.calls_to("views.publish") if c.args["user_id"] == "U0MANAGER1"])[0]
+    assert "Escalated to you (0)" in as_text(manager_view.args["view"]["blocks"])

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:17:55.789566
+Create Date: 2026-11-22 18:44:32.130765
 """
 
 from alembic import op
@@ -46,6 +46,7 @@ def upgrade() -> None:
     sa.Column('follow_up_at', UTCDateTime(), nullable=True),
     sa.Column('follow_up_user', sa.String(length=50), nullable=True),
     sa.Column('follow_up_sent_at', UTCDateTime(), nullable=True),
+    sa.Column('unsnoozed_at', UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
@@ -117,7 +118,7 @@ def upgrade() -> None:
 
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=30), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('created_at', UTCDateTime(), nullable=False),

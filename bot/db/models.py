@@ -121,6 +121,8 @@ class Case(Base):
     follow_up_at: Mapped[datetime | None]
     follow_up_user: Mapped[str | None] = mapped_column(String(50))
     follow_up_sent_at: Mapped[datetime | None]
+    # When the case was last re-surfaced in the channel after a snooze ended.
+    unsnoozed_at: Mapped[datetime | None]
 
     mentions: Mapped[list[MentionRecord]] = relationship(order_by=MentionRecord.id, lazy="selectin")
 
@@ -154,7 +156,8 @@ class OutboxMessage(Base):
     __table_args__ = (Index("ix_outbox_pending", "sent_at", "not_before"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # None for messages about no single case (the digest).
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

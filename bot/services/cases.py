@@ -43,7 +43,7 @@ def record_event(*, session: Session, case_id: int, actor: str, action: str, at:
     session.add(CaseEvent(case_id=case_id, actor=actor, action=action, at=at, details=details))
 
 
-def enqueue(*, session: Session, case_id: int, kind: str, at: datetime, **payload: Any) -> None:
+def enqueue(*, session: Session, case_id: int | None, kind: str, at: datetime, **payload: Any) -> None:
     session.add(OutboxMessage(case_id=case_id, kind=kind, payload=payload, created_at=at, not_before=at))
 
 
@@ -143,7 +143,14 @@ def take_over(*, session: Session, case_id: int, manager_id: str, now: datetime)
 
 
 def resolve(
-    *, session: Session, case_id: int, user_id: str, resolution: str, root_cause: str, now: datetime
+    *,
+    session: Session,
+    case_id: int,
+    user_id: str,
+    resolution: str,
+    root_cause: str,
+    now: datetime,
+    follow_up_at: datetime | None = None,
 ) -> Case:
     if root_cause not in ROOT_CAUSES:
         raise ValueError(f"unknown root cause {root_cause!r}")
@@ -152,7 +159,16 @@ def resolve(
         case_id=case_id,
         allowed_from=ACTIVE,
         refusal="Case #{id} is already {status}.",
-        values={"status": CaseStatus.RESOLVED, "resolved_at": now, "resolution": resolution, "root_cause": root_cause},
+        values={
+            "status": CaseStatus.RESOLVED,
+            "resolved_at": now,
+            "resolution": resolution,
+            "root_cause": root_cause,
+            "snoozed_until": None,
+            "follow_up_at": follow_up_at,
+            "follow_up_user": user_id if follow_up_at else None,
+            "follow_up_sent_at": None,
+        },
     )
     return _changed(
         session=session, case=case, actor=user_id, action="resolved", at=now, root_cause=root_cause, resolution=resolution

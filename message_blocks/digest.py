@@ -1,0 +1,96 @@
+"""The daily digest and `/complaint stats`: numbers against the previous period."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from message_blocks.card import duration, slack_date
+from message_blocks.replies import case_line
+from message_blocks.text import mrkdwn
+from message_blocks.views import DigestView, PeriodNumbers, Timing
+
+
+def _seconds(value: float | None) -> str:
+    return "—" if value is None else duration(timedelta(seconds=value))
+
+
+def _trend(now: float | None, before: float | None, lower_is_better: bool = True) -> str:
+    if now is None or before is None or now == before:
+        return ""
+    better = (now < before) == lower_is_better
+    return f" {'↓' if now < before else '↑'}{'✅' if better else '⚠️'} (was {_seconds(before) if lower_is_better else f'{before:g}'})"
+
+
+def _timing_line(label: str, now: Timing, before: Timing) -> str:
+    if not now.count:
+        return f"*{label}*: no cases"
+    return (
+        f"*{label}*: median {_seconds(now.median)}{_trend(now.median, before.median)}, "
+        f"p90 {_seconds(now.p90)}{_trend(now.p90, before.p90)} ({now.count} cases)"
+    )
+
+
+def _count_trend(now: int, before: int) -> str:
+    if now == before:
+        return ""
+    return f" ({'+' if now > before else ''}{now - before})"
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+
+
+def numbers_blocks(now: PeriodNumbers, before: PeriodNumbers) -> list[dict[str, Any]]:
+    counts = [
+        f"*New:* {now.new}{_count_trend(now.new, before.new)}",
+        f"*Resolved:* {now.resolved}{_count_trend(now.resolved, before.resolved)}",
+        f"*Open backlog:* {now.backlog}{_count_trend(now.backlog, before.backlog)}",
+        f"*Escalated:* {now.escalated}{_count_trend(now.escalated, before.escalated)}",
+        f"*SLA breaches:* {now.claim_breaches} to claim, {now.resolve_breaches} to resolve",
+    ]
+    if now.false_positive_rate is not None:
+        counts.append(f"*Not complaints:* {now.false_positives} of {now.closed} closed ({now.false_positive_rate:.0%})")
+    timings = [
+        _timing_line("Time to claim", now.time_to_claim, before.time_to_claim),
+        _timing_line("Time to first response", now.time_to_first_response, before.time_to_first_response),
+        _timing_line("Time to resolve", now.time_to_resolve, before.time_to_resolve),
+    ]
+    blocks = [
+        {"type": "section", "fields": [{"type": "mrkdwn", "text": c} for c in counts]},
+        _section("\n".join(timings)),
+    ]
+    if now.detection_delay:
+        delays = ", ".join(f"{mrkdwn(source, 60)} {_seconds(t.median)}" for source, t in now.detection_delay[:10])
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"Detection delay (median): {delays}"}]})
+    return blocks
+
+
+def is_quiet(view: DigestView) -> bool:
+    now = view.current
+    return not (now.new or now.resolved or now.backlog or now.escalated or now.dismissed)
+
+
+def digest_blocks(view: DigestView) -> list[dict[str, Any]]:
+    period = f"{slack_date(view.current.start, '{date_short} {time}')} – {slack_date(view.current.end, '{date_short} {time}')}"
+    if is_quiet(view):
+        return [_section(f"☀️ *Complaint digest* ({period}): a quiet day, no complaints and nothing open.")]
+    blocks = [{"type": "header", "text": {"type": "plain_text", "text": "Complaint digest"}}, {"type": "context", "elements": [{"type": "mrkdwn", "text": f"{period}, compared with the day before"}]}]
+    blocks += numbers_blocks(view.current, view.previous)
+    if view.spikes:
+        lines = [f"📈 *{mrkdwn(key, 80)}*: {today} today, usually {usual:g} a day" for key, today, usual in view.spikes[:5]]
+        blocks.append(_section("*Possible systemic issue*\n" + "\n".join(lines)))
+    if view.oldest_unclaimed:
+        blocks.append(_section("*Oldest unclaimed*\n" + "\n".join(case_line(c) for c in view.oldest_unclaimed[:5])))
+    return blocks
+
+
+def stats_blocks(days: int, now: PeriodNumbers, before: PeriodNumbers) -> list[dict[str, Any]]:
+    return [_section(f"*Last {days} days*, compared with the {days} days before")] + numbers_blocks(now, before)
+
+
+def digest_text(view: DigestView) -> str:
+    now = view.current
+    if is_quiet(view):
+        return "Complaint digest: a quiet day."
+    return f"Complaint digest: {now.new} new, {now.resolved} resolved, {now.backlog} open"
