@@ -18,7 +18,12 @@ log = logging.getLogger(__name__)
 LISTENER_THREADS = 32
 
 
-def build_app(rt: Runtime, *, verify_token: bool = True) -> App:
+def listener_threads() -> ThreadPoolExecutor:
+    """The pool listeners run in after their ack; its owner shuts it down to let in-flight work finish."""
+    return ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
+
+
+def build_app(rt: Runtime, *, executor: ThreadPoolExecutor | None = None, verify_token: bool = True) -> App:
     signing_secret = rt.settings.slack_signing_secret
     app = App(
         client=rt.slack,
@@ -26,7 +31,7 @@ def build_app(rt: Runtime, *, verify_token: bool = True) -> App:
         # Socket Mode connections are authenticated by the app token instead of signatures.
         request_verification_enabled=signing_secret is not None,
         token_verification_enabled=verify_token,
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
+        listener_executor=executor or listener_threads(),
         logger=logging.getLogger("slack_bolt"),
     )
 

@@ -91,14 +91,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _serve_http(rt, host: str, port: int, with_scheduler: bool) -> int:  # type: ignore[no-untyped-def]
-    from bot.app import build_app
+    from bot.app import build_app, listener_threads
     from bot.scheduler import start_scheduler
     from bot.web import WebApp, make_server
 
     if rt.settings.slack_signing_secret is None:
         raise ConfigError("environment: SLACK_SIGNING_SECRET is required in HTTP mode")
+    listeners = listener_threads()
     try:
-        server = make_server(WebApp(rt, build_app(rt)), host, port)
+        server = make_server(WebApp(rt, build_app(rt, executor=listeners)), host, port)
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     scheduler = start_scheduler(rt) if with_scheduler else None
@@ -116,6 +117,8 @@ def _serve_http(rt, host: str, port: int, with_scheduler: bool) -> int:  # type:
         server.run()
     except (OSError, ValueError):
         pass  # the socket map is closed under run() by stop()
+    # Clicks already acknowledged finish their work; anything unsent stays in the outbox.
+    listeners.shutdown(wait=True)
     if scheduler is not None and scheduler.running:
         scheduler.shutdown(wait=True)
     return 0

@@ -165,12 +165,14 @@ class BotClient:
 
 @pytest.fixture
 def bot(runtime: Runtime, slack: fake_slack.FakeSlack) -> Iterator[BotClient]:
-    from bot.app import build_app
+    from bot.app import build_app, listener_threads
     from bot.web import WebApp, make_server
 
-    server = make_server(WebApp(runtime, build_app(runtime)), "127.0.0.1", 0)
+    listeners = listener_threads()
+    server = make_server(WebApp(runtime, build_app(runtime, executor=listeners)), "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     with httpx.Client(timeout=10) as http:
         yield BotClient(f"http://127.0.0.1:{server.effective_port}", http, slack.response_url)
     server.close()
+    listeners.shutdown(wait=True)  # no listener of this test may still be writing when the next one starts
