@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import httpx
 
-from sources.base import Cursor, FetchResult, Mention, Source, SourceConfig, SourceError, SourceRateLimited
+from sources.base import Cursor, FetchResult, Mention, Source, SourceConfig, SourceDisabled, SourceError, SourceRateLimited
 
+from sources.appstore import AppStoreSource
+from sources.bluesky import BlueskySource
 from sources.hackernews import HackerNewsSource
+from sources.mastodon import MastodonSource
+from sources.reddit import RedditSource
 from sources.rss import RssSource
+from sources.x import XSource
+from sources.youtube import YouTubeSource
 
 # kind -> class with `kind`, `Config` and `__init__(self, config, http: httpx.Client)`.
-SOURCE_TYPES: dict[str, type] = {cls.kind: cls for cls in (RssSource, HackerNewsSource)}
+SOURCE_TYPES: dict[str, type] = {
+    cls.kind: cls
+    for cls in (RssSource, HackerNewsSource, RedditSource, MastodonSource, BlueskySource, AppStoreSource, XSource, YouTubeSource)
+}
 
 
 def config_model(kind: str) -> type[SourceConfig]:
@@ -31,6 +40,7 @@ __all__ = [
     "Mention",
     "Source",
     "SourceConfig",
+    "SourceDisabled",
     "SourceError",
     "SourceRateLimited",
     "SOURCE_TYPES",

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
-import httpx
+import os
+
 from pydantic import BaseModel, ConfigDict
 
 Cursor = dict[str, Any]
@@ -46,6 +47,10 @@ class SourceError(Exception):
     """The source could not be read this time; the message says why, for humans."""
 
 
+class SourceDisabled(SourceError):
+    """The source cannot run as configured (e.g. missing API credentials); not a failure to retry."""
+
+
 class SourceRateLimited(SourceError):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
@@ -77,3 +82,11 @@ class Source(Protocol):
     def fetch(self, cursor: Cursor | None) -> FetchResult:
         """Return mentions newer than `cursor` (None on the first run) and the next cursor."""
         ...
+
+
+def secret_from_env(variable: str | None, what: str) -> str:
+    """A credential named by the config (never written in it); SourceDisabled if it is not set."""
+    value = os.environ.get(variable or "", "")
+    if not value:
+        raise SourceDisabled(f"disabled: set the environment variable {variable} to the {what}")
+    return value

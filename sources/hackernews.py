@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -12,6 +11,7 @@ from pydantic import Field
 
 from sources import http as bounded
 from sources.base import Cursor, FetchResult, Mention, SourceConfig, SourceError
+from sources.cursor import Since
 from sources.text import html_to_text
 
 ITEM_URL = "https://news.ycombinator.com/item?id={}"
@@ -39,16 +39,15 @@ class HackerNewsSource:
         return self.config.name
 
     def fetch(self, cursor: Cursor | None) -> FetchResult:
-        # created_at_i has one-second resolution: ask from the last second seen (>=) and skip
-        # the ids already returned for that second, so items sharing it are neither lost nor repeated.
-        since = int(cursor["created_at_i"]) if cursor else int(time.time() - self.config.lookback_hours * 3600)
-        already = set(cursor.get("ids_at_since", [])) if cursor else set()
+        # created_at_i has one-second resolution: ask from the last second seen (>=); Since skips
+        # the ids already returned for that second.
+        since = Since.read(cursor, self.config.lookback_hours)
         hits: list[dict[str, Any]] = []
         for page in range(self.config.max_pages):
             params = {
                 "query": self.config.query,
                 "tags": self.config.tags,
-                "numericFilters": f"created_at_i>={since}",
+                "numericFilters": f"created_at_i>={int(since.at)}",
                 "hitsPerPage": self.config.hits_per_page,
                 "page": page,
             }
@@ -61,12 +60,8 @@ class HackerNewsSource:
                 raise SourceError(f"Hacker News search sent an unexpected body: {type(exc).__name__}") from None
             if page + 1 >= pages:
                 break
-        mentions = [m for m in (self._mention(hit) for hit in hits) if m and m.external_id not in already]
-        newest = max((int(h["created_at_i"]) for h in hits if h.get("created_at_i")), default=since)
-        at_newest = {str(h["objectID"]) for h in hits if h.get("created_at_i") == newest}
-        if newest == since:
-            at_newest |= already
-        return FetchResult(mentions, {"created_at_i": newest, "ids_at_since": sorted(at_newest)})
+        mentions = [m for m in map(self._mention, hits) if m and since.is_new(m.external_id, m.published_at.timestamp())]
+        return FetchResult(mentions, since.advance((m.external_id, m.published_at.timestamp()) for m in mentions))
 
     def _mention(self, hit: dict[str, Any]) -> Mention | None:
         object_id = hit.get("objectID")

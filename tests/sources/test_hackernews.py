@@ -21,7 +21,7 @@ def paged(request: httpx.Request) -> httpx.Response:
 
 
 def test_stories_and_comments_are_normalised_across_pages(client, requests_seen) -> None:
-    result = source(client(paged)).fetch({"created_at_i": 1795150000, "ids_at_since": []})
+    result = source(client(paged)).fetch({"since": 1795150000, "ids_at_since": []})
     assert [m.external_id for m in result.mentions] == ["45871001", "45871022", "45870500"]
     story, comment, _ = result.mentions
     assert story.url == "https://news.ycombinator.com/item?id=45871001"
@@ -37,8 +37,8 @@ def test_stories_and_comments_are_normalised_across_pages(client, requests_seen)
 
 def test_items_sharing_the_last_second_are_neither_lost_nor_repeated(client) -> None:
     feed = source(client(paged))
-    first = feed.fetch({"created_at_i": 1795150000, "ids_at_since": []})
-    assert first.cursor == {"created_at_i": 1795163500, "ids_at_since": ["45871001", "45871022"]}
+    first = feed.fetch({"since": 1795150000, "ids_at_since": []})
+    assert first.cursor == {"since": 1795163500.0, "ids_at_since": ["45871001", "45871022"]}
     again = feed.fetch(first.cursor)
     # The replayed server answers with the same hits: those at the cursor's second are skipped, the older one
     # (below the cursor in a real search) would not be returned by the real API.
@@ -49,7 +49,7 @@ def test_items_sharing_the_last_second_are_neither_lost_nor_repeated(client) -> 
 
 def test_nothing_new_keeps_the_cursor(client) -> None:
     empty = {"hits": [], "nbHits": 0, "page": 0, "nbPages": 0, "hitsPerPage": 2}
-    cursor = {"created_at_i": 1795163500, "ids_at_since": ["45871001"]}
+    cursor = {"since": 1795163500, "ids_at_since": ["45871001"]}
     result = source(client(lambda r: httpx.Response(200, json=empty))).fetch(cursor)
     assert result.mentions == [] and result.cursor == cursor
 

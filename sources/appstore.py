@@ -1,0 +1,91 @@
+"""Apple App Store customer reviews for one app in one country (the public JSON feed).
+
+The star rating travels with the mention: a 1-2 star review is a complaint
+whatever its words. The JSON feed has no per-review date, so the first poll
+only learns which reviews exist; later polls report the new ones.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, ClassVar
+
+import httpx
+from pydantic import Field
+
+from sources import http as bounded
+from sources.base import Cursor, FetchResult, Mention, SourceConfig, SourceError
+
+SEEN_LIMIT = 2000
+
+
+def _label(entry: dict[str, Any], key: str) -> str:
+    value = entry.get(key) or {}
+    return str(value.get("label", "")) if isinstance(value, dict) else ""
+
+
+class AppStoreConfig(SourceConfig):
+    app_id: str = Field(pattern=r"^\d+$")
+    country: str = Field(default="us", pattern=r"^[a-z]{2}$")
+    max_pages: int = Field(default=2, ge=1, le=10)
+    allow_private_network: bool = False
+
+
+class AppStoreSource:
+    kind: ClassVar[str] = "appstore"
+    Config: ClassVar[type[SourceConfig]] = AppStoreConfig
+
+    def __init__(self, config: AppStoreConfig, http: httpx.Client) -> None:
+        self.config = config
+        self.http = http
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    def _page(self, number: int) -> list[dict[str, Any]]:
+        base = (self.config.base_url or "https://itunes.apple.com").rstrip("/")
+        url = f"{base}/{self.config.country}/rss/customerreviews/page={number}/id={self.config.app_id}/sortby=mostrecent/json"
+        fetched = bounded.get(self.http, url, self.config, accept=("json", "javascript"))
+        try:
+            entries = json.loads(fetched.content)["feed"].get("entry", [])
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise SourceError(f"the App Store sent an unexpected body: {type(exc).__name__}") from None
+        # One review comes as an object, several as a list; the app's own entry has no rating.
+        entries = [entries] if isinstance(entries, dict) else entries
+        return [e for e in entries if isinstance(e, dict) and _label(e, "im:rating")]
+
+    def fetch(self, cursor: Cursor | None) -> FetchResult:
+        seen = None if cursor is None else set(cursor.get("seen", []))
+        entries: list[dict[str, Any]] = []
+        for number in range(1, self.config.max_pages + 1):
+            page = self._page(number)
+            entries += page
+            if not page or seen is not None and any(_label(e, "id") in seen for e in page):
+                break
+        ids = [_label(e, "id") for e in entries]
+        mentions = [] if seen is None else [m for m in map(self._mention, entries) if m and m.external_id not in seen]
+        return FetchResult(mentions, {"seen": list(dict.fromkeys(ids + list(seen or [])))[:SEEN_LIMIT]})
+
+    def _mention(self, entry: dict[str, Any]) -> Mention | None:
+        review_id = _label(entry, "id")
+        try:
+            rating = int(_label(entry, "im:rating"))
+        except ValueError:
+            return None
+        updated = _label(entry, "updated")
+        author = entry.get("author") or {}
+        return Mention(
+            source_kind=self.kind,
+            source_name=self.name,
+            external_id=review_id,
+            url=f"https://apps.apple.com/{self.config.country}/app/id{self.config.app_id}?see-all=reviews&review={review_id}",
+            title=_label(entry, "title"),
+            text=_label(entry, "content"),
+            author=_label(author, "name") if isinstance(author, dict) else "",
+            published_at=datetime.fromisoformat(updated) if updated else None,
+            rating=rating if 1 <= rating <= 5 else None,
+            reach=int(_label(entry, "im:voteCount") or 0) or None,
+            extra={"version": _label(entry, "im:version")},
+        )
