@@ -28,13 +28,15 @@ from bot.runtime import Runtime
 from bot.services.cases import enqueue, record_event
 from bot.services.views import case_view
 from message_blocks.card import card_text
-from message_blocks.notes import urgent_case_dm
+from message_blocks.notes import source_failing, source_recovered, urgent_case_dm
 from message_blocks.views import CaseView
-from sources import FetchResult, Mention, Source, SourceConfig, SourceError, SourceRateLimited, build_source
+from sources import FetchResult, Mention, Source, SourceConfig, SourceDisabled, SourceError, SourceRateLimited, build_source
 
 log = logging.getLogger(__name__)
 
 NEAR_DUPLICATE_WINDOW = timedelta(days=7)
+# A source failing this many polls in a row is announced in the channel, once.
+REPORT_FAILURES_AFTER = 5
 MAX_FETCH_WORKERS = 16
 
 
@@ -167,6 +169,9 @@ class Pipeline:
         state.consecutive_failures = 0
         state.backoff_until = None
         state.items_seen += len(result.mentions)
+        if state.failure_reported_at is not None:
+            state.failure_reported_at = None
+            enqueue(session=session, case_id=None, kind="channel_message", at=now, text=source_recovered(source.name))
         return report
 
 
@@ -334,7 +339,13 @@ def _record_failure(session: Session, source: Source, error: SourceError, now: d
     state = _state(session, source)
     state.last_polled_at = state.last_error_at = now
     state.last_error = str(error)[:2000]
+    if isinstance(error, SourceDisabled):  # a setup problem, shown by `check` and `/complaint sources`, not a failure
+        return SourceReport(source.name, error=str(error))
     state.consecutive_failures += 1
+    if state.consecutive_failures >= REPORT_FAILURES_AFTER and state.failure_reported_at is None:
+        state.failure_reported_at = now
+        enqueue(session=session, case_id=None, kind="channel_message", at=now,
+                text=source_failing(source.name, state.consecutive_failures, state.last_success_at, str(error)))
     if isinstance(error, SourceRateLimited) and error.retry_after:
         pause = timedelta(seconds=error.retry_after)
     else:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from message_blocks.card import ROOT_CAUSE_LABELS, case_card, duration, source_label
+from message_blocks.card import ROOT_CAUSE_LABELS, case_card, duration, slack_date, source_label
 from message_blocks.ids import Action, case_value
 from message_blocks.text import link, mrkdwn
 from message_blocks.views import CaseView
@@ -104,3 +105,12 @@ def urgent_case_dm(case: CaseView) -> list[dict[str, Any]]:
     """A severe new case, sent straight to the manager as well as to the channel."""
     intro = f"🚨 A *{case.severity}* complaint just came in (case #{case.case_id}); it is in the triage channel too."
     return _section(intro) + [b for b in case_card(case) if b["type"] != "actions"]
+
+
+def source_failing(name: str, failures: int, last_success: datetime | None, error: str) -> str:
+    since = f"; last worked {slack_date(last_success)}" if last_success else "; it has never worked"
+    return f"⚠️ Source *{mrkdwn(name, 100)}* has failed {failures} polls in a row{since}. Last error: {mrkdwn(error, 500)}"
+
+
+def source_recovered(name: str) -> str:
+    return f"✅ Source *{mrkdwn(name, 100)}* is working again."

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:44:32.130765
+Create Date: 2026-11-22 18:56:54.601738
 """
 
 from alembic import op
@@ -75,6 +75,7 @@ def upgrade() -> None:
     sa.Column('consecutive_failures', sa.Integer(), nullable=False),
     sa.Column('items_seen', sa.Integer(), nullable=False),
     sa.Column('backoff_until', UTCDateTime(), nullable=True),
+    sa.Column('failure_reported_at', UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('name')
     )
     op.create_table('case_events',

@@ -60,6 +60,8 @@ class SourceState(Base):
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     items_seen: Mapped[int] = mapped_column(Integer, default=0)
     backoff_until: Mapped[datetime | None]
+    # Set when a long failure was announced in the channel (once), cleared when the source recovers.
+    failure_reported_at: Mapped[datetime | None]
 
 
 class MentionRecord(Base):
