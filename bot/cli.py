@@ -93,7 +93,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _serve_http(rt, host: str, port: int, with_scheduler: bool) -> int:  # type: ignore[no-untyped-def]
     from bot.app import build_app, listener_threads
     from bot.scheduler import start_scheduler
-    from bot.web import WebApp, make_server
+    from bot.web import WebApp, make_server, run_until_closed
 
     if rt.settings.slack_signing_secret is None:
         raise ConfigError("environment: SLACK_SIGNING_SECRET is required in HTTP mode")
@@ -113,10 +113,7 @@ def _serve_http(rt, host: str, port: int, with_scheduler: bool) -> int:  # type:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("listening on http://%s:%s (POST /slack/events, GET /healthz)", host, server.effective_port)
-    try:
-        server.run()
-    except (OSError, ValueError):
-        pass  # the socket map is closed under run() by stop()
+    run_until_closed(server)
     # Clicks already acknowledged finish their work; anything unsent stays in the outbox.
     listeners.shutdown(wait=True)
     if scheduler is not None and scheduler.running:
@@ -144,11 +141,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import build_app
     from bot.scheduler import start_scheduler
 
-    from bot.web import WebApp, make_server
+    from bot.web import WebApp, make_server, run_until_closed
 
     # Slack talks over the socket; HTTP still serves /healthz and the mentions webhook.
     server = make_server(WebApp(rt, bolt=None), "0.0.0.0", rt.settings.port)
-    threading.Thread(target=server.run, daemon=True, name="http").start()
+    threading.Thread(target=run_until_closed, args=(server,), daemon=True, name="http").start()
     scheduler = start_scheduler(rt)
     handler = SocketModeHandler(build_app(rt), rt.settings.slack_app_token.get_secret_value())
     signal.signal(signal.SIGTERM, lambda signum, frame: handler.close())

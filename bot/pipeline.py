@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.classifier import Classifier, ClassifierConfig
-from bot.classifier.similarity import fingerprint, is_near_duplicate
+from bot.classifier.similarity import NearDuplicates, fingerprint
 from bot.classifier.triage import Triage, assess
 from bot.db.models import Case, CaseStatus, MentionRecord, MutedAuthor, SourceState
 from bot.db.session import session_scope
@@ -78,13 +78,22 @@ def mention_text(mention: Mention | MentionRecord) -> str:
     return f"{mention.title}\n{mention.text}".strip()
 
 
-def assess_mention(mention: Mention, classifier: Classifier, config: ClassifierConfig, author_recent_negative: int = 0) -> Assessment:
+def assess_mention(
+    mention: Mention, classifier: Classifier, config: ClassifierConfig, author_history: Callable[[], int] = lambda: 0
+) -> Assessment:
+    """`author_history` (the author's recent negative mentions) is only asked for when the verdict is negative."""
     text = mention_text(mention)
     verdict = classifier.classify(text, rating=mention.rating)
+    negative = verdict.score >= config.threshold
     triage = assess(
-        text, score=verdict.score, reach=mention.reach, rating=mention.rating, config=config, author_recent_negative=author_recent_negative
+        text,
+        score=verdict.score,
+        reach=mention.reach,
+        rating=mention.rating,
+        config=config,
+        author_recent_negative=author_history() if negative else 0,
     )
-    return Assessment(verdict.score, verdict.reasons, verdict.score >= config.threshold, triage)
+    return Assessment(verdict.score, verdict.reasons, negative, triage)
 
 
 def fetch_all(sources: list[Source], cursors: dict[str, dict | None]) -> dict[str, FetchResult | SourceError]:
@@ -157,8 +166,9 @@ class Pipeline:
         self, session: Session, source: Source, result: FetchResult, relevance: RelevanceFilter, now: datetime
     ) -> SourceReport:
         report = SourceReport(source.name, fetched=len(result.mentions))
+        similar = near_duplicates(session, now)
         for mention in result.mentions:
-            outcome = ingest_mention(self.runtime, session, mention, relevance, now)
+            outcome = ingest_mention(self.runtime, session, mention, relevance, now, similar=similar)
             report.relevant += outcome.kind != Outcome.DROPPED
             report.duplicates += outcome.kind == Outcome.DUPLICATE
             report.negative += outcome.kind in (Outcome.NEW_CASE, Outcome.JOINED)
@@ -190,7 +200,14 @@ class Ingested:
 
 
 def ingest_mention(
-    runtime: Runtime, session: Session, mention: Mention, relevance: RelevanceFilter, now: datetime, *, require_term: bool = True
+    runtime: Runtime,
+    session: Session,
+    mention: Mention,
+    relevance: RelevanceFilter,
+    now: datetime,
+    *,
+    similar: NearDuplicates | None = None,
+    require_term: bool = True,
 ) -> Ingested:
     """Filter, dedupe, classify and store one mention; open or join a case if it is negative."""
     if relevance.why_dropped(text=mention_text(mention), author=mention.author, require_term=require_term):
@@ -200,21 +217,23 @@ def ingest_mention(
     if existing is not None:
         return Ingested(Outcome.DUPLICATE, existing.case_id)
     config = runtime.config.classifier
-    assessment = assess_mention(mention, runtime.classifier, config, _recent_negative_by(session, mention.author, now))
+    assessment = assess_mention(mention, runtime.classifier, config, lambda: _recent_negative_by(session, mention.author, now))
     record = _mention_record(mention, canonical, assessment, now)
     session.add(record)
     session.flush()
     if not assessment.negative:
         return Ingested(Outcome.STORED)
-    similar = _near_duplicate_case(session, record.fingerprint, now)
-    if similar is None:
+    similar = similar or near_duplicates(session, now)
+    joined = similar.find(record.fingerprint)
+    if joined is None:
         case = open_case(session, record, assessment.triage, now)
+        similar.add(record.fingerprint, case.id)
         _notify_manager_if_severe(runtime, session, case, now)
         return Ingested(Outcome.NEW_CASE, case.id)
-    record.case_id = similar.id
-    record_event(session=session, case_id=similar.id, actor="bot", action="similar_joined", at=now, mention_id=record.id, url=mention.url)
-    enqueue(session=session, case_id=similar.id, kind="update_card", at=now)
-    return Ingested(Outcome.JOINED, similar.id)
+    record.case_id = joined
+    record_event(session=session, case_id=joined, actor="bot", action="similar_joined", at=now, mention_id=record.id, url=mention.url)
+    enqueue(session=session, case_id=joined, kind="update_card", at=now)
+    return Ingested(Outcome.JOINED, joined)
 
 
 def open_case(session: Session, record: MentionRecord, triage: Triage, now: datetime) -> Case:
@@ -304,10 +323,9 @@ def _recent_negative_by(session: Session, author: str, now: datetime) -> int:
     ) or 0
 
 
-def _near_duplicate_case(session: Session, print_: str | None, now: datetime) -> Case | None:
-    if not print_:
-        return None
-    candidates = session.execute(
+def near_duplicates(session: Session, now: datetime) -> NearDuplicates:
+    """Open cases of the last week that a repost of them would join."""
+    known = session.execute(
         select(MentionRecord.fingerprint, MentionRecord.case_id)
         .join(Case, Case.id == MentionRecord.case_id)
         .where(
@@ -317,10 +335,7 @@ def _near_duplicate_case(session: Session, print_: str | None, now: datetime) ->
         )
         .order_by(MentionRecord.case_id)
     )
-    for other, case_id in candidates:
-        if is_near_duplicate(print_, other):
-            return session.get(Case, case_id)
-    return None
+    return NearDuplicates([(fp, case_id) for fp, case_id in known])
 
 
 def _state(session: Session, source: Source) -> SourceState:

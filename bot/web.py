@@ -90,3 +90,11 @@ def make_server(app: WebApp, host: str, port: int):  # type: ignore[no-untyped-d
     return create_server(
         app, host=host, port=port, threads=32, max_request_body_size=MAX_BODY_BYTES, channel_timeout=30, ident="complaint-bot"
     )
+
+
+def run_until_closed(server) -> None:  # type: ignore[no-untyped-def]
+    """Serve until another thread calls server.close(); the select() under run() then fails, which is the signal."""
+    try:
+        server.run()
+    except (OSError, ValueError):
+        pass

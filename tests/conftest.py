@@ -166,11 +166,11 @@ class BotClient:
 @pytest.fixture
 def bot(runtime: Runtime, slack: fake_slack.FakeSlack) -> Iterator[BotClient]:
     from bot.app import build_app, listener_threads
-    from bot.web import WebApp, make_server
+    from bot.web import WebApp, make_server, run_until_closed
 
     listeners = listener_threads()
     server = make_server(WebApp(runtime, build_app(runtime, executor=listeners)), "127.0.0.1", 0)
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=run_until_closed, args=(server,), daemon=True)
     thread.start()
     with httpx.Client(timeout=10) as http:
         yield BotClient(f"http://127.0.0.1:{server.effective_port}", http, slack.response_url)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:56:54.601738
+Create Date: 2026-11-22 18:59:02.099242
 """
 
 from alembic import op
@@ -114,6 +114,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('canonical_url')
     )
     with op.batch_alter_table('mentions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentions_author'), ['author'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentions_case_id'), ['case_id'], unique=False)
         batch_op.create_index('uq_mentions_source_item', ['source_kind', 'external_id'], unique=True)
 
@@ -146,6 +147,7 @@ def downgrade() -> None:
     with op.batch_alter_table('mentions', schema=None) as batch_op:
         batch_op.drop_index('uq_mentions_source_item')
         batch_op.drop_index(batch_op.f('ix_mentions_case_id'))
+        batch_op.drop_index(batch_op.f('ix_mentions_author'))
 
     op.drop_table('mentions')
     with op.batch_alter_table('case_events', schema=None) as batch_op:

@@ -35,10 +35,21 @@ def fingerprint(text: str) -> str | None:
     return f"{value:016x}"
 
 
-def is_near_duplicate(a: str | None, b: str | None) -> bool:
-    if not a or not b:
-        return False
-    return bin(int(a, 16) ^ int(b, 16)).count("1") <= NEAR
+class NearDuplicates:
+    """Fingerprints of the open cases, in memory for one batch: one lookup is a scan of XORs, not a query."""
+
+    def __init__(self, known: list[tuple[str, int]]) -> None:
+        self._known = [(int(fp, 16), case_id) for fp, case_id in known]
+
+    def find(self, print_: str | None) -> int | None:
+        if not print_:
+            return None
+        value = int(print_, 16)
+        return next((case_id for other, case_id in self._known if (value ^ other).bit_count() <= NEAR), None)
+
+    def add(self, print_: str | None, case_id: int) -> None:
+        if print_:
+            self._known.append((int(print_, 16), case_id))
 
 
 @dataclass(frozen=True)

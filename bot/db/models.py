@@ -78,7 +78,8 @@ class MentionRecord(Base):
     canonical_url: Mapped[str] = mapped_column(String(2000), unique=True)
     title: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text, default="")
-    author: Mapped[str] = mapped_column(String(500), default="")
+    # Indexed: the troll signal counts an author's recent negative mentions.
+    author: Mapped[str] = mapped_column(String(500), default="", index=True)
     published_at: Mapped[datetime | None]
     detected_at: Mapped[datetime] = mapped_column(default=utcnow)
     reach: Mapped[int | None]

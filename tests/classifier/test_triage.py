@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.classifier import ClassifierConfig
-from bot.classifier.similarity import fingerprint, is_near_duplicate, spikes
+from bot.classifier.similarity import NearDuplicates, fingerprint, spikes
 from bot.classifier.triage import assess
 
 CONFIG = ClassifierConfig()
@@ -33,11 +33,13 @@ def test_abuse_without_specifics_or_a_repeat_author_is_a_troll() -> None:
 
 
 def test_reposts_and_small_edits_are_near_duplicates() -> None:
-    original = fingerprint("Acme charged me twice and support ignores my emails. I want a refund now")
-    assert is_near_duplicate(original, fingerprint("RT @sam: Acme charged me twice and support ignores my emails. I want a refund now https://t.co/abc"))
-    assert is_near_duplicate(original, fingerprint("acme charged me twice and support ignores my emails, I want a refund!!"))
-    assert not is_near_duplicate(original, fingerprint("Acme delivery was late again and the box was crushed on arrival"))
-    assert fingerprint("too short") is None and not is_near_duplicate(None, original)
+    open_cases = NearDuplicates([(fingerprint("Acme charged me twice and support ignores my emails. I want a refund now"), 7)])
+    assert open_cases.find(fingerprint("RT @sam: Acme charged me twice and support ignores my emails. I want a refund now https://t.co/abc")) == 7
+    assert open_cases.find(fingerprint("acme charged me twice and support ignores my emails, I want a refund!!")) == 7
+    assert open_cases.find(fingerprint("Acme delivery was late again and the box was crushed on arrival")) is None
+    assert fingerprint("too short") is None and open_cases.find(None) is None
+    open_cases.add(fingerprint("Acme delivery was late again and the box was crushed on arrival"), 8)
+    assert open_cases.find(fingerprint("acme delivery was late again, and the box was crushed on arrival!")) == 8
 
 
 def test_spikes_need_volume_over_the_usual_day() -> None:
