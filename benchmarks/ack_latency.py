@@ -1,69 +1,113 @@
-"""Ack latency of button clicks and slash commands with 20 concurrent clients, over real HTTP."""
+"""Ack latency of button clicks and slash commands with 20 concurrent clients.
+
+Three processes, as in production: the bot (`complaint-bot serve`), a fake Slack
+Web API, and this load generator; all on loopback.
+"""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import httpx
 
 from benchmarks.common import databases, fresh, ms, percentile, runtime, table
-from bot.app import build_app, listener_threads
-from bot.web import WebApp, make_server, run_until_closed
 from message_blocks.ids import Action, case_value
-from tests.conftest import SIGNING_SECRET
+from tests.conftest import SIGNING_SECRET, TEST_CONFIG
+from tests.processes import bot_env
 from tests.slack_requests import block_action, interactive_body, signed_headers, slash_command
 from tests.test_outbox import seed_cases
 
 CLIENTS = 20
 
 
-def measure(url: str, requests_per_client: int) -> dict[str, list[float]]:
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_healthy(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} never became healthy")
+
+
+def measure(url: str, requests_per_client: int, pause: float) -> dict[str, list[float]]:
+    """Each client sends `requests_per_client` requests; with a pause, all 20 fire together then wait (people
+    clicking), without one they fire back to back (an overload the work queue must absorb)."""
     fresh(url)
-    rt, slack = runtime(url)
+    rt, _ = runtime(url)
     seed_cases(rt, CLIENTS * requests_per_client)
-    listeners = listener_threads()
-    server = make_server(WebApp(rt, build_app(rt, executor=listeners)), "127.0.0.1", 0)
-    threading.Thread(target=run_until_closed, args=(server,), daemon=True).start()
-    base = f"http://127.0.0.1:{server.effective_port}/slack/events"
-    timings: dict[str, list[float]] = {"click": [], "command": []}
-    lock = threading.Lock()
-    start = threading.Barrier(CLIENTS)
-
-    def client(number: int) -> None:
-        with httpx.Client(timeout=10) as http:
-            start.wait()
-            for i in range(requests_per_client):
-                case_id = number * requests_per_client + i + 1
-                if i % 2 == 0:
-                    body = interactive_body(block_action(user_id=f"U0RACER{number:03d}", action_id=Action.CLAIM.value, value=case_value(case_id)))
-                    kind = "click"
-                else:
-                    body = slash_command(user_id=f"U0RACER{number:03d}", text="list unclaimed", response_url=slack.response_url)
-                    kind = "command"
-                headers = signed_headers(SIGNING_SECRET, body, content_type="application/x-www-form-urlencoded")
-                sent = time.perf_counter()
-                response = http.post(base, content=body, headers=headers)
-                elapsed = time.perf_counter() - sent
-                assert response.status_code == 200, response.text
-                with lock:
-                    timings[kind].append(elapsed)
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    server.close()
-    listeners.shutdown(wait=True)
     rt.engine.dispose()
+    slack = subprocess.Popen([sys.executable, "-m", "tests.fake_slack"], stdout=subprocess.PIPE, text=True)
+    slack_url = slack.stdout.readline().strip()
+    config = Path(tempfile.mkdtemp()) / "bench.toml"
+    config.write_text(TEST_CONFIG.split("[[sources]]")[0] + "\n[schedule]\npoll_interval_seconds = 3600\n")
+    port = free_port()
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-scheduler"],
+        env=bot_env(config=config, database_url=url, slack_url=slack_url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    timings: dict[str, list[float]] = {"click": [], "command": []}
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}/healthz")
+        base = f"http://127.0.0.1:{port}/slack/events"
+        lock = threading.Lock()
+        together = threading.Barrier(CLIENTS)
+        respond_to = slack_url.replace("/api/", "/respond/T0/1/x")
+
+        def client(number: int) -> None:
+            user = f"U0RACER{number:03d}"
+            with httpx.Client(timeout=10) as http:
+                for i in range(requests_per_client):
+                    if pause or i == 0:
+                        together.wait()
+                    if i % 2 == 0:
+                        body = interactive_body(block_action(user_id=user, action_id=Action.CLAIM.value, value=case_value(number * requests_per_client + i + 1)))
+                        kind = "click"
+                    else:
+                        body = slash_command(user_id=user, text="list unclaimed", response_url=respond_to)
+                        kind = "command"
+                    headers = signed_headers(SIGNING_SECRET, body, content_type="application/x-www-form-urlencoded")
+                    sent = time.perf_counter()
+                    response = http.post(base, content=body, headers=headers)
+                    elapsed = time.perf_counter() - sent
+                    assert response.status_code == 200, response.text
+                    with lock:
+                        timings[kind].append(elapsed)
+                    time.sleep(pause)
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        bot.terminate()
+        bot.wait(timeout=30)
+        slack.terminate()
     return timings
 
 
 def run(quick: bool) -> str:
     rows = []
     for name, url in databases():
-        timings = measure(url, 10 if quick else 50)
-        for kind, values in timings.items():
-            rows.append([name, kind, len(values), ms(percentile(values, 50)), ms(percentile(values, 99)), ms(max(values))])
-    return table(f"Ack latency, {CLIENTS} concurrent clients (target p99 < 100 ms)", ["database", "request", "n", "p50", "p99", "max"], rows)
+        for load, pause in (("20 at once, every 1 s", 1.0), ("back to back", 0.0)):
+            timings = measure(url, 10 if quick else 40, pause)
+            for kind, values in timings.items():
+                rows.append([name, load, kind, len(values), ms(percentile(values, 50)), ms(percentile(values, 99)), ms(max(values))])
+    return table(
+        f"Ack latency, {CLIENTS} concurrent clients (target p99 < 100 ms)", ["database", "load", "request", "n", "p50", "p99", "max"], rows
+    )

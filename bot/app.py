@@ -14,7 +14,7 @@ from handlers import register_listeners
 
 log = logging.getLogger(__name__)
 
-# Listeners run after the ack in these threads; too few and a burst of clicks waits to be acked.
+# Listeners only ack (and open modals) in these threads; their work goes to Runtime.work.
 LISTENER_THREADS = 32
 
 

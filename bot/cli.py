@@ -97,6 +97,9 @@ def _serve_http(rt, host: str, port: int, with_scheduler: bool) -> int:  # type:
 
     if rt.settings.slack_signing_secret is None:
         raise ConfigError("environment: SLACK_SIGNING_SECRET is required in HTTP mode")
+    # Hand the GIL over more often than every 5 ms, so a request thread waiting to ack is not
+    # stuck behind the work threads; interactive latency matters more here than raw throughput.
+    sys.setswitchinterval(0.001)
     listeners = listener_threads()
     try:
         server = make_server(WebApp(rt, build_app(rt, executor=listeners)), host, port)
@@ -116,6 +119,7 @@ def _serve_http(rt, host: str, port: int, with_scheduler: bool) -> int:  # type:
     run_until_closed(server)
     # Clicks already acknowledged finish their work; anything unsent stays in the outbox.
     listeners.shutdown(wait=True)
+    rt.work.shutdown(wait=True)
     if scheduler is not None and scheduler.running:
         scheduler.shutdown(wait=True)
     return 0
@@ -153,6 +157,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         handler.start()
     finally:
+        rt.work.shutdown(wait=True)
         scheduler.shutdown(wait=True)
         server.close()
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -18,6 +19,9 @@ from bot.db.session import make_engine, make_session_factory
 from bot.outbox import Drainer
 from bot.permissions import Permissions
 from bot.settings import AppConfig, Settings
+
+
+WORK_THREADS = 8
 
 
 def make_slack_client(settings: Settings) -> WebClient:
@@ -45,6 +49,11 @@ class Runtime:
     @cached_property
     def classifier(self) -> Classifier:
         return load_classifier(self.config.classifier)
+
+    @cached_property
+    def work(self) -> ThreadPoolExecutor:
+        """Where listeners' work runs after the ack (database, Slack calls), so acks never queue behind it."""
+        return ThreadPoolExecutor(max_workers=WORK_THREADS, thread_name_prefix="work")
 
     @cached_property
     def permissions(self) -> Permissions:

@@ -1,13 +1,17 @@
-"""One wrapper that turns a listener's failure into a message to the person who acted.
+"""How listeners run: acknowledge in Bolt's thread, do the work in the runtime's work pool.
 
-Bolt's own error path is not enough here: when a listener raises just after
-ack(), Bolt can drop the ack and answer Slack with a 404, so the user sees a
-failed button on top of our explanation.
+Acks must not wait: if the work (database, Slack calls) ran in Bolt's listener
+threads, a burst would fill them and new requests could not even be acked.
+Failures anywhere become a message to the person who acted. (Bolt's own error
+path is not enough: when a listener raises just after ack(), Bolt can drop the
+ack and answer Slack with a 404.)
 """
 
 import functools
 from collections.abc import Callable
 from typing import Any
+
+from slack_bolt import BoltContext
 
 from bot import interactions
 
@@ -22,3 +26,16 @@ def reported(listener: Callable[..., None]) -> Callable[..., None]:
             interactions.report_error(kwargs["context"]["runtime"], body=body, error=error)
 
     return run
+
+
+def later(context: BoltContext, body: dict[str, Any], work: Callable[..., None], **arguments: Any) -> None:
+    """Run `work(runtime, **arguments)` in the work pool, after the ack has gone."""
+    rt = context["runtime"]
+
+    def run() -> None:
+        try:
+            work(rt, **arguments)
+        except Exception as error:
+            interactions.report_error(rt, body=body, error=error)
+
+    rt.work.submit(run)

@@ -175,4 +175,6 @@ def bot(runtime: Runtime, slack: fake_slack.FakeSlack) -> Iterator[BotClient]:
     with httpx.Client(timeout=10) as http:
         yield BotClient(f"http://127.0.0.1:{server.effective_port}", http, slack.response_url)
     server.close()
-    listeners.shutdown(wait=True)  # no listener of this test may still be writing when the next one starts
+    # No listener or queued work of this test may still be writing when the next one starts.
+    listeners.shutdown(wait=True)
+    runtime.work.shutdown(wait=True)

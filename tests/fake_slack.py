@@ -228,3 +228,10 @@ def start(fake: FakeSlack | None = None) -> tuple[FakeSlack, ThreadingHTTPServer
     fake.url = f"http://127.0.0.1:{server.server_port}/api/"
     fake.response_url = f"http://127.0.0.1:{server.server_port}/respond/T0TEAM0001/1/abc"
     return fake, server
+
+
+if __name__ == "__main__":
+    # Run on its own (benchmarks put it in a separate process so it does not share the bot's CPU).
+    _, running = start()
+    print(f"http://127.0.0.1:{running.server_port}/api/", flush=True)
+    threading.Event().wait()

@@ -1,10 +1,15 @@
-"""Buttons on the triage card."""
+"""Buttons on the triage card.
+
+Modals open right after the ack, in Bolt's thread: a trigger_id expires after
+3 s and must not wait behind queued work. Everything else runs `later`.
+"""
 
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
 from bot import interactions
+from handlers.guard import later
 from message_blocks.ids import parse_case_value, parse_more_value
 
 
@@ -16,14 +21,18 @@ def _channel(body: dict[str, Any]) -> str | None:
     return (body.get("channel") or {}).get("id")
 
 
+def _modal(body: dict[str, Any]) -> dict[str, Any]:
+    return {"case_id": _case_id(body), "user_id": body["user"]["id"], "trigger_id": body["trigger_id"]}
+
+
 def claim(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.claim(context["runtime"], case_id=_case_id(body), user_id=body["user"]["id"], channel_id=_channel(body))
+    later(context, body, interactions.claim, case_id=_case_id(body), user_id=body["user"]["id"], channel_id=_channel(body))
 
 
 def draft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.open_draft(context["runtime"], case_id=_case_id(body), user_id=body["user"]["id"], trigger_id=body["trigger_id"])
+    interactions.open_draft(context["runtime"], **_modal(body))
 
 
 def redraft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -41,21 +50,20 @@ def redraft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 
 def escalate(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.open_escalate(context["runtime"], case_id=_case_id(body), user_id=body["user"]["id"], trigger_id=body["trigger_id"])
+    interactions.open_escalate(context["runtime"], **_modal(body))
 
 
 def resolve(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.open_resolve(context["runtime"], case_id=_case_id(body), user_id=body["user"]["id"], trigger_id=body["trigger_id"])
+    interactions.open_resolve(context["runtime"], **_modal(body))
 
 
 def reply_sent(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.open_reply_sent(context["runtime"], case_id=_case_id(body), user_id=body["user"]["id"], trigger_id=body["trigger_id"])
-
+    interactions.open_reply_sent(context["runtime"], **_modal(body))
 
 
 def more(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     case_id, choice = parse_more_value(body["actions"][0]["selected_option"]["value"])
-    interactions.more(context["runtime"], case_id=case_id, choice=choice, user_id=body["user"]["id"], channel_id=_channel(body))
+    later(context, body, interactions.more, case_id=case_id, choice=choice, user_id=body["user"]["id"], channel_id=_channel(body))

@@ -6,6 +6,7 @@ from slack_bolt import Ack, BoltContext
 
 from bot import interactions
 from message_blocks.ids import parse_case_value
+from handlers.guard import later
 
 
 def _args(body: dict[str, Any]) -> dict[str, Any]:
@@ -19,9 +20,9 @@ def _args(body: dict[str, Any]) -> dict[str, Any]:
 
 def acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.acknowledge(context["runtime"], **_args(body))
+    later(context, body, interactions.acknowledge, **_args(body))
 
 
 def take_over(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.take_over(context["runtime"], **_args(body))
+    later(context, body, interactions.take_over, **_args(body))

@@ -5,8 +5,9 @@ from typing import Any
 from slack_bolt import BoltContext
 
 from bot import home
+from handlers.guard import later
 
 
 def opened(event: dict[str, Any], context: BoltContext) -> None:
     if event.get("tab", "home") == "home":
-        home.publish(context["runtime"], user_id=event["user"])
+        later(context, event, home.publish, user_id=event["user"])

@@ -5,12 +5,15 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 
 from bot import team
+from handlers.guard import later
 
 
 def report(ack: Ack, shortcut: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     ack()
-    team.report_message(
-        context["runtime"],
+    later(
+        context,
+        shortcut,
+        team.report_message,
         user_id=shortcut["user"]["id"],
         channel_id=shortcut["channel"]["id"],
         message=shortcut["message"],

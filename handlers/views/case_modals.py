@@ -5,6 +5,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 
 from bot import interactions
+from handlers.guard import later
 from message_blocks.ids import parse_case_value
 
 
@@ -19,7 +20,7 @@ def _args(body: dict[str, Any]) -> dict[str, Any]:
 
 def draft_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.save_draft(context["runtime"], **_args(body))
+    later(context, body, interactions.save_draft, **_args(body))
 
 
 def reply_sent_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -28,14 +29,14 @@ def reply_sent_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -
         ack(response_action="errors", errors=errors)
         return
     ack()
-    interactions.record_reply_sent(context["runtime"], **_args(body))
+    later(context, body, interactions.record_reply_sent, **_args(body))
 
 
 def escalate_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.escalate(context["runtime"], **_args(body))
+    later(context, body, interactions.escalate, **_args(body))
 
 
 def resolve_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.resolve(context["runtime"], **_args(body))
+    later(context, body, interactions.resolve, **_args(body))

@@ -1,0 +1,55 @@
+"""Detection delay with a 60 s poll interval: from an item appearing in a source to its card being posted.
+
+Items appear at random moments; the next poll sees them. The delay is the wait for
+that poll (simulated: uniform over the interval) plus the time the real pipeline
+takes to fetch, classify, store and post the card to the local fake Slack (measured).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import httpx
+
+from benchmarks.common import databases, fresh, percentile, runtime, table
+from bot.pipeline import Pipeline
+from tests.conftest import TEST_CONFIG
+
+POLL_INTERVAL = 60.0
+FEED_URL = "https://feeds.example.com/acme.xml"
+
+
+def feed(round_number: int) -> bytes:
+    item = (
+        f"<item><title>Acme lost my order #{round_number}</title><link>https://e.example/{round_number}</link>"
+        f"<guid>{round_number}</guid><description>Order {round_number} never arrived and Acme support will not answer. "
+        f"Ticket {round_number * 7919} closed without reply.</description></item>"
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{item}</channel></rss>'.encode()
+
+
+def run(quick: bool) -> str:
+    rounds = 20 if quick else 100
+    rng = random.Random(7)
+    rows = []
+    for name, url in databases():
+        fresh(url)
+        rt, slack = runtime(url, TEST_CONFIG)
+        processing = []
+        for n in range(rounds):
+            body = feed(n)
+            transport = httpx.MockTransport(lambda r, body=body: httpx.Response(200, content=body, headers={"Content-Type": "application/rss+xml"}))
+            started = time.perf_counter()
+            Pipeline(rt, http=httpx.Client(transport=transport)).poll()
+            rt.drainer.drain()
+            processing.append(time.perf_counter() - started)
+        delays = [rng.uniform(0, POLL_INTERVAL) + p for p in processing]
+        posted = len(slack.channel_messages("C0TRIAGE01"))
+        rows.append([name, rounds, posted, f"{percentile(processing, 50) * 1000:.0f} ms", f"{percentile(delays, 50):.1f} s", f"{percentile(delays, 90):.1f} s", f"{max(delays):.1f} s"])
+        rt.engine.dispose()
+    return table(
+        "Detection delay, poll interval 60 s",
+        ["database", "items", "cards posted", "poll+post time (p50)", "delay p50", "delay p90", "delay max"],
+        rows,
+    )
