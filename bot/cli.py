@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.settings import AppConfig, ConfigError, Settings, get_settings, load_config
 
@@ -81,6 +82,20 @@ def cmd_digest(args: argparse.Namespace) -> int:
     upgrade(rt.settings.database_url)
     post_digest(rt, end=rt.clock())
     print("digest posted")
+    return 0
+
+
+def cmd_export_labels(args: argparse.Namespace) -> int:
+    from bot.db.session import session_scope
+    from bot.labels import labelled_cases, write_tsv
+
+    rt = _runtime(require_token=False)
+    with session_scope(rt.sessions) as session:
+        rows = labelled_cases(session)
+    write_tsv(rows, args.out)
+    complaints = sum(label for _, label in rows)
+    print(f"wrote {len(rows)} labelled mentions to {args.out} ({complaints} complaints, {len(rows) - complaints} false alarms)")
+    print(f"re-train with them: complaint-bot train --data {args.out.parent} <the public sets…>")
     return 0
 
 
@@ -190,6 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     digest = sub.add_parser("digest", help="build the daily digest now and post it")
     digest.add_argument("--dry-run", action="store_true", help="print it instead; write nothing")
     digest.set_defaults(func=cmd_digest)
+
+    export = sub.add_parser("export-labels", help="write resolved and not-a-complaint cases as a labelled TSV for training")
+    export.add_argument("--out", type=Path, default=Path("labels/train.tsv"))
+    export.set_defaults(func=cmd_export_labels)
 
     sub.add_parser("check", help="validate config, Slack access and source reachability").set_defaults(func=cmd_check)
 

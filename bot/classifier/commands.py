@@ -64,8 +64,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"complaint-bot train: {exc}", file=sys.stderr)
         return 2
     print(f"trained on {run.rows:,} rows in {run.seconds}s (C={run.c}, threshold {run.threshold_on_validation} -> 0.5)")
-    for name, f1 in run.dev_f1.items():
-        print(f"  {name}: dev F1 {f1:.3f} (validation {run.validation_f1[name]:.3f})")
+    for name, f1 in run.validation_f1.items():
+        dev = f", dev F1 {run.dev_f1[name]:.3f}" if name in run.dev_f1 else ""
+        print(f"  {name}: validation F1 {f1:.3f}{dev}")
     return 0
 
 
