@@ -9,9 +9,12 @@ retries later.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
 
 from bot import playbook
 from bot.db.session import session_scope
@@ -23,12 +26,12 @@ from message_blocks import modals, notes
 from message_blocks.card import slack_date
 from message_blocks.ids import Field, MoreChoice
 from message_blocks.text import mrkdwn
-from message_blocks.views import DraftOptions
+from message_blocks.views import CaseView, DraftOptions
 
 log = logging.getLogger(__name__)
 
 
-def _note(session, case_id: int, now, text: str, blocks: list[dict[str, Any]] | None = None) -> None:  # type: ignore[no-untyped-def]
+def _note(session: Session, case_id: int, now: datetime, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
     cases.enqueue(session=session, case_id=case_id, kind="thread_note", at=now, text=text, blocks=blocks)
 
 
@@ -57,15 +60,23 @@ def claim(rt: Runtime, *, case_id: int, user_id: str, channel_id: str | None) ->
         _tell(rt, channel_id, user_id, notes.already_claimed_message(refused.case))
 
 
-def open_draft(rt: Runtime, *, case_id: int, user_id: str, trigger_id: str) -> None:
-    rt.permissions.check(user_id, "draft")
+def _open_modal(
+    rt: Runtime, *, case_id: int, user_id: str, trigger_id: str, permission: str, build: Callable[[CaseView], dict[str, Any]]
+) -> None:
+    rt.permissions.check(user_id, permission)
     with session_scope(rt.sessions) as session:
         view = case_view(cases.get_case(session=session, case_id=case_id))
+    rt.slack.views_open(trigger_id=trigger_id, view=build(view))
+
+
+def open_draft(rt: Runtime, *, case_id: int, user_id: str, trigger_id: str) -> None:
     options = DraftOptions(move_offline=True, offer_gesture=False)
-    rt.slack.views_open(trigger_id=trigger_id, view=_draft_modal(rt, view, options))
+    _open_modal(
+        rt, case_id=case_id, user_id=user_id, trigger_id=trigger_id, permission="draft", build=lambda view: _draft_modal(rt, view, options)
+    )
 
 
-def _draft_modal(rt: Runtime, view, options: DraftOptions) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _draft_modal(rt: Runtime, view: CaseView, options: DraftOptions) -> dict[str, Any]:
     request = playbook.DraftRequest(
         author=view.author,
         source_kind=view.source_kind,
@@ -126,10 +137,7 @@ def reply_url_errors(state_values: dict[str, Any]) -> dict[str, str]:
 
 
 def open_reply_sent(rt: Runtime, *, case_id: int, user_id: str, trigger_id: str) -> None:
-    rt.permissions.check(user_id, "draft")
-    with session_scope(rt.sessions) as session:
-        view = case_view(cases.get_case(session=session, case_id=case_id))
-    rt.slack.views_open(trigger_id=trigger_id, view=modals.reply_sent_modal(view))
+    _open_modal(rt, case_id=case_id, user_id=user_id, trigger_id=trigger_id, permission="draft", build=modals.reply_sent_modal)
 
 
 def record_reply_sent(rt: Runtime, *, case_id: int, user_id: str, state_values: dict[str, Any]) -> None:
@@ -143,11 +151,11 @@ def record_reply_sent(rt: Runtime, *, case_id: int, user_id: str, state_values: 
 
 
 def open_escalate(rt: Runtime, *, case_id: int, user_id: str, trigger_id: str) -> None:
-    rt.permissions.check(user_id, "escalate")
-    with session_scope(rt.sessions) as session:
-        view = case_view(cases.get_case(session=session, case_id=case_id))
-    managers = rt.config.slack.managers
-    rt.slack.views_open(trigger_id=trigger_id, view=modals.escalate_modal(view, managers[0] if managers else None))
+    default_manager = rt.config.slack.managers[0] if rt.config.slack.managers else None
+    _open_modal(
+        rt, case_id=case_id, user_id=user_id, trigger_id=trigger_id, permission="escalate",
+        build=lambda view: modals.escalate_modal(view, default_manager),
+    )
 
 
 def escalate(rt: Runtime, *, case_id: int, user_id: str, state_values: dict[str, Any]) -> None:
@@ -222,10 +230,7 @@ def _check_escalation_owner(rt: Runtime, case_id: int, user_id: str) -> None:
 
 
 def open_resolve(rt: Runtime, *, case_id: int, user_id: str, trigger_id: str) -> None:
-    rt.permissions.check(user_id, "resolve")
-    with session_scope(rt.sessions) as session:
-        view = case_view(cases.get_case(session=session, case_id=case_id))
-    rt.slack.views_open(trigger_id=trigger_id, view=modals.resolve_modal(view))
+    _open_modal(rt, case_id=case_id, user_id=user_id, trigger_id=trigger_id, permission="resolve", build=modals.resolve_modal)
 
 
 def resolve(rt: Runtime, *, case_id: int, user_id: str, state_values: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ import httpx
 from pydantic import Field
 
 from sources import http as bounded
-from sources.base import Cursor, FetchResult, Mention, SourceConfig, SourceError
+from sources.base import HttpSource, Cursor, FetchResult, Mention, SourceConfig, SourceError
 
 SEEN_LIMIT = 2000
 
@@ -29,20 +29,11 @@ class AppStoreConfig(SourceConfig):
     app_id: str = Field(pattern=r"^\d+$")
     country: str = Field(default="us", pattern=r"^[a-z]{2}$")
     max_pages: int = Field(default=2, ge=1, le=10)
-    allow_private_network: bool = False
 
 
-class AppStoreSource:
+class AppStoreSource(HttpSource):
     kind: ClassVar[str] = "appstore"
     Config: ClassVar[type[SourceConfig]] = AppStoreConfig
-
-    def __init__(self, config: AppStoreConfig, http: httpx.Client) -> None:
-        self.config = config
-        self.http = http
-
-    @property
-    def name(self) -> str:
-        return self.config.name
 
     def _page(self, number: int) -> list[dict[str, Any]]:
         base = (self.config.base_url or "https://itunes.apple.com").rstrip("/")

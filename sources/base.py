@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Protocol
 
 import os
 
+import httpx
 from pydantic import BaseModel, ConfigDict
 
 Cursor = dict[str, Any]
@@ -70,6 +71,23 @@ class SourceConfig(BaseModel):
     lookback_hours: float = 24.0
     timeout_seconds: float = 20.0
     max_bytes: int = 5_000_000
+    # Private, loopback and link-local addresses are refused unless this is set (internal sources, tests).
+    allow_private_network: bool = False
+
+
+class HttpSource:
+    """What every source here shares: its config and the HTTP client it fetches with."""
+
+    kind: ClassVar[str]
+    Config: ClassVar[type[SourceConfig]]
+
+    def __init__(self, config: Any, http: httpx.Client) -> None:
+        self.config = config
+        self.http = http
+
+    @property
+    def name(self) -> str:
+        return self.config.name
 
 
 class Source(Protocol):

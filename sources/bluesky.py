@@ -15,7 +15,7 @@ import httpx
 from pydantic import Field
 
 from sources import http as bounded
-from sources.base import Cursor, FetchResult, Mention, SourceConfig, SourceDisabled, SourceError, secret_from_env
+from sources.base import HttpSource, Cursor, FetchResult, Mention, SourceConfig, SourceDisabled, SourceError, secret_from_env
 from sources.cursor import Since
 
 
@@ -26,25 +26,19 @@ class BlueskyConfig(SourceConfig):
     # The account's PDS; it proxies searchPosts to the AppView for signed-in users.
     service: str = Field(default="https://bsky.social", pattern=r"^https?://")
     limit: int = Field(default=100, ge=1, le=100)
-    allow_private_network: bool = False
 
 
 def _epoch(iso: str) -> float:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
-class BlueskySource:
+class BlueskySource(HttpSource):
     kind: ClassVar[str] = "bluesky"
     Config: ClassVar[type[SourceConfig]] = BlueskyConfig
 
     def __init__(self, config: BlueskyConfig, http: httpx.Client) -> None:
-        self.config = config
-        self.http = http
+        super().__init__(config, http)
         self._session: dict[str, str] | None = None
-
-    @property
-    def name(self) -> str:
-        return self.config.name
 
     def _xrpc(self, method: str) -> str:
         return f"{(self.config.base_url or self.config.service).rstrip('/')}/xrpc/{method}"

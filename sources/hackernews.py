@@ -10,7 +10,7 @@ import httpx
 from pydantic import Field
 
 from sources import http as bounded
-from sources.base import Cursor, FetchResult, Mention, SourceConfig, SourceError
+from sources.base import HttpSource, Cursor, FetchResult, Mention, SourceConfig, SourceError
 from sources.cursor import Since
 from sources.text import html_to_text
 
@@ -22,21 +22,15 @@ class HackerNewsConfig(SourceConfig):
     tags: str = "(story,comment)"
     hits_per_page: int = Field(default=100, ge=1, le=1000)
     max_pages: int = Field(default=5, ge=1, le=50)
-    allow_private_network: bool = False
 
 
-class HackerNewsSource:
+class HackerNewsSource(HttpSource):
     kind: ClassVar[str] = "hackernews"
     Config: ClassVar[type[SourceConfig]] = HackerNewsConfig
 
     def __init__(self, config: HackerNewsConfig, http: httpx.Client) -> None:
-        self.config = config
-        self.http = http
+        super().__init__(config, http)
         self.endpoint = (config.base_url or "https://hn.algolia.com").rstrip("/") + "/api/v1/search_by_date"
-
-    @property
-    def name(self) -> str:
-        return self.config.name
 
     def fetch(self, cursor: Cursor | None) -> FetchResult:
         # created_at_i has one-second resolution: ask from the last second seen (>=); Since skips

@@ -91,7 +91,7 @@ def get(
     accept: tuple[str, ...] = (),
 ) -> Fetched:
     """GET `url`; 304 comes back as `not_modified`. Raises SourceError / SourceRateLimited."""
-    allow_private = getattr(config, "allow_private_network", False)
+    allow_private = config.allow_private_network
     deadline = time.monotonic() + config.timeout_seconds
     timeout = httpx.Timeout(config.timeout_seconds, connect=min(10.0, config.timeout_seconds))
     if params:

@@ -11,7 +11,7 @@ import httpx
 from pydantic import Field, model_validator
 
 from sources import http as bounded
-from sources.base import Cursor, FetchResult, Mention, SourceConfig, SourceError, secret_from_env
+from sources.base import HttpSource, Cursor, FetchResult, Mention, SourceConfig, SourceError, secret_from_env
 from sources.text import html_to_text
 
 
@@ -23,7 +23,6 @@ class MastodonConfig(SourceConfig):
     access_token_env: str | None = None
     limit: int = Field(default=40, ge=1, le=40)
     max_pages: int = Field(default=5, ge=1, le=20)
-    allow_private_network: bool = False
 
     @model_validator(mode="after")
     def _one_of_hashtag_or_query(self) -> MastodonConfig:
@@ -34,17 +33,9 @@ class MastodonConfig(SourceConfig):
         return self
 
 
-class MastodonSource:
+class MastodonSource(HttpSource):
     kind: ClassVar[str] = "mastodon"
     Config: ClassVar[type[SourceConfig]] = MastodonConfig
-
-    def __init__(self, config: MastodonConfig, http: httpx.Client) -> None:
-        self.config = config
-        self.http = http
-
-    @property
-    def name(self) -> str:
-        return self.config.name
 
     def fetch(self, cursor: Cursor | None) -> FetchResult:
         instance = self.config.instance.rstrip("/")

@@ -16,7 +16,7 @@ import httpx
 from pydantic import Field, field_validator
 
 from sources import http as bounded
-from sources.base import Cursor, FetchResult, Mention, SourceConfig, SourceError, secret_from_env
+from sources.base import HttpSource, Cursor, FetchResult, Mention, SourceConfig, SourceError, secret_from_env
 from sources.cursor import Since
 from sources.text import html_to_text
 
@@ -29,7 +29,6 @@ class RedditConfig(SourceConfig):
     client_id: str | None = None
     client_secret_env: str = "REDDIT_CLIENT_SECRET"
     limit: int = Field(default=100, ge=1, le=100)
-    allow_private_network: bool = False
 
     @field_validator("user_agent")
     @classmethod
@@ -39,18 +38,13 @@ class RedditConfig(SourceConfig):
         return value
 
 
-class RedditSource:
+class RedditSource(HttpSource):
     kind: ClassVar[str] = "reddit"
     Config: ClassVar[type[SourceConfig]] = RedditConfig
 
     def __init__(self, config: RedditConfig, http: httpx.Client) -> None:
-        self.config = config
-        self.http = http
+        super().__init__(config, http)
         self._token: tuple[str, float] | None = None
-
-    @property
-    def name(self) -> str:
-        return self.config.name
 
     def _endpoint_and_headers(self) -> tuple[str, dict[str, str]]:
         headers = {"User-Agent": self.config.user_agent}

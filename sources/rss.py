@@ -12,7 +12,7 @@ import httpx
 from pydantic import field_validator
 
 from sources import http as bounded
-from sources.base import Cursor, FetchResult, Mention, SourceConfig, SourceError
+from sources.base import HttpSource, Cursor, FetchResult, Mention, SourceConfig, SourceError
 from sources.text import html_to_text
 
 SEEN_LIMIT = 1000
@@ -21,7 +21,6 @@ FEED_TYPES = ("xml", "rss", "atom", "text/plain")
 
 class RssConfig(SourceConfig):
     url: str
-    allow_private_network: bool = False
 
     @field_validator("url")
     @classmethod
@@ -52,17 +51,9 @@ def _content(entry: Any) -> str:
     return html_to_text(entry.get("summary"))
 
 
-class RssSource:
+class RssSource(HttpSource):
     kind: ClassVar[str] = "rss"
     Config: ClassVar[type[SourceConfig]] = RssConfig
-
-    def __init__(self, config: RssConfig, http: httpx.Client) -> None:
-        self.config = config
-        self.http = http
-
-    @property
-    def name(self) -> str:
-        return self.config.name
 
     def fetch(self, cursor: Cursor | None) -> FetchResult:
         cursor = cursor or {}

@@ -10,27 +10,18 @@ import httpx
 from pydantic import Field
 
 from sources import http as bounded
-from sources.base import Cursor, FetchResult, Mention, SourceConfig, SourceError, secret_from_env
+from sources.base import HttpSource, Cursor, FetchResult, Mention, SourceConfig, SourceError, secret_from_env
 
 
 class XConfig(SourceConfig):
     query: str = Field(min_length=1)
     bearer_token_env: str = "X_BEARER_TOKEN"
     max_results: int = Field(default=100, ge=10, le=100)
-    allow_private_network: bool = False
 
 
-class XSource:
+class XSource(HttpSource):
     kind: ClassVar[str] = "x"
     Config: ClassVar[type[SourceConfig]] = XConfig
-
-    def __init__(self, config: XConfig, http: httpx.Client) -> None:
-        self.config = config
-        self.http = http
-
-    @property
-    def name(self) -> str:
-        return self.config.name
 
     def fetch(self, cursor: Cursor | None) -> FetchResult:
         token = secret_from_env(self.config.bearer_token_env, "X API bearer token")

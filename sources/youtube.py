@@ -10,7 +10,7 @@ import httpx
 from pydantic import Field
 
 from sources import http as bounded
-from sources.base import Cursor, FetchResult, Mention, SourceConfig, SourceError, secret_from_env
+from sources.base import HttpSource, Cursor, FetchResult, Mention, SourceConfig, SourceError, secret_from_env
 from sources.cursor import Since
 
 
@@ -18,20 +18,11 @@ class YouTubeConfig(SourceConfig):
     channel_id: str = Field(pattern=r"^UC[\w-]{20,}$")
     api_key_env: str = "YOUTUBE_API_KEY"
     max_results: int = Field(default=100, ge=1, le=100)
-    allow_private_network: bool = False
 
 
-class YouTubeSource:
+class YouTubeSource(HttpSource):
     kind: ClassVar[str] = "youtube"
     Config: ClassVar[type[SourceConfig]] = YouTubeConfig
-
-    def __init__(self, config: YouTubeConfig, http: httpx.Client) -> None:
-        self.config = config
-        self.http = http
-
-    @property
-    def name(self) -> str:
-        return self.config.name
 
     def fetch(self, cursor: Cursor | None) -> FetchResult:
         key = secret_from_env(self.config.api_key_env, "YouTube Data API key")
