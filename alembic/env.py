@@ -1,8 +1,8 @@
 """Alembic environment: the URL comes from the caller's config or from settings."""
 
-from alembic import context
 from sqlalchemy import text
 
+from alembic import context
 from bot.db.models import Base
 from bot.db.session import make_engine
 

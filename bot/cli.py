@@ -159,7 +159,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from bot.app import build_app
     from bot.scheduler import start_scheduler
-
     from bot.web import WebApp, make_server, run_until_closed
 
     # Slack talks over the socket; HTTP still serves /healthz and the mentions webhook.

@@ -11,8 +11,8 @@ import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from enum import StrEnum
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 import httpx
 from sqlalchemy import func, or_, select

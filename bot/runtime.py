@@ -20,7 +20,6 @@ from bot.outbox import Drainer
 from bot.permissions import Permissions
 from bot.settings import AppConfig, Settings
 
-
 WORK_THREADS = 8
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from message_blocks.ids import Action, MoreChoice, case_value, more_value
-from message_blocks.text import link, mrkdwn, plain, quote_block
+from message_blocks.text import link, mrkdwn, quote_block
 from message_blocks.views import CaseView
 
 SECTION_LIMIT = 3000

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from sources.base import Cursor, FetchResult, Mention, Source, SourceConfig, SourceDisabled, SourceError, SourceRateLimited
-
 from sources.appstore import AppStoreSource
+from sources.base import Cursor, FetchResult, Mention, Source, SourceConfig, SourceDisabled, SourceError, SourceRateLimited
 from sources.bluesky import BlueskySource
 from sources.hackernews import HackerNewsSource
 from sources.mastodon import MastodonSource

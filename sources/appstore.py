@@ -11,11 +11,10 @@ import json
 from datetime import datetime
 from typing import Any, ClassVar
 
-import httpx
 from pydantic import Field
 
 from sources import http as bounded
-from sources.base import HttpSource, Cursor, FetchResult, Mention, SourceConfig, SourceError
+from sources.base import Cursor, FetchResult, HttpSource, Mention, SourceConfig, SourceError
 
 SEEN_LIMIT = 2000
 

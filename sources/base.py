@@ -7,11 +7,10 @@ stores the cursor (any JSON-serialisable dict) and hands it back next time.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
-
-import os
 
 import httpx
 from pydantic import BaseModel, ConfigDict

@@ -15,7 +15,7 @@ import httpx
 from pydantic import Field
 
 from sources import http as bounded
-from sources.base import HttpSource, Cursor, FetchResult, Mention, SourceConfig, SourceDisabled, SourceError, secret_from_env
+from sources.base import Cursor, FetchResult, HttpSource, Mention, SourceConfig, SourceDisabled, SourceError, secret_from_env
 from sources.cursor import Since
 
 

@@ -10,7 +10,7 @@ import httpx
 from pydantic import Field
 
 from sources import http as bounded
-from sources.base import HttpSource, Cursor, FetchResult, Mention, SourceConfig, SourceError
+from sources.base import Cursor, FetchResult, HttpSource, Mention, SourceConfig, SourceError
 from sources.cursor import Since
 from sources.text import html_to_text
 

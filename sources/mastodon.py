@@ -7,11 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-import httpx
 from pydantic import Field, model_validator
 
 from sources import http as bounded
-from sources.base import HttpSource, Cursor, FetchResult, Mention, SourceConfig, SourceError, secret_from_env
+from sources.base import Cursor, FetchResult, HttpSource, Mention, SourceConfig, SourceError, secret_from_env
 from sources.text import html_to_text
 
 

@@ -16,7 +16,7 @@ import httpx
 from pydantic import Field, field_validator
 
 from sources import http as bounded
-from sources.base import HttpSource, Cursor, FetchResult, Mention, SourceConfig, SourceError, secret_from_env
+from sources.base import Cursor, FetchResult, HttpSource, Mention, SourceConfig, SourceError, secret_from_env
 from sources.cursor import Since
 from sources.text import html_to_text
 

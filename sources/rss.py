@@ -8,11 +8,10 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import feedparser
-import httpx
 from pydantic import field_validator
 
 from sources import http as bounded
-from sources.base import HttpSource, Cursor, FetchResult, Mention, SourceConfig, SourceError
+from sources.base import Cursor, FetchResult, HttpSource, Mention, SourceConfig, SourceError
 from sources.text import html_to_text
 
 SEEN_LIMIT = 1000

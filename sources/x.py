@@ -6,11 +6,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-import httpx
 from pydantic import Field
 
 from sources import http as bounded
-from sources.base import HttpSource, Cursor, FetchResult, Mention, SourceConfig, SourceError, secret_from_env
+from sources.base import Cursor, FetchResult, HttpSource, Mention, SourceConfig, SourceError, secret_from_env
 
 
 class XConfig(SourceConfig):

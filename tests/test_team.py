@@ -211,8 +211,8 @@ def test_app_home_shows_my_cases_unclaimed_escalations_and_numbers(runtime: Runt
 
 
 def test_export_labels_writes_the_teams_decisions(runtime: Runtime, bot: BotClient, slack: FakeSlack, tmp_path) -> None:
-    from bot.labels import labelled_cases, write_tsv
     from bot.classifier.tsv import read_labelled
+    from bot.labels import labelled_cases, write_tsv
     from bot.services import cases
 
     poll(runtime)

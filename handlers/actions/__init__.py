@@ -1,8 +1,7 @@
 from slack_bolt import App
 
-from handlers.guard import reported
-
 from handlers.actions import case_buttons, escalation_buttons
+from handlers.guard import reported
 from message_blocks.ids import Action, Field
 
 

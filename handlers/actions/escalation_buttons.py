@@ -5,8 +5,8 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 
 from bot import interactions
-from message_blocks.ids import parse_case_value
 from handlers.guard import later
+from message_blocks.ids import parse_case_value
 
 
 def _args(body: dict[str, Any]) -> dict[str, Any]:

@@ -1,8 +1,7 @@
 from slack_bolt import App
 
-from handlers.guard import reported
-
 from handlers.commands import complaint
+from handlers.guard import reported
 
 
 def register(app: App) -> None:

@@ -1,8 +1,7 @@
 from slack_bolt import App
 
-from handlers.guard import reported
-
 from handlers.events import app_home
+from handlers.guard import reported
 
 
 def register(app: App) -> None:

@@ -1,7 +1,6 @@
 from slack_bolt import App
 
 from handlers.guard import reported
-
 from handlers.shortcuts import report_as_complaint
 
 REPORT_AS_COMPLAINT = "report-as-complaint"  # as in slack-manifest.yml

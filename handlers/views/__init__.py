@@ -1,7 +1,6 @@
 from slack_bolt import App
 
 from handlers.guard import reported
-
 from handlers.views import case_modals
 from message_blocks.ids import View
 

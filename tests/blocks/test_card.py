@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from slack_sdk.models.blocks import Block
 
-from message_blocks.card import case_card, card_text, status_line
+from message_blocks.card import card_text, case_card, status_line
 from message_blocks.ids import Action, MoreChoice, parse_case_value, parse_more_value
 from message_blocks.views import CaseView
 
