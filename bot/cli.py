@@ -38,6 +38,8 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
+    from sqlalchemy import inspect
+
     from bot.db.session import upgrade
     from bot.pipeline import Pipeline
     from message_blocks.card import case_card
@@ -46,6 +48,8 @@ def cmd_poll(args: argparse.Namespace) -> int:
     rt = _runtime(require_token=not args.dry_run)
     if not args.dry_run:
         upgrade(rt.settings.database_url)
+    elif not inspect(rt.engine).has_table("source_states"):
+        raise ConfigError(f"the database at {rt.engine.url.render_as_string(hide_password=True)} is empty: run `complaint-bot db upgrade` first")
     report = Pipeline(rt).poll(dry_run=args.dry_run)
     for source in report.sources:
         status = f"error: {source.error}" if source.error else (

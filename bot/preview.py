@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import httpx
 
+from bot.db.session import upgrade
 from bot.pipeline import Pipeline
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings, load_config
@@ -24,12 +26,15 @@ def _sample_transport(request: httpx.Request) -> httpx.Response:
 
 
 def preview(*, sample: bool) -> int:
+    # A throwaway database: a preview stores nothing and always sees the first-run look-back window.
+    scratch = f"sqlite:///{Path(tempfile.mkdtemp(prefix='complaint-bot-preview-')) / 'preview.db'}"
+    upgrade(scratch)
     if sample:
-        settings = Settings(database_url="sqlite://", slack_bot_token=None)
+        settings = Settings(database_url=scratch, slack_bot_token=None, _env_file=None)
         config = load_config(SAMPLES / "complaint-bot.toml")
         http = httpx.Client(transport=httpx.MockTransport(_sample_transport))
     else:
-        settings = get_settings()
+        settings = get_settings().model_copy(update={"database_url": scratch})
         config = load_config(settings.complaint_bot_config)
         http = None
     rt = Runtime.build(settings, config)

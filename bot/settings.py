@@ -202,15 +202,15 @@ class AppConfig(_Table):
         parsed = []
         for index, table in enumerate(raw):
             if not isinstance(table, dict) or "kind" not in table:
-                raise ValueError(f"sources[{index}] needs a kind")
+                raise ValueError(f"[{index}]: needs a kind")
             try:
                 model = config_model(table["kind"])
             except ValueError as exc:
-                raise ValueError(f"sources[{index}].kind: {exc}") from None
+                raise ValueError(f"[{index}].kind: {exc}") from None
             try:
                 parsed.append(model.model_validate(table))
             except ValidationError as exc:
-                raise ValueError(f"sources[{index}].{_first_error(exc)}") from None
+                raise ValueError(f"[{index}].{_first_error(exc)}") from None
         return parsed
 
     @model_validator(mode="after")
@@ -228,6 +228,8 @@ def _first_error(exc: ValidationError, *, env_names: bool = False) -> str:
     if env_names:
         location = location.upper()
     message = error["msg"].removeprefix("Value error, ")
+    if message.startswith("["):  # an item of a list, located by the validator itself: sources[2].url
+        return f"{location}{message}"
     return f"{location}: {message}" if location else message
 
 

@@ -28,7 +28,7 @@ def render(blocks: list[dict[str, Any]], width: int = 88) -> str:
         elif kind == "context":
             lines += [f"│   {_text(e.get('text', ''))}" for e in block["elements"]]
         elif kind == "actions":
-            lines.append("│ " + "  ".join(f"[ {e['text']['text']} ]" for e in block["elements"] if "text" in e))
+            lines.append("│ " + "  ".join(f"[ {e['text']['text']} ]" if "text" in e else "[ ⋯ ]" for e in block["elements"]))
         elif kind == "divider":
             lines.append("│ " + "─" * (width - 4))
         elif kind == "header":
