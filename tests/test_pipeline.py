@@ -122,3 +122,23 @@ def test_a_disabled_source_is_shown_not_counted_as_failing(runtime: Runtime, mon
         state = session.get(SourceState, "x-search")
         assert state.consecutive_failures == 0
         assert state.last_error == "disabled: set the environment variable X_BEARER_TOKEN to the X API bearer token"
+
+
+def test_secrets_never_reach_logs_or_stored_errors(runtime: Runtime, slack: FakeSlack, caplog) -> None:
+    from bot.settings import parse_config
+    from tests.conftest import TEST_CONFIG
+
+    secret_feed = "https://feeds.example.com/private.xml?token=sup3r-s3cret&q=acme"
+    runtime.config = parse_config(TEST_CONFIG.replace("https://feeds.example.com/acme.xml", secret_feed), "test")
+    from bot.cli import configure_logging
+
+    configure_logging(verbose=False)
+    slack.fail("chat.postMessage", status=500, times=5)
+    with caplog.at_level("INFO"):
+        poll(runtime, {secret_feed: httpx.Response(500)})
+        runtime.drainer.drain()
+    with session_scope(runtime.sessions) as session:
+        stored = session.get(SourceState, "acme-alerts").last_error
+    everything = caplog.text + stored + repr(runtime.settings)
+    assert "sup3r-s3cret" not in everything
+    assert "xoxb-test-token" not in everything and "test-signing-secret" not in everything
