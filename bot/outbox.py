@@ -125,7 +125,8 @@ class Drainer:
             row, interrupted = taken
             kind, case_id, payload, attempts = row.kind, row.case_id, dict(row.payload), row.attempts
         try:
-            result = self._send(kind, case_id, payload, interrupted=interrupted)
+            # A retry may follow a call that Slack carried out but never answered (a timeout): look first.
+            result = self._send(kind, case_id, payload, maybe_sent=interrupted or attempts > 1)
         except Deferred:
             report.deferred += 1
             self._release(row_id, delay=timedelta(seconds=5), error=None, count_attempt=False)
@@ -210,7 +211,7 @@ class Drainer:
         )
         record_event(session=session, case_id=case_id, actor="bot", action="posted", at=now, channel=channel, ts=ts)
 
-    def _send(self, kind: str, case_id: int | None, payload: dict[str, Any], *, interrupted: bool) -> tuple[str, str] | None:
+    def _send(self, kind: str, case_id: int | None, payload: dict[str, Any], *, maybe_sent: bool) -> tuple[str, str] | None:
         if kind == "channel_message":  # about the channel as a whole, or a case re-surfaced at the bottom
             self._pace()
             self.client.chat_postMessage(channel=self.channel, text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False)
@@ -224,7 +225,7 @@ class Drainer:
         if kind == "post_card":
             if ts:  # already posted (a duplicate row): nothing to do
                 return None
-            if interrupted:
+            if maybe_sent:
                 found = self._find_posted_card(case_id)
                 if found:
                     return found

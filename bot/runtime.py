@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,7 +27,9 @@ def make_slack_client(settings: Settings) -> WebClient:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     client = WebClient(token=token, base_url=settings.slack_api_url, timeout=15)
     # One short wait on 429 absorbs a burst; anything longer goes back to the outbox with Retry-After.
-    client.retry_handlers.extend([RateLimitErrorRetryHandler(max_retry_count=1), ConnectionErrorRetryHandler(max_retry_count=1)])
+    # No blind retry on connection errors: a post Slack already carried out would be posted twice;
+    # the outbox retries instead, after looking in the channel.
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
     return client
 
 

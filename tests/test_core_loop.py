@@ -352,3 +352,15 @@ def test_a_critical_case_is_sent_to_the_manager_at_once(runtime: Runtime, slack:
     dm = [c for c in slack.calls_to("chat.postMessage") if c.args["channel"].startswith("D")]
     assert len(dm) == 1 and "🚨 A *critical* complaint" in str(dm[0].args["blocks"])
     assert slack.calls_to("conversations.open")[0].args["users"] == MANAGER
+
+
+def test_a_card_post_that_timed_out_after_slack_took_it_is_not_posted_again(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
+    runtime.slack.timeout = 1
+    slack.delay("chat.postMessage", 2, after=True)  # Slack posts the card, then answers too late
+    poll(runtime)
+    assert len(slack.channel_messages(CHANNEL)) == 1 and the_case(runtime).message_ts is None
+    slack.delays.clear()
+    clock.advance(minutes=5)
+    runtime.drainer.drain()
+    assert len(slack.channel_messages(CHANNEL)) == 1
+    assert the_case(runtime).message_ts == slack.channel_messages(CHANNEL)[0]["ts"]
