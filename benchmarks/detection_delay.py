@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import random
 import time
+from xml.sax.saxutils import escape
 
 import httpx
 
 from benchmarks.common import databases, fresh, percentile, runtime, table
+from benchmarks.ingest import DATA
+from bot.classifier.tsv import read_labelled
 from bot.pipeline import Pipeline
 from tests.conftest import TEST_CONFIG
 
@@ -20,11 +23,18 @@ POLL_INTERVAL = 60.0
 FEED_URL = "https://feeds.example.com/acme.xml"
 
 
-def feed(round_number: int) -> bytes:
+def complaints(count: int) -> list[str]:
+    """Distinct real complaints (a repeated template would rightly be joined as near-duplicates)."""
+    path = DATA / "airline" / "train.tsv"
+    texts, labels = read_labelled(path) if path.exists() else (["Acme lost my bag and nobody answers"], [1])
+    negative = [t for t, label in zip(texts, labels) if label == 1 and len(t.split()) > 8]
+    return [f"Acme: {negative[i % len(negative)]}" for i in range(count)]
+
+
+def feed(round_number: int, text: str) -> bytes:
     item = (
-        f"<item><title>Acme lost my order #{round_number}</title><link>https://e.example/{round_number}</link>"
-        f"<guid>{round_number}</guid><description>Order {round_number} never arrived and Acme support will not answer. "
-        f"Ticket {round_number * 7919} closed without reply.</description></item>"
+        f"<item><title>mention {round_number}</title><link>https://e.example/{round_number}</link>"
+        f"<guid>{round_number}</guid><description>{escape(text)}</description></item>"
     )
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{item}</channel></rss>'.encode()
 
@@ -37,8 +47,8 @@ def run(quick: bool) -> str:
         fresh(url)
         rt, slack = runtime(url, TEST_CONFIG)
         processing = []
-        for n in range(rounds):
-            body = feed(n)
+        for n, text in enumerate(complaints(rounds)):
+            body = feed(n, text)
             transport = httpx.MockTransport(lambda r, body=body: httpx.Response(200, content=body, headers={"Content-Type": "application/rss+xml"}))
             started = time.perf_counter()
             Pipeline(rt, http=httpx.Client(transport=transport)).poll()

@@ -20,7 +20,7 @@ from bot.outbox import Drainer
 from bot.permissions import Permissions
 from bot.settings import AppConfig, Settings
 
-WORK_THREADS = 8
+WORK_THREADS = 4
 
 
 def make_slack_client(settings: Settings) -> WebClient:

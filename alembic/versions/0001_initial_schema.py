@@ -2,13 +2,14 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:59:02.099242
+Create Date: 2026-11-22 19:39:56.140331
 """
 
+from alembic import op
 import sqlalchemy as sa
 
-from alembic import op
 from bot.db.models import UTCDateTime
+
 
 revision = '0001'
 down_revision = None
@@ -49,7 +50,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cases_claimed_at'), ['claimed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_detected_at'), ['detected_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_escalated_at'), ['escalated_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_first_response_at'), ['first_response_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_resolved_at'), ['resolved_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_status'), ['status'], unique=False)
 
     op.create_table('digest_runs',
@@ -115,6 +120,7 @@ def upgrade() -> None:
     with op.batch_alter_table('mentions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mentions_author'), ['author'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentions_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mentions_detected_at'), ['detected_at'], unique=False)
         batch_op.create_index('uq_mentions_source_item', ['source_kind', 'external_id'], unique=True)
 
     op.create_table('outbox',
@@ -145,6 +151,7 @@ def downgrade() -> None:
     op.drop_table('outbox')
     with op.batch_alter_table('mentions', schema=None) as batch_op:
         batch_op.drop_index('uq_mentions_source_item')
+        batch_op.drop_index(batch_op.f('ix_mentions_detected_at'))
         batch_op.drop_index(batch_op.f('ix_mentions_case_id'))
         batch_op.drop_index(batch_op.f('ix_mentions_author'))
 
@@ -158,6 +165,10 @@ def downgrade() -> None:
     op.drop_table('digest_runs')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cases_status'))
+        batch_op.drop_index(batch_op.f('ix_cases_resolved_at'))
+        batch_op.drop_index(batch_op.f('ix_cases_first_response_at'))
+        batch_op.drop_index(batch_op.f('ix_cases_escalated_at'))
         batch_op.drop_index(batch_op.f('ix_cases_detected_at'))
+        batch_op.drop_index(batch_op.f('ix_cases_claimed_at'))
 
     op.drop_table('cases')

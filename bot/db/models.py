@@ -81,7 +81,7 @@ class MentionRecord(Base):
     # Indexed: the troll signal counts an author's recent negative mentions.
     author: Mapped[str] = mapped_column(String(500), default="", index=True)
     published_at: Mapped[datetime | None]
-    detected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     reach: Mapped[int | None]
     rating: Mapped[int | None]
     score: Mapped[float] = mapped_column(Float)
@@ -111,10 +111,11 @@ class Case(Base):
     message_ts: Mapped[str | None] = mapped_column(String(50))
     detected_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     posted_at: Mapped[datetime | None]
-    claimed_at: Mapped[datetime | None]
-    first_response_at: Mapped[datetime | None]
-    escalated_at: Mapped[datetime | None]
-    resolved_at: Mapped[datetime | None]
+    # Indexed: metrics and the digest select by when each step happened.
+    claimed_at: Mapped[datetime | None] = mapped_column(index=True)
+    first_response_at: Mapped[datetime | None] = mapped_column(index=True)
+    escalated_at: Mapped[datetime | None] = mapped_column(index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
     # Why a case was dismissed: "false_positive" (kept as labelled feedback) or "troll".
     dismissed_reason: Mapped[str | None] = mapped_column(String(30))
     snoozed_until: Mapped[datetime | None]
