@@ -8,7 +8,7 @@ after it leaves the cards waiting in the outbox: nothing is lost or posted twice
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,7 +30,7 @@ from bot.services.views import case_view
 from message_blocks.card import card_text
 from message_blocks.notes import source_failing, source_recovered, urgent_case_dm
 from message_blocks.views import CaseView
-from sources import FetchResult, Mention, Source, SourceConfig, SourceDisabled, SourceError, SourceRateLimited, build_source
+from sources import FetchResult, Mention, Source, SourceDisabled, SourceError, SourceRateLimited, build_source
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +119,8 @@ class Pipeline:
         self.runtime = runtime
         self.http = http or httpx.Client(follow_redirects=False, headers={"User-Agent": "complaint-bot/0.1"})
 
-    def sources(self, configs: Iterable[SourceConfig] | None = None) -> list[Source]:
-        chosen = self.runtime.config.sources if configs is None else configs
-        return [build_source(c, self.http) for c in chosen if c.enabled]
+    def sources(self) -> list[Source]:
+        return [build_source(c, self.http) for c in self.runtime.config.sources if c.enabled]
 
     def poll(self, *, dry_run: bool = False) -> PollReport:
         runtime = self.runtime
@@ -137,11 +136,16 @@ class Pipeline:
             if dry_run:
                 report.sources.append(self._preview(source, result, relevance, report.previews))
                 continue
+            if not isinstance(result, SourceError):
+                try:
+                    with session_scope(runtime.sessions) as session:
+                        report.sources.append(self._ingest(session, source, result, relevance, runtime.clock()))
+                    continue
+                except Exception as exc:  # rolled back, cursor not moved: the batch is fetched again next time
+                    log.exception("storing %s's batch failed", source.name)
+                    result = SourceError(f"could not store this batch ({type(exc).__name__}); it will be fetched again")
             with session_scope(runtime.sessions) as session:
-                if isinstance(result, SourceError):
-                    report.sources.append(_record_failure(session, source, result, runtime.clock()))
-                else:
-                    report.sources.append(self._ingest(session, source, result, relevance, runtime.clock()))
+                report.sources.append(_record_failure(session, source, result, runtime.clock()))
         return report
 
     def _preview(

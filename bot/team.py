@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 from bot import interactions
 from bot.db.models import Case, CaseEvent, CaseStatus, SourceState
 from bot.db.session import session_scope
+from bot.page_title import fetch_title
 from bot.permissions import NotAllowed
 from bot.pipeline import report_mention
+from bot.reports import digest_preview, stats_reply
 from bot.runtime import Runtime
 from bot.services import cases
 from bot.services.views import case_view
@@ -75,12 +77,8 @@ def _run(rt: Runtime, command: Command, *, user_id: str, trigger_id: str) -> lis
     if name == "add":
         return _add(rt, command, user_id)
     if name == "stats":
-        from bot.reports import stats_reply
-
         return stats_reply(rt, days=int(command.argument.removesuffix("d")))
     if name == "digest":
-        from bot.reports import digest_preview
-
         return digest_preview(rt)
     raise UsageError(f"unknown command {name}")
 
@@ -146,8 +144,6 @@ def _sources(rt: Runtime) -> list[dict[str, Any]]:
 
 
 def _add(rt: Runtime, command: Command, user_id: str) -> list[dict[str, Any]]:
-    from bot.page_title import fetch_title
-
     rt.permissions.check(user_id, "report")
     title = fetch_title(command.argument)
     mention = Mention(
