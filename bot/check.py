@@ -45,6 +45,8 @@ def run_checks(print_line: Callable[[str], None] = print) -> int:
             report(member, f"triage channel {config.slack.channel}", "bot is a member" if member else "invite the bot to the channel")
         except SlackApiError as exc:
             report(False, "Slack", _slack_error(exc))
+        except OSError as exc:  # unreachable: DNS, refused, timed out
+            report(False, "Slack", f"cannot reach {settings.slack_api_url}: {getattr(exc, 'reason', exc)}")
 
     pipeline = Pipeline(rt)
     for source in pipeline.sources():

@@ -105,7 +105,11 @@ def get(
                     location = response.headers.get("Location")
                     if not location:
                         raise SourceError(f"redirect without a Location from {redact(url)}")
-                    url = urljoin(url, location)
+                    target = urljoin(url, location)
+                    if urlsplit(target).hostname != urlsplit(url).hostname and headers:
+                        # Credentials are for the host they were meant for, not wherever it redirects.
+                        headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+                    url = target
                     continue
                 _check_status(response, url)
                 if response.status_code == 304:

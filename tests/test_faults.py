@@ -133,3 +133,35 @@ def test_two_replicas_on_one_postgresql_poll_once_and_post_once(
             replica.send_signal(signal.SIGTERM)
         outputs = [replica.communicate(timeout=20)[0].decode() for replica in replicas]
     assert [replica.returncode for replica in replicas] == [0, 0], outputs
+
+
+def test_check_reports_each_part(runtime: Runtime, slack: FakeSlack, feed: FeedServer, tmp_path: Path) -> None:
+    env = bot_env(config=write_config(tmp_path / "bot.toml", feed.url), database_url=runtime.settings.database_url, slack_url=slack.url)
+    process = start_bot("check", env=env)
+    output = process.communicate(timeout=60)[0].decode()
+    assert process.returncode == 0, output
+    for line in ("ok   configuration", "ok   database", "ok   Slack token: bot complaint-bot in Acme", "ok   triage channel C0TRIAGE01: bot is a member", "ok   source acme-alerts: 3 recent item(s)"):
+        assert line in output
+    feed.delay_seconds = 0
+    broken = start_bot("check", env={**env, "SLACK_API_URL": "http://127.0.0.1:9/api/"})
+    output = broken.communicate(timeout=60)[0].decode()
+    assert broken.returncode == 1 and "FAIL Slack" in output and "Traceback" not in output
+
+
+def test_the_database_going_away_briefly_loses_nothing(runtime: Runtime, slack: FakeSlack, clock) -> None:  # type: ignore[no-untyped-def]
+    if runtime.engine.dialect.name != "postgresql":
+        pytest.skip("kills PostgreSQL sessions; SQLite has no server to lose")
+    import httpx
+    from sqlalchemy import text
+
+    from bot.db.session import database_answers
+    from bot.pipeline import Pipeline
+    from tests.conftest import FIXTURES, feed_transport
+
+    http = httpx.Client(transport=feed_transport({"https://feeds.example.com/acme.xml": FIXTURES / "feeds" / "acme-alerts.xml"}))
+    Pipeline(runtime, http=http).poll()  # stored and queued; the pool now holds open connections
+    with runtime.engine.connect() as admin:
+        admin.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    assert database_answers(runtime.engine)  # pre-ping replaces the dead connections
+    runtime.drainer.drain()
+    assert len(cards(slack)) == 1

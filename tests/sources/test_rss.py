@@ -182,3 +182,17 @@ def test_errors_never_show_secrets_from_the_url(client) -> None:
 def test_config_refuses_non_http_urls() -> None:
     with pytest.raises(ValueError, match="must be an http"):
         RssConfig.model_validate({"kind": "rss", "name": "x", "url": "file:///etc/passwd"})
+
+
+def test_credentials_are_not_sent_on_to_another_host(client, requests_seen) -> None:
+    from sources.http import get
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "api.example.com":
+            return httpx.Response(302, headers={"Location": "https://cdn.example.net/file.json"})
+        return httpx.Response(200, json={"ok": True})
+
+    config = RssConfig.model_validate({"kind": "rss", "name": "x", "url": URL, "allow_private_network": True})
+    get(client(handler), "https://api.example.com/data", config, headers={"Authorization": "Bearer t0ken", "User-Agent": "ua"})
+    assert requests_seen[0].headers["Authorization"] == "Bearer t0ken"
+    assert "Authorization" not in requests_seen[1].headers and requests_seen[1].headers["User-Agent"] == "ua"
