@@ -2,9 +2,10 @@
 
 A row is taken with a conditional UPDATE (so two drainers never send the same
 row), sent, then marked sent. A crash between taking and marking leaves a row
-"started"; once its lease runs out it is taken again, and a card post first
-looks in the channel for a message carrying the case id in its metadata so a
-card is never posted twice.
+"started"; once its lease runs out it is taken again. Any retry of a card post
+first looks in the channel for a message carrying the case id in its metadata
+(a crash or a timeout may hide a post Slack carried out), so a card is never
+posted twice.
 """
 
 from __future__ import annotations
