@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.classifier.similarity import spikes
-from bot.db.models import DigestRun
+from bot.db.models import DigestRun, SpikeAlert
 from bot.db.session import session_scope
 from bot.runtime import Runtime
 from bot.services.cases import enqueue
@@ -18,7 +18,7 @@ from bot.services.metrics import daily_counts, oldest_unclaimed, period_numbers
 from bot.services.views import case_view
 from bot.settings import SlaConfig
 from message_blocks.card import duration
-from message_blocks.digest import digest_blocks, digest_text, stats_blocks
+from message_blocks.digest import digest_blocks, digest_text, spike_alert, stats_blocks
 from message_blocks.views import DigestView
 
 log = logging.getLogger(__name__)
@@ -91,3 +91,21 @@ def post_digest(rt: Runtime, *, end: datetime) -> bool:
         return False
     rt.drainer.drain()
     return True
+
+
+def alert_spikes(rt: Runtime) -> list[str]:
+    """Post one "possible systemic issue" message per topic or source whose last-24-hour volume spiked."""
+    now = rt.clock()
+    with session_scope(rt.sessions) as session:
+        today, history = daily_counts(session=session, end=now, days=BASELINE_DAYS)
+    alerted = []
+    for spike in spikes(today, history):
+        try:
+            with session_scope(rt.sessions) as session:
+                session.add(SpikeAlert(key=spike.key, day=now.date().isoformat(), alerted_at=now))
+                session.flush()
+                enqueue(session=session, case_id=None, kind="channel_message", at=now, text=spike_alert(spike.key, spike.today, spike.baseline))
+        except IntegrityError:
+            continue  # already alerted today
+        alerted.append(spike.key)
+    return alerted

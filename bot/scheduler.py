@@ -17,7 +17,7 @@ from sqlalchemy import Engine, text
 
 from bot.pipeline import Pipeline
 from bot.reminders import run_reminders
-from bot.reports import post_digest, scheduled_period_end
+from bot.reports import alert_spikes, post_digest, scheduled_period_end
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,8 @@ def poll_and_drain(rt: Runtime, pipeline: Pipeline) -> None:
     report = pipeline.poll()
     for source in report.sources:
         log.info("poll %s: %s", source.name, source)
+    if report.new_cases:
+        alert_spikes(rt)
     rt.drainer.drain()
 
 

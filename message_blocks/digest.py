@@ -94,3 +94,10 @@ def digest_text(view: DigestView) -> str:
     if is_quiet(view):
         return "Complaint digest: a quiet day."
     return f"Complaint digest: {now.new} new, {now.resolved} resolved, {now.backlog} open"
+
+
+def spike_alert(key: str, today: int, usual: float) -> str:
+    return (
+        f"📈 *Possible systemic issue:* {mrkdwn(key, 100)} has {today} complaints in the last 24 h, "
+        f"against about {usual:g} on a usual day. Look for one root cause before answering them one by one."
+    )

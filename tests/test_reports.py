@@ -207,3 +207,19 @@ def test_stats_compare_with_the_previous_period(runtime: Runtime, clock: Clock) 
     seed(runtime, clock.now - timedelta(days=10), 3)
     text = json.dumps(stats_reply(runtime, days=7), ensure_ascii=False)
     assert "*Last 7 days*" in text and "*New:* 1 (-1)" in text
+
+
+def test_a_spike_raises_one_systemic_issue_alert_a_day(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
+    from bot.reports import alert_spikes
+
+    for day in range(1, 8):
+        seed(runtime, clock.now - timedelta(days=day, hours=1), day, topics=("delivery",))
+    for n in range(6):
+        seed(runtime, clock.now - timedelta(hours=1), 100 + n, topics=("billing",))
+    # Six today against about one a day: both the topic and the (single) source spiked.
+    assert set(alert_spikes(runtime)) == {"topic billing", "source acme-alerts"}
+    replica = Runtime.build(runtime.settings, runtime.config, clock=clock)
+    assert alert_spikes(replica) == []
+    runtime.drainer.drain()
+    alerts = [m["text"] for m in slack.channel_messages(CHANNEL) if "Possible systemic issue" in m["text"]]
+    assert len(alerts) == 2 and any("topic billing has 6 complaints in the last 24 h" in a for a in alerts)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 19:39:56.140331
+Create Date: 2026-11-22 19:52:44.178249
 """
 
 import sqlalchemy as sa
@@ -80,6 +80,12 @@ def upgrade() -> None:
     sa.Column('backoff_until', UTCDateTime(), nullable=True),
     sa.Column('failure_reported_at', UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('name')
+    )
+    op.create_table('spike_alerts',
+    sa.Column('key', sa.String(length=300), nullable=False),
+    sa.Column('day', sa.String(length=10), nullable=False),
+    sa.Column('alerted_at', UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('key', 'day')
     )
     op.create_table('case_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -159,6 +165,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_case_events_case_id'))
 
     op.drop_table('case_events')
+    op.drop_table('spike_alerts')
     op.drop_table('source_states')
     op.drop_table('muted_authors')
     op.drop_table('digest_runs')

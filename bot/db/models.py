@@ -190,3 +190,13 @@ class DigestRun(Base):
 
     period_end: Mapped[datetime] = mapped_column(primary_key=True)
     posted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SpikeAlert(Base):
+    """One "possible systemic issue" alert per topic or source per day, however many replicas notice it."""
+
+    __tablename__ = "spike_alerts"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    alerted_at: Mapped[datetime] = mapped_column(default=utcnow)
