@@ -262,7 +262,7 @@ def report_error(rt: Runtime, *, body: dict[str, Any], error: Exception) -> None
     if isinstance(error, (cases.CaseNotFound, cases.TransitionRefused, NotAllowed)):
         message = str(error)
     elif isinstance(error, ValueError):
-        message = f"That request did not make sense to me: {error}"
+        message = f"That request did not make sense to me: {mrkdwn(str(error), 300)}"
     else:
         log.error("listener failed", exc_info=error)
         message = "Sorry, something went wrong on my side; it has been logged. Please try again in a minute."

@@ -7,11 +7,17 @@ GET  /healthz            200 when the database answers
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import io
 import json
 import logging
+import resource
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -23,8 +29,85 @@ from bot.runtime import Runtime
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
+# Slack refuses requests older than five minutes; so do we (replays).
+MAX_REQUEST_AGE_SECONDS = 300
+# Idle and half-open connections cost a file descriptor each, not a thread: accept many, drop the idle soon.
+CONNECTION_LIMIT = 2000
+IDLE_CONNECTION_SECONDS = 10
 
 StartResponse = Callable[..., Any]
+
+
+class BadRequest(Exception):
+    def __init__(self, status: str, error: str) -> None:
+        super().__init__(error)
+        self.status = status
+
+
+def slack_signature_valid(secret: str, *, timestamp: str | None, signature: str | None, body: bytes, now: float) -> bool:
+    """Slack's v0 signature over the raw body; any header that is not plainly what Slack sends fails it."""
+    if not timestamp or not signature or not timestamp.isascii() or not timestamp.isdigit() or len(timestamp) > 12:
+        return False
+    if abs(now - int(timestamp)) > MAX_REQUEST_AGE_SECONDS:
+        return False
+    expected = "v0=" + hmac.new(secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
+
+
+def _has(mapping: Any, key: str, kind: type) -> bool:
+    return isinstance(mapping, dict) and isinstance(mapping.get(key), kind)
+
+
+def _interactive_problem(payload: Any) -> str | None:
+    if not _has(payload, "type", str):
+        return "payload must be a JSON object with a type"
+    kind = payload["type"]
+    if kind in ("block_actions", "view_submission", "view_closed", "shortcut", "message_action") and not (
+        _has(payload, "user", dict) and _has(payload["user"], "id", str)
+    ):
+        return f"{kind} without a user"
+    if kind == "block_actions":
+        actions = payload.get("actions")
+        if not isinstance(actions, list) or not actions or not all(_has(action, "action_id", str) for action in actions):
+            return "block_actions without actions"
+    if kind in ("view_submission", "view_closed"):
+        view = payload.get("view")
+        if not (_has(view, "type", str) and _has(view, "id", str) and _has(view, "callback_id", str) and _has(view, "state", dict)):
+            return f"{kind} without a complete view"
+    if kind in ("shortcut", "message_action") and not _has(payload, "callback_id", str):
+        return f"{kind} without a callback_id"
+    return None
+
+
+def slack_payload_problem(body: bytes, content_type: str) -> str | None:
+    """Why a (verified) body is not something Slack sends, or None: such bodies get 400 before any listener runs."""
+    try:
+        text = body.decode("utf-8")
+        if content_type.startswith("application/json"):
+            envelope = json.loads(text)
+            if not _has(envelope, "type", str):
+                return "body must be a JSON object with a type"
+            if envelope["type"] == "event_callback" and not _has(envelope.get("event"), "type", str):
+                return "event_callback without an event"
+            return None
+        form = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), max_num_fields=100)
+        if "payload" in form:
+            return _interactive_problem(json.loads(form["payload"][0]))
+        if "command" in form:
+            return None if form.get("user_id", [""])[0] else "slash command without a user_id"
+        return "form without a payload or a command"
+    except (UnicodeDecodeError, ValueError):  # json.JSONDecodeError is a ValueError
+        return "body is not valid JSON or form data"
+
+
+def read_body(environ: dict[str, Any]) -> bytes:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise BadRequest("400 Bad Request", "Content-Length must be a number") from None
+    if length > MAX_BODY_BYTES:
+        raise BadRequest("413 Payload Too Large", "body too large")
+    return environ["wsgi.input"].read(length) if length > 0 else b""
 
 
 def _json(start_response: StartResponse, status: str, payload: dict[str, Any]) -> Iterable[bytes]:
@@ -39,8 +122,16 @@ class WebApp:
     def __init__(self, rt: Runtime, bolt: App | None) -> None:
         self.rt = rt
         self.slack = SlackRequestHandler(bolt, path="/slack/events") if bolt is not None else None
+        secret = rt.settings.slack_signing_secret
+        self.signing_secret = secret.get_secret_value() if secret is not None else None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            return self._route(environ, start_response)
+        except BadRequest as bad:
+            return _json(start_response, bad.status, {"ok": False, "error": str(bad)})
+
+    def _route(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == "/healthz" and method == "GET":
             if database_answers(self.rt.engine):
@@ -49,21 +140,38 @@ class WebApp:
         if path == "/slack/events" and self.slack is not None:
             if method != "POST":
                 return _json(start_response, "405 Method Not Allowed", {"ok": False, "error": "POST only"})
-            return self.slack(environ, start_response)
+            return self._slack(environ, start_response)
         if path == "/webhooks/mentions":
             if method != "POST":
                 return _json(start_response, "405 Method Not Allowed", {"ok": False, "error": "POST only"})
             return self._webhook(environ, start_response)
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not found"})
 
+    def _slack(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Verify before Bolt reads anything: Bolt parses the body and runs the error handler before its own check."""
+        assert self.slack is not None and self.signing_secret is not None
+        body = read_body(environ)
+        verified = slack_signature_valid(
+            self.signing_secret,
+            timestamp=environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+            signature=environ.get("HTTP_X_SLACK_SIGNATURE"),
+            body=body,
+            now=time.time(),
+        )
+        if not verified:
+            return _json(start_response, "401 Unauthorized", {"ok": False, "error": "invalid request signature"})
+        problem = slack_payload_problem(body, environ.get("CONTENT_TYPE", ""))
+        if problem is not None:
+            return _json(start_response, "400 Bad Request", {"ok": False, "error": problem})
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        return self.slack(environ, start_response)
+
     def _webhook(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         secret = self.rt.settings.complaint_bot_webhook_secret
         if secret is None:
             return _json(start_response, "404 Not Found", {"ok": False, "error": "webhook disabled: set COMPLAINT_BOT_WEBHOOK_SECRET"})
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        if length > MAX_BODY_BYTES:
-            return _json(start_response, "413 Payload Too Large", {"ok": False, "error": "body too large"})
-        body = environ["wsgi.input"].read(length)
+        body = read_body(environ)
         now = self.rt.clock()
         try:
             webhook.verify(
@@ -87,9 +195,26 @@ def make_server(app: WebApp, host: str, port: int):  # type: ignore[no-untyped-d
     """A waitress server (port 0 picks a free port); call .run() to serve, .close() to stop."""
     from waitress.server import create_server
 
+    _allow_open_files(CONNECTION_LIMIT + 200)
     return create_server(
-        app, host=host, port=port, threads=32, max_request_body_size=MAX_BODY_BYTES, channel_timeout=30, ident="complaint-bot"
+        app,
+        host=host,
+        port=port,
+        threads=32,
+        max_request_body_size=MAX_BODY_BYTES,
+        connection_limit=CONNECTION_LIMIT,
+        channel_timeout=IDLE_CONNECTION_SECONDS,
+        cleanup_interval=2,
+        # select() cannot watch descriptors past 1024; poll() can.
+        asyncore_use_poll=True,
+        ident="complaint-bot",
     )
+
+
+def _allow_open_files(wanted: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
 
 
 def run_until_closed(server) -> None:  # type: ignore[no-untyped-def]
