@@ -16,7 +16,7 @@ import httpx
 from benchmarks.common import databases, fresh, percentile, runtime, table
 from benchmarks.ingest import DATA
 from bot.classifier.tsv import read_labelled
-from bot.pipeline import Pipeline
+from bot.flows.poll import poll as poll_sources
 from tests.conftest import TEST_CONFIG
 
 POLL_INTERVAL = 60.0
@@ -51,7 +51,7 @@ def run(quick: bool) -> str:
             body = feed(n, text)
             transport = httpx.MockTransport(lambda r, body=body: httpx.Response(200, content=body, headers={"Content-Type": "application/rss+xml"}))
             started = time.perf_counter()
-            Pipeline(rt, http=httpx.Client(transport=transport)).poll()
+            poll_sources(rt, http=httpx.Client(transport=transport))
             rt.drainer.drain()
             processing.append(time.perf_counter() - started)
         delays = [rng.uniform(0, POLL_INTERVAL) + p for p in processing]

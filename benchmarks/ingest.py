@@ -10,7 +10,7 @@ import httpx
 
 from benchmarks.common import databases, fresh, runtime, table
 from bot.classifier.tsv import read_labelled
-from bot.pipeline import Pipeline
+from bot.flows.poll import poll as poll_sources
 from tests.conftest import TEST_CONFIG
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -55,7 +55,7 @@ def run(quick: bool) -> str:
         rt, _ = runtime(url, config)
         _ = rt.classifier  # loaded before timing: start-up cost is reported by the classifier benchmark
         started = time.perf_counter()
-        report = Pipeline(rt, http=httpx.Client(transport=transport)).poll()
+        report = poll_sources(rt, http=httpx.Client(transport=transport))
         elapsed = time.perf_counter() - started
         stored = sum(s.relevant for s in report.sources)
         negative = sum(s.negative for s in report.sources)

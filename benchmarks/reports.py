@@ -10,7 +10,7 @@ from sqlalchemy import insert
 
 from benchmarks.common import databases, fresh, ms, runtime, table
 from bot.db.models import Case, MentionRecord
-from bot.reports import build_digest, stats_reply
+from bot.flows.reports import build_digest, stats_reply
 
 
 def seed(rt, count: int) -> None:  # type: ignore[no-untyped-def]

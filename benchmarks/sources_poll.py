@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 
 from benchmarks.common import table
-from bot.pipeline import MAX_FETCH_WORKERS, fetch_all
+from bot.flows.poll import MAX_FETCH_WORKERS, fetch_all
 from sources import build_source, config_model
 
 SOURCES = 200

@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 
-from bot import interactions
+from bot.flows.errors import report_error
 from bot.runtime import Runtime
 from handlers import register_listeners
 
@@ -42,7 +42,7 @@ def build_app(rt: Runtime, *, executor: ThreadPoolExecutor | None = None, verify
 
     @app.error
     def tell_the_user(error: Exception, body: dict[str, Any]) -> None:
-        interactions.report_error(rt, body=body, error=error)
+        report_error(rt, body=body, error=error)
 
     register_listeners(app)
     return app

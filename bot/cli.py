@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,19 +36,17 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
-    from sqlalchemy import inspect
-
-    from bot.db.session import upgrade
-    from bot.pipeline import Pipeline
+    from bot.db.session import is_migrated, upgrade
+    from bot.flows.poll import poll
     from message_blocks.card import case_card
     from message_blocks.terminal import render
 
     rt = _runtime(require_token=not args.dry_run)
     if not args.dry_run:
         upgrade(rt.settings.database_url)
-    elif not inspect(rt.engine).has_table("source_states"):
+    elif not is_migrated(rt.engine):
         raise ConfigError(f"the database at {rt.engine.url.render_as_string(hide_password=True)} is empty: run `complaint-bot db upgrade` first")
-    report = Pipeline(rt).poll(dry_run=args.dry_run)
+    report = poll(rt, dry_run=args.dry_run)
     for source in report.sources:
         status = f"error: {source.error}" if source.error else (
             f"{source.fetched} fetched, {source.relevant} about the brand, {source.duplicates} seen before, "
@@ -68,14 +64,14 @@ def cmd_poll(args: argparse.Namespace) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    from bot.preview import preview
+    from bot.flows.preview import preview
 
     return preview(sample=args.sample)
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
     from bot.db.session import upgrade
-    from bot.reports import build_digest, post_digest
+    from bot.flows.reports import build_digest, post_digest
     from message_blocks.digest import digest_blocks
     from message_blocks.terminal import render
 
@@ -90,13 +86,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 
 def cmd_export_labels(args: argparse.Namespace) -> int:
-    from bot.db.session import session_scope
-    from bot.labels import labelled_cases, write_tsv
+    from bot.flows.labels import export
 
-    rt = _runtime(require_token=False)
-    with session_scope(rt.sessions) as session:
-        rows = labelled_cases(session)
-    write_tsv(rows, args.out)
+    rows = export(_runtime(require_token=False), args.out)
     complaints = sum(label for _, label in rows)
     print(f"wrote {len(rows)} labelled mentions to {args.out} ({complaints} complaints, {len(rows) - complaints} false alarms)")
     print(f"re-train with them: complaint-bot train --data {args.out.parent} <the public sets…>")
@@ -104,81 +96,29 @@ def cmd_export_labels(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from bot.check import run_checks
+    from bot.flows.check import run_checks
 
     return run_checks()
 
 
-def _serve_http(rt, host: str, port: int, with_scheduler: bool) -> int:  # type: ignore[no-untyped-def]
-    from bot.app import build_app, listener_threads
-    from bot.scheduler import start_scheduler
-    from bot.web import WebApp, make_server, run_until_closed
-
-    if rt.settings.slack_signing_secret is None:
-        raise ConfigError("environment: SLACK_SIGNING_SECRET is required in HTTP mode")
-    # Hand the GIL over more often than every 5 ms, so a request thread waiting to ack is not
-    # stuck behind the work threads; interactive latency matters more here than raw throughput.
-    sys.setswitchinterval(0.001)
-    listeners = listener_threads()
-    try:
-        server = make_server(WebApp(rt, build_app(rt, executor=listeners)), host, port)
-    except OSError as exc:
-        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    scheduler = start_scheduler(rt) if with_scheduler else None
-
-    def stop(signum: int, frame: object) -> None:
-        log.info("signal %s: finishing in-flight work and stopping", signum)
-        if scheduler is not None:
-            threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}).start()
-        server.close()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    log.info("listening on http://%s:%s (POST /slack/events, GET /healthz)", host, server.effective_port)
-    run_until_closed(server)
-    # Clicks already acknowledged finish their work; anything unsent stays in the outbox.
-    listeners.shutdown(wait=True)
-    rt.work.shutdown(wait=True)
-    if scheduler is not None and scheduler.running:
-        scheduler.shutdown(wait=True)
-    return 0
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.db.session import upgrade
+    from bot.serve import serve_http
 
     rt = _runtime()
     upgrade(rt.settings.database_url)
-    return _serve_http(rt, args.host, rt.settings.port if args.port is None else args.port, not args.no_scheduler)
+    return serve_http(rt, args.host, rt.settings.port if args.port is None else args.port, with_scheduler=not args.no_scheduler)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.db.session import upgrade
+    from bot.serve import run_socket_mode, serve_http
 
     rt = _runtime()
     upgrade(rt.settings.database_url)
     if rt.settings.slack_app_token is None:
-        return _serve_http(rt, "0.0.0.0", rt.settings.port, with_scheduler=True)
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    from bot.app import build_app
-    from bot.scheduler import start_scheduler
-    from bot.web import WebApp, make_server, run_until_closed
-
-    # Slack talks over the socket; HTTP still serves /healthz and the mentions webhook.
-    server = make_server(WebApp(rt, bolt=None), "0.0.0.0", rt.settings.port)
-    threading.Thread(target=run_until_closed, args=(server,), daemon=True, name="http").start()
-    scheduler = start_scheduler(rt)
-    handler = SocketModeHandler(build_app(rt), rt.settings.slack_app_token.get_secret_value())
-    signal.signal(signal.SIGTERM, lambda signum, frame: handler.close())
-    log.info("Socket Mode; /healthz and /webhooks/mentions on port %s", server.effective_port)
-    try:
-        handler.start()
-    finally:
-        rt.work.shutdown(wait=True)
-        scheduler.shutdown(wait=True)
-        server.close()
-    return 0
+        return serve_http(rt, "0.0.0.0", rt.settings.port, with_scheduler=True)
+    return run_socket_mode(rt, rt.settings.slack_app_token.get_secret_value())
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -15,10 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.classifier import Classifier, load_classifier
 from bot.db.models import utcnow
-from bot.db.session import make_engine, make_session_factory
-from bot.outbox import Drainer
-from bot.permissions import Permissions
+from bot.db.session import make_engine, make_session_factory, session_scope
 from bot.settings import AppConfig, Settings
+from bot.slack.delivery import Drainer
+from bot.slack.permissions import Permissions
 
 WORK_THREADS = 4
 
@@ -46,6 +47,10 @@ class Runtime:
     def build(cls, settings: Settings, config: AppConfig, *, clock: Callable[[], datetime] = utcnow) -> Runtime:
         engine = make_engine(settings.database_url)
         return cls(settings, config, engine, make_session_factory(engine), make_slack_client(settings), clock)
+
+    def transaction(self) -> AbstractContextManager[Session]:
+        """One unit of work: flows open it and hand the session to services, which do all the SQL."""
+        return session_scope(self.sessions)
 
     @cached_property
     def classifier(self) -> Classifier:

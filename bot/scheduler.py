@@ -7,37 +7,18 @@ replicas on one database run each job once, not once per replica.
 from __future__ import annotations
 
 import logging
-import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import Engine, text
 
-from bot.pipeline import Pipeline
-from bot.reminders import run_reminders
-from bot.reports import alert_spikes, post_digest, scheduled_period_end
+from bot.db.session import job_lock
+from bot.flows.poll import http_client, poll_and_post
+from bot.flows.reminders import run_reminders
+from bot.flows.reports import post_digest, scheduled_period_end
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-
-@contextmanager
-def job_lock(engine: Engine, name: str) -> Iterator[bool]:
-    """Yield True if this process may run the job now. SQLite is single-host: always True."""
-    if engine.dialect.name != "postgresql":
-        yield True
-        return
-    key = zlib.crc32(name.encode())
-    with engine.connect() as connection:
-        got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar()
-        try:
-            yield bool(got)
-        finally:
-            if got:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-                connection.commit()
 
 
 def exclusive(rt: Runtime, name: str, job: Callable[[], object]) -> Callable[[], None]:
@@ -54,20 +35,11 @@ def exclusive(rt: Runtime, name: str, job: Callable[[], object]) -> Callable[[],
     return run
 
 
-def poll_and_drain(rt: Runtime, pipeline: Pipeline) -> None:
-    report = pipeline.poll()
-    for source in report.sources:
-        log.info("poll %s: %s", source.name, source)
-    if report.new_cases:
-        alert_spikes(rt)
-    rt.drainer.drain()
-
-
 def start_scheduler(rt: Runtime) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=rt.config.schedule.zone, job_defaults={"coalesce": True, "max_instances": 1})
-    pipeline = Pipeline(rt)
+    http = http_client()
     scheduler.add_job(
-        exclusive(rt, "poll", lambda: poll_and_drain(rt, pipeline)),
+        exclusive(rt, "poll", lambda: poll_and_post(rt, http)),
         "interval",
         seconds=rt.config.schedule.poll_interval_seconds,
         id="poll",

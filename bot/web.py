@@ -22,8 +22,8 @@ from urllib.parse import parse_qs
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from bot import webhook
 from bot.db.session import database_answers
+from bot.flows import webhook
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)

@@ -2,9 +2,9 @@
 
 Acks must not wait: if the work (database, Slack calls) ran in Bolt's listener
 threads, a burst would fill them and new requests could not even be acked.
-Failures anywhere become a message to the person who acted. (Bolt's own error
-path is not enough: when a listener raises just after ack(), Bolt can drop the
-ack and answer Slack with a 404.)
+Failures anywhere go to the one error path (bot/flows/errors.py), which tells
+the person who acted. (Bolt's own error path is not enough: when a listener
+raises just after ack(), Bolt can drop the ack and answer Slack with a 404.)
 """
 
 import functools
@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_bolt import BoltContext
 
-from bot import interactions
+from bot.flows.errors import report_error
 
 
 def reported(listener: Callable[..., None]) -> Callable[..., None]:
@@ -22,8 +22,8 @@ def reported(listener: Callable[..., None]) -> Callable[..., None]:
         try:
             listener(**kwargs)
         except Exception as error:
-            body = kwargs.get("body") or kwargs.get("command") or kwargs.get("shortcut") or {}
-            interactions.report_error(kwargs["context"]["runtime"], body=body, error=error)
+            body = kwargs.get("body") or kwargs.get("command") or kwargs.get("shortcut") or kwargs.get("event") or {}
+            report_error(kwargs["context"]["runtime"], body=body, error=error, respond=kwargs.get("respond"))
 
     return run
 
@@ -36,6 +36,6 @@ def later(context: BoltContext, body: dict[str, Any], work: Callable[..., None],
         try:
             work(rt, **arguments)
         except Exception as error:
-            interactions.report_error(rt, body=body, error=error)
+            report_error(rt, body=body, error=error, respond=arguments.get("respond"))
 
     rt.work.submit(run)

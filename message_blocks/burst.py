@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from message_blocks.blocks import context, section
 from message_blocks.replies import case_line
 from message_blocks.text import mrkdwn
 from message_blocks.views import CaseView
 
 LISTED = 15
+
+
+def burst_text(count: int) -> str:
+    return f"{count} new complaints arrived at once"
 
 
 def burst_summary(cases: list[CaseView], posted_separately: int) -> list[dict[str, Any]]:
@@ -23,12 +28,12 @@ def burst_summary(cases: list[CaseView], posted_separately: int) -> list[dict[st
         facts.append("Top topics: " + ", ".join(f"{mrkdwn(t, 40)} ({n})" for t, n in topics.most_common(5)))
     facts.append("Sources: " + ", ".join(f"{mrkdwn(s, 60)} ({n})" for s, n in sources.most_common(5)))
     blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"📣 {headline}. A spike like this may be one systemic problem."}},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(facts)[:2000]}]},
+        section(f"📣 {headline}. A spike like this may be one systemic problem."),
+        context(" · ".join(facts)),
     ]
     lines = "\n".join(case_line(case) for case in cases[:LISTED])
-    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": lines[:3000]}})
+    blocks.append(section(lines))
     if len(cases) > LISTED:
         more = f"…and {len(cases) - LISTED} more: `/complaint list unclaimed`, or `/complaint show ID` for any one with its buttons."
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": more}]})
+        blocks.append(context(more))
     return blocks

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.db.enums import CaseStatus, DismissReason, RootCause, Severity
 from message_blocks.ids import Action, MoreChoice, case_value, more_value
 from message_blocks.text import link, mrkdwn, quote_block
 from message_blocks.views import CaseView
@@ -24,19 +25,19 @@ SOURCE_LABELS = {
     "slack": "Slack",
     "manual": "Reported by hand",
 }
-SEVERITY_ICONS = {"low": "⚪", "medium": "🟡", "high": "🟠", "critical": "🔴"}
+SEVERITY_ICONS = {Severity.LOW: "⚪", Severity.MEDIUM: "🟡", Severity.HIGH: "🟠", Severity.CRITICAL: "🔴"}
 STATUS_LABELS = {
-    "open": "Unclaimed",
-    "claimed": "Claimed",
-    "escalated": "Escalated",
-    "resolved": "Resolved",
-    "dismissed": "Dismissed",
+    CaseStatus.OPEN: "Unclaimed",
+    CaseStatus.CLAIMED: "Claimed",
+    CaseStatus.ESCALATED: "Escalated",
+    CaseStatus.RESOLVED: "Resolved",
+    CaseStatus.DISMISSED: "Dismissed",
 }
 ROOT_CAUSE_LABELS = {
-    "isolated": "isolated case",
-    "systemic": "systemic problem",
-    "not_actionable": "not actionable",
-    "troll": "troll",
+    RootCause.ISOLATED: "isolated case",
+    RootCause.SYSTEMIC: "systemic problem",
+    RootCause.NOT_ACTIONABLE: "not actionable",
+    RootCause.TROLL: "troll",
 }
 
 
@@ -107,10 +108,10 @@ def status_line(case: CaseView) -> str:
     if case.first_response_at:
         replied = link(case.reply_url, "replied") if case.reply_url else "replied"
         parts.append(f"{replied} {duration(case.first_response_at - case.detected_at)} after detection")
-    if case.snoozed_until and case.status in ("open", "claimed", "escalated"):
+    if case.snoozed_until and case.status in CaseStatus.active():
         parts.append(f"snoozed until {slack_date(case.snoozed_until)}")
     if case.dismissed_reason:
-        parts.append("not a complaint" if case.dismissed_reason == "false_positive" else f"dismissed: {case.dismissed_reason}")
+        parts.append("not a complaint" if case.dismissed_reason == DismissReason.FALSE_POSITIVE else f"dismissed: {case.dismissed_reason}")
     elif case.resolved_at:
         cause = ROOT_CAUSE_LABELS.get(case.root_cause or "", case.root_cause or "")
         parts.append(
@@ -135,7 +136,7 @@ def _button(text: str, action: Action, case_id: int, style: str | None = None) -
 
 
 def _more_menu(case: CaseView) -> dict[str, Any]:
-    if case.status in ("resolved", "dismissed"):
+    if case.status in CaseStatus.closed():
         choices = [(MoreChoice.REOPEN, "Reopen")]
     else:
         choices = [
@@ -155,13 +156,13 @@ def _more_menu(case: CaseView) -> dict[str, Any]:
 
 
 def case_actions(case: CaseView) -> list[dict[str, Any]]:
-    if case.status in ("resolved", "dismissed"):
+    if case.status in CaseStatus.closed():
         return [_more_menu(case)]
     buttons = []
-    if case.status == "open":
+    if case.status == CaseStatus.OPEN:
         buttons.append(_button("Claim", Action.CLAIM, case.case_id, "primary"))
     buttons.append(_button("Draft reply", Action.DRAFT, case.case_id))
-    if case.status != "escalated":
+    if case.status != CaseStatus.ESCALATED:
         buttons.append(_button("Escalate to manager", Action.ESCALATE, case.case_id))
     buttons.append(_button("Mark resolved", Action.RESOLVE, case.case_id))
     return buttons + [_more_menu(case)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from message_blocks.blocks import context, header, section
 from message_blocks.card import duration, slack_date
 from message_blocks.replies import case_line
 from message_blocks.text import mrkdwn
@@ -37,9 +38,6 @@ def _count_trend(now: int, before: int) -> str:
     return f" ({'+' if now > before else ''}{now - before})"
 
 
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
-
 
 def numbers_blocks(now: PeriodNumbers, before: PeriodNumbers) -> list[dict[str, Any]]:
     counts = [
@@ -58,12 +56,30 @@ def numbers_blocks(now: PeriodNumbers, before: PeriodNumbers) -> list[dict[str, 
     ]
     blocks = [
         {"type": "section", "fields": [{"type": "mrkdwn", "text": c} for c in counts]},
-        _section("\n".join(timings)),
+        section("\n".join(timings)),
     ]
     if now.detection_delay:
         delays = ", ".join(f"{mrkdwn(source, 60)} {_seconds(t.median)}" for source, t in now.detection_delay[:10])
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"Detection delay (median): {delays}"}]})
+        blocks.append(context(f"Detection delay (median): {delays}"))
     return blocks
+
+
+def metric_rows(numbers: PeriodNumbers) -> list[tuple[str, str]]:
+    """The App Home's summary: label, value."""
+    if not (numbers.new or numbers.resolved or numbers.backlog):
+        return []
+
+    def median(seconds: float | None) -> str:
+        return "—" if seconds is None else duration(timedelta(seconds=seconds))
+
+    return [
+        ("New", str(numbers.new)),
+        ("Resolved", str(numbers.resolved)),
+        ("Open now", str(numbers.backlog)),
+        ("SLA breaches", str(numbers.claim_breaches + numbers.resolve_breaches)),
+        ("Median time to claim", median(numbers.time_to_claim.median)),
+        ("Median time to resolve", median(numbers.time_to_resolve.median)),
+    ]
 
 
 def is_quiet(view: DigestView) -> bool:
@@ -74,19 +90,19 @@ def is_quiet(view: DigestView) -> bool:
 def digest_blocks(view: DigestView) -> list[dict[str, Any]]:
     period = f"{slack_date(view.current.start, '{date_short} {time}')} – {slack_date(view.current.end, '{date_short} {time}')}"
     if is_quiet(view):
-        return [_section(f"☀️ *Complaint digest* ({period}): a quiet day, no complaints and nothing open.")]
-    blocks = [{"type": "header", "text": {"type": "plain_text", "text": "Complaint digest"}}, {"type": "context", "elements": [{"type": "mrkdwn", "text": f"{period}, compared with the day before"}]}]
+        return [section(f"☀️ *Complaint digest* ({period}): a quiet day, no complaints and nothing open.")]
+    blocks = [header("Complaint digest"), context(f"{period}, compared with the day before")]
     blocks += numbers_blocks(view.current, view.previous)
     if view.spikes:
         lines = [f"📈 *{mrkdwn(key, 80)}*: {today} today, usually {usual:g} a day" for key, today, usual in view.spikes[:5]]
-        blocks.append(_section("*Possible systemic issue*\n" + "\n".join(lines)))
+        blocks.append(section("*Possible systemic issue*\n" + "\n".join(lines)))
     if view.oldest_unclaimed:
-        blocks.append(_section("*Oldest unclaimed*\n" + "\n".join(case_line(c) for c in view.oldest_unclaimed[:5])))
+        blocks.append(section("*Oldest unclaimed*\n" + "\n".join(case_line(c) for c in view.oldest_unclaimed[:5])))
     return blocks
 
 
 def stats_blocks(days: int, now: PeriodNumbers, before: PeriodNumbers) -> list[dict[str, Any]]:
-    return [_section(f"*Last {days} days*, compared with the {days} days before")] + numbers_blocks(now, before)
+    return [section(f"*Last {days} days*, compared with the {days} days before")] + numbers_blocks(now, before)
 
 
 def digest_text(view: DigestView) -> str:

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from message_blocks.blocks import context, divider, header, section
 from message_blocks.replies import case_line
 from message_blocks.views import CaseView
 
 SHOWN_PER_SECTION = 10
 
 
-def _header(text: str) -> dict[str, Any]:
-    return {"type": "header", "text": {"type": "plain_text", "text": text[:150]}}
-
 
 def _cases(cases: list[CaseView], total: int, empty: str) -> list[dict[str, Any]]:
     if not cases:
-        return [{"type": "context", "elements": [{"type": "mrkdwn", "text": empty}]}]
+        return [context(empty)]
     lines = "\n".join(case_line(c) for c in cases[:SHOWN_PER_SECTION])
-    blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": lines[:3000]}}]
+    blocks: list[dict[str, Any]] = [section(lines)]
     if total > SHOWN_PER_SECTION:
         more = f"…and {total - SHOWN_PER_SECTION} more (`/complaint list`)."
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": more}]})
+        blocks.append(context(more))
     return blocks
 
 
@@ -34,17 +32,17 @@ def home_view(
     escalated_to_me: list[CaseView] | None,
     metrics: list[tuple[str, str]],
 ) -> dict[str, Any]:
-    blocks: list[dict[str, Any]] = [_header(f"Your cases ({mine_total})")]
+    blocks: list[dict[str, Any]] = [header(f"Your cases ({mine_total})")]
     blocks += _cases(mine, mine_total, "Nothing claimed by you right now.")
     if escalated_to_me is not None:
-        blocks += [{"type": "divider"}, _header(f"Escalated to you ({len(escalated_to_me)})")]
+        blocks += [divider(), header(f"Escalated to you ({len(escalated_to_me)})")]
         blocks += _cases(escalated_to_me, len(escalated_to_me), "No escalations waiting for you.")
-    blocks += [{"type": "divider"}, _header(f"Unclaimed ({unclaimed_total})")]
+    blocks += [divider(), header(f"Unclaimed ({unclaimed_total})")]
     blocks += _cases(unclaimed, unclaimed_total, "Every case has an owner. 🎉")
-    blocks += [{"type": "divider"}, _header("Last 7 days")]
+    blocks += [divider(), header("Last 7 days")]
     if metrics:
         fields = [{"type": "mrkdwn", "text": f"*{label}*\n{value}"} for label, value in metrics[:10]]
         blocks.append({"type": "section", "fields": fields})
     else:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "No cases this week yet."}]})
+        blocks.append(context("No cases this week yet."))
     return {"type": "home", "blocks": blocks[:100]}

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.db.enums import RootCause, Severity
+from message_blocks.blocks import context, section
 from message_blocks.ids import Field, View, case_value
 from message_blocks.text import mrkdwn, plain
 from message_blocks.views import CaseView, DraftOptions
 
 TEXT_INPUT_LIMIT = 3000
-
-SEVERITIES = ("low", "medium", "high", "critical")
 ROOT_CAUSES = (
-    ("isolated", "Isolated case"),
-    ("systemic", "Systemic problem"),
-    ("not_actionable", "Not actionable"),
-    ("troll", "Troll"),
+    (RootCause.ISOLATED, "Isolated case"),
+    (RootCause.SYSTEMIC, "Systemic problem"),
+    (RootCause.NOT_ACTIONABLE, "Not actionable"),
+    (RootCause.TROLL, "Troll"),
 )
 FOLLOW_UPS = ((7, "In a week"), (14, "In two weeks"), (30, "In a month"))
 TONE_LABELS = (("warm", "Warm"), ("formal", "Formal"), ("brief", "Brief"))
@@ -41,7 +41,7 @@ def _case_summary(case: CaseView) -> dict[str, Any]:
     headline = mrkdwn(case.title or case.text, 200)
     excerpt = mrkdwn(case.text, 600) if case.title else ""
     text = f"*#{case.case_id}* {headline}" + (f"\n{excerpt}" if excerpt else "")
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return section(text)
 
 
 def draft_block_id(options: DraftOptions) -> str:
@@ -115,7 +115,7 @@ def draft_modal(case: CaseView, draft: str, options: DraftOptions, checklist: tu
             # per tone and options makes a changed choice show its freshly written draft.
             block_id=draft_block_id(options),
         ),
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": "\n".join(f"• {line}" for line in checklist)}]},
+        context("\n".join(f"• {line}" for line in checklist)),
     ]
     return _modal(View.DRAFT, "Draft a reply", "Save draft", case.case_id, blocks)
 
@@ -132,8 +132,8 @@ def escalate_modal(case: CaseView, default_manager: str | None) -> dict[str, Any
     manager: dict[str, Any] = {"type": "users_select", "action_id": Field.MANAGER.value}
     if default_manager:
         manager["initial_user"] = default_manager
-    severity_options = [_option(s, s.capitalize()) for s in SEVERITIES]
-    initial_severity = case.severity if case.severity in SEVERITIES else "medium"
+    severity_options = [_option(s, s.capitalize()) for s in Severity]
+    initial_severity = Severity.parse(case.severity, default=Severity.MEDIUM)
     blocks = [
         _case_summary(case),
         {"type": "input", "block_id": Field.MANAGER.value, "label": {"type": "plain_text", "text": "Manager"}, "element": manager},
@@ -185,5 +185,5 @@ def error_modal(title: str, message: str) -> dict[str, Any]:
         "type": "modal",
         "title": {"type": "plain_text", "text": plain(title, 24)},
         "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn(message, 2900)}}],
+        "blocks": [section(mrkdwn(message, 2900))],
     }

@@ -5,14 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from message_blocks.blocks import divider, section
 from message_blocks.card import ROOT_CAUSE_LABELS, case_card, duration, slack_date, source_label
 from message_blocks.ids import Action, case_value
 from message_blocks.text import link, mrkdwn
 from message_blocks.views import CaseView
-
-
-def _section(text: str) -> list[dict[str, Any]]:
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}]
 
 
 def claimed_note(case: CaseView, user_id: str) -> str:
@@ -26,9 +23,60 @@ def already_claimed_message(case: CaseView) -> str:
     return f"Case #{case.case_id} is {case.status} and can no longer be claimed."
 
 
+_REFUSALS = {
+    "draft": "Case #{id} is {status}; reopen it before drafting.",
+    "escalate": "Case #{id} is {status} and cannot be escalated.",
+    "take_over": "Case #{id} is {status}; only an escalated case can be taken over.",
+    "resolve": "Case #{id} is already {status}.",
+    "dismiss": "Case #{id} is already {status}.",
+    "reopen": "Case #{id} is {status}, not closed.",
+    "snooze": "Case #{id} is {status}; only an active case can be snoozed.",
+}
+
+
+def refusal_message(action: str, case: CaseView) -> str:
+    """Why `action` could not happen to the case as it is now (someone else was faster, or it moved on)."""
+    if action == "claim":
+        return already_claimed_message(case)
+    return _REFUSALS[action].format(id=case.case_id, status=case.status)
+
+
+def not_allowed_message(audience: str, channel: str, what: str) -> str:
+    who = "managers" if audience == "managers" else f"members of <#{channel}>"
+    return f"Only {who} can {what}."
+
+
+def drafted_note(user_id: str) -> str:
+    return f"<@{user_id}> drafted a reply for review."
+
+
+def dismissed_note(user_id: str) -> str:
+    return f"<@{user_id}> marked this as not a complaint; it is kept as feedback for the detector."
+
+
+def muted_note(user_id: str, author: str) -> str:
+    return f"<@{user_id}> muted {mrkdwn(author, 100)}: their future mentions are ignored."
+
+
+def reopened_note(user_id: str) -> str:
+    return f"<@{user_id}> reopened this."
+
+
+def snoozed_note(user_id: str, until: datetime) -> str:
+    return f"<@{user_id}> snoozed this until {slack_date(until)}."
+
+
+def escalated_to_you_text(case_id: int) -> str:
+    return f"Case #{case_id} was escalated to you."
+
+
+def escalation_answered_text(case_id: int, what: str) -> str:
+    return f"You {what} case #{case_id}."
+
+
 def draft_note(case: CaseView, user_id: str, draft: str) -> list[dict[str, Any]]:
     quoted = "\n".join("&gt; " + line for line in mrkdwn(draft, 2600).split("\n"))
-    return _section(f"<@{user_id}> drafted a reply for review:\n{quoted}") + [
+    return [section(f"<@{user_id}> drafted a reply for review:\n{quoted}")] + [
         {
             "type": "actions",
             "elements": [
@@ -92,19 +140,19 @@ def escalation_dm(case: CaseView, user_id: str, severity: str, reason: str, perm
             },
         ],
     }
-    return _section(intro) + [{"type": "divider"}] + card + [buttons]
+    return [section(intro), divider(), *card, buttons]
 
 
 def escalation_done(case: CaseView, what: str, manager_id: str) -> list[dict[str, Any]]:
     """The escalation DM once the manager has answered it: no more buttons."""
     headline = mrkdwn(case.title or case.text, 200)
-    return _section(f"<@{manager_id}> {what} case #{case.case_id}: {link(case.url, headline)}")
+    return [section(f"<@{manager_id}> {what} case #{case.case_id}: {link(case.url, headline)}")]
 
 
 def urgent_case_dm(case: CaseView) -> list[dict[str, Any]]:
     """A severe new case, sent straight to the manager as well as to the channel."""
     intro = f"🚨 A *{case.severity}* complaint just came in (case #{case.case_id}); it is in the triage channel too."
-    return _section(intro) + [b for b in case_card(case) if b["type"] != "actions"]
+    return [section(intro)] + [b for b in case_card(case) if b["type"] != "actions"]
 
 
 def source_failing(name: str, failures: int, last_success: datetime | None, error: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from message_blocks.blocks import context, divider, section
 from message_blocks.card import SEVERITY_ICONS, STATUS_LABELS, case_card, kind_label, slack_date
 from message_blocks.text import link, mrkdwn
 from message_blocks.views import CaseView, EventView, SourceHealthView
@@ -11,28 +12,38 @@ from message_blocks.views import CaseView, EventView, SourceHealthView
 MAX_LISTED = 25
 
 
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
-
-
-def _context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:2000]}]}
 
 
 def text_reply(text: str) -> list[dict[str, Any]]:
     """A one-line reply; the text may echo user input, so it is escaped."""
-    return [_section(mrkdwn(text, 2900))]
+    return [section(mrkdwn(text, 2900))]
+
+
+def fallback_text(blocks: list[dict[str, Any]]) -> str:
+    """The notification text for a reply: its first section, or our name."""
+    first = blocks[0]
+    return first.get("text", {}).get("text", "Complaint Bot")[:300] if first["type"] == "section" else "Complaint Bot"
+
+
+def claimed_reply(case_id: int) -> list[dict[str, Any]]:
+    return text_reply(f"Case #{case_id} is yours.")
+
+
+def muted_reply(author: str, *, muted: bool, changed: bool) -> list[dict[str, Any]]:
+    if muted:
+        return text_reply(f"Muted {author}: their future mentions are ignored." if changed else f"{author} was already muted.")
+    return text_reply(f"Unmuted {author}." if changed else f"{author} was not muted.")
 
 
 def notice(mrkdwn_text: str) -> list[dict[str, Any]]:
     """A one-line reply built by us (may contain user mentions); never pass untrusted text."""
-    return [_section(mrkdwn_text)]
+    return [section(mrkdwn_text)]
 
 
 def help_reply(commands: tuple[tuple[str, str], ...], problem: str | None = None) -> list[dict[str, Any]]:
     lines = "\n".join(f"`/complaint {usage}` — {what}" for usage, what in commands)
-    blocks = [_section(f"{problem}\nHere is what I understand:") if problem else _section("*Complaint Bot*")]
-    return blocks + [_section(lines)]
+    blocks = [section(f"{problem}\nHere is what I understand:") if problem else section("*Complaint Bot*")]
+    return blocks + [section(lines)]
 
 
 def case_line(case: CaseView) -> str:
@@ -44,18 +55,18 @@ def case_line(case: CaseView) -> str:
 
 def case_list(title: str, cases: list[CaseView], total: int) -> list[dict[str, Any]]:
     if not cases:
-        return [_section(f"*{title}*: nothing here. 🎉")]
+        return [section(f"*{title}*: nothing here. 🎉")]
     lines = [case_line(case) for case in cases[:MAX_LISTED]]
-    blocks = [_section(f"*{title}* ({total})")]
+    blocks = [section(f"*{title}* ({total})")]
     chunk: list[str] = []
     for line in lines:
         if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
-            blocks.append(_section("\n".join(chunk)))
+            blocks.append(section("\n".join(chunk)))
             chunk = []
         chunk.append(line)
-    blocks.append(_section("\n".join(chunk)))
+    blocks.append(section("\n".join(chunk)))
     if total > len(lines):
-        blocks.append(_context(f"…and {total - len(lines)} more. Narrow it down with `/complaint list mine` or `unclaimed`."))
+        blocks.append(context(f"…and {total - len(lines)} more. Narrow it down with `/complaint list mine` or `unclaimed`."))
     return blocks
 
 
@@ -63,7 +74,7 @@ def case_detail(case: CaseView, history: list[EventView]) -> list[dict[str, Any]
     lines = [f"{slack_date(e.at)} — {mrkdwn(e.action.replace('_', ' '), 40)} by {_actor(e.actor)}" for e in history[-15:]]
     blocks = case_card(case)
     if lines:
-        blocks = blocks + [{"type": "divider"}, _context("*History*\n" + "\n".join(lines))]
+        blocks = blocks + [divider(), context("*History*\n" + "\n".join(lines))]
     return blocks
 
 
@@ -73,8 +84,8 @@ def _actor(actor: str) -> str:
 
 def sources_health(sources: list[SourceHealthView]) -> list[dict[str, Any]]:
     if not sources:
-        return [_section("No sources are configured. Add `[[sources]]` tables to the config file.")]
-    blocks = [_section("*Sources*")]
+        return [section("No sources are configured. Add `[[sources]]` tables to the config file.")]
+    blocks = [section("*Sources*")]
     for source in sources[:40]:
         if not source.enabled:
             state = "⏸ disabled"
@@ -90,11 +101,11 @@ def sources_health(sources: list[SourceHealthView]) -> list[dict[str, Any]]:
         facts.append(f"{source.items_seen:,} items seen")
         if source.last_error and source.consecutive_failures:
             facts.append(f"last error {slack_date(source.last_error_at) if source.last_error_at else ''}: {mrkdwn(source.last_error, 300)}")
-        blocks.append(_section(" · ".join(facts)))
+        blocks.append(section(" · ".join(facts)))
     return blocks
 
 
 def case_reported(case: CaseView, existed: bool) -> list[dict[str, Any]]:
     if existed:
-        return [_section(f"That was already case *#{case.case_id}* ({STATUS_LABELS.get(case.status, case.status)}): {link(case.url, case.title or case.url, 120)}")]
-    return [_section(f"Created case *#{case.case_id}*; its card is on its way to the triage channel.")]
+        return [section(f"That was already case *#{case.case_id}* ({STATUS_LABELS.get(case.status, case.status)}): {link(case.url, case.title or case.url, 120)}")]
+    return [section(f"Created case *#{case.case_id}*; its card is on its way to the triage channel.")]

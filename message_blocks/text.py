@@ -92,3 +92,10 @@ def link(url: str | None, label: str | None, limit: int = 300) -> str:
     if href is None or len(href) > 2900:
         return label_text
     return f"<{href}|{label_text}>"
+
+
+def slack_message_url(channel: str | None, ts: str | None) -> str | None:
+    """A link that opens Slack at a message (app_redirect needs no permalink lookup)."""
+    if not channel or not ts:
+        return None
+    return f"https://slack.com/app_redirect?channel={channel}&message_ts={ts}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.db.enums import Severity
+
 
 @dataclass(frozen=True)
 class CaseView:
@@ -20,7 +22,7 @@ class CaseView:
     detected_at: datetime
     score: float
     reasons: tuple[str, ...] = ()
-    severity: str = "low"
+    severity: str = Severity.LOW
     topics: tuple[str, ...] = ()
     troll: bool = False
     rating: int | None = None
@@ -38,6 +40,10 @@ class CaseView:
     snoozed_until: datetime | None = None
     dismissed_reason: str | None = None
     similar_urls: tuple[str, ...] = field(default_factory=tuple)
+    follow_up_user: str | None = None
+    # Where the card is, once posted.
+    channel_id: str | None = None
+    message_ts: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage
 from bot.db.session import session_scope
-from bot.pipeline import Pipeline
+from bot.flows.poll import poll as poll_sources
 from bot.runtime import Runtime
 from message_blocks.ids import Action, Field, View, case_value
 from tests.conftest import FIXTURES, BotClient, Clock, feed_transport
@@ -25,7 +25,7 @@ AGENT, OTHER, MANAGER = "U0AGENT001", "U0AGENT002", "U0MANAGER1"
 
 def poll(runtime: Runtime, feed: str = "acme-alerts.xml") -> None:
     http = httpx.Client(transport=feed_transport({FEED_URL: FIXTURES / "feeds" / feed}))
-    Pipeline(runtime, http=http).poll()
+    poll_sources(runtime, http=http)
     runtime.drainer.drain()
 
 
@@ -286,7 +286,7 @@ def test_unsigned_or_tampered_requests_are_refused_and_change_nothing(runtime: R
 
 def test_a_crash_after_slack_accepted_the_card_does_not_post_it_twice(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
     http = httpx.Client(transport=feed_transport({FEED_URL: FIXTURES / "feeds" / "acme-alerts.xml"}))
-    Pipeline(runtime, http=http).poll()
+    poll_sources(runtime, http=http)
 
     class CrashAfterPost(Exception):
         pass
@@ -345,7 +345,7 @@ def test_a_critical_case_is_sent_to_the_manager_at_once(runtime: Runtime, slack:
         "Terrible service, I want my money back", "The charger caught fire and my lawyer will be in touch. Unsafe"
     )
     http = httpx.Client(transport=feed_transport({FEED_URL: feed.encode()}))
-    Pipeline(runtime, http=http).poll()
+    poll_sources(runtime, http=http)
     runtime.drainer.drain()
     case = the_case(runtime)
     assert case.severity == "critical"

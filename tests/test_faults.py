@@ -155,11 +155,11 @@ def test_the_database_going_away_briefly_loses_nothing(runtime: Runtime, slack: 
     from sqlalchemy import text
 
     from bot.db.session import database_answers
-    from bot.pipeline import Pipeline
+    from bot.flows.poll import poll as poll_sources
     from tests.conftest import FIXTURES, feed_transport
 
     http = httpx.Client(transport=feed_transport({"https://feeds.example.com/acme.xml": FIXTURES / "feeds" / "acme-alerts.xml"}))
-    Pipeline(runtime, http=http).poll()  # stored and queued; the pool now holds open connections
+    poll_sources(runtime, http=http)  # stored and queued; the pool now holds open connections
     with runtime.engine.connect() as admin:
         admin.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
     assert database_answers(runtime.engine)  # pre-ping replaces the dead connections

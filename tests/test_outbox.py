@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from bot.classifier.triage import Triage
 from bot.db.models import CaseEvent, MentionRecord, OutboxMessage
 from bot.db.session import session_scope
-from bot.pipeline import open_case
 from bot.runtime import Runtime
+from bot.services.mentions import open_case
 from tests.fake_slack import FakeSlack
 from tests.test_core_loop import CHANNEL
 
@@ -30,7 +30,8 @@ def seed_cases(runtime: Runtime, count: int) -> None:
             session.add(record)
             session.flush()
             severity = "critical" if n in (7, 19) else SEVERITIES[n % 3]
-            open_case(session, record, Triage(severity=severity, topics=("billing",) if n % 2 else ("delivery",), troll=False, reasons=()), now)
+            triage = Triage(severity=severity, topics=("billing",) if n % 2 else ("delivery",), troll=False, reasons=())
+            open_case(session=session, record=record, triage=triage, now=now)
 
 
 def test_a_burst_is_one_summary_plus_the_most_severe_cards(runtime: Runtime, slack: FakeSlack) -> None:

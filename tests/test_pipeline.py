@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.db.models import Case, MentionRecord, SourceState
 from bot.db.session import session_scope
-from bot.pipeline import Pipeline
+from bot.flows.poll import poll as poll_sources
 from bot.runtime import Runtime
 from bot.services import cases
 from tests.conftest import FIXTURES, Clock
@@ -36,7 +36,7 @@ def poll(runtime: Runtime, routes: dict[str, object]) -> None:
             return answer
         return httpx.Response(200, content=answer.read_bytes(), headers={"Content-Type": "application/rss+xml"})
 
-    Pipeline(runtime, http=httpx.Client(transport=httpx.MockTransport(handle))).poll()
+    poll_sources(runtime, http=httpx.Client(transport=httpx.MockTransport(handle)))
     runtime.drainer.drain()
 
 
@@ -69,12 +69,12 @@ def test_a_failing_source_backs_off(runtime: Runtime, clock: Clock) -> None:
         calls.append(clock.now)
         return httpx.Response(429, headers={"Retry-After": "600"})
 
-    pipeline = Pipeline(runtime, http=httpx.Client(transport=httpx.MockTransport(handle)))
-    pipeline.poll()
+    http = httpx.Client(transport=httpx.MockTransport(handle))
+    poll_sources(runtime, http=http)
     clock.advance(minutes=5)
-    pipeline.poll()  # within Retry-After: not asked again
+    poll_sources(runtime, http=http)  # within Retry-After: not asked again
     clock.advance(minutes=6)
-    pipeline.poll()
+    poll_sources(runtime, http=http)
     assert len(calls) == 2
 
 

@@ -12,14 +12,14 @@ from sqlalchemy import select
 from bot.classifier.triage import Triage
 from bot.db.models import Case, CaseEvent, MentionRecord
 from bot.db.session import session_scope
-from bot.pipeline import open_case
-from bot.reminders import run_reminders
-from bot.reports import build_digest, post_digest, scheduled_period_end, stats_reply
+from bot.domain.sla import business_seconds
+from bot.flows.reminders import run_reminders
+from bot.flows.reports import build_digest, post_digest, scheduled_period_end, stats_reply
 from bot.runtime import Runtime
 from bot.services import cases
+from bot.services.mentions import open_case
 from bot.services.metrics import period_numbers
 from bot.settings import parse_config
-from bot.sla import business_seconds
 from message_blocks.digest import digest_blocks
 from tests.conftest import TEST_CONFIG, Clock
 from tests.fake_slack import FakeSlack
@@ -41,7 +41,7 @@ def seed(runtime: Runtime, detected: datetime, n: int, *, source: str = "acme-al
         )
         session.add(record)
         session.flush()
-        return open_case(session, record, Triage("medium", topics, False), detected).id
+        return open_case(session=session, record=record, triage=Triage("medium", topics, False), now=detected).case_id
 
 
 def test_percentiles_and_counts_match_the_seeded_history(runtime: Runtime, clock: Clock) -> None:
@@ -210,7 +210,7 @@ def test_stats_compare_with_the_previous_period(runtime: Runtime, clock: Clock) 
 
 
 def test_a_spike_raises_one_systemic_issue_alert_a_day(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
-    from bot.reports import alert_spikes
+    from bot.flows.reports import alert_spikes
 
     for day in range(1, 8):
         seed(runtime, clock.now - timedelta(days=day, hours=1), day, topics=("delivery",))

@@ -212,15 +212,15 @@ def test_app_home_shows_my_cases_unclaimed_escalations_and_numbers(runtime: Runt
 
 def test_export_labels_writes_the_teams_decisions(runtime: Runtime, bot: BotClient, slack: FakeSlack, tmp_path) -> None:
     from bot.classifier.tsv import read_labelled
-    from bot.labels import labelled_cases, write_tsv
+    from bot.db.enums import RootCause
+    from bot.flows.labels import export
     from bot.services import cases
 
     poll(runtime)
     case = the_case(runtime)
     with session_scope(runtime.sessions) as session:
-        cases.resolve(session=session, case_id=case.id, user_id=AGENT, resolution="refunded", root_cause="systemic", now=runtime.clock())
-        rows = labelled_cases(session)
+        cases.resolve(session=session, case_id=case.id, user_id=AGENT, resolution="refunded", root_cause=RootCause.SYSTEMIC, now=runtime.clock())
+    rows = export(runtime, tmp_path / "labels" / "train.tsv")
     assert rows == [("Acme charged me twice and support ignores my emails\nMy card was charged twice by Acme for one order. Three emails later still no refund and no answer. Terrible service, I want my money back ...", 1)]
-    write_tsv(rows, tmp_path / "labels" / "train.tsv")
     texts, labels = read_labelled(tmp_path / "labels" / "train.tsv")
     assert labels == [1] and "\n" not in texts[0]

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from bot.db.models import MentionRecord
 from bot.db.session import session_scope
+from bot.flows.webhook import signature
 from bot.runtime import Runtime
-from bot.webhook import signature
 from tests.conftest import WEBHOOK_SECRET, BotClient, Clock
 from tests.fake_slack import FakeSlack
 from tests.helpers import wait_for

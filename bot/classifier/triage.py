@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.classifier.config import ClassifierConfig
+from bot.db.enums import Severity
 
 INSULTS = (
     "idiot", "idiots", "moron", "morons", "stupid", "dumb", "clowns", "losers", "scum", "trash", "garbage company",
@@ -18,7 +19,7 @@ REPEAT_AUTHOR = 5
 
 @dataclass(frozen=True)
 class Triage:
-    severity: str
+    severity: Severity
     topics: tuple[str, ...]
     troll: bool
     reasons: tuple[str, ...] = ()
@@ -58,15 +59,15 @@ def assess(
         reasons.append("repeat author" if repeat else "abuse without specifics")
 
     if critical:
-        severity = "critical"
+        severity = Severity.CRITICAL
         reasons.append("urgent: " + ", ".join(critical[:3]))
     elif high or (reach or 0) >= config.high_reach:
-        severity = "high"
+        severity = Severity.HIGH
         reasons.append("urgent: " + ", ".join(high[:3]) if high else f"reach {reach:,}")
     elif score >= 0.8 or rating == 1 or (reach or 0) >= config.high_reach // 10:
-        severity = "medium"
+        severity = Severity.MEDIUM
     else:
-        severity = "low"
-    if troll and severity != "critical":
-        severity = "low"
+        severity = Severity.LOW
+    if troll and severity != Severity.CRITICAL:
+        severity = Severity.LOW
     return Triage(severity, topics, troll, tuple(reasons))

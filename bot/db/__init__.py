@@ -1,1 +1,1 @@
-"""Database: models, engine and per-unit-of-work sessions."""
+"""Database: models, the stored vocabulary (enums), engine, per-unit-of-work sessions, migrations. Imports nothing else of ours."""

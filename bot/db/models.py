@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.db.enums import CaseStatus, Severity
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend (SQLite keeps no offset)."""
@@ -35,14 +37,6 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
-
-
-class CaseStatus:
-    OPEN = "open"
-    CLAIMED = "claimed"
-    ESCALATED = "escalated"
-    RESOLVED = "resolved"
-    DISMISSED = "dismissed"
 
 
 class SourceState(Base):
@@ -97,13 +91,14 @@ class Case(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(20), default=CaseStatus.OPEN, index=True)
-    severity: Mapped[str] = mapped_column(String(20), default="low")
+    severity: Mapped[str] = mapped_column(String(20), default=Severity.LOW)
     topics: Mapped[list[str]] = mapped_column(default=list)
     troll: Mapped[bool] = mapped_column(Boolean, default=False)
     assignee: Mapped[str | None] = mapped_column(String(50))
     escalated_to: Mapped[str | None] = mapped_column(String(50))
     escalation_reason: Mapped[str | None] = mapped_column(Text)
     resolution: Mapped[str | None] = mapped_column(Text)
+    # A RootCause, once resolved.
     root_cause: Mapped[str | None] = mapped_column(String(30))
     draft_text: Mapped[str | None] = mapped_column(Text)
     reply_url: Mapped[str | None] = mapped_column(Text)
@@ -116,7 +111,7 @@ class Case(Base):
     first_response_at: Mapped[datetime | None] = mapped_column(index=True)
     escalated_at: Mapped[datetime | None] = mapped_column(index=True)
     resolved_at: Mapped[datetime | None] = mapped_column(index=True)
-    # Why a case was dismissed: "false_positive" (kept as labelled feedback) or "troll".
+    # Why a case was dismissed (a DismissReason).
     dismissed_reason: Mapped[str | None] = mapped_column(String(30))
     snoozed_until: Mapped[datetime | None]
     # Each SLA breach is announced once: the UPDATE that sets these is conditional on NULL.
@@ -162,6 +157,7 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # None for messages about no single case (the digest).
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # An OutboxKind.
     kind: Mapped[str] = mapped_column(String(30))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "alembic"
@@ -58,6 +59,11 @@ def database_answers(engine: Engine) -> bool:
         return False
 
 
+def is_migrated(engine: Engine) -> bool:
+    """Whether the schema exists at all (a dry run must not create it)."""
+    return inspect(engine).has_table("source_states")
+
+
 def alembic_config(url: str):  # type: ignore[no-untyped-def]
     from alembic.config import Config
 
@@ -71,3 +77,20 @@ def upgrade(url: str) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), "head")
+
+
+@contextmanager
+def job_lock(engine: Engine, name: str) -> Iterator[bool]:
+    """Yield True if this process may run the job now. SQLite is single-host: always True."""
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = zlib.crc32(name.encode())
+    with engine.connect() as connection:
+        got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar()
+        try:
+            yield bool(got)
+        finally:
+            if got:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                connection.commit()

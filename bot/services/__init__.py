@@ -1,1 +1,4 @@
-"""Service functions: the only place that changes state. Each takes the session keyword-only."""
+"""All SQL and every state change. Each function takes the session keyword-only and knows nothing of Slack.
+
+May import bot/db, bot/domain, the classifier's pure types, message_blocks.views (the plain data it returns) and sources.Mention.
+"""

@@ -1,4 +1,7 @@
-"""Case state transitions: each one conditional UPDATE plus one event row, in the caller's transaction."""
+"""Case state transitions: each one conditional UPDATE plus one event row, in the caller's transaction.
+
+Transitions return the case as a view (plain data, usable after the session closes).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +11,13 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot.db.models import Case, CaseEvent, CaseStatus, MutedAuthor, OutboxMessage
-from bot.relevance import author_key
+from bot.db.enums import CaseStatus, DismissReason, OutboxKind, RootCause, Severity
+from bot.db.models import Case, MutedAuthor
+from bot.domain.relevance import author_key
+from bot.services.events import record_event
+from bot.services.outbox import enqueue
 from bot.services.views import case_view
 from message_blocks.views import CaseView
-
-ACTIVE = (CaseStatus.OPEN, CaseStatus.CLAIMED, CaseStatus.ESCALATED)
-ROOT_CAUSES = ("isolated", "systemic", "not_actionable", "troll")
-SEVERITIES = ("low", "medium", "high", "critical")
 
 
 class CaseNotFound(LookupError):
@@ -25,11 +27,12 @@ class CaseNotFound(LookupError):
 
 
 class TransitionRefused(Exception):
-    """The case is not in a state that allows this; `case` is its current state (usable after rollback)."""
+    """The case is not in a state that allows `action`; `case` is its current state (usable after rollback)."""
 
-    def __init__(self, case: CaseView, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, case: CaseView, action: str) -> None:
+        super().__init__(f"case #{case.case_id} is {case.status}: cannot {action}")
         self.case = case
+        self.action = action
 
 
 def get_case(*, session: Session, case_id: int) -> Case:
@@ -39,16 +42,12 @@ def get_case(*, session: Session, case_id: int) -> Case:
     return case
 
 
-def record_event(*, session: Session, case_id: int, actor: str, action: str, at: datetime, **details: Any) -> None:
-    session.add(CaseEvent(case_id=case_id, actor=actor, action=action, at=at, details=details))
-
-
-def enqueue(*, session: Session, case_id: int | None, kind: str, at: datetime, **payload: Any) -> None:
-    session.add(OutboxMessage(case_id=case_id, kind=kind, payload=payload, created_at=at, not_before=at))
+def get_view(*, session: Session, case_id: int) -> CaseView:
+    return case_view(get_case(session=session, case_id=case_id))
 
 
 def _transition(
-    *, session: Session, case_id: int, allowed_from: tuple[str, ...], refusal: str, values: dict[str, Any]
+    *, session: Session, case_id: int, action: str, allowed_from: tuple[CaseStatus, ...], values: dict[str, Any]
 ) -> Case:
     result = session.execute(
         update(Case).where(Case.id == case_id, Case.status.in_(allowed_from)).values(**values)
@@ -56,39 +55,39 @@ def _transition(
     case = get_case(session=session, case_id=case_id)
     session.refresh(case)
     if result.rowcount != 1:
-        raise TransitionRefused(case_view(case), refusal.format(id=case_id, status=case.status))
+        raise TransitionRefused(case_view(case), action)
     return case
 
 
-def _changed(*, session: Session, case: Case, actor: str, action: str, at: datetime, **details: Any) -> Case:
+def _changed(*, session: Session, case: Case, actor: str, action: str, at: datetime, **details: Any) -> CaseView:
     record_event(session=session, case_id=case.id, actor=actor, action=action, at=at, **details)
-    enqueue(session=session, case_id=case.id, kind="update_card", at=at)
-    return case
+    enqueue(session=session, case_id=case.id, kind=OutboxKind.UPDATE_CARD, at=at)
+    return case_view(case)
 
 
-def claim(*, session: Session, case_id: int, user_id: str, now: datetime) -> Case:
+def claim(*, session: Session, case_id: int, user_id: str, now: datetime) -> CaseView:
     case = _transition(
         session=session,
         case_id=case_id,
+        action="claim",
         allowed_from=(CaseStatus.OPEN,),
-        refusal="Case #{id} is {status}.",
         values={"status": CaseStatus.CLAIMED, "assignee": user_id, "claimed_at": now},
     )
     return _changed(session=session, case=case, actor=user_id, action="claimed", at=now)
 
 
-def save_draft(*, session: Session, case_id: int, user_id: str, draft: str, tone: str, now: datetime) -> Case:
+def save_draft(*, session: Session, case_id: int, user_id: str, draft: str, tone: str, now: datetime) -> CaseView:
     case = _transition(
         session=session,
         case_id=case_id,
-        allowed_from=ACTIVE,
-        refusal="Case #{id} is {status}; reopen it before drafting.",
+        action="draft",
+        allowed_from=CaseStatus.active(),
         values={"draft_text": draft},
     )
     return _changed(session=session, case=case, actor=user_id, action="draft_saved", at=now, tone=tone, length=len(draft))
 
 
-def record_reply_sent(*, session: Session, case_id: int, user_id: str, url: str, now: datetime) -> Case:
+def record_reply_sent(*, session: Session, case_id: int, user_id: str, url: str, now: datetime) -> CaseView:
     case = get_case(session=session, case_id=case_id)
     # First response is the first reply only: later replies must not move it.
     session.execute(
@@ -101,15 +100,13 @@ def record_reply_sent(*, session: Session, case_id: int, user_id: str, url: str,
 
 
 def escalate(
-    *, session: Session, case_id: int, user_id: str, manager_id: str, reason: str, severity: str, now: datetime
-) -> Case:
-    if severity not in SEVERITIES:
-        raise ValueError(f"unknown severity {severity!r}")
+    *, session: Session, case_id: int, user_id: str, manager_id: str, reason: str, severity: Severity, now: datetime
+) -> CaseView:
     case = _transition(
         session=session,
         case_id=case_id,
+        action="escalate",
         allowed_from=(CaseStatus.OPEN, CaseStatus.CLAIMED),
-        refusal="Case #{id} is {status} and cannot be escalated.",
         values={
             "status": CaseStatus.ESCALATED,
             "escalated_to": manager_id,
@@ -123,18 +120,22 @@ def escalate(
     )
 
 
-def acknowledge_escalation(*, session: Session, case_id: int, manager_id: str, now: datetime) -> Case:
+def escalated_to(*, session: Session, case_id: int) -> str | None:
+    return get_case(session=session, case_id=case_id).escalated_to
+
+
+def acknowledge_escalation(*, session: Session, case_id: int, manager_id: str, now: datetime) -> CaseView:
     case = get_case(session=session, case_id=case_id)
     record_event(session=session, case_id=case_id, actor=manager_id, action="escalation_acknowledged", at=now)
-    return case
+    return case_view(case)
 
 
-def take_over(*, session: Session, case_id: int, manager_id: str, now: datetime) -> Case:
+def take_over(*, session: Session, case_id: int, manager_id: str, now: datetime) -> CaseView:
     case = _transition(
         session=session,
         case_id=case_id,
+        action="take_over",
         allowed_from=(CaseStatus.ESCALATED,),
-        refusal="Case #{id} is {status}; only an escalated case can be taken over.",
         values={"assignee": manager_id},
     )
     if case.claimed_at is None:
@@ -148,17 +149,15 @@ def resolve(
     case_id: int,
     user_id: str,
     resolution: str,
-    root_cause: str,
+    root_cause: RootCause,
     now: datetime,
     follow_up_at: datetime | None = None,
-) -> Case:
-    if root_cause not in ROOT_CAUSES:
-        raise ValueError(f"unknown root cause {root_cause!r}")
+) -> CaseView:
     case = _transition(
         session=session,
         case_id=case_id,
-        allowed_from=ACTIVE,
-        refusal="Case #{id} is already {status}.",
+        action="resolve",
+        allowed_from=CaseStatus.active(),
         values={
             "status": CaseStatus.RESOLVED,
             "resolved_at": now,
@@ -175,24 +174,24 @@ def resolve(
     )
 
 
-def dismiss(*, session: Session, case_id: int, user_id: str, reason: str, now: datetime) -> Case:
+def dismiss(*, session: Session, case_id: int, user_id: str, reason: DismissReason, now: datetime) -> CaseView:
     """Not a complaint: closed, and kept as a labelled example of a false alarm (or a troll)."""
     case = _transition(
         session=session,
         case_id=case_id,
-        allowed_from=ACTIVE,
-        refusal="Case #{id} is already {status}.",
+        action="dismiss",
+        allowed_from=CaseStatus.active(),
         values={"status": CaseStatus.DISMISSED, "dismissed_reason": reason, "resolved_at": now, "snoozed_until": None},
     )
     return _changed(session=session, case=case, actor=user_id, action="dismissed", at=now, reason=reason)
 
 
-def reopen(*, session: Session, case_id: int, user_id: str, now: datetime) -> Case:
+def reopen(*, session: Session, case_id: int, user_id: str, now: datetime) -> CaseView:
     case = _transition(
         session=session,
         case_id=case_id,
-        allowed_from=(CaseStatus.RESOLVED, CaseStatus.DISMISSED),
-        refusal="Case #{id} is {status}, not closed.",
+        action="reopen",
+        allowed_from=CaseStatus.closed(),
         values={
             "status": CaseStatus.OPEN,
             "assignee": None,
@@ -208,12 +207,12 @@ def reopen(*, session: Session, case_id: int, user_id: str, now: datetime) -> Ca
     return _changed(session=session, case=case, actor=user_id, action="reopened", at=now)
 
 
-def snooze(*, session: Session, case_id: int, user_id: str, until: datetime, now: datetime) -> Case:
+def snooze(*, session: Session, case_id: int, user_id: str, until: datetime, now: datetime) -> CaseView:
     case = _transition(
         session=session,
         case_id=case_id,
-        allowed_from=ACTIVE,
-        refusal="Case #{id} is {status}; only an active case can be snoozed.",
+        action="snooze",
+        allowed_from=CaseStatus.active(),
         values={"snoozed_until": until},
     )
     return _changed(session=session, case=case, actor=user_id, action="snoozed", at=now, until=until.isoformat())
@@ -229,6 +228,10 @@ def mute_author(*, session: Session, author: str, user_id: str, now: datetime) -
     session.add(MutedAuthor(author=key, muted_by=user_id, muted_at=now))
     session.flush()
     return True
+
+
+def record_author_muted(*, session: Session, case_id: int, user_id: str, author: str, now: datetime) -> None:
+    record_event(session=session, case_id=case_id, actor=user_id, action="author_muted", at=now, author=author)
 
 
 def unmute_author(*, session: Session, author: str) -> bool:

@@ -15,11 +15,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from bot.db.models import Case, CaseStatus, MentionRecord
+from bot.db.enums import CaseStatus, DismissReason
+from bot.db.models import Case, MentionRecord
+from bot.services.views import case_view
 from bot.settings import SlaConfig
-from message_blocks.views import PeriodNumbers, Timing
-
-ACTIVE = (CaseStatus.OPEN, CaseStatus.CLAIMED, CaseStatus.ESCALATED)
+from message_blocks.views import CaseView, PeriodNumbers, Timing
 
 
 class seconds_between(FunctionElement[float]):  # noqa: N801 (reads like the SQL function it stands for)
@@ -92,10 +92,10 @@ def period_numbers(*, session: Session, start: datetime, end: datetime, sla: Sla
         resolved=_count(session, Case.status == CaseStatus.RESOLVED, _between(Case.resolved_at, start, end)),
         dismissed=_count(session, Case.status == CaseStatus.DISMISSED, _between(Case.resolved_at, start, end)),
         false_positives=_count(
-            session, Case.status == CaseStatus.DISMISSED, Case.dismissed_reason == "false_positive", _between(Case.resolved_at, start, end)
+            session, Case.status == CaseStatus.DISMISSED, Case.dismissed_reason == DismissReason.FALSE_POSITIVE, _between(Case.resolved_at, start, end)
         ),
         escalated=_count(session, _between(Case.escalated_at, start, end)),
-        backlog=_count(session, Case.detected_at < end, Case.status.in_(ACTIVE)),
+        backlog=_count(session, Case.detected_at < end, Case.status.in_(CaseStatus.active())),
         claim_breaches=_count(session, detected, seconds_between(func.coalesce(Case.claimed_at, end), Case.detected_at) > claim_target),
         resolve_breaches=_count(
             session, detected, seconds_between(func.coalesce(Case.resolved_at, end), Case.detected_at) > resolve_target
@@ -114,15 +114,14 @@ def period_numbers(*, session: Session, start: datetime, end: datetime, sla: Sla
     )
 
 
-def oldest_unclaimed(*, session: Session, now: datetime, limit: int = 5) -> list[Case]:
-    return list(
-        session.scalars(
-            select(Case)
-            .where(Case.status == CaseStatus.OPEN, (Case.snoozed_until.is_(None)) | (Case.snoozed_until <= now))
-            .order_by(Case.detected_at)
-            .limit(limit)
-        )
+def oldest_unclaimed(*, session: Session, now: datetime, limit: int = 5) -> list[CaseView]:
+    waiting = session.scalars(
+        select(Case)
+        .where(Case.status == CaseStatus.OPEN, (Case.snoozed_until.is_(None)) | (Case.snoozed_until <= now))
+        .order_by(Case.detected_at)
+        .limit(limit)
     )
+    return [case_view(c) for c in waiting]
 
 
 def daily_counts(*, session: Session, end: datetime, days: int) -> tuple[dict[str, int], dict[str, list[int]]]:

@@ -39,4 +39,7 @@ def case_view(case: Case) -> CaseView:
         snoozed_until=case.snoozed_until,
         dismissed_reason=case.dismissed_reason,
         similar_urls=tuple(m.url for m in case.mentions[1:]),
+        follow_up_user=case.follow_up_user,
+        channel_id=case.channel_id,
+        message_ts=case.message_ts,
     )

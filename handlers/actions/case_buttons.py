@@ -8,7 +8,8 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot import interactions
+from bot.flows import case_actions
+from handlers.forms import draft_options
 from handlers.guard import later
 from message_blocks.ids import parse_case_value, parse_more_value
 
@@ -17,53 +18,49 @@ def _case_id(body: dict[str, Any]) -> int:
     return parse_case_value(body["actions"][0].get("value"))
 
 
-def _channel(body: dict[str, Any]) -> str | None:
-    return (body.get("channel") or {}).get("id")
-
-
 def _modal(body: dict[str, Any]) -> dict[str, Any]:
     return {"case_id": _case_id(body), "user_id": body["user"]["id"], "trigger_id": body["trigger_id"]}
 
 
 def claim(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    later(context, body, interactions.claim, case_id=_case_id(body), user_id=body["user"]["id"], channel_id=_channel(body))
+    later(context, body, case_actions.claim, case_id=_case_id(body), user_id=body["user"]["id"])
 
 
 def draft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.open_draft(context["runtime"], **_modal(body))
+    case_actions.open_draft(context["runtime"], **_modal(body))
 
 
 def redraft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     view = body["view"]
-    interactions.redraft(
+    case_actions.redraft(
         context["runtime"],
         case_id=parse_case_value(view["private_metadata"]),
         user_id=body["user"]["id"],
         view_id=view["id"],
         view_hash=view["hash"],
-        state_values=view["state"]["values"],
+        options=draft_options(view["state"]["values"]),
     )
 
 
 def escalate(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.open_escalate(context["runtime"], **_modal(body))
+    case_actions.open_escalate(context["runtime"], **_modal(body))
 
 
 def resolve(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.open_resolve(context["runtime"], **_modal(body))
+    case_actions.open_resolve(context["runtime"], **_modal(body))
 
 
 def reply_sent(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    interactions.open_reply_sent(context["runtime"], **_modal(body))
+    case_actions.open_reply_sent(context["runtime"], **_modal(body))
 
 
 def more(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     case_id, choice = parse_more_value(body["actions"][0]["selected_option"]["value"])
-    later(context, body, interactions.more, case_id=case_id, choice=choice, user_id=body["user"]["id"], channel_id=_channel(body))
+    later(context, body, case_actions.more, case_id=case_id, choice=choice, user_id=body["user"]["id"])

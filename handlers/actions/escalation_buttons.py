@@ -4,7 +4,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot import interactions
+from bot.flows import case_actions
 from handlers.guard import later
 from message_blocks.ids import parse_case_value
 
@@ -20,9 +20,9 @@ def _args(body: dict[str, Any]) -> dict[str, Any]:
 
 def acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    later(context, body, interactions.acknowledge, **_args(body))
+    later(context, body, case_actions.acknowledge, **_args(body))
 
 
 def take_over(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    later(context, body, interactions.take_over, **_args(body))
+    later(context, body, case_actions.take_over, **_args(body))

@@ -4,7 +4,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from bot import team
+from bot.flows import complaint_command
 from handlers.guard import later
 
 
@@ -13,10 +13,9 @@ def complaint(ack: Ack, command: dict[str, Any], respond: Respond, context: Bolt
     later(
         context,
         command,
-        team.run_command,
+        complaint_command.run_command,
         text=command.get("text", ""),
         user_id=command["user_id"],
-        channel_id=command["channel_id"],
         trigger_id=command["trigger_id"],
         respond=respond,
     )

@@ -4,10 +4,10 @@ from typing import Any
 
 from slack_bolt import BoltContext
 
-from bot import home
+from bot.flows import app_home
 from handlers.guard import later
 
 
 def opened(event: dict[str, Any], context: BoltContext) -> None:
     if event.get("tab", "home") == "home":
-        later(context, event, home.publish, user_id=event["user"])
+        later(context, event, app_home.publish, user_id=event["user"])

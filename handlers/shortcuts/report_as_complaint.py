@@ -4,7 +4,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from bot import team
+from bot.flows import manual_report
 from handlers.guard import later
 
 
@@ -13,7 +13,7 @@ def report(ack: Ack, shortcut: dict[str, Any], respond: Respond, context: BoltCo
     later(
         context,
         shortcut,
-        team.report_message,
+        manual_report.report_message,
         user_id=shortcut["user"]["id"],
         channel_id=shortcut["channel"]["id"],
         message=shortcut["message"],

@@ -1,42 +1,48 @@
-"""Submissions of the card's modals."""
+"""Submissions of the card's modals: parsed into typed forms, then handed to the flow."""
 
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot import interactions
+from bot.flows import case_actions
+from handlers import forms
 from handlers.guard import later
 from message_blocks.ids import parse_case_value
 
 
-def _args(body: dict[str, Any]) -> dict[str, Any]:
-    view = body["view"]
-    return {
-        "case_id": parse_case_value(view["private_metadata"]),
-        "user_id": body["user"]["id"],
-        "state_values": view["state"]["values"],
-    }
+def _who(body: dict[str, Any]) -> dict[str, Any]:
+    return {"case_id": parse_case_value(body["view"]["private_metadata"]), "user_id": body["user"]["id"]}
+
+
+def _state(body: dict[str, Any]) -> forms.State:
+    return body["view"]["state"]["values"]
 
 
 def draft_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    later(context, body, interactions.save_draft, **_args(body))
+    form = forms.draft_form(_state(body))
+    later(context, body, case_actions.save_draft, **_who(body), text=form.text, options=form.options)
 
 
 def reply_sent_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    errors = interactions.reply_url_errors(body["view"]["state"]["values"])
+    errors = forms.reply_sent_errors(_state(body))
     if errors:
         ack(response_action="errors", errors=errors)
         return
     ack()
-    later(context, body, interactions.record_reply_sent, **_args(body))
+    later(context, body, case_actions.record_reply_sent, **_who(body), url=forms.reply_sent_form(_state(body)).url)
 
 
 def escalate_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    later(context, body, interactions.escalate, **_args(body))
+    form = forms.escalate_form(_state(body))
+    later(context, body, case_actions.escalate, **_who(body), manager_id=form.manager_id, reason=form.reason, severity=form.severity)
 
 
 def resolve_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    later(context, body, interactions.resolve, **_args(body))
+    form = forms.resolve_form(_state(body))
+    later(
+        context, body, case_actions.resolve,
+        **_who(body), resolution=form.resolution, root_cause=form.root_cause, follow_up_days=form.follow_up_days,
+    )

@@ -50,7 +50,7 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
 
 
 def test_page_titles_are_fetched_but_never_from_private_addresses() -> None:
-    from bot.page_title import fetch_title
+    from sources.page_title import fetch_title
 
     page = b"<html><head><title>Acme &amp; the refund saga</title></head><body>...</body></html>"
     http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, content=page, headers={"Content-Type": "text/html"})))

@@ -8,13 +8,13 @@ from pathlib import Path
 import httpx
 
 from bot.db.session import upgrade
-from bot.pipeline import Pipeline
+from bot.flows.poll import poll
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings, load_config
 from message_blocks.card import case_card
 from message_blocks.terminal import render
 
-SAMPLES = Path(__file__).parent / "samples"
+SAMPLES = Path(__file__).parents[1] / "samples"
 SAMPLE_FEEDS = {"https://reviews.example.com/acme/feed.xml": SAMPLES / "acme-reviews.xml"}
 
 
@@ -38,7 +38,7 @@ def preview(*, sample: bool) -> int:
         config = load_config(settings.complaint_bot_config)
         http = None
     rt = Runtime.build(settings, config)
-    report = Pipeline(rt, http=http).poll(dry_run=True)
+    report = poll(rt, http=http, dry_run=True)
     for view in report.previews:
         print(render(case_card(view)))
     for source in report.sources:

@@ -1,11 +1,10 @@
 """Delivers the outbox to Slack: every card, update, thread note and DM decided in a transaction.
 
-A row is taken with a conditional UPDATE (so two drainers never send the same
-row), sent, then marked sent. A crash between taking and marking leaves a row
-"started"; once its lease runs out it is taken again. Any retry of a card post
-first looks in the channel for a message carrying the case id in its metadata
-(a crash or a timeout may hide a post Slack carried out), so a card is never
-posted twice.
+A row is taken (bot/services/outbox.py), sent, then marked sent. A crash between
+taking and marking leaves a row "started"; once its lease runs out it is taken
+again. Any retry of a card post first looks in the channel for a message carrying
+the case id in its metadata (a crash or a timeout may hide a post Slack carried
+out), so a card is never posted twice.
 """
 
 from __future__ import annotations
@@ -19,21 +18,18 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import Case, OutboxMessage
+from bot.db.enums import OutboxKind, Severity
 from bot.db.session import session_scope
-from bot.services.cases import record_event
-from bot.services.views import case_view
-from message_blocks.burst import burst_summary
+from bot.services import outbox
+from message_blocks.burst import burst_summary, burst_text
 from message_blocks.card import card_text, case_card
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=1)
 METADATA_EVENT = "complaint_case"
-SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
 
 @dataclass
@@ -46,43 +42,6 @@ class DrainReport:
 
 class Deferred(Exception):
     """Not sendable yet (e.g. a thread note before its card exists); try again shortly, no attempt counted."""
-
-
-def _due_ids(session: Session, now: datetime, lease: timedelta, case_id: int | None, limit: int) -> list[int]:
-    query = (
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.not_before <= now,
-            or_(OutboxMessage.started_at.is_(None), OutboxMessage.started_at < now - lease),
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    )
-    if case_id is not None:
-        query = query.where(OutboxMessage.case_id == case_id)
-    return list(session.scalars(query))
-
-
-def _take(session: Session, row_id: int, now: datetime, lease: timedelta) -> tuple[OutboxMessage, bool] | None:
-    """Take the row for this drainer, and say whether an earlier attempt was cut off; None if another drainer has it."""
-    row = session.get(OutboxMessage, row_id)
-    if row is None:
-        return None
-    was_started = row.started_at is not None
-    taken = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == row_id,
-            OutboxMessage.sent_at.is_(None),
-            or_(OutboxMessage.started_at.is_(None), OutboxMessage.started_at < now - lease),
-        )
-        .values(started_at=now, attempts=OutboxMessage.attempts + 1)
-    )
-    if taken.rowcount != 1:
-        return None
-    session.refresh(row)
-    return row, was_started
 
 
 class Drainer:
@@ -113,18 +72,17 @@ class Drainer:
         if case_id is None and self.burst_threshold is not None:
             self._summarise_burst(report)
         with session_scope(self.sessions) as session:
-            ids = _due_ids(session, self.clock(), self.lease, case_id, limit)
+            ids = outbox.due_ids(session=session, now=self.clock(), lease=self.lease, case_id=case_id, limit=limit)
         for row_id in ids:
             self._deliver(row_id, report)
         return report
 
     def _deliver(self, row_id: int, report: DrainReport) -> None:
         with session_scope(self.sessions) as session:
-            taken = _take(session, row_id, self.clock(), self.lease)
-            if taken is None:
-                return
-            row, interrupted = taken
-            kind, case_id, payload, attempts = row.kind, row.case_id, dict(row.payload), row.attempts
+            taken = outbox.take(session=session, row_id=row_id, now=self.clock(), lease=self.lease)
+        if taken is None:
+            return
+        kind, case_id, payload, attempts, interrupted = taken.kind, taken.case_id, taken.payload, taken.attempts, taken.interrupted
         try:
             # A retry may follow a call that Slack carried out but never answered (a timeout): look first.
             result = self._send(kind, case_id, payload, maybe_sent=interrupted or attempts > 1)
@@ -146,9 +104,7 @@ class Drainer:
             log.warning("outbox %s for case %s failed: %s", kind, case_id, exc)
             return
         with session_scope(self.sessions) as session:
-            session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row_id).values(sent_at=self.clock(), last_error=None)
-            )
+            outbox.mark_sent(session=session, row_ids=[row_id], now=self.clock())
             if result and case_id is not None:
                 self._record_post(session, case_id, result)
         report.sent += 1
@@ -157,21 +113,12 @@ class Drainer:
         """Too many new cards at once: the most severe go out as cards, the rest in one summary."""
         now = self.clock()
         with session_scope(self.sessions) as session:
-            waiting = session.execute(
-                select(OutboxMessage.id, Case)
-                .join(Case, Case.id == OutboxMessage.case_id)
-                .where(
-                    OutboxMessage.kind == "post_card",
-                    OutboxMessage.sent_at.is_(None),
-                    OutboxMessage.started_at.is_(None),
-                    OutboxMessage.not_before <= now,
-                )
-            ).all()
+            waiting = outbox.waiting_cards(session=session, now=now)
             if len(waiting) <= self.burst_threshold:
                 return
-            ranked = sorted(waiting, key=lambda row: (SEVERITY_RANK.get(row[1].severity, 0), row[1].mention.score), reverse=True)
-            summarised = [(row_id, case_view(case)) for row_id, case in ranked[self.burst_cards :]]
-            taken = [row_id for row_id, _ in summarised if _take(session, row_id, now, self.lease)]
+            ranked = sorted(waiting, key=lambda row: (Severity.parse(row[1].severity, Severity.LOW).rank, row[1].score), reverse=True)
+            summarised = ranked[self.burst_cards :]
+            taken = [row_id for row_id, _ in summarised if outbox.take(session=session, row_id=row_id, now=now, lease=self.lease)]
             views = [view for row_id, view in summarised if row_id in taken]
         if not views:
             return
@@ -179,7 +126,7 @@ class Drainer:
             self._pace()
             self.client.chat_postMessage(
                 channel=self.channel,
-                text=f"{len(views) + self.burst_cards} new complaints arrived at once",
+                text=burst_text(len(views) + self.burst_cards),
                 blocks=burst_summary(views, posted_separately=min(self.burst_cards, len(waiting))),
                 unfurl_links=False,
             )
@@ -190,40 +137,31 @@ class Drainer:
             report.failed += 1
             return
         with session_scope(self.sessions) as session:
-            session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(taken)).values(sent_at=self.clock()))
-            for view in views:
-                record_event(session=session, case_id=view.case_id, actor="bot", action="summarised", at=now)
+            outbox.mark_sent(session=session, row_ids=taken, now=self.clock())
+            outbox.record_summarised(session=session, case_ids=[view.case_id for view in views], now=now)
         report.sent += 1
 
     def _release(self, row_id: int, *, delay: timedelta, error: str | None, count_attempt: bool = True) -> None:
-        values: dict[str, Any] = {"started_at": None, "not_before": self.clock() + delay}
-        if error is not None:
-            values["last_error"] = error
-        if not count_attempt:
-            values["attempts"] = OutboxMessage.attempts - 1
         with session_scope(self.sessions) as session:
-            session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+            outbox.release(session=session, row_id=row_id, not_before=self.clock() + delay, error=error, count_attempt=count_attempt)
 
     def _record_post(self, session: Session, case_id: int, posted: tuple[str, str]) -> None:
         channel, ts = posted
-        now = self.clock()
-        session.execute(
-            update(Case).where(Case.id == case_id).values(channel_id=channel, message_ts=ts, posted_at=now)
-        )
-        record_event(session=session, case_id=case_id, actor="bot", action="posted", at=now, channel=channel, ts=ts)
+        outbox.record_post(session=session, case_id=case_id, channel=channel, ts=ts, now=self.clock())
 
-    def _send(self, kind: str, case_id: int | None, payload: dict[str, Any], *, maybe_sent: bool) -> tuple[str, str] | None:
-        if kind == "channel_message":  # about the channel as a whole, or a case re-surfaced at the bottom
+    def _send(self, kind: OutboxKind, case_id: int | None, payload: dict[str, Any], *, maybe_sent: bool) -> tuple[str, str] | None:
+        if kind is OutboxKind.CHANNEL_MESSAGE:  # about the channel as a whole, or a case re-surfaced at the bottom
             self._pace()
             self.client.chat_postMessage(channel=self.channel, text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False)
             return None
+        if case_id is None:
+            raise ValueError(f"outbox {kind} without a case")
         with session_scope(self.sessions) as session:
-            case = session.get(Case, case_id)
-            if case is None:
-                return None
-            view = case_view(case)
-            channel, ts = case.channel_id, case.message_ts
-        if kind == "post_card":
+            found = outbox.card_location(session=session, case_id=case_id)
+        if found is None:
+            return None
+        view, channel, ts = found
+        if kind is OutboxKind.POST_CARD:
             if ts:  # already posted (a duplicate row): nothing to do
                 return None
             if maybe_sent:
@@ -240,11 +178,11 @@ class Drainer:
                 metadata={"event_type": METADATA_EVENT, "event_payload": {"case_id": case_id}},
             )
             return response["channel"], response["ts"]
-        if kind == "update_card":
+        if kind is OutboxKind.UPDATE_CARD:
             if ts:  # not posted yet: the post will render the current state anyway
                 self.client.chat_update(channel=channel, ts=ts, text=card_text(view), blocks=case_card(view))
             return None
-        if kind == "thread_note":
+        if kind is OutboxKind.THREAD_NOTE:
             if not ts:
                 raise Deferred()
             self._pace()
@@ -257,7 +195,7 @@ class Drainer:
                 unfurl_media=False,
             )
             return None
-        if kind == "dm":
+        if kind is OutboxKind.DM:
             opened = self.client.conversations_open(users=payload["user"])
             self.client.chat_postMessage(
                 channel=opened["channel"]["id"], text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False

@@ -9,6 +9,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 _TRACKING_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|igshid|si)$", re.IGNORECASE)
 
 
+def mention_text(title: str, text: str) -> str:
+    """What is judged and matched: the title and the body together."""
+    return f"{title}\n{text}".strip()
+
+
 def author_key(author: str) -> str:
     """How an author is compared for muting: case-insensitive, without a leading @."""
     return author.strip().lstrip("@").lower()

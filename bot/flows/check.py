@@ -7,7 +7,7 @@ from collections.abc import Callable
 from slack_sdk.errors import SlackApiError
 
 from bot.db.session import database_answers
-from bot.pipeline import Pipeline
+from bot.flows.poll import enabled_sources, http_client
 from bot.runtime import Runtime
 from bot.settings import ConfigError, get_settings, load_config
 
@@ -48,8 +48,7 @@ def run_checks(print_line: Callable[[str], None] = print) -> int:
         except OSError as exc:  # unreachable: DNS, refused, timed out
             report(False, "Slack", f"cannot reach {settings.slack_api_url}: {getattr(exc, 'reason', exc)}")
 
-    pipeline = Pipeline(rt)
-    for source in pipeline.sources():
+    for source in enabled_sources(rt, http_client()):
         try:
             result = source.fetch(None)
             report(True, f"source {source.name}", f"{len(result.mentions)} recent item(s)")

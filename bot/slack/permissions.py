@@ -4,24 +4,43 @@ from __future__ import annotations
 
 import threading
 import time
+from enum import StrEnum
 
 from slack_sdk import WebClient
 
 from bot.settings import AppConfig
+from message_blocks.notes import not_allowed_message
 
 MEMBERSHIP_TTL_SECONDS = 300
 
-WHAT = {
-    "claim": "claim cases",
-    "draft": "draft replies",
-    "escalate": "escalate cases",
-    "resolve": "resolve cases",
-    "reopen": "reopen cases",
-    "dismiss": "dismiss cases",
-    "mute": "mute authors",
-    "report": "report complaints",
-    "take_over": "take over escalations",
-}
+
+class Permission(StrEnum):
+    """The keys of the config's [permissions] table."""
+
+    CLAIM = "claim"
+    DRAFT = "draft"
+    ESCALATE = "escalate"
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+    DISMISS = "dismiss"
+    MUTE = "mute"
+    REPORT = "report"
+    TAKE_OVER = "take_over"
+
+    @property
+    def what(self) -> str:
+        """What it lets a person do, for the refusal."""
+        return {
+            Permission.CLAIM: "claim cases",
+            Permission.DRAFT: "draft replies",
+            Permission.ESCALATE: "escalate cases",
+            Permission.RESOLVE: "resolve cases",
+            Permission.REOPEN: "reopen cases",
+            Permission.DISMISS: "dismiss cases",
+            Permission.MUTE: "mute authors",
+            Permission.REPORT: "report complaints",
+            Permission.TAKE_OVER: "take over escalations",
+        }[self]
 
 
 class NotAllowed(Exception):
@@ -36,15 +55,14 @@ class Permissions:
         self._fetched_at = float("-inf")
         self._lock = threading.Lock()
 
-    def check(self, user_id: str, action: str, *, escalated_to: str | None = None) -> None:
-        audience = getattr(self.config.permissions, action)
+    def check(self, user_id: str, permission: Permission, *, escalated_to: str | None = None) -> None:
+        audience = getattr(self.config.permissions, permission.value)
         managers = self.config.slack.managers
         if audience == "anyone" or user_id in managers or (escalated_to is not None and user_id == escalated_to):
             return
         if audience == "channel" and user_id in self._channel_members():
             return
-        who = "managers" if audience == "managers" else f"members of <#{self.config.slack.channel}>"
-        raise NotAllowed(f"Only {who} can {WHAT[action]}.")
+        raise NotAllowed(not_allowed_message(audience, self.config.slack.channel, permission.what))
 
     def _channel_members(self) -> frozenset[str]:
         with self._lock:

@@ -16,8 +16,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.db.session import session_scope
-from bot.pipeline import Outcome, ingest_mention, relevance_filter
+from bot.flows.ingest import PUSHED, Outcome, ingest
 from bot.runtime import Runtime
 from sources import Mention
 
@@ -38,11 +37,9 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 def verify(*, secret: str, timestamp: str | None, given: str | None, body: bytes, now: datetime) -> None:
     if not timestamp or not given:
         raise WebhookRejected(401, "missing X-Complaint-Bot-Timestamp or X-Complaint-Bot-Signature")
-    try:
-        sent = int(timestamp)
-    except ValueError:
-        raise WebhookRejected(401, "X-Complaint-Bot-Timestamp must be unix seconds") from None
-    if abs(now.timestamp() - sent) > MAX_CLOCK_SKEW_SECONDS:
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+        raise WebhookRejected(401, "X-Complaint-Bot-Timestamp must be unix seconds")
+    if abs(now.timestamp() - int(timestamp)) > MAX_CLOCK_SKEW_SECONDS:
         raise WebhookRejected(401, "request timestamp is outside the five-minute window")
     if not hmac.compare_digest(signature(secret, timestamp, body), given):
         raise WebhookRejected(401, "signature does not match")
@@ -89,7 +86,6 @@ def accept(rt: Runtime, *, body: bytes, now: datetime) -> dict[str, Any]:
         reach=inbound.reach,
         rating=inbound.rating,
     )
-    with session_scope(rt.sessions) as session:
-        # The sender already matched the brand; exclusions and muted authors still apply.
-        outcome = ingest_mention(rt, session, mention, relevance_filter(rt, session), now, require_term=False)
+    with rt.transaction() as session:
+        (outcome,) = ingest(rt, session=session, batch=[mention], intake=PUSHED, now=now)
     return {"ok": True, "result": outcome.kind.value, "case_id": outcome.case_id, "duplicate": outcome.kind == Outcome.DUPLICATE}

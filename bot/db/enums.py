@@ -1,0 +1,70 @@
+"""The stored vocabulary. StrEnums: they compare equal to the strings in the database, JSON and Block Kit values.
+
+No SQLAlchemy here, so the pure layers (classifier, message_blocks, domain) can use the same words.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    ESCALATED = "escalated"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+
+    @classmethod
+    def active(cls) -> tuple[CaseStatus, ...]:
+        """Someone still has to act on a case in these states."""
+        return (cls.OPEN, cls.CLAIMED, cls.ESCALATED)
+
+    @classmethod
+    def closed(cls) -> tuple[CaseStatus, ...]:
+        return (cls.RESOLVED, cls.DISMISSED)
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+    @classmethod
+    def parse(cls, value: str | None, default: Severity) -> Severity:
+        try:
+            return cls(value)
+        except ValueError:
+            return default
+
+
+class RootCause(StrEnum):
+    ISOLATED = "isolated"
+    SYSTEMIC = "systemic"
+    NOT_ACTIONABLE = "not_actionable"
+    TROLL = "troll"
+
+    @property
+    def is_complaint(self) -> bool:
+        """A real problem was behind it: the mention is a labelled complaint for training."""
+        return self in (RootCause.ISOLATED, RootCause.SYSTEMIC)
+
+
+class DismissReason(StrEnum):
+    # Kept as a labelled false alarm for the detector.
+    FALSE_POSITIVE = "false_positive"
+    TROLL = "troll"
+
+
+class OutboxKind(StrEnum):
+    POST_CARD = "post_card"
+    UPDATE_CARD = "update_card"
+    THREAD_NOTE = "thread_note"
+    DM = "dm"
+    # About the channel as a whole (digest, source health), or a case re-surfaced at the bottom.
+    CHANNEL_MESSAGE = "channel_message"

@@ -1,0 +1,54 @@
+"""A person reports a complaint by hand: `/complaint add URL`, or the "Report as complaint" message shortcut."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.flows.ingest import Outcome, ingest, reported_by
+from bot.runtime import Runtime
+from bot.services import cases
+from bot.slack.permalinks import permalink
+from bot.slack.permissions import Permission
+from message_blocks import replies
+from message_blocks.text import slack_message_url
+from sources import Mention
+from sources.page_title import fetch_title
+
+
+def _report(rt: Runtime, mention: Mention, *, reporter: str) -> list[dict[str, Any]]:
+    """Open a case (even if the detector disagrees) unless one exists; the reply says which."""
+    with rt.transaction() as session:
+        (outcome,) = ingest(rt, session=session, batch=[mention], intake=reported_by(reporter), now=rt.clock())
+    assert outcome.case_id is not None
+    rt.drainer.drain(case_id=outcome.case_id)
+    with rt.transaction() as session:
+        view = cases.get_view(session=session, case_id=outcome.case_id)
+    return replies.case_reported(view, existed=outcome.kind is Outcome.DUPLICATE)
+
+
+def add_url(rt: Runtime, *, url: str, note: str, user_id: str) -> list[dict[str, Any]]:
+    rt.permissions.check(user_id, Permission.REPORT)
+    title = fetch_title(url)
+    mention = Mention(
+        source_kind="manual", source_name="reported by hand", external_id=url, url=url, title=title or url, text=note
+    )
+    return _report(rt, mention, reporter=user_id)
+
+
+def report_message(rt: Runtime, *, user_id: str, channel_id: str, message: dict[str, Any], respond: Any) -> None:
+    """The message shortcut: the Slack message becomes a case."""
+    rt.permissions.check(user_id, Permission.REPORT)
+    ts = message["ts"]
+    text = message.get("text") or ""
+    mention = Mention(
+        source_kind="slack",
+        source_name="reported from Slack",
+        external_id=f"{channel_id}:{ts}",
+        url=permalink(rt.slack, channel_id, ts) or slack_message_url(channel_id, ts) or "",
+        title=text.split("\n", 1)[0][:150],
+        text=text,
+        author=message.get("user") or message.get("username") or "",
+        published_at=datetime.fromtimestamp(float(ts), tz=UTC),
+    )
+    respond(blocks=_report(rt, mention, reporter=user_id), text="Reported", response_type="ephemeral")

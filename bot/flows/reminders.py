@@ -1,0 +1,115 @@
+"""Time-driven nudges, run every minute: SLA breaches, snoozes that ended, follow-ups that are due.
+
+Each is announced once: the conditional UPDATE that marks it (…_notified_at IS NULL)
+is in the same transaction as its outbox rows, so replicas and restarts cannot repeat it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.db.enums import CaseStatus, OutboxKind, Severity
+from bot.domain.sla import elapsed
+from bot.runtime import Runtime
+from bot.services import cases, outbox
+from bot.services import reminders as due_reminders
+from bot.services.events import record_event
+from message_blocks import reminders as texts
+from message_blocks.views import CaseView
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ReminderReport:
+    claim_breaches: int = 0
+    resolve_breaches: int = 0
+    unsnoozed: int = 0
+    follow_ups: int = 0
+
+
+def _past(rt: Runtime, case: CaseView, target: timedelta, now: datetime) -> bool:
+    sla, zone = rt.config.sla, rt.config.schedule.zone
+    return elapsed(case.detected_at, now, hours=sla.working_hours, days=sla.business_days, zone=zone) >= target.total_seconds()
+
+
+def run_reminders(rt: Runtime) -> ReminderReport:
+    now = rt.clock()
+    report = ReminderReport()
+    claim_target = timedelta(minutes=rt.config.sla.claim_minutes)
+    resolve_target = timedelta(hours=rt.config.sla.resolve_hours)
+    with rt.transaction() as session:
+        due = due_reminders.due(session=session, now=now, claim_target=claim_target, resolve_target=resolve_target)
+    for case in due.unclaimed:
+        report.claim_breaches += _past(rt, case, claim_target, now) and _claim_breach(rt, case.case_id, now)
+    for case in due.unresolved:
+        report.resolve_breaches += _past(rt, case, resolve_target, now) and _resolve_breach(rt, case.case_id, now)
+    for case_id in due.snooze_ended:
+        report.unsnoozed += _unsnooze(rt, case_id, now)
+    for case_id in due.follow_ups:
+        report.follow_ups += _follow_up(rt, case_id, now)
+    if report.claim_breaches or report.resolve_breaches or report.unsnoozed or report.follow_ups:
+        rt.drainer.drain()
+    return report
+
+
+def _claim_breach(rt: Runtime, case_id: int, now: datetime) -> bool:
+    managers = rt.config.slack.managers
+    with rt.transaction() as session:
+        if not due_reminders.mark_claim_breach(session=session, case_id=case_id, now=now):
+            return False
+        view = cases.get_view(session=session, case_id=case_id)
+        record_event(session=session, case_id=case_id, actor="bot", action="sla_claim_breached", at=now)
+        outbox.enqueue(
+            session=session, case_id=case_id, kind=OutboxKind.CHANNEL_MESSAGE, at=now,
+            text=texts.unclaimed_text(view), blocks=texts.unclaimed_blocks(view, rt.config.sla.claim_minutes, texts.card_url(view)),
+        )
+        if rt.config.sla.auto_escalate and managers:
+            reason = texts.auto_escalation_reason(rt.config.sla.claim_minutes)
+            escalated = cases.escalate(
+                session=session, case_id=case_id, user_id="bot", manager_id=managers[0], reason=reason,
+                severity=Severity.parse(view.severity, default=Severity.MEDIUM), now=now,
+            )
+            outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.DM, at=now, user=managers[0],
+                           text=texts.auto_escalated_text(case_id), blocks=texts.auto_escalated_dm(escalated, reason))
+    return True
+
+
+def _resolve_breach(rt: Runtime, case_id: int, now: datetime) -> bool:
+    with rt.transaction() as session:
+        if not due_reminders.mark_resolve_breach(session=session, case_id=case_id, now=now):
+            return False
+        view = cases.get_view(session=session, case_id=case_id)
+        owner = view.assignee or view.escalated_to
+        record_event(session=session, case_id=case_id, actor="bot", action="sla_resolve_breached", at=now, owner=owner)
+        if owner:
+            outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.DM, at=now, user=owner, text=texts.nudge_text(view),
+                           blocks=texts.nudge_blocks(view, rt.config.sla.resolve_hours, texts.card_url(view)))
+    return True
+
+
+def _unsnooze(rt: Runtime, case_id: int, now: datetime) -> bool:
+    with rt.transaction() as session:
+        if not due_reminders.end_snooze(session=session, case_id=case_id, now=now):
+            return False
+        view = cases.get_view(session=session, case_id=case_id)
+        record_event(session=session, case_id=case_id, actor="bot", action="snooze_ended", at=now)
+        outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.UPDATE_CARD, at=now)
+        if view.status in CaseStatus.active():
+            outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.CHANNEL_MESSAGE, at=now, text=texts.unsnoozed_text(view),
+                           blocks=texts.unsnoozed_blocks(view, texts.card_url(view)))
+    return True
+
+
+def _follow_up(rt: Runtime, case_id: int, now: datetime) -> bool:
+    with rt.transaction() as session:
+        if not due_reminders.mark_follow_up_sent(session=session, case_id=case_id, now=now):
+            return False
+        view = cases.get_view(session=session, case_id=case_id)
+        if view.follow_up_user:
+            outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.DM, at=now, user=view.follow_up_user,
+                           text=texts.follow_up_text(view), blocks=texts.follow_up_blocks(view, texts.card_url(view)))
+        record_event(session=session, case_id=case_id, actor="bot", action="follow_up_sent", at=now)
+    return True

@@ -1,0 +1,89 @@
+"""Numbers for people: `/complaint stats`, the App Home summary, the daily digest, spike alerts."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.classifier.similarity import spikes
+from bot.db.enums import OutboxKind
+from bot.runtime import Runtime
+from bot.services import outbox, reports
+from bot.services.metrics import daily_counts, oldest_unclaimed, period_numbers
+from bot.settings import SlaConfig
+from message_blocks.digest import digest_blocks, digest_text, metric_rows, spike_alert, stats_blocks
+from message_blocks.views import DigestView
+
+log = logging.getLogger(__name__)
+
+BASELINE_DAYS = 7
+
+
+def stats_reply(rt: Runtime, *, days: int) -> list[dict[str, Any]]:
+    end = rt.clock()
+    span = timedelta(days=days)
+    with rt.transaction() as session:
+        now = period_numbers(session=session, start=end - span, end=end, sla=rt.config.sla)
+        before = period_numbers(session=session, start=end - 2 * span, end=end - span, sla=rt.config.sla)
+    return stats_blocks(days, now, before)
+
+
+def week_rows(session: Session, *, now: datetime, sla: SlaConfig) -> list[tuple[str, str]]:
+    """The App Home's "last 7 days" numbers."""
+    return metric_rows(period_numbers(session=session, start=now - timedelta(days=7), end=now, sla=sla))
+
+
+def build_digest(rt: Runtime, *, end: datetime) -> DigestView:
+    with rt.transaction() as session:
+        current = period_numbers(session=session, start=end - timedelta(days=1), end=end, sla=rt.config.sla)
+        previous = period_numbers(session=session, start=end - timedelta(days=2), end=end - timedelta(days=1), sla=rt.config.sla)
+        waiting = tuple(oldest_unclaimed(session=session, now=end))
+        today, history = daily_counts(session=session, end=end, days=BASELINE_DAYS)
+    spiked = tuple((s.key, s.today, s.baseline) for s in spikes(today, history))
+    return DigestView(current, previous, waiting, spiked)
+
+
+def digest_preview(rt: Runtime) -> list[dict[str, Any]]:
+    return digest_blocks(build_digest(rt, end=rt.clock()))
+
+
+def scheduled_period_end(rt: Runtime) -> datetime:
+    """Today's digest time in the configured zone (DST-aware), as the end of the period it covers."""
+    zone = rt.config.schedule.zone
+    local_now = rt.clock().astimezone(zone)
+    at: time = rt.config.schedule.digest_time
+    end = datetime.combine(local_now.date(), at, tzinfo=zone)
+    if end > local_now:
+        end -= timedelta(days=1)
+    return end.astimezone(rt.clock().tzinfo)
+
+
+def post_digest(rt: Runtime, *, end: datetime) -> bool:
+    """Queue the digest for [end - 1 day, end) once: False if it was already posted (by us or a replica)."""
+    view = build_digest(rt, end=end)
+    with rt.transaction() as session:
+        if not reports.claim_digest_period(session=session, period_end=end, now=rt.clock()):
+            log.info("digest for the period ending %s was already posted", end.isoformat())
+            return False
+        outbox.enqueue(
+            session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=rt.clock(), text=digest_text(view), blocks=digest_blocks(view)
+        )
+    rt.drainer.drain()
+    return True
+
+
+def alert_spikes(rt: Runtime) -> list[str]:
+    """Post one "possible systemic issue" message per topic or source whose last-24-hour volume spiked."""
+    now = rt.clock()
+    alerted = []
+    with rt.transaction() as session:
+        today, history = daily_counts(session=session, end=now, days=BASELINE_DAYS)
+        for spike in spikes(today, history):
+            if reports.claim_spike_alert(session=session, key=spike.key, day=now.date().isoformat(), now=now):
+                text = spike_alert(spike.key, spike.today, spike.baseline)
+                outbox.enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=now, text=text)
+                alerted.append(spike.key)
+    return alerted

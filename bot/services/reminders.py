@@ -1,0 +1,76 @@
+"""What the minute-by-minute reminders find, and the conditional UPDATEs that make each reminder happen once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.db.enums import CaseStatus
+from bot.db.models import Case
+from bot.services.views import case_view
+from message_blocks.views import CaseView
+
+
+@dataclass(frozen=True)
+class Due:
+    # Past their target in wall-clock time, an upper bound of working time: the caller checks working hours.
+    unclaimed: list[CaseView]
+    unresolved: list[CaseView]
+    snooze_ended: list[int]
+    follow_ups: list[int]
+
+
+def _not_snoozed(now: datetime):  # type: ignore[no-untyped-def]
+    return (Case.snoozed_until.is_(None)) | (Case.snoozed_until <= now)
+
+
+def due(*, session: Session, now: datetime, claim_target: timedelta, resolve_target: timedelta) -> Due:
+    unclaimed = session.scalars(
+        select(Case).where(
+            Case.status == CaseStatus.OPEN,
+            Case.claim_breach_notified_at.is_(None),
+            Case.detected_at <= now - claim_target,
+            _not_snoozed(now),
+        )
+    )
+    unresolved = session.scalars(
+        select(Case).where(
+            Case.status.in_((CaseStatus.CLAIMED, CaseStatus.ESCALATED)),
+            Case.resolve_breach_notified_at.is_(None),
+            Case.detected_at <= now - resolve_target,
+            _not_snoozed(now),
+        )
+    )
+    woke = session.scalars(select(Case.id).where(Case.snoozed_until.is_not(None), Case.snoozed_until <= now))
+    follow_ups = session.scalars(select(Case.id).where(Case.follow_up_at <= now, Case.follow_up_sent_at.is_(None)))
+    return Due([case_view(c) for c in unclaimed], [case_view(c) for c in unresolved], list(woke), list(follow_ups))
+
+
+def _mark_once(session: Session, case_id: int, column, now: datetime) -> bool:  # type: ignore[no-untyped-def]
+    marked = session.execute(update(Case).where(Case.id == case_id, column.is_(None)).values({column: now}))
+    return marked.rowcount == 1
+
+
+def mark_claim_breach(*, session: Session, case_id: int, now: datetime) -> bool:
+    """True for exactly one caller, however many replicas ask at once."""
+    return _mark_once(session, case_id, Case.claim_breach_notified_at, now)
+
+
+def mark_resolve_breach(*, session: Session, case_id: int, now: datetime) -> bool:
+    return _mark_once(session, case_id, Case.resolve_breach_notified_at, now)
+
+
+def mark_follow_up_sent(*, session: Session, case_id: int, now: datetime) -> bool:
+    return _mark_once(session, case_id, Case.follow_up_sent_at, now)
+
+
+def end_snooze(*, session: Session, case_id: int, now: datetime) -> bool:
+    woke = session.execute(
+        update(Case)
+        .where(Case.id == case_id, Case.snoozed_until.is_not(None), Case.snoozed_until <= now)
+        .values(snoozed_until=None, unsnoozed_at=now)
+    )
+    return woke.rowcount == 1

@@ -1,0 +1,27 @@
+"""Once-only markers for reports: one digest per period and one spike alert per key per day, across replicas."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.db.models import DigestRun, SpikeAlert
+
+
+def _insert_once(session: Session, model: type, **values: Any) -> bool:
+    """True if this row is new; False if it exists (or a concurrent transaction just wrote it)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # RETURNING rather than rowcount: psycopg reports -1 for this statement.
+    statement = dialect.insert(model).values(**values).on_conflict_do_nothing()
+    return session.execute(statement.returning(*model.__table__.primary_key.columns)).first() is not None
+
+
+def claim_digest_period(*, session: Session, period_end: datetime, now: datetime) -> bool:
+    return _insert_once(session, DigestRun, period_end=period_end, posted_at=now)
+
+
+def claim_spike_alert(*, session: Session, key: str, day: str, now: datetime) -> bool:
+    return _insert_once(session, SpikeAlert, key=key, day=day, alerted_at=now)

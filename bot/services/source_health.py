@@ -1,0 +1,97 @@
+"""Per-source cursor and health: what was read last, what failed, when to try again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.enums import OutboxKind
+from bot.db.models import SourceState
+from bot.services.outbox import enqueue
+from message_blocks.notes import source_failing, source_recovered
+from message_blocks.views import SourceHealthView
+from sources import Cursor, Source, SourceConfig, SourceDisabled, SourceError, SourceRateLimited
+
+# A source failing this many polls in a row is announced in the channel, once.
+REPORT_FAILURES_AFTER = 5
+MAX_BACKOFF_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a poll needs to know of a source before fetching."""
+
+    cursor: Cursor | None
+    backoff_until: datetime | None
+
+
+def standings(*, session: Session) -> dict[str, Standing]:
+    return {s.name: Standing(s.cursor, s.backoff_until) for s in session.scalars(select(SourceState))}
+
+
+def _state(session: Session, source: Source) -> SourceState:
+    state = session.get(SourceState, source.name)
+    if state is None:
+        state = SourceState(name=source.name, kind=source.kind, consecutive_failures=0, items_seen=0)
+        session.add(state)
+    return state
+
+
+def record_success(*, session: Session, source: Source, cursor: Cursor, items: int, now: datetime) -> None:
+    """In the same transaction as the batch, so the cursor moves only if the batch was stored."""
+    state = _state(session, source)
+    state.cursor = cursor
+    state.last_polled_at = state.last_success_at = now
+    state.consecutive_failures = 0
+    state.backoff_until = None
+    state.items_seen += items
+    if state.failure_reported_at is not None:
+        state.failure_reported_at = None
+        enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=now, text=source_recovered(source.name))
+
+
+def record_failure(*, session: Session, source: Source, error: SourceError, now: datetime) -> int:
+    """Returns how many polls in a row have failed (0 for a disabled source: a setup problem, not a failure)."""
+    state = _state(session, source)
+    state.last_polled_at = state.last_error_at = now
+    state.last_error = str(error)[:2000]
+    if isinstance(error, SourceDisabled):
+        return 0
+    state.consecutive_failures += 1
+    if state.consecutive_failures >= REPORT_FAILURES_AFTER and state.failure_reported_at is None:
+        state.failure_reported_at = now
+        enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=now,
+                text=source_failing(source.name, state.consecutive_failures, state.last_success_at, str(error)))
+    if isinstance(error, SourceRateLimited) and error.retry_after:
+        pause = timedelta(seconds=error.retry_after)
+    elif state.consecutive_failures > 1:
+        pause = timedelta(minutes=min(2 ** (state.consecutive_failures - 1), MAX_BACKOFF_MINUTES))
+    else:
+        pause = timedelta(0)
+    state.backoff_until = now + pause if pause else None
+    return state.consecutive_failures
+
+
+def health(*, session: Session, sources: Sequence[SourceConfig]) -> list[SourceHealthView]:
+    """One line per configured source, whether or not it ever ran."""
+    states = {s.name: s for s in session.scalars(select(SourceState))}
+    views = []
+    for config in sources:
+        state = states.get(config.name)
+        views.append(
+            SourceHealthView(
+                name=config.name,
+                kind=config.kind,
+                enabled=config.enabled,
+                last_success_at=state.last_success_at if state else None,
+                last_error_at=state.last_error_at if state else None,
+                last_error=state.last_error if state else None,
+                consecutive_failures=state.consecutive_failures if state else 0,
+                items_seen=state.items_seen if state else 0,
+            )
+        )
+    return views

@@ -1,0 +1,96 @@
+"""What a person filled in, parsed from a modal's view state into typed forms (handed to flows as keyword arguments).
+
+A value that is not one we offered raises ValueError: the error path answers
+"that request did not make sense" and nothing changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.db.enums import RootCause, Severity
+from bot.domain.playbook import TONES
+from message_blocks.ids import Field
+from message_blocks.views import DraftOptions
+
+State = dict[str, dict[str, dict[str, Any]]]
+
+
+def _input(state: State, field: Field) -> dict[str, Any]:
+    return state.get(field.value, {}).get(field.value, {})
+
+
+def _text(state: State, field: Field) -> str:
+    return (_input(state, field).get("value") or "").strip()
+
+
+def _selected(state: State, field: Field) -> str | None:
+    return (_input(state, field).get("selected_option") or {}).get("value")
+
+
+@dataclass(frozen=True)
+class DraftForm:
+    text: str
+    options: DraftOptions
+
+
+def draft_options(state: State) -> DraftOptions:
+    tone = _selected(state, Field.DRAFT_TONE) or "warm"
+    if tone not in TONES:
+        raise ValueError(f"unknown tone {tone!r}")
+    picked = {option["value"] for option in _input(state, Field.DRAFT_OPTIONS).get("selected_options") or []}
+    return DraftOptions(tone=tone, offer_gesture="gesture" in picked, move_offline="offline" in picked)
+
+
+def draft_form(state: State) -> DraftForm:
+    # The text input's block_id changes with the options (so Slack shows the rewritten draft): match its prefix.
+    text = next(
+        ((inputs.get(Field.DRAFT_TEXT.value, {}).get("value") or "").strip() for block_id, inputs in state.items() if block_id.startswith(Field.DRAFT_TEXT.value)),
+        "",
+    )
+    return DraftForm(text, draft_options(state))
+
+
+@dataclass(frozen=True)
+class EscalateForm:
+    manager_id: str
+    reason: str
+    severity: Severity
+
+
+def escalate_form(state: State) -> EscalateForm:
+    manager = _input(state, Field.MANAGER).get("selected_user")
+    if not manager:
+        raise ValueError("no manager was chosen")
+    return EscalateForm(manager, _text(state, Field.REASON), Severity(_selected(state, Field.SEVERITY)))
+
+
+@dataclass(frozen=True)
+class ResolveForm:
+    resolution: str
+    root_cause: RootCause
+    follow_up_days: int | None
+
+
+def resolve_form(state: State) -> ResolveForm:
+    follow_up = _selected(state, Field.FOLLOW_UP)
+    return ResolveForm(_text(state, Field.RESOLUTION), RootCause(_selected(state, Field.ROOT_CAUSE)), int(follow_up) if follow_up else None)
+
+
+@dataclass(frozen=True)
+class ReplySentForm:
+    url: str
+
+
+def reply_sent_errors(state: State) -> dict[str, str]:
+    """Slack shows these under the input and keeps the modal open."""
+    parts = urlsplit(_text(state, Field.REPLY_URL))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return {Field.REPLY_URL.value: "Paste the full link to your public reply, starting with https://"}
+    return {}
+
+
+def reply_sent_form(state: State) -> ReplySentForm:
+    return ReplySentForm(_text(state, Field.REPLY_URL))

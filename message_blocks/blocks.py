@@ -1,0 +1,25 @@
+"""The few block shapes every builder uses, each cut to Slack's limit for it (text is already escaped by the caller)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SECTION_TEXT_LIMIT = 3000
+CONTEXT_TEXT_LIMIT = 2000
+HEADER_TEXT_LIMIT = 150
+
+
+def section(mrkdwn_text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn_text[:SECTION_TEXT_LIMIT]}}
+
+
+def context(mrkdwn_text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn_text[:CONTEXT_TEXT_LIMIT]}]}
+
+
+def header(plain_text: str) -> dict[str, Any]:
+    return {"type": "header", "text": {"type": "plain_text", "text": plain_text[:HEADER_TEXT_LIMIT]}}
+
+
+def divider() -> dict[str, Any]:
+    return {"type": "divider"}
