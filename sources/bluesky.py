@@ -130,6 +130,17 @@ def _token_refused(exc: SourceHttpError) -> bool:
     return exc.status == 401 or exc.status == 400 and exc.detail.startswith(("ExpiredToken", "InvalidToken"))
 
 
+def _too_long(text: str) -> str | None:
+    """Why Bluesky would reject this text, checked here so that nothing is sent."""
+    if not text.strip():
+        return "the reply is empty"
+    if (length := graphemes(text)) > MAX_GRAPHEMES:
+        return f"Bluesky posts hold {MAX_GRAPHEMES} characters; this reply has {length}: shorten it"
+    if (size := len(text.encode())) > MAX_BYTES:
+        return f"Bluesky posts hold {MAX_BYTES:,} bytes; this reply has {size:,} (emoji take several each): shorten it"
+    return None
+
+
 def _link_facets(text: str) -> list[dict[str, Any]]:
     """Bluesky shows a URL as a link only with a facet giving its UTF-8 byte range."""
     facets = []
@@ -272,12 +283,8 @@ class BlueskySource(HttpSource):
         parent, root = _strong_ref((target or {}).get("parent")), _strong_ref((target or {}).get("root"))
         if not parent or not root:
             raise PublishError(PublishProblem.REFUSED, "this mention carries no Bluesky post reference (uri and cid) to reply to")
-        length = graphemes(text)
-        if not text.strip() or length > MAX_GRAPHEMES or len(text.encode()) > MAX_BYTES:
-            raise PublishError(
-                PublishProblem.REFUSED,
-                f"Bluesky posts hold 1 to {MAX_GRAPHEMES} characters; this reply has {length}: shorten it" if text.strip() else "the reply is empty",
-            )
+        if problem := _too_long(text):
+            raise PublishError(PublishProblem.REFUSED, problem)
         try:
             if not self._still_there(parent["uri"]):
                 raise PublishError(PublishProblem.GONE, "the post is gone: Bluesky no longer shows it (deleted by its author?)")
