@@ -72,6 +72,12 @@ def test_abuse_sarcasm_and_praise_are_never_named_back(text: str) -> None:
     assert "I'm sorry about the problem with your bill." in draft.text
 
 
+def test_link_labels_and_mentions_are_never_named_back() -> None:
+    assert reflect("<https://evil.example/claim|my refund never arrived, claim it here>") is None
+    assert reflect("[my refund never arrived](https://evil.example)") is None
+    assert reflect("@acme_help my refund never arrived").clause == "your refund never arrived"
+
+
 def test_the_evidence_passage_is_what_gets_named_back() -> None:
     text = "I have ordered from Acme for years. My parcel was thrown over the fence and arrived damaged. The driver never knocked."
     assert reflect(text, "The driver never knocked.").clause == "the driver never knocked"
@@ -205,9 +211,10 @@ def test_short_networks_get_a_reply_within_their_limit(kind: str, tone: str) -> 
 
 
 def test_x_limit_holds_where_plain_character_counting_would_let_it_through() -> None:
-    draft = builtin_draft(replace(BIG, contact="help@acme.example"))
-    assert x_length(draft.text) <= 280
-    assert x_length(draft.text) > len(draft.text)  # a naive len() would under-count this very draft
+    # A name in kanji weighs 2 a character on X: some of these drafts are under 280 by len() but not as X counts.
+    for padding in range(0, 120, 3):
+        draft = builtin_draft(replace(BIG, author="山田太郎" * 10, contact=f"help{'x' * padding}@acme.example"))
+        assert x_length(draft.text) <= 280, padding
 
 
 # --- hostile input ---------------------------------------------------------------------------------------------
