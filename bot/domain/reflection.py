@@ -55,8 +55,12 @@ _SARCASM = re.compile(r"\b(thanks a lot|thanks for nothing|great job|good job|we
 
 _SLACK_MARKUP = re.compile(r"<[^>]*>")
 _MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|co|uk|de|fr|app|dev|example|shop|store)\b\S*", re.IGNORECASE)
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
+# Bounded repeats keep these linear on a long run of characters without spaces.
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]{1,63}(?:\.[\w-]{1,63}){0,4}\.(?:com|net|org|io|co|uk|de|fr|app|dev|example|shop|store)\b\S*",
+    re.IGNORECASE,
+)
+EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}")
 _MENTION = re.compile(r"(?<![\w])[@＠]\w[\w.-]*(?:@[\w.-]+)?")
 _NOT_PROSE = re.compile(r"[^\w\s.,;:!?'’\"()£$€%&/-]")
 _OBFUSCATED = re.compile(r"\b\w*[*#$@!]+\w+\b|\b\w+[*]+")
@@ -110,7 +114,7 @@ def clean(text: str) -> str:
     """
     text = _SLACK_MARKUP.sub("\n", text or "")
     text = _MARKDOWN_LINK.sub("\n", text)
-    text = _EMAIL.sub("\n", text)
+    text = EMAIL.sub("\n", text)
     text = _URL.sub("\n", text)
     text = _MENTION.sub("\n", text)
     text = _OBFUSCATED.sub(f" {_DISGUISED} ", text)

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from bot.domain.drafts import DraftInput, builtin_draft, draft_reply, follow_up_draft
-from bot.domain.post_length import LIMITS, mastodon_length, post_length, x_length
+from bot.domain.post_length import LIMITS, post_length, x_length
 from bot.domain.reflection import reflect
 
 LATE = DraftInput(
@@ -285,3 +285,10 @@ def test_a_failing_llm_leaves_the_playbook_draft() -> None:
         raise TimeoutError("the model took too long")
 
     assert draft_reply(LATE, write=broken) == builtin_draft(LATE)
+
+
+@pytest.mark.parametrize("text", ["a-" * 20_000, "x@" * 20_000, "a." * 20_000, "order 1" + "1" * 40_000, "sh*t" * 10_000])
+def test_pathological_texts_still_get_a_draft(text: str) -> None:
+    # Every pattern the drafter runs is linear in the text (a quadratic one made such texts take minutes).
+    draft = builtin_draft(DraftInput(author="sam", source_kind="x", text=text, title=text, topics=("billing", "staff", "account")))
+    assert draft.text.startswith("Hi sam, I'm sorry about the problem with your bill.") and draft.length <= 280
