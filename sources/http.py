@@ -147,7 +147,9 @@ def request(
             ) as response:
                 if response.status_code in REDIRECTS:
                     location = response.headers.get("Location")
-                    if not location or method != "GET":
+                    if not location:
+                        raise SourceError(f"redirect without a Location from {redact(url)}")
+                    if method != "GET":
                         # A redirected POST would have to be sent again somewhere we did not choose.
                         raise SourceError(f"{redact(url)} answered a redirect ({response.status_code}); set base_url to the final address")
                     target = urljoin(url, location)
