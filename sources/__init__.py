@@ -1,11 +1,25 @@
-"""Mention sources: one module per kind, all behind `sources.base.Source`."""
+"""Mention sources: one module per kind, all behind `sources.base.Source`; some can also publish replies."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import httpx
 
 from sources.appstore import AppStoreSource
-from sources.base import Cursor, FetchResult, Mention, Source, SourceConfig, SourceDisabled, SourceError, SourceRateLimited
+from sources.base import (
+    Cursor,
+    FetchResult,
+    Mention,
+    Published,
+    PublishError,
+    PublishProblem,
+    Source,
+    SourceConfig,
+    SourceDisabled,
+    SourceError,
+    SourceRateLimited,
+)
 from sources.bluesky import BlueskySource
 from sources.hackernews import HackerNewsSource
 from sources.mastodon import MastodonSource
@@ -33,10 +47,27 @@ def build_source(config: SourceConfig, http: httpx.Client) -> Source:
     return SOURCE_TYPES[config.kind](config, http)
 
 
+def can_publish(config: SourceConfig) -> bool:
+    """Whether a reply to this source's mentions can be published through its API with this config."""
+    return SOURCE_TYPES[config.kind].can_publish(config)
+
+
+def publish_reply(
+    config: SourceConfig, http: httpx.Client, target: dict[str, Any] | None, text: str, *, idempotency_key: str | None = None
+) -> Published:
+    """Publish `text` in reply to a mention (`target` is its `reply_to`) with the source's credentials. Raises PublishError."""
+    if target is None:
+        raise PublishError(PublishProblem.REFUSED, "this mention was stored without what a reply needs; reply on the site")
+    return build_source(config, http).publish_reply(target, text, idempotency_key=idempotency_key)
+
+
 __all__ = [
     "Cursor",
     "FetchResult",
     "Mention",
+    "PublishError",
+    "PublishProblem",
+    "Published",
     "Source",
     "SourceConfig",
     "SourceDisabled",
@@ -44,5 +75,7 @@ __all__ = [
     "SourceRateLimited",
     "SOURCE_TYPES",
     "build_source",
+    "can_publish",
     "config_model",
+    "publish_reply",
 ]

@@ -1,14 +1,16 @@
 """Apple App Store customer reviews for one app in one country (the public JSON feed).
 
 The star rating travels with the mention: a 1-2 star review is a complaint
-whatever its words. The JSON feed has no per-review date, so the first poll
-only learns which reviews exist; later polls report the new ones.
+whatever its words. Each review carries its own `updated` date: the first poll
+reports the reviews of the look-back window, later polls every review not seen
+before. Apple has no public address for a single review, so the link is the
+app's "all reviews" page.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from pydantic import Field
@@ -55,8 +57,15 @@ class AppStoreSource(HttpSource):
             if not page or seen is not None and any(_label(e, "id") in seen for e in page):
                 break
         ids = [_label(e, "id") for e in entries]
-        mentions = [] if seen is None else [m for m in map(self._mention, entries) if m and m.external_id not in seen]
+        mentions = [m for m in map(self._mention, entries) if m and self._is_new(m, seen)]
         return FetchResult(mentions, {"seen": list(dict.fromkeys(ids + list(seen or [])))[:SEEN_LIMIT]})
+
+    def _is_new(self, mention: Mention, seen: set[str] | None) -> bool:
+        if seen is not None:
+            return mention.external_id not in seen
+        # First poll: the look-back window, like every source; an undated review is taken as old.
+        oldest = datetime.now(UTC) - timedelta(hours=self.config.lookback_hours)
+        return mention.published_at is not None and mention.published_at >= oldest
 
     def _mention(self, entry: dict[str, Any]) -> Mention | None:
         review_id = _label(entry, "id")
@@ -64,17 +73,20 @@ class AppStoreSource(HttpSource):
             rating = int(_label(entry, "im:rating"))
         except ValueError:
             return None
-        updated = _label(entry, "updated")
+        try:
+            updated = datetime.fromisoformat(_label(entry, "updated").replace("Z", "+00:00"))
+        except ValueError:
+            updated = None
         author = entry.get("author") or {}
         return Mention(
             source_kind=self.kind,
             source_name=self.name,
             external_id=review_id,
-            url=f"https://apps.apple.com/{self.config.country}/app/id{self.config.app_id}?see-all=reviews&review={review_id}",
+            url=f"https://apps.apple.com/{self.config.country}/app/id{self.config.app_id}?see-all=reviews",
             title=_label(entry, "title"),
             text=_label(entry, "content"),
             author=_label(author, "name") if isinstance(author, dict) else "",
-            published_at=datetime.fromisoformat(updated) if updated else None,
+            published_at=updated if updated and updated.tzinfo else None,
             rating=rating if 1 <= rating <= 5 else None,
             reach=int(_label(entry, "im:voteCount") or 0) or None,
             extra={"version": _label(entry, "im:version")},

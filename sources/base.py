@@ -3,6 +3,10 @@
 A source fetches what is new since a cursor and returns normalised mentions
 plus the next cursor. It knows nothing of Slack or the database: the caller
 stores the cursor (any JSON-serialisable dict) and hands it back next time.
+
+Sources whose network has a reply API can also publish a reply to a mention
+they fetched: `can_publish(config)` says whether this config can, and
+`publish_reply(mention.reply_to, text)` does it once or raises PublishError.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
 import httpx
@@ -35,6 +40,9 @@ class Mention:
     # Star rating 1-5 for review sources; classification treats 1-2 stars as negative.
     rating: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # What publishing a reply to this mention needs (JSON-able), for sources that can publish:
+    # Mastodon {"status_id"}; Bluesky {"parent": {"uri", "cid"}, "root": {"uri", "cid"}}; Reddit {"thing_id"}.
+    reply_to: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -51,10 +59,59 @@ class SourceDisabled(SourceError):
     """The source cannot run as configured (e.g. missing API credentials); not a failure to retry."""
 
 
+class SourceHttpError(SourceError):
+    """The service answered an error status; `detail` is its own short reason, if it gave one."""
+
+    def __init__(self, message: str, *, status: int, detail: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.detail = detail
+
+
 class SourceRateLimited(SourceError):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Published:
+    """A reply now public: its address as the network shows it, and the network's id for it."""
+
+    url: str
+    external_id: str
+
+
+class PublishProblem(StrEnum):
+    GONE = "gone"  # the post was deleted, cannot be found or can no longer be replied to
+    AUTH = "auth"  # credentials missing, refused (401/403) or lacking the scope to post
+    RATE_LIMITED = "rate_limited"  # 429: try again after `retry_after` seconds
+    REFUSED = "refused"  # not sent: the text or target cannot be published as it is (too long, empty)
+    OTHER = "other"
+
+
+class PublishError(Exception):
+    """The reply was not published; `problem` says which way, str() says why in one line."""
+
+    def __init__(self, problem: PublishProblem, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.problem = problem
+        self.retry_after = retry_after
+
+
+def publish_failure(exc: SourceError, network: str) -> PublishError:
+    """The PublishError for a call to `network` that failed, told apart the way a person needs it."""
+    if isinstance(exc, SourceRateLimited):
+        wait = f"; try again in {exc.retry_after:.0f}s" if exc.retry_after else "; try again later"
+        return PublishError(PublishProblem.RATE_LIMITED, f"{network} is rate limiting this account{wait}", exc.retry_after)
+    if isinstance(exc, SourceDisabled):
+        return PublishError(PublishProblem.AUTH, f"{network}: {exc}")
+    if isinstance(exc, SourceHttpError) and exc.status in (401, 403):
+        why = f" ({exc.detail})" if exc.detail else ""
+        return PublishError(PublishProblem.AUTH, f"{network} refused the account's credentials: HTTP {exc.status}{why}")
+    if isinstance(exc, SourceHttpError) and exc.status in (404, 410):
+        return PublishError(PublishProblem.GONE, f"the post is gone: {network} cannot find it (deleted or hidden)")
+    return PublishError(PublishProblem.OTHER, f"{network} did not publish the reply: {exc}")
 
 
 class SourceConfig(BaseModel):
@@ -88,6 +145,14 @@ class HttpSource:
     def name(self) -> str:
         return self.config.name
 
+    @classmethod
+    def can_publish(cls, config: SourceConfig) -> bool:
+        """Whether replies can be published with this config (a reply API and credentials to post)."""
+        return False
+
+    def publish_reply(self, target: dict[str, Any], text: str, *, idempotency_key: str | None = None) -> Published:
+        raise PublishError(PublishProblem.REFUSED, f"{self.kind} sources cannot publish replies; reply on the site and record the link")
+
 
 class Source(Protocol):
     kind: ClassVar[str]
@@ -98,6 +163,13 @@ class Source(Protocol):
 
     def fetch(self, cursor: Cursor | None) -> FetchResult:
         """Return mentions newer than `cursor` (None on the first run) and the next cursor."""
+        ...
+
+    @classmethod
+    def can_publish(cls, config: SourceConfig) -> bool: ...
+
+    def publish_reply(self, target: dict[str, Any], text: str, *, idempotency_key: str | None = None) -> Published:
+        """Publish `text` as a reply to the mention `target` (its `reply_to`). Raises PublishError."""
         ...
 
 

@@ -1,29 +1,37 @@
-"""One bounded GET that every source uses.
+"""One bounded HTTP request that every source uses, to read mentions and to publish replies.
 
 Bounded in time (connect/read timeouts plus a total deadline, so a server
 dribbling bytes cannot hold a poll), in size (the body is streamed and the
 download stops past `max_bytes`), and in where it may go (no private,
 loopback or link-local addresses unless the source allows them, checked on
-every redirect hop). Errors never show secrets from the URL.
+every redirect hop; only GETs follow redirects). Errors never show secrets
+from the URL, the headers or the body that was sent.
 """
 
 from __future__ import annotations
 
+import base64
 import ipaddress
+import json
+import math
 import socket
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from sources.base import SourceConfig, SourceError, SourceRateLimited
+from sources.base import SourceConfig, SourceError, SourceHttpError, SourceRateLimited
 
 MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
 SECRET_PARAMS = ("token", "key", "secret", "password", "passwd", "sig", "signature", "auth", "code")
+# What an error answer may tell us ("ExpiredToken", "Record not found"): read this much of it, show a line of it.
+ERROR_BODY_BYTES = 4096
+ERROR_DETAIL_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -69,16 +77,33 @@ def _refuse_private(url: str) -> None:
 
 
 def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After or rate-limit reset header.
+
+    Accepts delta seconds, a Unix time (Bluesky's RateLimit-Reset), an ISO time
+    (Mastodon's X-RateLimit-Reset) or an HTTP date.
+    """
     if not value:
         return None
     try:
-        return max(float(value), 0.0)
+        number = float(value)
     except ValueError:
         pass
+    else:
+        return max(number - time.time() if number > 1e9 else number, 0.0)
     try:
-        return max((parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds(), 0.0)
-    except (TypeError, ValueError):
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    if when.tzinfo is None:
         return None
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+def basic_auth(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
 def get(
@@ -91,27 +116,50 @@ def get(
     accept: tuple[str, ...] = (),
 ) -> Fetched:
     """GET `url`; 304 comes back as `not_modified`. Raises SourceError / SourceRateLimited."""
+    return request(http, "GET", url, config, params=params, headers=headers, accept=accept)
+
+
+def request(
+    http: httpx.Client,
+    method: str,
+    url: str,
+    config: SourceConfig,
+    *,
+    params: dict[str, str | int] | None = None,
+    headers: dict[str, str] | None = None,
+    json_body: dict[str, Any] | None = None,
+    form: dict[str, str] | None = None,
+    accept: tuple[str, ...] = (),
+) -> Fetched:
+    """One bounded request. Raises SourceHttpError (an error status), SourceRateLimited (429/503) or SourceError."""
     allow_private = config.allow_private_network
     deadline = time.monotonic() + config.timeout_seconds
     timeout = httpx.Timeout(config.timeout_seconds, connect=min(10.0, config.timeout_seconds))
+    secrets = _secrets(headers, json_body, form)
     if params:
         url = f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
     for _ in range(MAX_REDIRECTS + 1):
         if not allow_private:
             _refuse_private(url)
         try:
-            with http.stream("GET", url, headers=headers, timeout=timeout, follow_redirects=False) as response:
+            with http.stream(
+                method, url, headers=headers, json=json_body, data=form, timeout=timeout, follow_redirects=False
+            ) as response:
                 if response.status_code in REDIRECTS:
                     location = response.headers.get("Location")
                     if not location:
                         raise SourceError(f"redirect without a Location from {redact(url)}")
+                    if method != "GET":
+                        # A redirected POST would have to be sent again somewhere we did not choose.
+                        raise SourceError(f"{redact(url)} answered a redirect ({response.status_code}); set base_url to the final address")
                     target = urljoin(url, location)
                     if urlsplit(target).hostname != urlsplit(url).hostname and headers:
                         # Credentials are for the host they were meant for, not wherever it redirects.
                         headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
                     url = target
                     continue
-                _check_status(response, url)
+                if response.status_code >= 400:
+                    raise _status_error(response, url, secrets)
                 if response.status_code == 304:
                     return Fetched(304, b"", response.headers, url)
                 _check_type(response, url, accept)
@@ -133,13 +181,47 @@ def get(
     raise SourceError(f"more than {MAX_REDIRECTS} redirects from {redact(url)}")
 
 
-def _check_status(response: httpx.Response, url: str) -> None:
+def _secrets(headers: dict[str, str] | None, json_body: dict[str, Any] | None, form: dict[str, str] | None) -> list[str]:
+    """Values that must never appear in an error: credentials in headers and secret-named fields sent."""
+    found = [v.split(" ", 1)[-1] for k, v in (headers or {}).items() if k.lower() == "authorization"]
+    for fields in (json_body or {}, form or {}):
+        found += [v for k, v in fields.items() if isinstance(v, str) and any(s in k.lower() for s in SECRET_PARAMS)]
+    return [s for s in found if len(s) >= 4]
+
+
+def _status_error(response: httpx.Response, url: str, secrets: list[str]) -> SourceError:
     status = response.status_code
     if status in (429, 503):
-        wait = retry_after_seconds(response.headers.get("Retry-After"))
-        raise SourceRateLimited(f"{redact(url)} answered {status}: slow down" + (f" for {wait:g}s" if wait else ""), retry_after=wait)
-    if status >= 400:
-        raise SourceError(f"{redact(url)} answered HTTP {status}")
+        wait = retry_after_seconds(
+            response.headers.get("Retry-After") or response.headers.get("RateLimit-Reset") or response.headers.get("X-RateLimit-Reset")
+        )
+        return SourceRateLimited(f"{redact(url)} answered {status}: slow down" + (f" for {math.ceil(wait)}s" if wait else ""), retry_after=wait)
+    detail = _error_detail(response, secrets)
+    return SourceHttpError(f"{redact(url)} answered HTTP {status}" + (f": {detail}" if detail else ""), status=status, detail=detail)
+
+
+def _error_detail(response: httpx.Response, secrets: list[str]) -> str:
+    """The service's own short reason ("ExpiredToken: Token has expired"), one line, no secrets."""
+    body = bytearray()
+    try:
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) >= ERROR_BODY_BYTES:
+                break
+    except httpx.HTTPError:
+        return ""
+    try:
+        answer = json.loads(bytes(body[:ERROR_BODY_BYTES]))
+    except ValueError:
+        return ""
+    if not isinstance(answer, dict):
+        return ""
+    code, message = answer.get("error"), answer.get("message")
+    parts = [str(p) for p in (code, message) if isinstance(p, str | int) and str(p).strip()]
+    detail = " ".join(": ".join(parts).split())
+    for secret in secrets:
+        detail = detail.replace(secret, "***")
+    return detail[:ERROR_DETAIL_CHARS]
 
 
 def _check_type(response: httpx.Response, url: str, accept: tuple[str, ...]) -> None:

@@ -1,4 +1,8 @@
-"""Mastodon: a public hashtag timeline, or full-text search with an access token."""
+"""Mastodon: a public hashtag timeline, or full-text search with an access token.
+
+With a token that may write statuses, it also publishes replies
+(POST /api/v1/statuses with in_reply_to_id) from the same account.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,19 @@ from urllib.parse import quote
 from pydantic import Field, model_validator
 
 from sources import http as bounded
-from sources.base import Cursor, FetchResult, HttpSource, Mention, SourceConfig, SourceError, secret_from_env
+from sources.base import (
+    Cursor,
+    FetchResult,
+    HttpSource,
+    Mention,
+    Published,
+    PublishError,
+    PublishProblem,
+    SourceConfig,
+    SourceError,
+    publish_failure,
+    secret_from_env,
+)
 from sources.text import html_to_text
 
 
@@ -18,7 +34,8 @@ class MastodonConfig(SourceConfig):
     instance: str = Field(pattern=r"^https?://")
     hashtag: str | None = None
     query: str | None = None
-    # Search (and instances that hide public timelines) need a token with read:search / read:statuses.
+    # Search (and instances that hide public timelines) need a token with read:search / read:statuses;
+    # publishing replies needs write:statuses. The token's account must be on this instance.
     access_token_env: str | None = None
     limit: int = Field(default=40, ge=1, le=40)
     max_pages: int = Field(default=5, ge=1, le=20)
@@ -36,16 +53,22 @@ class MastodonSource(HttpSource):
     kind: ClassVar[str] = "mastodon"
     Config: ClassVar[type[SourceConfig]] = MastodonConfig
 
+    @property
+    def _api(self) -> str:
+        return (self.config.base_url or self.config.instance).rstrip("/") + "/api"
+
+    def _headers(self) -> dict[str, str]:
+        if not self.config.access_token_env:
+            return {}
+        return {"Authorization": f"Bearer {secret_from_env(self.config.access_token_env, 'Mastodon access token')}"}
+
     def fetch(self, cursor: Cursor | None) -> FetchResult:
-        instance = self.config.instance.rstrip("/")
-        headers = {}
-        if self.config.access_token_env:
-            headers["Authorization"] = f"Bearer {secret_from_env(self.config.access_token_env, 'Mastodon access token')}"
+        headers = self._headers()
         if self.config.hashtag:
-            url = f"{instance}/api/v1/timelines/tag/{quote(self.config.hashtag.lstrip('#'), safe='')}"
+            url = f"{self._api}/v1/timelines/tag/{quote(self.config.hashtag.lstrip('#'), safe='')}"
             base_params: dict[str, str | int] = {"limit": self.config.limit}
         else:
-            url = f"{instance}/api/v2/search"
+            url = f"{self._api}/v2/search"
             base_params = {"q": self.config.query or "", "type": "statuses", "limit": self.config.limit}
         since_id = (cursor or {}).get("since_id")
         statuses: list[dict[str, Any]] = []
@@ -91,4 +114,39 @@ class MastodonSource(HttpSource):
             published_at=datetime.fromisoformat(created.replace("Z", "+00:00")),
             reach=account.get("followers_count"),
             extra={"favourites": status.get("favourites_count"), "reblogs": status.get("reblogs_count"), "language": status.get("language")},
+            reply_to={"status_id": str(status["id"])},
         )
+
+    @classmethod
+    def can_publish(cls, config: SourceConfig) -> bool:
+        return isinstance(config, MastodonConfig) and bool(config.access_token_env)
+
+    def publish_reply(self, target: dict[str, Any], text: str, *, idempotency_key: str | None = None) -> Published:
+        status_id = str((target or {}).get("status_id", ""))
+        if not status_id.isdigit():
+            raise PublishError(PublishProblem.REFUSED, "this mention carries no Mastodon status id to reply to")
+        if not text.strip():
+            raise PublishError(PublishProblem.REFUSED, "the reply is empty")
+        if not self.can_publish(self.config):
+            raise PublishError(PublishProblem.AUTH, f"Mastodon source {self.name} has no access_token_env: it cannot post")
+        try:
+            headers = self._headers()
+            if idempotency_key:
+                # Mastodon answers a repeated key with the status it already made instead of posting twice.
+                headers["Idempotency-Key"] = idempotency_key
+            fetched = bounded.request(
+                self.http,
+                "POST",
+                f"{self._api}/v1/statuses",
+                self.config,
+                headers=headers,
+                json_body={"status": text, "in_reply_to_id": status_id},
+                accept=("json",),
+            )
+        except SourceError as exc:
+            raise publish_failure(exc, "Mastodon") from None
+        try:
+            status = json.loads(fetched.content)
+            return Published(url=status.get("url") or status["uri"], external_id=str(status["id"]))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise PublishError(PublishProblem.OTHER, f"Mastodon answered the reply with an unexpected body: {type(exc).__name__}") from None

@@ -33,3 +33,11 @@ def client(requests_seen: list[httpx.Request]) -> Callable[[Handler], httpx.Clie
 def fixture_response(name: str, content_type: str, status: int = 200, headers: dict[str, str] | None = None) -> httpx.Response:
     folder = "feeds" if name == "acme-alerts.xml" else "sources"
     return httpx.Response(status, content=(FIXTURES / folder / name).read_bytes(), headers={"Content-Type": content_type, **(headers or {})})
+
+
+@pytest.fixture(autouse=True)
+def fresh_bluesky_sessions() -> None:
+    """Bluesky sessions outlive a source on purpose; a test must not inherit another test's."""
+    from sources.bluesky import SESSIONS
+
+    SESSIONS.clear()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
+from datetime import UTC, datetime, timedelta, timezone
 
 import httpx
 import pytest
 
-from sources import SOURCE_TYPES, SourceDisabled, SourceError, SourceRateLimited
+from sources import SOURCE_TYPES, SourceDisabled, SourceError, SourceRateLimited, build_source
 from tests.sources.conftest import FIXTURES, fixture_response
 
 EARLIER = {"since": 1795100000, "ids_at_since": []}
@@ -71,6 +73,16 @@ def test_mastodon_hashtag_timeline_pages_forward_from_the_cursor(client, request
     assert result.cursor == {"since_id": "117020600000000003"}
 
 
+def test_mastodon_uses_base_url_like_every_http_source(client, requests_seen) -> None:
+    mastodon = make(
+        "mastodon", client(lambda r: json_fixture("mastodon-tag.json")), instance="https://social.example", hashtag="acme", base_url="http://mirror.test:8080/"
+    )
+    first = mastodon.fetch({"since_id": "117020500000000000"}).mentions[0]
+    assert str(requests_seen[0].url).startswith("http://mirror.test:8080/api/v1/timelines/tag/acme?")
+    # What the instance says stays as it said it: links point at the instance, not the mirror.
+    assert first.url == "https://social.example/@ines/117020600000000003" and first.reply_to == {"status_id": "117020600000000003"}
+
+
 def test_mastodon_search_needs_a_token_and_sends_it(client, requests_seen, monkeypatch) -> None:
     with pytest.raises(ValueError, match="needs access_token_env"):
         SOURCE_TYPES["mastodon"].Config.model_validate({"kind": "mastodon", "name": "m", "instance": "https://social.example", "query": "acme"})
@@ -110,21 +122,140 @@ def test_bluesky_signs_in_searches_and_refreshes_an_expired_session(client, requ
     assert [r.url.path.rsplit(".", 1)[-1] for r in requests_seen if "Session" in r.url.path] == ["createSession", "refreshSession"]
 
 
+def _jwt(expires_in: float) -> str:
+    """A token shaped like Bluesky's (header.payload.signature) whose payload says when it expires."""
+    def part(value: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    return f"{part({'typ': 'at+jwt', 'alg': 'ES256K'})}.{part({'scope': 'com.atproto.appPass', 'exp': int(datetime.now(UTC).timestamp() + expires_in)})}.c2ln"
+
+
+class BlueskyServer:
+    """Answers like a PDS: sessions with real-shaped JWTs, searches that check the access token."""
+
+    def __init__(self, access_lifetime: float = 7200) -> None:
+        self.access_lifetime = access_lifetime
+        self.live_access: set[str] = set()
+        self.live_refresh: set[str] = set()
+        self.calls: list[str] = []
+
+    def _session(self) -> httpx.Response:
+        access, refresh = _jwt(self.access_lifetime), f"refresh-{len(self.calls)}"
+        self.live_access.add(access)
+        self.live_refresh.add(refresh)
+        return httpx.Response(200, json={"did": "did:plc:acmewatcher00000000000", "handle": "acme-watch.bsky.social", "accessJwt": access, "refreshJwt": refresh, "active": True})
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        method = request.url.path.rsplit("/", 1)[-1]
+        self.calls.append(method)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if method == "com.atproto.server.createSession":
+            return self._session()
+        if method == "com.atproto.server.refreshSession":
+            if token not in self.live_refresh:
+                return httpx.Response(400, json={"error": "ExpiredToken", "message": "Token has expired"})
+            self.live_refresh.discard(token)
+            return self._session()
+        if token not in self.live_access:
+            return httpx.Response(400, json={"error": "ExpiredToken", "message": "Token has expired"})
+        return json_fixture("bluesky-search.json")
+
+    def expire_everything(self) -> None:
+        self.live_access.clear()
+        self.live_refresh.clear()
+
+
+BLUESKY = {"kind": "bluesky", "name": "bsky", "query": "acme", "handle": "acme-watch.bsky.social", "allow_private_network": True}
+
+
+def poll_bluesky(http: httpx.Client, times: int) -> None:
+    """As the pipeline does: a new source built from the config for every poll."""
+    for _ in range(times):
+        build_source(SOURCE_TYPES["bluesky"].Config.model_validate(BLUESKY), http).fetch(EARLIER)
+
+
+def test_bluesky_signs_in_once_across_polls_though_each_poll_builds_a_new_source(client, monkeypatch) -> None:
+    monkeypatch.setenv("BLUESKY_APP_PASSWORD", "app-pass-1234")
+    server = BlueskyServer()
+    poll_bluesky(client(server), 12)
+    assert server.calls.count("com.atproto.server.createSession") == 1
+    assert server.calls.count("app.bsky.feed.searchPosts") == 12
+
+
+def test_bluesky_refreshes_an_access_token_past_its_expiry_before_using_it(client, monkeypatch) -> None:
+    monkeypatch.setenv("BLUESKY_APP_PASSWORD", "app-pass-1234")
+    server = BlueskyServer(access_lifetime=30)  # inside the refresh margin: due now
+    poll_bluesky(client(server), 3)
+    assert server.calls == [
+        "com.atproto.server.createSession", "app.bsky.feed.searchPosts",
+        "com.atproto.server.refreshSession", "app.bsky.feed.searchPosts",
+        "com.atproto.server.refreshSession", "app.bsky.feed.searchPosts",
+    ]
+
+
+def test_bluesky_refreshes_on_expired_token_and_signs_in_again_only_when_refresh_fails(client, monkeypatch) -> None:
+    monkeypatch.setenv("BLUESKY_APP_PASSWORD", "app-pass-1234")
+    server = BlueskyServer()
+    http = client(server)
+    poll_bluesky(http, 1)
+    server.live_access.clear()  # the server expired the access token early
+    poll_bluesky(http, 1)
+    assert server.calls[2:] == ["app.bsky.feed.searchPosts", "com.atproto.server.refreshSession", "app.bsky.feed.searchPosts"]
+    server.expire_everything()  # the refresh token is gone too (revoked, or the app password changed)
+    poll_bluesky(http, 2)
+    assert server.calls[5:] == [
+        "app.bsky.feed.searchPosts", "com.atproto.server.refreshSession", "com.atproto.server.createSession", "app.bsky.feed.searchPosts",
+        "app.bsky.feed.searchPosts",
+    ]
+
+
+def test_bluesky_wrong_app_password_is_one_clear_line_without_the_password(client, monkeypatch) -> None:
+    monkeypatch.setenv("BLUESKY_APP_PASSWORD", "app-pass-1234")
+    refused = httpx.Response(401, json={"error": "AuthenticationRequired", "message": "Invalid identifier or password"})
+    with pytest.raises(SourceError) as caught:
+        poll_bluesky(client(lambda r: refused), 1)
+    assert str(caught.value) == (
+        "Bluesky sign-in failed: HTTP 401 (AuthenticationRequired: Invalid identifier or password); check handle and BLUESKY_APP_PASSWORD"
+    )
+
+
 def test_bluesky_without_an_account_is_disabled_clearly(client) -> None:
     with pytest.raises(SourceDisabled, match="needs a signed-in account"):
         make("bluesky", client(lambda r: httpx.Response(403)), query="acme").fetch(None)
 
 
-def test_app_store_reviews_carry_their_rating_and_first_run_does_not_flood(client) -> None:
-    store = make("appstore", client(lambda r: json_fixture("appstore-reviews.json")), app_id="1234567890", max_pages=1)
-    first = store.fetch(None)
-    assert first.mentions == [] and len(first.cursor["seen"]) == 3
+def _appstore_feed(*ages_hours: float) -> dict:
+    """The recorded feed with its reviews dated `ages_hours` ago (the feed's first entry is the app itself)."""
     body = json.loads((FIXTURES / "sources" / "appstore-reviews.json").read_text())
+    reviews = [e for e in body["feed"]["entry"] if "im:rating" in e]
+    now = datetime.now(UTC).astimezone(timezone(timedelta(hours=-7)))
+    for review, age in zip(reviews, ages_hours, strict=True):
+        review["updated"] = {"label": (now - timedelta(hours=age)).isoformat(timespec="seconds")}
+    return body
+
+
+def test_app_store_first_poll_reports_the_look_back_window_by_each_review_date(client) -> None:
+    body = _appstore_feed(2, 30, 200)
+    store = make("appstore", client(lambda r: httpx.Response(200, json=body)), app_id="1234567890", max_pages=1, lookback_hours=24)
+    first = store.fetch(None)
+    [recent] = first.mentions
+    assert (recent.external_id, recent.rating, recent.author) == ("11000000003", 1, "GrumpyGran")
+    assert recent.published_at is not None and recent.published_at.utcoffset() == timedelta(hours=-7)
+    assert len(first.cursor["seen"]) == 3
+    wider = make("appstore", client(lambda r: httpx.Response(200, json=body)), app_id="1234567890", max_pages=1, lookback_hours=48)
+    assert [m.external_id for m in wider.fetch(None).mentions] == ["11000000003", "11000000002"]
+
+
+def test_app_store_later_polls_report_every_unseen_review_and_link_to_a_page_that_exists(client) -> None:
+    body = _appstore_feed(2, 30, 200)
+    first = make("appstore", client(lambda r: httpx.Response(200, json=body)), app_id="1234567890", max_pages=1).fetch(None)
     body["feed"]["entry"].insert(1, {**body["feed"]["entry"][1], "id": {"label": "11000000004"}, "im:rating": {"label": "2"}})
     newer = make("appstore", client(lambda r: httpx.Response(200, json=body)), app_id="1234567890", max_pages=1).fetch(first.cursor)
     [review] = newer.mentions
-    assert (review.external_id, review.rating, review.author) == ("11000000004", 2, "GrumpyGran")
-    assert review.url == "https://apps.apple.com/us/app/id1234567890?see-all=reviews&review=11000000004"
+    assert (review.external_id, review.rating) == ("11000000004", 2)
+    # Apple has no address for one review (no review= parameter): the app's reviews page is what exists.
+    assert review.url == "https://apps.apple.com/us/app/id1234567890?see-all=reviews"
+    assert review.reply_to is None
 
 
 def test_x_and_youtube_are_disabled_without_credentials_and_work_with_them(client, monkeypatch) -> None:
