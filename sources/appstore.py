@@ -90,4 +90,5 @@ class AppStoreSource(HttpSource):
             rating=rating if 1 <= rating <= 5 else None,
             reach=int(_label(entry, "im:voteCount") or 0) or None,
             extra={"version": _label(entry, "im:version")},
+            url_is_shared=True,
         )

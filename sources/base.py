@@ -43,6 +43,8 @@ class Mention:
     # What publishing a reply to this mention needs (JSON-able), for sources that can publish:
     # Mastodon {"status_id"}; Bluesky {"parent": {"uri", "cid"}, "root": {"uri", "cid"}}; Reddit {"thing_id"}.
     reply_to: dict[str, Any] | None = None
+    # The URL is a page many items share (an app's reviews page): the item is identified by its ID alone.
+    url_is_shared: bool = False
 
 
 @dataclass(frozen=True)

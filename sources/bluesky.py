@@ -3,19 +3,16 @@
 Bluesky's public AppView no longer answers unauthenticated searches, so the
 source signs in (com.atproto.server.createSession). Bluesky allows an account
 300 new sessions a day while the pipeline builds its sources anew every poll,
-so sessions live in `SESSIONS`, kept for the life of the process per service
+so sessions live in `bluesky_session.SESSIONS`, kept for the life of the process per service
 and handle: an expired access token is refreshed (refreshSession), and only
 a refresh that fails signs in again.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import re
-import threading
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -39,13 +36,13 @@ from sources.base import (
     publish_failure,
     secret_from_env,
 )
+from sources.bluesky_session import SESSIONS, Session, SessionStore
 from sources.cursor import Since
 
 # Bluesky counts a post's length in graphemes (what a reader sees as one character) and caps its bytes.
 MAX_GRAPHEMES = 300
 MAX_BYTES = 3000
 # Refresh a little before the access token runs out rather than have a call refused.
-EXPIRY_MARGIN_SECONDS = 60
 _LINK = re.compile(r"https?://[^\s<>\"]+")
 
 
@@ -58,54 +55,6 @@ class BlueskyConfig(SourceConfig):
     limit: int = Field(default=100, ge=1, le=100)
 
 
-@dataclass(frozen=True)
-class Session:
-    access_jwt: str
-    refresh_jwt: str
-    did: str
-    handle: str
-
-    @classmethod
-    def from_answer(cls, content: bytes) -> Session:
-        try:
-            body = json.loads(content)
-            return cls(body["accessJwt"], body["refreshJwt"], body["did"], body["handle"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise SourceError(f"Bluesky sent an unexpected session: {type(exc).__name__}") from None
-
-    def access_expired(self, now: float) -> bool:
-        """From the token's own `exp`; a token we cannot read counts as fresh until the server says otherwise."""
-        try:
-            payload = self.access_jwt.split(".")[1]
-            expires = float(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["exp"])
-        except (IndexError, ValueError, KeyError, TypeError):
-            return False
-        return expires <= now + EXPIRY_MARGIN_SECONDS
-
-
-class SessionStore:
-    """Signed-in sessions shared by every source built in this process, one per (service, handle)."""
-
-    def __init__(self) -> None:
-        self._sessions: dict[tuple[str, str], Session] = {}
-        self._locks: dict[tuple[str, str], threading.Lock] = {}
-        self._guard = threading.Lock()
-
-    def lock(self, key: tuple[str, str]) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(key, threading.Lock())
-
-    def get(self, key: tuple[str, str]) -> Session | None:
-        return self._sessions.get(key)
-
-    def put(self, key: tuple[str, str], session: Session) -> None:
-        self._sessions[key] = session
-
-    def clear(self) -> None:
-        self._sessions.clear()
-
-
-SESSIONS = SessionStore()
 
 
 def graphemes(text: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -89,6 +90,16 @@ def test_the_same_item_or_the_same_page_is_found_again(session: Session) -> None
     assert mentions.find_same(session=session, mention=mention(1, url="https://elsewhere.example.com/")) is not None
     assert mentions.find_same(session=session, mention=mention(2, url="https://www.blog.example.com/post/")) is not None
     assert mentions.find_same(session=session, mention=mention(3)) is None
+
+
+def test_reviews_sharing_one_page_are_told_apart_by_their_ids(session: Session) -> None:
+    page = "https://apps.apple.com/us/app/id123?see-all=reviews"
+    first = replace(mention(1, url=page), source_kind="appstore", url_is_shared=True)
+    mentions.store(session=session, mention=first, assessment=NEGATIVE, now=NOW)
+    assert mentions.find_same(session=session, mention=first) is not None
+    second = replace(first, external_id="review-2")
+    assert mentions.find_same(session=session, mention=second) is None
+    mentions.store(session=session, mention=second, assessment=NEGATIVE, now=NOW)  # no clash on the unique page key
 
 
 def test_an_outbox_row_is_taken_once_until_its_lease_runs_out(session: Session) -> None:

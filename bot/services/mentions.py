@@ -36,11 +36,17 @@ def muted_authors(*, session: Session) -> set[str]:
     return set(session.scalars(select(MutedAuthor.author)))
 
 
+def page_key(mention: Mention) -> str:
+    """Which page the mention is: the same page found under two sources is one mention, unless many items share the URL."""
+    key = canonical_url(mention.url)
+    return f"{key}#{mention.source_kind}:{mention.external_id}"[:2000] if mention.url_is_shared else key[:2000]
+
+
 def find_same(*, session: Session, mention: Mention) -> MentionRecord | None:
     """The stored mention that is this one: the same item at the same source, or the same page under any source."""
     same = or_(
         (MentionRecord.source_kind == mention.source_kind) & (MentionRecord.external_id == mention.external_id[:500]),
-        MentionRecord.canonical_url == canonical_url(mention.url)[:2000],
+        MentionRecord.canonical_url == page_key(mention),
     )
     return session.scalars(select(MentionRecord).where(same).limit(1)).first()
 
@@ -80,7 +86,7 @@ def new_record(mention: Mention, assessment: Assessment, now: datetime) -> Menti
         source_name=mention.source_name,
         external_id=mention.external_id[:500],
         url=mention.url,
-        canonical_url=canonical_url(mention.url)[:2000],
+        canonical_url=page_key(mention),
         title=mention.title,
         text=mention.text,
         author=mention.author[:500],

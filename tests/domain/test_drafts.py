@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from bot.domain.drafts import DraftInput, builtin_draft, draft_reply, follow_up_draft
-from bot.domain.post_length import LIMITS, post_length, x_length
-from bot.domain.reflection import reflect
+from bot.domain.drafts.post_length import LIMITS, post_length, x_length
+from bot.domain.drafts.reflection import reflect
 
 LATE = DraftInput(
     author="ines",

@@ -38,6 +38,6 @@ def fixture_response(name: str, content_type: str, status: int = 200, headers: d
 @pytest.fixture(autouse=True)
 def fresh_bluesky_sessions() -> None:
     """Bluesky sessions outlive a source on purpose; a test must not inherit another test's."""
-    from sources.bluesky import SESSIONS
+    from sources.bluesky_session import SESSIONS
 
     SESSIONS.clear()

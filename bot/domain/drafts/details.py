@@ -1,0 +1,69 @@
+"""Which details a complaint needs for its topics, and which its post (or the case) already gives."""
+
+from __future__ import annotations
+
+import re
+
+from bot.domain.drafts.model import Ask, DraftInput
+from bot.domain.drafts.reflection import EMAIL
+
+# detail -> (how we ask for it, why we need it, whether it is private: asked only in private)
+DETAILS: dict[str, tuple[str, str, bool]] = {
+    "order_number": ("your order number", "to find the order", False),
+    "charge": ("the date and amount of the charge", "to trace the payment", False),
+    "ticket": ("your ticket or case number (if you have one)", "to pick up where the conversation stopped", False),
+    "account_email": ("the email address on your account (never your password)", "to find the account", True),
+    "device": ("your device model and app version", "to reproduce the problem", False),
+    "steps": ("a note of what you were doing when it went wrong", "to reproduce the problem", False),
+    "when_where": ("where and when it happened", "to find out who was there and put it right", False),
+    "what_when": ("what happened and when", "to look into it properly", False),
+}
+
+
+NEEDS = {
+    "delivery": ("order_number",),
+    "billing": ("order_number", "charge"),
+    "support": ("ticket",),
+    "account": ("account_email",),
+    "product": ("device", "steps"),
+    "staff": ("when_where",),
+}
+
+
+DATE_PATTERN = (
+    r"yesterday|today|last (?:night|week)|this morning|on (?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d{1,2}|\d{1,2}/\d{1,2}"
+)
+
+
+# A detail is present when each of its patterns is found (searched one at a time: linear on long texts).
+PRESENT = {
+    "order_number": (re.compile(r"\b(?:order|booking|purchase|reservation)\s*(?:no\.?|number|num|id|#)?\s*[:#]?\s*[A-Z0-9-]{0,20}\d[A-Z0-9-]{3,}|#\s?\d{5,}", re.IGNORECASE),),
+    "charge": (re.compile(r"[£$€]\s?\d|\d\s?(?:usd|eur|gbp|dollars|pounds|euros)\b", re.IGNORECASE), re.compile(rf"\b(?:{DATE_PATTERN})\b", re.IGNORECASE)),
+    "ticket": (re.compile(r"\b(?:ticket|case|reference|ref)\s*(?:no\.?|number|id|#)?\s*[:#]?\s*[A-Z0-9-]{0,20}\d[A-Z0-9-]{2,}", re.IGNORECASE),),
+    "account_email": (EMAIL,),
+    "device": (re.compile(r"\b(?:iphone|ipad|android|pixel|galaxy|ios\s?\d+|macos|windows\s?\d+|version\s?\d|v\d+\.\d+)\b", re.IGNORECASE),),
+    "steps": (re.compile(r"\b(?:when i|every time i|whenever i|after i|while i|trying to|tried to)\b", re.IGNORECASE),),
+    "when_where": (
+        re.compile(rf"\b(?:{DATE_PATTERN}|\d{{1,2}}(?::\d\d)?\s?(?:am|pm))\b", re.IGNORECASE),
+        re.compile(r"\b(?:store|shop|branch|restaurant|outlet|station|depot|counter|airport|desk)\b", re.IGNORECASE),
+    ),
+}
+
+
+def details_to_ask(draft_input: DraftInput) -> tuple[list[Ask], list[str]]:
+    """What to ask for (every detail the topics need that the case lacks) and what was left out, with why."""
+    wanted = [d for topic in draft_input.topics for d in NEEDS.get(topic, ())] or ["what_when"]
+    have = f"{draft_input.title}\n{draft_input.text}"
+    asks, not_asked = [], []
+    for detail in dict.fromkeys(wanted):
+        wording, why, private = DETAILS[detail]
+        if detail in draft_input.known:
+            not_asked.append(f"Not asked for {wording}: the case already has it.")
+        elif detail in PRESENT and all(pattern.search(have) for pattern in PRESENT[detail]):
+            not_asked.append(f"Not asked for {wording}: their post already gives it.")
+        elif private and not draft_input.move_offline:
+            not_asked.append(f"Not asked for {wording} in public: ask for it once you are talking privately.")
+        else:
+            asks.append(Ask(detail, wording, why))
+    return asks, not_asked
