@@ -2,17 +2,22 @@
 
 A row is taken with a conditional UPDATE (so two drainers never send the same
 row), sent, then marked sent. A crash between taking and marking leaves a row
-"started"; once its lease runs out it is taken again. Any retry of a card post
-first looks in the channel for a message carrying the case id in its metadata
-(a crash or a timeout may hide a post Slack carried out), so a card is never
-posted twice.
+"started"; once its lease runs out it is taken again. Every message posted
+carries message metadata naming its outbox row (cards also their case), and a
+retry first looks for it where it would be (channel history, the card's thread,
+the DM) from the row's creation on: a crash or a timeout may hide a post Slack
+carried out, so nothing is posted twice. An update re-renders the card from the
+current state, so repeating one changes nothing.
+
+The look-up trusts that Slack has finished (or dropped) a request by the time
+its lease runs out: keep `outbox_lease_seconds` well above the Slack timeout.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,11 +33,16 @@ from bot.services.cases import record_event
 from bot.services.views import case_view
 from message_blocks.burst import burst_summary
 from message_blocks.card import card_text, case_card
+from message_blocks.views import CaseView
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=1)
-METADATA_EVENT = "complaint_case"
+CARD_EVENT = "complaint_case"
+MESSAGE_EVENT = "complaint_bot_message"
+# Look-ups start this long before the row was created: the bot's clock and Slack's may differ.
+CLOCK_SKEW = timedelta(minutes=10)
+HISTORY_PAGE = 200
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
 
@@ -46,6 +56,30 @@ class DrainReport:
 
 class Deferred(Exception):
     """Not sendable yet (e.g. a thread note before its card exists); try again shortly, no attempt counted."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One taken row; `look_first`: an earlier attempt may have reached Slack."""
+
+    row_id: int
+    kind: str
+    case_id: int | None
+    payload: dict[str, Any]
+    created_at: datetime
+    look_first: bool
+
+    def metadata(self) -> dict[str, Any]:
+        if self.kind == "post_card":
+            return {"event_type": CARD_EVENT, "event_payload": {"case_id": self.case_id, "outbox_ids": [self.row_id]}}
+        return {"event_type": MESSAGE_EVENT, "event_payload": {"outbox_ids": [self.row_id]}}
+
+    def delivered_by(self, metadata: dict[str, Any]) -> bool:
+        """Is this message (by its metadata) this row's earlier attempt, or for a card any card of its case?"""
+        payload = metadata.get("event_payload") or {}
+        if self.row_id in (payload.get("outbox_ids") or []):
+            return True
+        return self.kind == "post_card" and metadata.get("event_type") == CARD_EVENT and payload.get("case_id") == self.case_id
 
 
 def _due_ids(session: Session, now: datetime, lease: timedelta, case_id: int | None, limit: int) -> list[int]:
@@ -124,10 +158,11 @@ class Drainer:
             if taken is None:
                 return
             row, interrupted = taken
-            kind, case_id, payload, attempts = row.kind, row.case_id, dict(row.payload), row.attempts
+            # A retry may follow a call that Slack carried out but never answered (a crash, a timeout): look first.
+            delivery = Delivery(row_id, row.kind, row.case_id, dict(row.payload), row.created_at, interrupted or row.attempts > 1)
+            kind, case_id, attempts = row.kind, row.case_id, row.attempts
         try:
-            # A retry may follow a call that Slack carried out but never answered (a timeout): look first.
-            result = self._send(kind, case_id, payload, maybe_sent=interrupted or attempts > 1)
+            result = self._send(delivery)
         except Deferred:
             report.deferred += 1
             self._release(row_id, delay=timedelta(seconds=5), error=None, count_attempt=False)
@@ -158,7 +193,7 @@ class Drainer:
         now = self.clock()
         with session_scope(self.sessions) as session:
             waiting = session.execute(
-                select(OutboxMessage.id, Case)
+                select(OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.created_at, Case)
                 .join(Case, Case.id == OutboxMessage.case_id)
                 .where(
                     OutboxMessage.kind == "post_card",
@@ -169,31 +204,53 @@ class Drainer:
             ).all()
             if len(waiting) <= self.burst_threshold:
                 return
-            ranked = sorted(waiting, key=lambda row: (SEVERITY_RANK.get(row[1].severity, 0), row[1].mention.score), reverse=True)
-            summarised = [(row_id, case_view(case)) for row_id, case in ranked[self.burst_cards :]]
-            taken = [row_id for row_id, _ in summarised if _take(session, row_id, now, self.lease)]
-            views = [view for row_id, view in summarised if row_id in taken]
-        if not views:
+            ranked = sorted(waiting, key=lambda row: (SEVERITY_RANK.get(row[3].severity, 0), row[3].mention.score), reverse=True)
+            summarised = [(row_id, case_view(case)) for row_id, _, _, case in ranked[self.burst_cards :]]
+            taken = [(row_id, view) for row_id, view in summarised if _take(session, row_id, now, self.lease)]
+            # An earlier summary attempt may have reached Slack without an answer.
+            retried = [(row_id, created) for row_id, attempts, created, _ in waiting if attempts > 0]
+        if not taken:
             return
         try:
-            self._pace()
-            self.client.chat_postMessage(
-                channel=self.channel,
-                text=f"{len(views) + self.burst_cards} new complaints arrived at once",
-                blocks=burst_summary(views, posted_separately=min(self.burst_cards, len(waiting))),
-                unfurl_links=False,
-            )
-        except Exception as exc:  # the rows go back to the outbox untouched
+            already = self._summarised_before([(row_id, created) for row_id, created in retried if row_id in dict(taken)])
+            self._mark_summarised([(row_id, view) for row_id, view in taken if row_id in already], now)
+            taken = [(row_id, view) for row_id, view in taken if row_id not in already]
+            if taken:
+                self._pace()
+                self.client.chat_postMessage(
+                    channel=self.channel,
+                    text=f"{len(taken) + self.burst_cards} new complaints arrived at once",
+                    blocks=burst_summary([view for _, view in taken], posted_separately=min(self.burst_cards, len(waiting))),
+                    unfurl_links=False,
+                    metadata={"event_type": MESSAGE_EVENT, "event_payload": {"outbox_ids": [row_id for row_id, _ in taken]}},
+                )
+        except Exception as exc:  # the rows go back to the outbox; the attempt counts, so the next one looks first
             log.warning("burst summary failed: %s", exc)
-            for row_id in taken:
-                self._release(row_id, delay=timedelta(seconds=30), error=f"burst summary: {exc}", count_attempt=False)
+            for row_id, _ in taken:
+                self._release(row_id, delay=timedelta(seconds=30), error=f"burst summary: {exc}")
             report.failed += 1
             return
+        if taken:
+            self._mark_summarised(taken, now)
+            report.sent += 1
+
+    def _summarised_before(self, retried: list[tuple[int, datetime]]) -> set[int]:
+        if not retried:
+            return set()
+        since = min(created for _, created in retried)
+        ids = {row_id for row_id, _ in retried}
+        found: set[int] = set()
+        for message in self._history(self.channel, None, since):
+            found |= ids & set(((message.get("metadata") or {}).get("event_payload") or {}).get("outbox_ids") or [])
+        return found
+
+    def _mark_summarised(self, rows: list[tuple[int, CaseView]], now: datetime) -> None:
+        if not rows:
+            return
         with session_scope(self.sessions) as session:
-            session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(taken)).values(sent_at=self.clock()))
-            for view in views:
+            session.execute(update(OutboxMessage).where(OutboxMessage.id.in_([row_id for row_id, _ in rows])).values(sent_at=self.clock()))
+            for _, view in rows:
                 record_event(session=session, case_id=view.case_id, actor="bot", action="summarised", at=now)
-        report.sent += 1
 
     def _release(self, row_id: int, *, delay: timedelta, error: str | None, count_attempt: bool = True) -> None:
         values: dict[str, Any] = {"started_at": None, "not_before": self.clock() + delay}
@@ -212,10 +269,10 @@ class Drainer:
         )
         record_event(session=session, case_id=case_id, actor="bot", action="posted", at=now, channel=channel, ts=ts)
 
-    def _send(self, kind: str, case_id: int | None, payload: dict[str, Any], *, maybe_sent: bool) -> tuple[str, str] | None:
+    def _send(self, delivery: Delivery) -> tuple[str, str] | None:
+        kind, case_id, payload = delivery.kind, delivery.case_id, delivery.payload
         if kind == "channel_message":  # about the channel as a whole, or a case re-surfaced at the bottom
-            self._pace()
-            self.client.chat_postMessage(channel=self.channel, text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False)
+            self._post_once(delivery, channel=self.channel, text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False)
             return None
         with session_scope(self.sessions) as session:
             case = session.get(Case, case_id)
@@ -226,20 +283,9 @@ class Drainer:
         if kind == "post_card":
             if ts:  # already posted (a duplicate row): nothing to do
                 return None
-            if maybe_sent:
-                found = self._find_posted_card(case_id)
-                if found:
-                    return found
-            self._pace()
-            response = self.client.chat_postMessage(
-                channel=self.channel,
-                text=card_text(view),
-                blocks=case_card(view),
-                unfurl_links=False,
-                unfurl_media=False,
-                metadata={"event_type": METADATA_EVENT, "event_payload": {"case_id": case_id}},
+            return self._post_once(
+                delivery, channel=self.channel, text=card_text(view), blocks=case_card(view), unfurl_links=False, unfurl_media=False
             )
-            return response["channel"], response["ts"]
         if kind == "update_card":
             if ts:  # not posted yet: the post will render the current state anyway
                 self.client.chat_update(channel=channel, ts=ts, text=card_text(view), blocks=case_card(view))
@@ -247,32 +293,46 @@ class Drainer:
         if kind == "thread_note":
             if not ts:
                 raise Deferred()
-            self._pace()
-            self.client.chat_postMessage(
-                channel=channel,
-                thread_ts=ts,
-                text=payload["text"],
-                blocks=payload.get("blocks"),
-                unfurl_links=False,
-                unfurl_media=False,
+            self._post_once(
+                delivery, channel=channel, thread_ts=ts, text=payload["text"], blocks=payload.get("blocks"),
+                unfurl_links=False, unfurl_media=False,
             )
             return None
         if kind == "dm":
             opened = self.client.conversations_open(users=payload["user"])
-            self.client.chat_postMessage(
-                channel=opened["channel"]["id"], text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False
-            )
+            self._post_once(delivery, channel=opened["channel"]["id"], text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False)
             return None
         raise ValueError(f"unknown outbox kind {kind!r}")
 
-    def _find_posted_card(self, case_id: int) -> tuple[str, str] | None:
-        """After a crash mid-post: the card may be in the channel already."""
-        history = self.client.conversations_history(channel=self.channel, include_all_metadata=True, limit=200)
-        for message in history.get("messages", []):
-            metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == METADATA_EVENT and metadata.get("event_payload", {}).get("case_id") == case_id:
-                return self.channel, message["ts"]
-        return None
+    def _post_once(self, delivery: Delivery, *, channel: str, thread_ts: str | None = None, **message: Any) -> tuple[str, str]:
+        """Post, unless an earlier attempt of this row already did: its message carries the row's metadata."""
+        if delivery.look_first:
+            for earlier in self._history(channel, thread_ts, delivery.created_at):
+                if delivery.delivered_by(earlier.get("metadata") or {}):
+                    return channel, earlier["ts"]
+        self._pace()
+        if thread_ts is not None:
+            message["thread_ts"] = thread_ts
+        response = self.client.chat_postMessage(channel=channel, metadata=delivery.metadata(), **message)
+        return response["channel"], response["ts"]
+
+    def _history(self, channel: str, thread_ts: str | None, since: datetime) -> Iterator[dict[str, Any]]:
+        """Messages (with their metadata) posted to the channel, or the thread, since the row was created."""
+        oldest = f"{(since - CLOCK_SKEW).timestamp():.6f}"
+        cursor = None
+        while True:
+            if thread_ts is None:
+                page = self.client.conversations_history(
+                    channel=channel, oldest=oldest, include_all_metadata=True, limit=HISTORY_PAGE, cursor=cursor
+                )
+            else:
+                page = self.client.conversations_replies(
+                    channel=channel, ts=thread_ts, oldest=oldest, include_all_metadata=True, limit=HISTORY_PAGE, cursor=cursor
+                )
+            yield from page.get("messages", [])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return
 
     def _pace(self) -> None:
         """Stay within Slack's per-channel rate of about one message a second."""

@@ -8,7 +8,6 @@ a 5xx, or an `ok: false` error.
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 import time
@@ -42,6 +41,8 @@ class Delay:
     seconds: float
     # After: Slack has done the work (the message exists) but the answer is slow to arrive.
     after: bool
+    # Only calls about this channel are held (None: every call of the method).
+    channel: str | None = None
 
 
 @dataclass
@@ -53,7 +54,9 @@ class FakeSlack:
     # Bumped by reset(): a slow request from an earlier test must not land in the next one.
     generation: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
-    _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _last_ts: float = 0.0
+    # Requests being answered right now: a request whose client died is still carried out, as Slack would.
+    in_flight: int = 0
     url: str = ""
     response_url: str = ""
     members: list[str] = field(default_factory=lambda: list(TEAM_MEMBERS))
@@ -63,9 +66,17 @@ class FakeSlack:
         with self.lock:
             self.failures.setdefault(method, []).append(Failure(status, error, retry_after, times))
 
-    def delay(self, method: str, seconds: float, *, after: bool) -> None:
+    def delay(self, method: str, seconds: float, *, after: bool, channel: str | None = None) -> None:
         with self.lock:
-            self.delays[method] = Delay(seconds, after)
+            self.delays[method] = Delay(seconds, after, channel)
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Wait until no request is being answered (e.g. one held for a client that was killed)."""
+        deadline = time.monotonic() + timeout
+        while self.in_flight:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the fake Slack was still answering {self.in_flight} request(s) after {timeout}s")
+            time.sleep(0.02)
 
     def calls_to(self, method: str) -> list[Call]:
         with self.lock:
@@ -109,7 +120,9 @@ class FakeSlack:
             return 200, {}, handler(args)
 
     def _next_ts(self) -> str:
-        return f"1700000000.{next(self._ts):06d}"
+        """Like Slack's: the Unix time of the post in microseconds, unique per workspace."""
+        self._last_ts = max(time.time(), self._last_ts + 0.000001)
+        return f"{self._last_ts:.6f}"
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": "https://acme.slack.com/", "team": "Acme", "user": "complaint-bot", "team_id": "T0TEAM0001", "user_id": BOT_USER, "bot_id": "B0BOT00001"}
@@ -154,10 +167,15 @@ class FakeSlack:
         return {"ok": True, "members": self.members[:half], "response_metadata": {"next_cursor": "page2"}}
 
     def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
-        include_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
         newest_first = list(reversed(self.channel_messages_unlocked(args["channel"])))
-        shown = [{k: v for k, v in m.items() if k != "metadata" or include_metadata} for m in newest_first]
-        return {"ok": True, "messages": shown[: int(args.get("limit", 100))], "has_more": False}
+        return _page(newest_first, args)
+
+    def _conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        messages = self.messages.get(args["channel"], [])
+        parent = [m for m in messages if m["ts"] == args["ts"] and "thread_ts" not in m]
+        if not parent:
+            return {"ok": False, "error": "thread_not_found"}
+        return _page(parent + [m for m in messages if m.get("thread_ts") == args["ts"]], args)
 
     def channel_messages_unlocked(self, channel: str) -> list[dict[str, Any]]:
         return [m for m in self.messages.get(channel, []) if "thread_ts" not in m]
@@ -173,6 +191,17 @@ class FakeSlack:
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "user": {"id": args["user"], "name": args["user"].lower(), "tz": "Europe/London"}}
+
+
+def _page(messages: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:
+    """One page of conversations.history / .replies: `oldest` filter, `limit`, `cursor`, metadata only if asked."""
+    include_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+    oldest = float(args.get("oldest") or 0)
+    shown = [{k: v for k, v in m.items() if k != "metadata" or include_metadata} for m in messages if float(m["ts"]) > oldest]
+    start, limit = int(args.get("cursor") or 0), int(args.get("limit", 100))
+    page = shown[start : start + limit]
+    more = start + limit < len(shown)
+    return {"ok": True, "messages": page, "has_more": more, "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
 
 def _decode(content_type: str, raw: bytes) -> dict[str, Any]:
@@ -202,14 +231,21 @@ def start(fake: FakeSlack | None = None) -> tuple[FakeSlack, ThreadingHTTPServer
                 method = self.path.rsplit("/", 1)[-1]
                 with fake.lock:
                     delay, generation = fake.delays.get(method), fake.generation
-                if delay and not delay.after:
-                    time.sleep(delay.seconds)
-                if generation != fake.generation:
-                    self.send_error(503)
-                    return
-                status, extra, body = fake.answer(method, args, headers)
-                if delay and delay.after:
-                    time.sleep(delay.seconds)
+                    fake.in_flight += 1
+                if delay and delay.channel not in (None, args.get("channel")):
+                    delay = None
+                try:
+                    if delay and not delay.after:
+                        time.sleep(delay.seconds)
+                    if generation != fake.generation:
+                        self.send_error(503)
+                        return
+                    status, extra, body = fake.answer(method, args, headers)
+                    if delay and delay.after:
+                        time.sleep(delay.seconds)
+                finally:
+                    with fake.lock:
+                        fake.in_flight -= 1
             payload = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")

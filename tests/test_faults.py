@@ -17,6 +17,7 @@ from tests.helpers import wait_for
 from tests.processes import FEEDS, FeedServer, bot_env, start_bot, write_config
 
 CHANNEL = "C0TRIAGE01"
+MANAGER_DM = "D0MANAGER1"
 
 
 @pytest.fixture
@@ -85,21 +86,47 @@ def test_killed_after_slack_accepted_the_card_does_not_post_it_twice(
 def test_killed_between_store_and_post_posts_once_after_restart(
     runtime: Runtime, slack: FakeSlack, feed: FeedServer, tmp_path: Path
 ) -> None:
-    env = bot_env(config=write_config(tmp_path / "bot.toml", feed.url), database_url=runtime.settings.database_url, slack_url=slack.url)
-    slack.delay("chat.postMessage", 10, after=False)
+    # The post is in flight when the process dies, and Slack still carries it out. A retry can only
+    # see a post that has happened: the lease is what waits for it, so it outlasts Slack's hold here.
+    env = bot_env(config=write_config(tmp_path / "bot.toml", feed.url, lease_seconds=4), database_url=runtime.settings.database_url, slack_url=slack.url)
+    slack.delay("chat.postMessage", 2, after=False)
     process = start_bot("poll", "--once", env=env)
-    wait_for(lambda: case_rows(runtime), timeout=30)
-    time.sleep(0.3)
+    wait_for(lambda: slack.in_flight, timeout=30)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
     assert cards(slack) == []
 
+    slack.wait_idle()  # the dead process's post lands
     slack.delays.clear()
-    time.sleep(1.2)
+    time.sleep(4.2)  # the dead process's lease on the outbox row runs out
     assert poll_once(env) == 0
+    slack.wait_idle()
     assert len(cards(slack)) == 1
+    [case] = case_rows(runtime)
+    assert case.message_ts == cards(slack)[0]["ts"]
     with session_scope(runtime.sessions) as session:
         assert all(row.sent_at is not None for row in session.scalars(select(OutboxMessage)))
+
+
+def test_killed_while_slack_holds_the_managers_dm_sends_it_once(runtime: Runtime, slack: FakeSlack, tmp_path: Path) -> None:
+    critical = (FEEDS / "acme-alerts.xml").read_bytes().replace(
+        b"Terrible service, I want my money back", b"The charger caught fire and my lawyer will be in touch. Unsafe"
+    )
+    feed = FeedServer(critical)
+    http = feed.start()
+    env = bot_env(config=write_config(tmp_path / "bot.toml", feed.url), database_url=runtime.settings.database_url, slack_url=slack.url)
+    slack.delay("chat.postMessage", 10, after=True, channel=MANAGER_DM)
+    process = start_bot("poll", "--once", env=env)
+    wait_for(lambda: slack.channel_messages(MANAGER_DM), timeout=30)  # Slack has the DM; the bot has not heard back
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+
+    slack.delays.clear()
+    time.sleep(1.2)  # the dead process's lease on the outbox row runs out
+    assert poll_once(env) == 0
+    http.shutdown()
+    assert len(slack.channel_messages(MANAGER_DM)) == 1
+    assert len(cards(slack)) == 1
 
 
 def test_slack_down_then_back_posts_everything_once(runtime: Runtime, slack: FakeSlack, feed: FeedServer, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.classifier.triage import Triage
@@ -11,8 +12,12 @@ from bot.db.models import CaseEvent, MentionRecord, OutboxMessage
 from bot.db.session import session_scope
 from bot.pipeline import open_case
 from bot.runtime import Runtime
+from bot.services.cases import enqueue
+from tests.conftest import Clock
 from tests.fake_slack import FakeSlack
 from tests.test_core_loop import CHANNEL
+
+MANAGER, MANAGER_DM = "U0MANAGER1", "D0MANAGER1"
 
 SEVERITIES = ["low", "medium", "high", "critical"]
 
@@ -66,3 +71,49 @@ def test_a_failed_summary_leaves_every_case_in_the_outbox(runtime: Runtime, slac
     # The 25 summarised rows were released for a retry; the five cards were posted.
     assert unsent == 25
     assert len(slack.channel_messages(CHANNEL)) == 5
+
+
+def delivered(slack: FakeSlack, kind: str, text: str) -> list[dict]:
+    where = {
+        "channel_message": slack.channel_messages(CHANNEL),
+        "thread_note": slack.thread(CHANNEL, slack.channel_messages(CHANNEL)[0]["ts"]),
+        "dm": slack.channel_messages(MANAGER_DM),
+    }[kind]
+    return [m for m in where if m["text"] == text]
+
+
+@pytest.mark.parametrize("kind", ["channel_message", "thread_note", "dm"])
+def test_a_message_slack_took_without_answering_is_not_sent_again(runtime: Runtime, slack: FakeSlack, clock: Clock, kind: str) -> None:
+    seed_cases(runtime, 1)
+    runtime.drainer.drain()
+    with session_scope(runtime.sessions) as session:
+        enqueue(session=session, case_id=1, kind=kind, at=clock.now, text="Heads up", user=MANAGER)
+    runtime.slack.timeout = 1
+    slack.delay("chat.postMessage", 2, after=True)  # Slack posts it, then answers after the bot gave up
+    assert runtime.drainer.drain().failed == 1
+    slack.wait_idle()
+    assert len(delivered(slack, kind, "Heads up")) == 1
+
+    slack.delays.clear()
+    clock.advance(minutes=5)
+    assert runtime.drainer.drain().sent == 1
+    assert len(delivered(slack, kind, "Heads up")) == 1
+    with session_scope(runtime.sessions) as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))) == 0
+
+
+def test_a_burst_summary_slack_took_without_answering_is_not_sent_again(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
+    seed_cases(runtime, 30)
+    runtime.slack.timeout = 1
+    slack.delay("chat.postMessage", 2, after=True)
+    runtime.drainer.drain()
+    slack.wait_idle()
+    slack.delays.clear()
+    clock.advance(minutes=5)
+    runtime.drainer.drain()
+
+    summaries = [m for m in slack.channel_messages(CHANNEL) if "arrived at once" in m["text"]]
+    assert len(summaries) == 1
+    with session_scope(runtime.sessions) as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))) == 0
+        assert session.scalar(select(func.count()).select_from(CaseEvent).where(CaseEvent.action == "summarised")) == 25
