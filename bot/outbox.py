@@ -82,10 +82,11 @@ class Delivery:
         return self.kind == "post_card" and metadata.get("event_type") == CARD_EVENT and payload.get("case_id") == self.case_id
 
 
-def _due_ids(session: Session, now: datetime, lease: timedelta, case_id: int | None, limit: int) -> list[int]:
+def _due_ids(session: Session, now: datetime, lease: timedelta, case_id: int | None, limit: int, after: int) -> list[int]:
     query = (
         select(OutboxMessage.id)
         .where(
+            OutboxMessage.id > after,
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.not_before <= now,
             or_(OutboxMessage.started_at.is_(None), OutboxMessage.started_at < now - lease),
@@ -142,15 +143,20 @@ class Drainer:
         self.post_interval_seconds = post_interval_seconds
         self._last_post = 0.0
 
-    def drain(self, *, case_id: int | None = None, limit: int = 200) -> DrainReport:
+    def drain(self, *, case_id: int | None = None, batch: int = 200) -> DrainReport:
+        """Send everything that is due, a batch at a time, in the order it was queued."""
         report = DrainReport()
         if case_id is None and self.burst_threshold is not None:
             self._summarise_burst(report)
-        with session_scope(self.sessions) as session:
-            ids = _due_ids(session, self.clock(), self.lease, case_id, limit)
-        for row_id in ids:
-            self._deliver(row_id, report)
-        return report
+        last_id = 0
+        while True:
+            with session_scope(self.sessions) as session:
+                ids = _due_ids(session, self.clock(), self.lease, case_id, batch, after=last_id)
+            if not ids:
+                return report
+            for row_id in ids:
+                self._deliver(row_id, report)
+            last_id = ids[-1]
 
     def _deliver(self, row_id: int, report: DrainReport) -> None:
         with session_scope(self.sessions) as session:
