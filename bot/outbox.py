@@ -16,6 +16,7 @@ its lease runs out: keep `outbox_lease_seconds` well above the Slack timeout.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -141,7 +142,9 @@ class Drainer:
         self.channel = channel
         self.clock = clock
         self.post_interval_seconds = post_interval_seconds
-        self._last_post = 0.0
+        # Per channel, the monotonic time before which nothing more is sent there (pacing and Retry-After).
+        self._channel_free_at: dict[str, float] = {}
+        self._pacing = threading.Lock()
 
     def drain(self, *, case_id: int | None = None, batch: int = 200) -> DrainReport:
         """Send everything that is due, a batch at a time, in the order it was queued."""
@@ -222,9 +225,9 @@ class Drainer:
             self._mark_summarised([(row_id, view) for row_id, view in taken if row_id in already], now)
             taken = [(row_id, view) for row_id, view in taken if row_id not in already]
             if taken:
-                self._pace()
-                self.client.chat_postMessage(
-                    channel=self.channel,
+                self._to_channel(
+                    self.channel,
+                    self.client.chat_postMessage,
                     text=f"{len(taken) + self.burst_cards} new complaints arrived at once",
                     blocks=burst_summary([view for _, view in taken], posted_separately=min(self.burst_cards, len(waiting))),
                     unfurl_links=False,
@@ -294,7 +297,7 @@ class Drainer:
             )
         if kind == "update_card":
             if ts:  # not posted yet: the post will render the current state anyway
-                self.client.chat_update(channel=channel, ts=ts, text=card_text(view), blocks=case_card(view))
+                self._to_channel(channel, self.client.chat_update, post=False, ts=ts, text=card_text(view), blocks=case_card(view))
             return None
         if kind == "thread_note":
             if not ts:
@@ -316,10 +319,9 @@ class Drainer:
             for earlier in self._history(channel, thread_ts, delivery.created_at):
                 if delivery.delivered_by(earlier.get("metadata") or {}):
                     return channel, earlier["ts"]
-        self._pace()
         if thread_ts is not None:
             message["thread_ts"] = thread_ts
-        response = self.client.chat_postMessage(channel=channel, metadata=delivery.metadata(), **message)
+        response = self._to_channel(channel, self.client.chat_postMessage, metadata=delivery.metadata(), **message)
         return response["channel"], response["ts"]
 
     def _history(self, channel: str, thread_ts: str | None, since: datetime) -> Iterator[dict[str, Any]]:
@@ -340,24 +342,40 @@ class Drainer:
             if not page.get("has_more") or not cursor:
                 return
 
-    def _pace(self) -> None:
-        """Stay within Slack's per-channel rate of about one message a second."""
-        wait = self._last_post + self.post_interval_seconds - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        self._last_post = time.monotonic()
+    def _to_channel(self, channel: str, call: Callable[..., Any], *, post: bool = True, **arguments: Any) -> Any:
+        """Posts keep to Slack's rate of about one a second per channel; a 429's Retry-After holds
+        back every message to that channel, not only the one that was refused."""
+        with self._pacing:
+            start = max(time.monotonic(), self._channel_free_at.get(channel, 0.0))
+            if post:
+                self._channel_free_at[channel] = start + self.post_interval_seconds
+        time.sleep(max(start - time.monotonic(), 0.0))
+        try:
+            return call(channel=channel, **arguments)
+        except SlackApiError as exc:
+            pause = _retry_after(exc)
+            if pause is not None:
+                with self._pacing:
+                    self._channel_free_at[channel] = max(self._channel_free_at.get(channel, 0.0), time.monotonic() + pause)
+            raise
 
 
 def _backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def _retry_delay(exc: SlackApiError, attempts: int) -> timedelta:
+def _retry_after(exc: SlackApiError) -> float | None:
+    """Seconds Slack asked us to wait, if this was a rate limit."""
     response = exc.response
-    if response is not None and (response.status_code == 429 or response.get("error") == "ratelimited"):
-        retry_after = response.headers.get("Retry-After") or response.headers.get("retry-after")
-        try:
-            return timedelta(seconds=max(float(retry_after), 1.0))
-        except (TypeError, ValueError):
-            return timedelta(seconds=30)
-    return _backoff(attempts)
+    if response is None or not (response.status_code == 429 or response.get("error") == "ratelimited"):
+        return None
+    retry_after = response.headers.get("Retry-After") or response.headers.get("retry-after")
+    try:
+        return max(float(retry_after), 1.0)
+    except (TypeError, ValueError):
+        return 30.0
+
+
+def _retry_delay(exc: SlackApiError, attempts: int) -> timedelta:
+    pause = _retry_after(exc)
+    return _backoff(attempts) if pause is None else timedelta(seconds=pause)

@@ -3,7 +3,8 @@
 It answers in the shapes of Slack's responses (see ../shared/reference/slack/),
 keeps posted messages per channel (with metadata, for conversations.history),
 and can be told to fail the next calls of a method: 429 with Retry-After,
-a 5xx, or an `ok: false` error.
+a 5xx, or an `ok: false` error. Like Slack, after a 429 with Retry-After it
+refuses that channel until the time is up, and keeps the calls that came early.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ class FakeSlack:
     generation: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     _last_ts: float = 0.0
+    # After a 429 with Retry-After, the channel is closed until then; calls arriving earlier are kept here.
+    penalties: dict[str, float] = field(default_factory=dict)
+    early_calls: list[Call] = field(default_factory=list)
     # Requests being answered right now: a request whose client died is still carried out, as Slack would.
     in_flight: int = 0
     url: str = ""
@@ -88,6 +92,8 @@ class FakeSlack:
             self.messages.clear()
             self.failures.clear()
             self.delays.clear()
+            self.penalties.clear()
+            self.early_calls.clear()
             self.generation += 1
             self.members = list(TEAM_MEMBERS)
 
@@ -102,7 +108,13 @@ class FakeSlack:
     # -- answering ------------------------------------------------------------
     def answer(self, method: str, args: dict[str, Any], headers: dict[str, str]) -> tuple[int, dict[str, str], dict[str, Any]]:
         with self.lock:
-            self.calls.append(Call(method, args, headers))
+            call = Call(method, args, headers)
+            self.calls.append(call)
+            channel = args.get("channel")
+            closed_for = self.penalties.get(channel, 0.0) - time.monotonic() if channel else 0.0
+            if closed_for > 0:  # Slack said to wait: it answers 429 again
+                self.early_calls.append(call)
+                return 429, {"Retry-After": str(max(1, round(closed_for)))}, {"ok": False, "error": "ratelimited"}
             pending = self.failures.get(method)
             if pending:
                 failure = pending[0]
@@ -110,6 +122,8 @@ class FakeSlack:
                 if failure.times <= 0:
                     pending.pop(0)
                 extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+                if failure.status == 429 and failure.retry_after and channel:
+                    self.penalties[channel] = time.monotonic() + failure.retry_after
                 body = {"ok": False, "error": failure.error or ("ratelimited" if failure.status == 429 else "fatal_error")}
                 return failure.status, extra, body
             if not headers.get("authorization", "").startswith("Bearer xoxb-"):

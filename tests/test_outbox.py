@@ -158,3 +158,17 @@ def test_one_poll_drains_everything_it_queued_however_many_rows(runtime: Runtime
         assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))) == 0
     assert opened > 200
     assert len(slack.channel_messages(MANAGER_DM)) == opened
+
+
+def test_retry_after_holds_back_every_message_to_that_channel(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
+    seed_cases(runtime, 3)
+    # Refused twice: the client's own retry waits once, then the outbox has the 429 in hand.
+    slack.fail("chat.postMessage", status=429, retry_after=1, times=2)
+    report = runtime.drainer.drain()
+
+    assert slack.early_calls == [], "a message went to the channel before Slack's Retry-After was over"
+    assert (report.sent, report.failed) == (2, 1)
+    assert len(slack.channel_messages(CHANNEL)) == 2
+    clock.advance(seconds=2)
+    runtime.drainer.drain()
+    assert len(slack.channel_messages(CHANNEL)) == 3
