@@ -16,6 +16,7 @@ from enum import StrEnum
 
 import httpx
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.classifier import Classifier, ClassifierConfig
@@ -384,15 +385,23 @@ def report_mention(runtime: Runtime, mention: Mention, *, reporter: str) -> Repo
     """A person says this is a complaint: open a case (even if the detector disagreed) unless one exists."""
     now = runtime.clock()
     canonical = canonical_url(mention.url)
-    with session_scope(runtime.sessions) as session:
-        record = session.scalars(select(MentionRecord).where(_same_mention(mention, canonical))).first()
-        if record is not None and record.case_id is not None:
-            return Reported(record.case_id, existed=True)
-        assessment = assess_mention(mention, runtime.classifier, runtime.config.classifier)
-        if record is None:
-            record = _mention_record(mention, canonical, assessment, now)
-            session.add(record)
-            session.flush()
-        case = open_case(session, record, assessment.triage, now)
-        record_event(session=session, case_id=case.id, actor=reporter, action="reported", at=now)
-        return Reported(case.id, existed=False)
+    try:
+        with session_scope(runtime.sessions) as session:
+            record = session.scalars(select(MentionRecord).where(_same_mention(mention, canonical))).first()
+            if record is not None and record.case_id is not None:
+                return Reported(record.case_id, existed=True)
+            assessment = assess_mention(mention, runtime.classifier, runtime.config.classifier)
+            if record is None:
+                record = _mention_record(mention, canonical, assessment, now)
+                session.add(record)
+                session.flush()
+            case = open_case(session, record, assessment.triage, now)
+            record_event(session=session, case_id=case.id, actor=reporter, action="reported", at=now)
+            return Reported(case.id, existed=False)
+    except IntegrityError:
+        # Reported twice at once (a double click, two people): the other report stored it first.
+        with session_scope(runtime.sessions) as session:
+            case_id = session.scalars(select(MentionRecord.case_id).where(_same_mention(mention, canonical))).first()
+        if case_id is None:
+            raise
+        return Reported(case_id, existed=True)
