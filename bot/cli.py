@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.settings import AppConfig, ConfigError, Settings, get_settings, load_config
@@ -161,23 +162,52 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _serve_http(rt, "0.0.0.0", rt.settings.port, with_scheduler=True)
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import build_app
+    from bot.app import build_app, listener_threads
     from bot.scheduler import start_scheduler
     from bot.web import WebApp, make_server, run_until_closed
 
+    listeners = listener_threads()
+    handler = SocketModeHandler(build_app(rt, executor=listeners), rt.settings.slack_app_token.get_secret_value())
     # Slack talks over the socket; HTTP still serves /healthz and the mentions webhook.
-    server = make_server(WebApp(rt, bolt=None), "0.0.0.0", rt.settings.port)
+    try:
+        server = make_server(WebApp(rt, bolt=None), "0.0.0.0", rt.settings.port)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on 0.0.0.0:{rt.settings.port}: {exc.strerror}") from None
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda signum, frame: stopping.set())
     threading.Thread(target=run_until_closed, args=(server,), daemon=True, name="http").start()
     scheduler = start_scheduler(rt)
-    handler = SocketModeHandler(build_app(rt), rt.settings.slack_app_token.get_secret_value())
-    signal.signal(signal.SIGTERM, lambda signum, frame: handler.close())
+    handler.connect()
     log.info("Socket Mode; /healthz and /webhooks/mentions on port %s", server.effective_port)
-    try:
-        handler.start()
-    finally:
-        rt.work.shutdown(wait=True)
-        scheduler.shutdown(wait=True)
-        server.close()
+    while not stopping.wait(1):
+        pass
+    log.info("stopping: finishing acknowledged work; whatever is not sent yet stays in the outbox")
+    return _stop_within(
+        STOP_SECONDS,
+        handler.close,
+        rt.drainer.stop,
+        lambda: scheduler.shutdown(wait=True),
+        lambda: listeners.shutdown(wait=True),
+        lambda: rt.work.shutdown(wait=True),
+        server.close,
+    )
+
+
+# `docker stop` sends SIGKILL 10 s after SIGTERM.
+STOP_SECONDS = 8.0
+
+
+def _stop_within(seconds: float, *steps: Callable[[], object]) -> int:
+    """Run the shutdown steps in order; if they hang, exit anyway: anything unsent is still in the
+    outbox, and a poll that was cut off is fetched again (its cursor only moves with its batch)."""
+    done = threading.Thread(target=lambda: [step() for step in steps], daemon=True, name="shutdown")
+    done.start()
+    done.join(seconds)
+    if done.is_alive():
+        log.warning("shutdown took longer than %.0f s; exiting without waiting for the rest", seconds)
+        logging.shutdown()
+        os._exit(1)
     return 0
 
 

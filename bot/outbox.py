@@ -145,21 +145,29 @@ class Drainer:
         # Per channel, the monotonic time before which nothing more is sent there (pacing and Retry-After).
         self._channel_free_at: dict[str, float] = {}
         self._pacing = threading.Lock()
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        """Shutting down: no new message goes out (one already sent is marked); the rest stays in the outbox."""
+        self._stopping.set()
 
     def drain(self, *, case_id: int | None = None, batch: int = 200) -> DrainReport:
         """Send everything that is due, a batch at a time, in the order it was queued."""
         report = DrainReport()
-        if case_id is None and self.burst_threshold is not None:
+        if case_id is None and self.burst_threshold is not None and not self._stopping.is_set():
             self._summarise_burst(report)
         last_id = 0
-        while True:
+        while not self._stopping.is_set():
             with session_scope(self.sessions) as session:
                 ids = _due_ids(session, self.clock(), self.lease, case_id, batch, after=last_id)
             if not ids:
-                return report
+                break
             for row_id in ids:
+                if self._stopping.is_set():
+                    break
                 self._deliver(row_id, report)
             last_id = ids[-1]
+        return report
 
     def _deliver(self, row_id: int, report: DrainReport) -> None:
         with session_scope(self.sessions) as session:
@@ -349,7 +357,8 @@ class Drainer:
             start = max(time.monotonic(), self._channel_free_at.get(channel, 0.0))
             if post:
                 self._channel_free_at[channel] = start + self.post_interval_seconds
-        time.sleep(max(start - time.monotonic(), 0.0))
+        if self._stopping.wait(max(start - time.monotonic(), 0.0)):
+            raise Deferred()
         try:
             return call(channel=channel, **arguments)
         except SlackApiError as exc:

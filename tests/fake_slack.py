@@ -64,6 +64,8 @@ class FakeSlack:
     url: str = ""
     response_url: str = ""
     members: list[str] = field(default_factory=lambda: list(TEAM_MEMBERS))
+    # Where apps.connections.open sends Socket Mode clients (tests/fake_socket_mode.py).
+    socket_mode_url: str = ""
 
     # -- test helpers ---------------------------------------------------------
     def fail(self, method: str, *, status: int = 200, error: str | None = None, retry_after: int | None = None, times: int = 1) -> None:
@@ -96,6 +98,7 @@ class FakeSlack:
             self.early_calls.clear()
             self.generation += 1
             self.members = list(TEAM_MEMBERS)
+            self.socket_mode_url = ""
 
     def channel_messages(self, channel: str) -> list[dict[str, Any]]:
         with self.lock:
@@ -126,7 +129,8 @@ class FakeSlack:
                     self.penalties[channel] = time.monotonic() + failure.retry_after
                 body = {"ok": False, "error": failure.error or ("ratelimited" if failure.status == 429 else "fatal_error")}
                 return failure.status, extra, body
-            if not headers.get("authorization", "").startswith("Bearer xoxb-"):
+            token_kind = "xapp-" if method == "apps.connections.open" else "xoxb-"  # app-level vs bot token
+            if not headers.get("authorization", "").startswith(f"Bearer {token_kind}"):
                 return 200, {}, {"ok": False, "error": "not_authed"}
             handler = getattr(self, "_" + method.replace(".", "_"), None)
             if handler is None:
@@ -140,6 +144,11 @@ class FakeSlack:
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": "https://acme.slack.com/", "team": "Acme", "user": "complaint-bot", "team_id": "T0TEAM0001", "user_id": BOT_USER, "bot_id": "B0BOT00001"}
+
+    def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not self.socket_mode_url:
+            return {"ok": False, "error": "invalid_auth"}
+        return {"ok": True, "url": self.socket_mode_url}
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = args["channel"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -90,5 +91,13 @@ def bot_env(*, config: Path, database_url: str, slack_url: str) -> dict[str, str
     return env
 
 
-def start_bot(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+def start_bot(*args: str, env: dict[str, str], log: Path | None = None) -> subprocess.Popen[bytes]:
+    """Output goes to a pipe (read it with communicate()), or for a long run to the `log` file, which never fills."""
+    output = subprocess.PIPE if log is None else log.open("wb")
+    return subprocess.Popen([sys.executable, "-m", "bot.cli", *args], env=env, stdout=output, stderr=subprocess.STDOUT)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
