@@ -160,14 +160,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     upgrade(rt.settings.database_url)
     if rt.settings.slack_app_token is None:
         return _serve_http(rt, "0.0.0.0", rt.settings.port, with_scheduler=True)
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     from bot.app import build_app, listener_threads
     from bot.scheduler import start_scheduler
+    from bot.socket_mode import SocketModeConnection
     from bot.web import WebApp, make_server, run_until_closed
 
     listeners = listener_threads()
-    handler = SocketModeHandler(build_app(rt, executor=listeners), rt.settings.slack_app_token.get_secret_value())
+    socket = SocketModeConnection(
+        build_app(rt, executor=listeners),
+        app_token=rt.settings.slack_app_token.get_secret_value(),
+        bot_token=rt.settings.slack_bot_token.get_secret_value(),
+        api_url=rt.settings.slack_api_url,
+    )
     # Slack talks over the socket; HTTP still serves /healthz and the mentions webhook.
     try:
         server = make_server(WebApp(rt, bolt=None), "0.0.0.0", rt.settings.port)
@@ -178,14 +182,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         signal.signal(signum, lambda signum, frame: stopping.set())
     threading.Thread(target=run_until_closed, args=(server,), daemon=True, name="http").start()
     scheduler = start_scheduler(rt)
-    handler.connect()
+    socket.start()
     log.info("Socket Mode; /healthz and /webhooks/mentions on port %s", server.effective_port)
     while not stopping.wait(1):
         pass
     log.info("stopping: finishing acknowledged work; whatever is not sent yet stays in the outbox")
     return _stop_within(
         STOP_SECONDS,
-        handler.close,
+        lambda: socket.stop(timeout=2),
         rt.drainer.stop,
         lambda: scheduler.shutdown(wait=True),
         lambda: listeners.shutdown(wait=True),

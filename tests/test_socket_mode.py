@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from message_blocks.ids import Action, case_value
 from tests.fake_slack import FakeSlack
 from tests.fake_socket_mode import FakeSocketMode
 from tests.helpers import wait_for
-from tests.processes import FEEDS, FeedServer, bot_env, free_port, start_bot, write_config
+from tests.processes import FEEDS, FeedServer, bot_env, cpu_seconds, free_port, start_bot, write_config
 from tests.slack_requests import block_action
 
 CHANNEL = "C0TRIAGE01"
@@ -98,3 +99,22 @@ def test_sigterm_stops_within_ten_seconds_after_finishing_acknowledged_work(
     assert (case.status, case.assignee) == ("claimed", AGENT)
     with session_scope(runtime.sessions) as session:  # the card update and thread note: sent, or waiting for the next start
         assert sorted(session.scalars(select(OutboxMessage.kind).where(OutboxMessage.kind != "post_card"))) == ["thread_note", "update_card"]
+
+
+@pytest.mark.parametrize("death", ["cut", "go_silent"])
+def test_a_dead_connection_is_replaced_within_15_seconds_without_spinning(
+    runtime: Runtime, socket_mode: FakeSocketMode, running: RunningBot, death: str
+) -> None:
+    time.sleep(1)  # start-up work (the first poll) is over
+    cpu_before, started = cpu_seconds(running.process.pid), time.monotonic()
+    getattr(socket_mode, death)()  # no close frame: the TCP connection drops, or the peer just goes quiet
+    try:
+        wait_for(lambda: socket_mode.handshakes >= 2, timeout=15)
+    except AssertionError:
+        pytest.fail(f"no new connection 15 s after the old one died ({death})\n" + running.output()[-3000:])
+    busy = (cpu_seconds(running.process.pid) - cpu_before) / (time.monotonic() - started)
+    assert busy < 0.25, f"the bot used {busy:.0%} of a core while its connection was dead"
+
+    envelope = click(socket_mode, Action.CLAIM, the_case(runtime).id)
+    wait_for(lambda: socket_mode.ack_for(envelope), timeout=10)
+    wait_for(lambda: the_case(runtime).status == "claimed", timeout=10)
