@@ -172,9 +172,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         bot_token=rt.settings.slack_bot_token.get_secret_value(),
         api_url=rt.settings.slack_api_url,
     )
-    # Slack talks over the socket; HTTP still serves /healthz and the mentions webhook.
+    # Slack talks over the socket; HTTP still serves /healthz (which reports the socket) and the mentions webhook.
     try:
-        server = make_server(WebApp(rt, bolt=None), "0.0.0.0", rt.settings.port)
+        server = make_server(WebApp(rt, bolt=None, socket=socket), "0.0.0.0", rt.settings.port)
     except OSError as exc:
         raise ConfigError(f"cannot listen on 0.0.0.0:{rt.settings.port}: {exc.strerror}") from None
     stopping = threading.Event()

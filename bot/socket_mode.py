@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode.aiohttp import SocketModeHandler
@@ -24,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 log = logging.getLogger(__name__)
 
 PING_INTERVAL = 4.0
+CHECK_EVERY = 1.0
 
 
 class SocketModeConnection:
@@ -35,11 +37,19 @@ class SocketModeConnection:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True, name="socket-mode")
         self._handler: SocketModeHandler | None = None
+        self._watcher: asyncio.Task[None] | None = None
+        self._lock = threading.Lock()
+        self._down_since: float | None = time.monotonic()
 
     def start(self) -> None:
         """Connect in the background: if Slack cannot be reached yet, the client keeps trying."""
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self._open(), self._loop)
+
+    def down_for(self) -> float:
+        """Seconds since the connection was last seen up (0 while it is up)."""
+        with self._lock:
+            return 0.0 if self._down_since is None else time.monotonic() - self._down_since
 
     def stop(self, timeout: float) -> None:
         """Disconnect: no new events are taken; those already acknowledged go on in the app's threads."""
@@ -58,8 +68,23 @@ class SocketModeConnection:
             web_client=AsyncWebClient(token=self._bot_token, base_url=self._api_url),
             ping_interval=PING_INTERVAL,
         )
+        self._watcher = asyncio.ensure_future(self._watch(self._handler))
         await self._handler.connect_async()
 
+    async def _watch(self, handler: SocketModeHandler) -> None:
+        while True:
+            up = await handler.client.is_connected()
+            with self._lock:
+                if up and self._down_since is not None:
+                    log.info("Socket Mode connected")
+                    self._down_since = None
+                elif not up and self._down_since is None:
+                    log.warning("Socket Mode connection lost; reconnecting")
+                    self._down_since = time.monotonic()
+            await asyncio.sleep(CHECK_EVERY)
+
     async def _close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
         if self._handler is not None:
             await self._handler.close_async()

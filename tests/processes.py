@@ -50,7 +50,7 @@ class FeedServer:
         return server
 
 
-def write_config(path: Path, feed_url: str, *, poll_interval: int = 300, lease_seconds: int = 1) -> Path:
+def write_config(path: Path, feed_url: str, *, poll_interval: int = 300, lease_seconds: int = 1, extra_slack: str = "") -> Path:
     path.write_text(
         f"""
 [brand]
@@ -61,6 +61,7 @@ exclude = ["road runner"]
 channel = "C0TRIAGE01"
 managers = ["U0MANAGER1"]
 post_interval_seconds = 0
+{extra_slack}
 
 [schedule]
 poll_interval_seconds = {poll_interval}

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -33,6 +34,9 @@ class RunningBot:
     port: int
     log: Path
 
+    def health(self) -> httpx.Response:
+        return httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=5)
+
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
@@ -49,7 +53,7 @@ def socket_mode(slack: FakeSlack) -> Iterator[FakeSocketMode]:
 def bot_config(tmp_path: Path) -> Iterator[Path]:
     feed = FeedServer((FEEDS / "acme-alerts.xml").read_bytes())
     http = feed.start()
-    yield write_config(tmp_path / "bot.toml", feed.url)
+    yield write_config(tmp_path / "bot.toml", feed.url, extra_slack="socket_grace_seconds = 1")
     http.shutdown()
 
 
@@ -118,3 +122,18 @@ def test_a_dead_connection_is_replaced_within_15_seconds_without_spinning(
     envelope = click(socket_mode, Action.CLAIM, the_case(runtime).id)
     wait_for(lambda: socket_mode.ack_for(envelope), timeout=10)
     wait_for(lambda: the_case(runtime).status == "claimed", timeout=10)
+
+
+def test_healthz_reports_the_slack_connection(socket_mode: FakeSocketMode, running: RunningBot) -> None:
+    wait_for(lambda: running.health().json().get("slack_connected"), timeout=10)
+    assert running.health().status_code == 200
+
+    socket_mode.refusing = True  # Slack cannot be reached: every reconnect fails
+    socket_mode.cut()
+    # Down longer than socket_grace_seconds (1 s here): unhealthy.
+    unhealthy = wait_for(lambda: (r := running.health()).status_code == 503 and r, timeout=20)
+    assert unhealthy.json()["ok"] is False and "Socket Mode" in unhealthy.json()["error"]
+
+    socket_mode.refusing = False
+    wait_for(lambda: running.health().status_code == 200, timeout=20)
+    assert running.health().json() == {"ok": True, "slack_connected": True}
