@@ -181,14 +181,23 @@ def test_the_database_going_away_briefly_loses_nothing(runtime: Runtime, slack: 
     import httpx
     from sqlalchemy import text
 
-    from bot.db.session import database_answers
+    from bot.db.session import database_answers, make_engine
     from bot.pipeline import Pipeline
     from tests.conftest import FIXTURES, feed_transport
 
     http = httpx.Client(transport=feed_transport({"https://feeds.example.com/acme.xml": FIXTURES / "feeds" / "acme-alerts.xml"}))
-    Pipeline(runtime, http=http).poll()  # stored and queued; the pool now holds open connections
-    with runtime.engine.connect() as admin:
-        admin.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    Pipeline(runtime, http=http).poll()  # stored and queued
+    pooled = [runtime.engine.connect() for _ in range(3)]  # the pool now keeps three idle connections
+    for connection in pooled:
+        connection.close()
+    # The server drops every session of the bot, as in a failover: the pool's connections are dead.
+    admin = make_engine(runtime.settings.database_url)
+    with admin.connect() as connection:
+        terminated = connection.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )).scalar_one()
+    admin.dispose()
+    assert terminated >= len(pooled)
     assert database_answers(runtime.engine)  # pre-ping replaces the dead connections
     runtime.drainer.drain()
     assert len(cards(slack)) == 1
