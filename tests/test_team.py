@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 
 def as_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from bot.db.models import Case, MutedAuthor
 from bot.db.session import session_scope
@@ -20,7 +17,7 @@ from bot.runtime import Runtime
 from message_blocks.ids import Action, MoreChoice, View, more_value
 from tests.conftest import BotClient, Clock
 from tests.fake_slack import FakeSlack
-from tests.helpers import wait_for
+from tests.helpers import wait_for, writes_held
 from tests.slack_requests import block_action, message_shortcut
 from tests.test_core_loop import AGENT, CHANNEL, OTHER, actions_of, click, poll, the_case
 
@@ -114,30 +111,9 @@ def test_message_shortcut_turns_a_slack_message_into_a_case(runtime: Runtime, bo
     assert second["blocks"][0]["text"]["text"].startswith(f"That was already case *#{case.id}*")
 
 
-@contextmanager
-def writes_held(runtime: Runtime) -> Iterator[Callable[[], int]]:
-    """Hold the database's write lock: reads go on, every insert waits until the block ends.
-    Yields how many sessions are waiting for it (PostgreSQL shows them; SQLite cannot, so -1)."""
-    if runtime.engine.dialect.name == "postgresql":
-        with runtime.engine.connect() as connection:
-            connection.execute(text("LOCK TABLE mentions IN SHARE ROW EXCLUSIVE MODE"))
-            waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'mentions'::regclass"
-            with runtime.engine.connect() as observer:
-                yield lambda: observer.execute(text(waiting)).scalar_one()
-            connection.commit()
-        return
-    lock = sqlite3.connect(runtime.engine.url.database, isolation_level=None)
-    lock.execute("BEGIN IMMEDIATE")
-    try:
-        yield lambda: -1
-    finally:
-        lock.execute("COMMIT")
-        lock.close()
-
-
 def test_the_same_message_reported_twice_at_once_is_one_case_and_two_answers(runtime: Runtime, bot: BotClient, slack: FakeSlack) -> None:
     message = {"type": "message", "text": "Customer on the phone: Acme lost my parcel twice, furious", "user": "U0SUPPORT1", "ts": "1763600000.000100"}
-    with writes_held(runtime) as waiting:
+    with writes_held(runtime, "mentions") as waiting:
         for user in (AGENT, OTHER):
             payload = message_shortcut(user_id=user, callback_id="report-as-complaint", message=message, response_url=slack.response_url)
             assert bot.interact(payload).status_code == 200
