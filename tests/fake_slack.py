@@ -96,6 +96,7 @@ class FakeSlack:
             self.delays.clear()
             self.penalties.clear()
             self.early_calls.clear()
+            self.in_flight = 0
             self.generation += 1
             self.members = list(TEAM_MEMBERS)
             self.socket_mode_url = ""
@@ -268,7 +269,8 @@ def start(fake: FakeSlack | None = None) -> tuple[FakeSlack, ThreadingHTTPServer
                         time.sleep(delay.seconds)
                 finally:
                     with fake.lock:
-                        fake.in_flight -= 1
+                        if generation == fake.generation:  # an earlier test's request does not count
+                            fake.in_flight -= 1
             payload = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")

@@ -88,8 +88,8 @@ def test_killed_between_store_and_post_posts_once_after_restart(
 ) -> None:
     # The post is in flight when the process dies, and Slack still carries it out. A retry can only
     # see a post that has happened: the lease is what waits for it, so it outlasts Slack's hold here.
-    env = bot_env(config=write_config(tmp_path / "bot.toml", feed.url, lease_seconds=4), database_url=runtime.settings.database_url, slack_url=slack.url)
-    slack.delay("chat.postMessage", 2, after=False)
+    env = bot_env(config=write_config(tmp_path / "bot.toml", feed.url, lease_seconds=3), database_url=runtime.settings.database_url, slack_url=slack.url)
+    slack.delay("chat.postMessage", 1, after=False)
     process = start_bot("poll", "--once", env=env)
     wait_for(lambda: slack.in_flight, timeout=30)
     process.send_signal(signal.SIGKILL)
@@ -98,7 +98,7 @@ def test_killed_between_store_and_post_posts_once_after_restart(
 
     slack.wait_idle()  # the dead process's post lands
     slack.delays.clear()
-    time.sleep(4.2)  # the dead process's lease on the outbox row runs out
+    time.sleep(3.2)  # the dead process's lease on the outbox row runs out
     assert poll_once(env) == 0
     slack.wait_idle()
     assert len(cards(slack)) == 1
