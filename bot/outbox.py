@@ -224,12 +224,13 @@ class Drainer:
             ranked = sorted(waiting, key=lambda row: (SEVERITY_RANK.get(row[3].severity, 0), row[3].mention.score), reverse=True)
             summarised = [(row_id, case_view(case)) for row_id, _, _, case in ranked[self.burst_cards :]]
             taken = [(row_id, view) for row_id, view in summarised if _take(session, row_id, now, self.lease)]
-            # An earlier summary attempt may have reached Slack without an answer.
-            retried = [(row_id, created) for row_id, attempts, created, _ in waiting if attempts > 0]
+            taken_ids = {row_id for row_id, _ in taken}
+            # Rows an earlier summary attempt took: that summary may have reached Slack without an answer.
+            retried = [(row_id, created) for row_id, attempts, created, _ in waiting if attempts > 0 and row_id in taken_ids]
         if not taken:
             return
         try:
-            already = self._summarised_before([(row_id, created) for row_id, created in retried if row_id in dict(taken)])
+            already = self._summarised_before(retried)
             self._mark_summarised([(row_id, view) for row_id, view in taken if row_id in already], now)
             taken = [(row_id, view) for row_id, view in taken if row_id not in already]
             if taken:
@@ -252,6 +253,7 @@ class Drainer:
             report.sent += 1
 
     def _summarised_before(self, retried: list[tuple[int, datetime]]) -> set[int]:
+        """Which of these rows a summary already in the channel covers."""
         if not retried:
             return set()
         since = min(created for _, created in retried)
