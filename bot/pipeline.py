@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 import httpx
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -375,6 +375,14 @@ def _record_failure(session: Session, source: Source, error: SourceError, now: d
     return SourceReport(source.name, error=str(error))
 
 
+def _still_without_case(session: Session, record: MentionRecord) -> bool:
+    """Lock the stored mention for this transaction if it still has no case (a report racing us waits here)."""
+    touched = session.execute(
+        update(MentionRecord).where(MentionRecord.id == record.id, MentionRecord.case_id.is_(None)).values(case_id=None)
+    )
+    return touched.rowcount == 1
+
+
 @dataclass(frozen=True)
 class Reported:
     case_id: int
@@ -395,6 +403,9 @@ def report_mention(runtime: Runtime, mention: Mention, *, reporter: str) -> Repo
                 record = _mention_record(mention, canonical, assessment, now)
                 session.add(record)
                 session.flush()
+            elif not _still_without_case(session, record):  # another report opened its case meanwhile
+                session.refresh(record)
+                return Reported(record.case_id, existed=True)
             case = open_case(session, record, assessment.triage, now)
             record_event(session=session, case_id=case.id, actor=reporter, action="reported", at=now)
             return Reported(case.id, existed=False)
