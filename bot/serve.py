@@ -7,17 +7,23 @@ stays in the outbox for the next start.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 
 from bot.app import build_app, listener_threads
 from bot.runtime import Runtime
 from bot.scheduler import start_scheduler
 from bot.settings import ConfigError
+from bot.slack.socket_mode import SocketModeConnection
 from bot.web import WebApp, make_server, run_until_closed
 
 log = logging.getLogger("complaint-bot")
+
+# `docker stop` sends SIGKILL 10 s after SIGTERM.
+STOP_SECONDS = 8.0
 
 
 def serve_http(rt: Runtime, host: str, port: int, *, with_scheduler: bool) -> int:
@@ -51,19 +57,48 @@ def serve_http(rt: Runtime, host: str, port: int, *, with_scheduler: bool) -> in
 
 
 def run_socket_mode(rt: Runtime, app_token: str) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    # Slack talks over the socket; HTTP still serves /healthz and the mentions webhook.
-    server = make_server(WebApp(rt, bolt=None), "0.0.0.0", rt.settings.port)
+    assert rt.settings.slack_bot_token is not None
+    listeners = listener_threads()
+    socket = SocketModeConnection(
+        build_app(rt, executor=listeners),
+        app_token=app_token,
+        bot_token=rt.settings.slack_bot_token.get_secret_value(),
+        api_url=rt.settings.slack_api_url,
+    )
+    # Slack talks over the socket; HTTP still serves /healthz (which reports the socket) and the mentions webhook.
+    try:
+        server = make_server(WebApp(rt, bolt=None, socket=socket), "0.0.0.0", rt.settings.port)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on 0.0.0.0:{rt.settings.port}: {exc.strerror}") from None
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda signum, frame: stopping.set())
     threading.Thread(target=run_until_closed, args=(server,), daemon=True, name="http").start()
     scheduler = start_scheduler(rt)
-    handler = SocketModeHandler(build_app(rt), app_token)
-    signal.signal(signal.SIGTERM, lambda signum, frame: handler.close())
+    socket.start()
     log.info("Socket Mode; /healthz and /webhooks/mentions on port %s", server.effective_port)
-    try:
-        handler.start()
-    finally:
-        rt.work.shutdown(wait=True)
-        scheduler.shutdown(wait=True)
-        server.close()
+    while not stopping.wait(1):
+        pass
+    log.info("stopping: finishing acknowledged work; whatever is not sent yet stays in the outbox")
+    return _stop_within(
+        STOP_SECONDS,
+        lambda: socket.stop(timeout=2),
+        rt.drainer.stop,
+        lambda: scheduler.shutdown(wait=True),
+        lambda: listeners.shutdown(wait=True),
+        lambda: rt.work.shutdown(wait=True),
+        server.close,
+    )
+
+
+def _stop_within(seconds: float, *steps: Callable[[], object]) -> int:
+    """Run the shutdown steps in order; if they hang, exit anyway: anything unsent is still in the
+    outbox, and a poll that was cut off is fetched again (its cursor only moves with its batch)."""
+    done = threading.Thread(target=lambda: [step() for step in steps], daemon=True, name="shutdown")
+    done.start()
+    done.join(seconds)
+    if done.is_alive():
+        log.warning("shutdown took longer than %.0f s; exiting without waiting for the rest", seconds)
+        logging.shutdown()
+        os._exit(1)
     return 0

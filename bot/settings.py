@@ -88,6 +88,8 @@ class SlackConfig(_Table):
     # More new cards than this waiting at once: post one summary plus the `burst_cards` most severe.
     burst_threshold: int = Field(default=20, ge=1)
     burst_cards: int = Field(default=5, ge=0)
+    # Socket Mode: /healthz answers 503 once the connection to Slack has been down this long (a reconnect takes ~10 s).
+    socket_grace_seconds: int = Field(default=30, ge=1)
 
     @field_validator("channel")
     @classmethod

@@ -2,7 +2,8 @@
 
 POST /slack/events       events, interactivity and slash commands (signed by Slack)
 POST /webhooks/mentions  mentions pushed by other tools (signed with the webhook secret)
-GET  /healthz            200 when the database answers
+GET  /healthz            200 when the database answers (and, in Socket Mode, Slack's socket is up or
+                         has been down for less than [slack] socket_grace_seconds)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import resource
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from slack_bolt import App
@@ -25,6 +26,9 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from bot.db.session import database_answers
 from bot.flows import webhook
 from bot.runtime import Runtime
+
+if TYPE_CHECKING:
+    from bot.slack.socket_mode import SocketModeConnection
 
 log = logging.getLogger(__name__)
 
@@ -117,13 +121,14 @@ def _json(start_response: StartResponse, status: str, payload: dict[str, Any]) -
 
 
 class WebApp:
-    """`bolt` is None in Socket Mode: Slack's requests then arrive over the socket, never over HTTP."""
+    """`bolt` is None in Socket Mode: Slack's requests then arrive over `socket`, never over HTTP."""
 
-    def __init__(self, rt: Runtime, bolt: App | None) -> None:
+    def __init__(self, rt: Runtime, bolt: App | None, socket: SocketModeConnection | None = None) -> None:
         self.rt = rt
         self.slack = SlackRequestHandler(bolt, path="/slack/events") if bolt is not None else None
         secret = rt.settings.slack_signing_secret
         self.signing_secret = secret.get_secret_value() if secret is not None else None
+        self.socket = socket
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         try:
@@ -134,9 +139,7 @@ class WebApp:
     def _route(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == "/healthz" and method == "GET":
-            if database_answers(self.rt.engine):
-                return _json(start_response, "200 OK", {"ok": True})
-            return _json(start_response, "503 Service Unavailable", {"ok": False, "error": "database unavailable"})
+            return self._health(start_response)
         if path == "/slack/events" and self.slack is not None:
             if method != "POST":
                 return _json(start_response, "405 Method Not Allowed", {"ok": False, "error": "POST only"})
@@ -166,6 +169,17 @@ class WebApp:
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         return self.slack(environ, start_response)
+
+    def _health(self, start_response: StartResponse) -> Iterable[bytes]:
+        if not database_answers(self.rt.engine):
+            return _json(start_response, "503 Service Unavailable", {"ok": False, "error": "database unavailable"})
+        if self.socket is None:
+            return _json(start_response, "200 OK", {"ok": True})
+        down = self.socket.down_for()
+        if down > self.rt.config.slack.socket_grace_seconds:
+            error = f"not connected to Slack (Socket Mode) for {down:.0f} s"
+            return _json(start_response, "503 Service Unavailable", {"ok": False, "error": error, "slack_connected": False})
+        return _json(start_response, "200 OK", {"ok": True, "slack_connected": down == 0})
 
     def _webhook(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         secret = self.rt.settings.complaint_bot_webhook_secret

@@ -3,12 +3,12 @@
 It answers in the shapes of Slack's responses (see ../shared/reference/slack/),
 keeps posted messages per channel (with metadata, for conversations.history),
 and can be told to fail the next calls of a method: 429 with Retry-After,
-a 5xx, or an `ok: false` error.
+a 5xx, or an `ok: false` error. Like Slack, after a 429 with Retry-After it
+refuses that channel until the time is up, and keeps the calls that came early.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 import time
@@ -42,6 +42,8 @@ class Delay:
     seconds: float
     # After: Slack has done the work (the message exists) but the answer is slow to arrive.
     after: bool
+    # Only calls about this channel are held (None: every call of the method).
+    channel: str | None = None
 
 
 @dataclass
@@ -53,19 +55,34 @@ class FakeSlack:
     # Bumped by reset(): a slow request from an earlier test must not land in the next one.
     generation: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
-    _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _last_ts: float = 0.0
+    # After a 429 with Retry-After, the channel is closed until then; calls arriving earlier are kept here.
+    penalties: dict[str, float] = field(default_factory=dict)
+    early_calls: list[Call] = field(default_factory=list)
+    # Requests being answered right now: a request whose client died is still carried out, as Slack would.
+    in_flight: int = 0
     url: str = ""
     response_url: str = ""
     members: list[str] = field(default_factory=lambda: list(TEAM_MEMBERS))
+    # Where apps.connections.open sends Socket Mode clients (tests/fake_socket_mode.py).
+    socket_mode_url: str = ""
 
     # -- test helpers ---------------------------------------------------------
     def fail(self, method: str, *, status: int = 200, error: str | None = None, retry_after: int | None = None, times: int = 1) -> None:
         with self.lock:
             self.failures.setdefault(method, []).append(Failure(status, error, retry_after, times))
 
-    def delay(self, method: str, seconds: float, *, after: bool) -> None:
+    def delay(self, method: str, seconds: float, *, after: bool, channel: str | None = None) -> None:
         with self.lock:
-            self.delays[method] = Delay(seconds, after)
+            self.delays[method] = Delay(seconds, after, channel)
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Wait until no request is being answered (e.g. one held for a client that was killed)."""
+        deadline = time.monotonic() + timeout
+        while self.in_flight:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the fake Slack was still answering {self.in_flight} request(s) after {timeout}s")
+            time.sleep(0.02)
 
     def calls_to(self, method: str) -> list[Call]:
         with self.lock:
@@ -77,8 +94,12 @@ class FakeSlack:
             self.messages.clear()
             self.failures.clear()
             self.delays.clear()
+            self.penalties.clear()
+            self.early_calls.clear()
+            self.in_flight = 0
             self.generation += 1
             self.members = list(TEAM_MEMBERS)
+            self.socket_mode_url = ""
 
     def channel_messages(self, channel: str) -> list[dict[str, Any]]:
         with self.lock:
@@ -91,7 +112,13 @@ class FakeSlack:
     # -- answering ------------------------------------------------------------
     def answer(self, method: str, args: dict[str, Any], headers: dict[str, str]) -> tuple[int, dict[str, str], dict[str, Any]]:
         with self.lock:
-            self.calls.append(Call(method, args, headers))
+            call = Call(method, args, headers)
+            self.calls.append(call)
+            channel = args.get("channel")
+            closed_for = self.penalties.get(channel, 0.0) - time.monotonic() if channel else 0.0
+            if closed_for > 0:  # Slack said to wait: it answers 429 again
+                self.early_calls.append(call)
+                return 429, {"Retry-After": str(max(1, round(closed_for)))}, {"ok": False, "error": "ratelimited"}
             pending = self.failures.get(method)
             if pending:
                 failure = pending[0]
@@ -99,9 +126,12 @@ class FakeSlack:
                 if failure.times <= 0:
                     pending.pop(0)
                 extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+                if failure.status == 429 and failure.retry_after and channel:
+                    self.penalties[channel] = time.monotonic() + failure.retry_after
                 body = {"ok": False, "error": failure.error or ("ratelimited" if failure.status == 429 else "fatal_error")}
                 return failure.status, extra, body
-            if not headers.get("authorization", "").startswith("Bearer xoxb-"):
+            token_kind = "xapp-" if method == "apps.connections.open" else "xoxb-"  # app-level vs bot token
+            if not headers.get("authorization", "").startswith(f"Bearer {token_kind}"):
                 return 200, {}, {"ok": False, "error": "not_authed"}
             handler = getattr(self, "_" + method.replace(".", "_"), None)
             if handler is None:
@@ -109,10 +139,17 @@ class FakeSlack:
             return 200, {}, handler(args)
 
     def _next_ts(self) -> str:
-        return f"1700000000.{next(self._ts):06d}"
+        """Like Slack's: the Unix time of the post in microseconds, unique per workspace."""
+        self._last_ts = max(time.time(), self._last_ts + 0.000001)
+        return f"{self._last_ts:.6f}"
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": "https://acme.slack.com/", "team": "Acme", "user": "complaint-bot", "team_id": "T0TEAM0001", "user_id": BOT_USER, "bot_id": "B0BOT00001"}
+
+    def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not self.socket_mode_url:
+            return {"ok": False, "error": "invalid_auth"}
+        return {"ok": True, "url": self.socket_mode_url}
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = args["channel"]
@@ -154,10 +191,15 @@ class FakeSlack:
         return {"ok": True, "members": self.members[:half], "response_metadata": {"next_cursor": "page2"}}
 
     def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
-        include_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
         newest_first = list(reversed(self.channel_messages_unlocked(args["channel"])))
-        shown = [{k: v for k, v in m.items() if k != "metadata" or include_metadata} for m in newest_first]
-        return {"ok": True, "messages": shown[: int(args.get("limit", 100))], "has_more": False}
+        return _page(newest_first, args)
+
+    def _conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        messages = self.messages.get(args["channel"], [])
+        parent = [m for m in messages if m["ts"] == args["ts"] and "thread_ts" not in m]
+        if not parent:
+            return {"ok": False, "error": "thread_not_found"}
+        return _page(parent + [m for m in messages if m.get("thread_ts") == args["ts"]], args)
 
     def channel_messages_unlocked(self, channel: str) -> list[dict[str, Any]]:
         return [m for m in self.messages.get(channel, []) if "thread_ts" not in m]
@@ -173,6 +215,17 @@ class FakeSlack:
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "user": {"id": args["user"], "name": args["user"].lower(), "tz": "Europe/London"}}
+
+
+def _page(messages: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:
+    """One page of conversations.history / .replies: `oldest` filter, `limit`, `cursor`, metadata only if asked."""
+    include_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+    oldest = float(args.get("oldest") or 0)
+    shown = [{k: v for k, v in m.items() if k != "metadata" or include_metadata} for m in messages if float(m["ts"]) > oldest]
+    start, limit = int(args.get("cursor") or 0), int(args.get("limit", 100))
+    page = shown[start : start + limit]
+    more = start + limit < len(shown)
+    return {"ok": True, "messages": page, "has_more": more, "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
 
 def _decode(content_type: str, raw: bytes) -> dict[str, Any]:
@@ -202,14 +255,22 @@ def start(fake: FakeSlack | None = None) -> tuple[FakeSlack, ThreadingHTTPServer
                 method = self.path.rsplit("/", 1)[-1]
                 with fake.lock:
                     delay, generation = fake.delays.get(method), fake.generation
-                if delay and not delay.after:
-                    time.sleep(delay.seconds)
-                if generation != fake.generation:
-                    self.send_error(503)
-                    return
-                status, extra, body = fake.answer(method, args, headers)
-                if delay and delay.after:
-                    time.sleep(delay.seconds)
+                    fake.in_flight += 1
+                if delay and delay.channel not in (None, args.get("channel")):
+                    delay = None
+                try:
+                    if delay and not delay.after:
+                        time.sleep(delay.seconds)
+                    if generation != fake.generation:
+                        self.send_error(503)
+                        return
+                    status, extra, body = fake.answer(method, args, headers)
+                    if delay and delay.after:
+                        time.sleep(delay.seconds)
+                finally:
+                    with fake.lock:
+                        if generation == fake.generation:  # an earlier test's request does not count
+                            fake.in_flight -= 1
             payload = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")

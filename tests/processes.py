@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -49,7 +50,7 @@ class FeedServer:
         return server
 
 
-def write_config(path: Path, feed_url: str, *, poll_interval: int = 300, lease_seconds: int = 1) -> Path:
+def write_config(path: Path, feed_url: str, *, poll_interval: int = 300, lease_seconds: int = 1, extra_slack: str = "") -> Path:
     path.write_text(
         f"""
 [brand]
@@ -60,6 +61,7 @@ exclude = ["road runner"]
 channel = "C0TRIAGE01"
 managers = ["U0MANAGER1"]
 post_interval_seconds = 0
+{extra_slack}
 
 [schedule]
 poll_interval_seconds = {poll_interval}
@@ -90,5 +92,19 @@ def bot_env(*, config: Path, database_url: str, slack_url: str) -> dict[str, str
     return env
 
 
-def start_bot(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+def start_bot(*args: str, env: dict[str, str], log: Path | None = None) -> subprocess.Popen[bytes]:
+    """Output goes to a pipe (read it with communicate()), or for a long run to the `log` file, which never fills."""
+    output = subprocess.PIPE if log is None else log.open("wb")
+    return subprocess.Popen([sys.executable, "-m", "bot.cli", *args], env=env, stdout=output, stderr=subprocess.STDOUT)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -17,6 +17,7 @@ from tests.helpers import wait_for
 from tests.processes import FEEDS, FeedServer, bot_env, start_bot, write_config
 
 CHANNEL = "C0TRIAGE01"
+MANAGER_DM = "D0MANAGER1"
 
 
 @pytest.fixture
@@ -85,21 +86,47 @@ def test_killed_after_slack_accepted_the_card_does_not_post_it_twice(
 def test_killed_between_store_and_post_posts_once_after_restart(
     runtime: Runtime, slack: FakeSlack, feed: FeedServer, tmp_path: Path
 ) -> None:
-    env = bot_env(config=write_config(tmp_path / "bot.toml", feed.url), database_url=runtime.settings.database_url, slack_url=slack.url)
-    slack.delay("chat.postMessage", 10, after=False)
+    # The post is in flight when the process dies, and Slack still carries it out. A retry can only
+    # see a post that has happened: the lease is what waits for it, so it outlasts Slack's hold here.
+    env = bot_env(config=write_config(tmp_path / "bot.toml", feed.url, lease_seconds=3), database_url=runtime.settings.database_url, slack_url=slack.url)
+    slack.delay("chat.postMessage", 1, after=False)
     process = start_bot("poll", "--once", env=env)
-    wait_for(lambda: case_rows(runtime), timeout=30)
-    time.sleep(0.3)
+    wait_for(lambda: slack.in_flight, timeout=30)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
     assert cards(slack) == []
 
+    slack.wait_idle()  # the dead process's post lands
     slack.delays.clear()
-    time.sleep(1.2)
+    time.sleep(3.2)  # the dead process's lease on the outbox row runs out
     assert poll_once(env) == 0
+    slack.wait_idle()
     assert len(cards(slack)) == 1
+    [case] = case_rows(runtime)
+    assert case.message_ts == cards(slack)[0]["ts"]
     with session_scope(runtime.sessions) as session:
         assert all(row.sent_at is not None for row in session.scalars(select(OutboxMessage)))
+
+
+def test_killed_while_slack_holds_the_managers_dm_sends_it_once(runtime: Runtime, slack: FakeSlack, tmp_path: Path) -> None:
+    critical = (FEEDS / "acme-alerts.xml").read_bytes().replace(
+        b"Terrible service, I want my money back", b"The charger caught fire and my lawyer will be in touch. Unsafe"
+    )
+    feed = FeedServer(critical)
+    http = feed.start()
+    env = bot_env(config=write_config(tmp_path / "bot.toml", feed.url), database_url=runtime.settings.database_url, slack_url=slack.url)
+    slack.delay("chat.postMessage", 10, after=True, channel=MANAGER_DM)
+    process = start_bot("poll", "--once", env=env)
+    wait_for(lambda: slack.channel_messages(MANAGER_DM), timeout=30)  # Slack has the DM; the bot has not heard back
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+
+    slack.delays.clear()
+    time.sleep(1.2)  # the dead process's lease on the outbox row runs out
+    assert poll_once(env) == 0
+    http.shutdown()
+    assert len(slack.channel_messages(MANAGER_DM)) == 1
+    assert len(cards(slack)) == 1
 
 
 def test_slack_down_then_back_posts_everything_once(runtime: Runtime, slack: FakeSlack, feed: FeedServer, tmp_path: Path) -> None:
@@ -154,14 +181,23 @@ def test_the_database_going_away_briefly_loses_nothing(runtime: Runtime, slack: 
     import httpx
     from sqlalchemy import text
 
-    from bot.db.session import database_answers
+    from bot.db.session import database_answers, make_engine
     from bot.flows.poll import poll as poll_sources
     from tests.conftest import FIXTURES, feed_transport
 
     http = httpx.Client(transport=feed_transport({"https://feeds.example.com/acme.xml": FIXTURES / "feeds" / "acme-alerts.xml"}))
-    poll_sources(runtime, http=http)  # stored and queued; the pool now holds open connections
-    with runtime.engine.connect() as admin:
-        admin.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    poll_sources(runtime, http=http)  # stored and queued
+    pooled = [runtime.engine.connect() for _ in range(3)]  # the pool now keeps three idle connections
+    for connection in pooled:
+        connection.close()
+    # The server drops every session of the bot, as in a failover: the pool's connections are dead.
+    admin = make_engine(runtime.settings.database_url)
+    with admin.connect() as connection:
+        terminated = connection.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )).scalar_one()
+    admin.dispose()
+    assert terminated >= len(pooled)
     assert database_answers(runtime.engine)  # pre-ping replaces the dead connections
     runtime.drainer.drain()
     assert len(cards(slack)) == 1

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import random
+import string
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.classifier.triage import Triage
-from bot.db.models import CaseEvent, MentionRecord, OutboxMessage
+from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage
 from bot.db.session import session_scope
 from bot.runtime import Runtime
 from bot.services.mentions import open_case
+from bot.services.outbox import enqueue
+from tests.conftest import Clock
 from tests.fake_slack import FakeSlack
+from tests.processes import FeedServer, bot_env, start_bot, write_config
 from tests.test_core_loop import CHANNEL
+
+MANAGER, MANAGER_DM = "U0MANAGER1", "D0MANAGER1"
 
 SEVERITIES = ["low", "medium", "high", "critical"]
 
@@ -67,3 +76,101 @@ def test_a_failed_summary_leaves_every_case_in_the_outbox(runtime: Runtime, slac
     # The 25 summarised rows were released for a retry; the five cards were posted.
     assert unsent == 25
     assert len(slack.channel_messages(CHANNEL)) == 5
+
+
+def delivered(slack: FakeSlack, kind: str, text: str) -> list[dict]:
+    where = {
+        "channel_message": slack.channel_messages(CHANNEL),
+        "thread_note": slack.thread(CHANNEL, slack.channel_messages(CHANNEL)[0]["ts"]),
+        "dm": slack.channel_messages(MANAGER_DM),
+    }[kind]
+    return [m for m in where if m["text"] == text]
+
+
+@pytest.mark.parametrize("kind", ["channel_message", "thread_note", "dm"])
+def test_a_message_slack_took_without_answering_is_not_sent_again(runtime: Runtime, slack: FakeSlack, clock: Clock, kind: str) -> None:
+    seed_cases(runtime, 1)
+    runtime.drainer.drain()
+    with session_scope(runtime.sessions) as session:
+        enqueue(session=session, case_id=1, kind=kind, at=clock.now, text="Heads up", user=MANAGER)
+    runtime.slack.timeout = 1
+    slack.delay("chat.postMessage", 2, after=True)  # Slack posts it, then answers after the bot gave up
+    assert runtime.drainer.drain().failed == 1
+    slack.wait_idle()
+    assert len(delivered(slack, kind, "Heads up")) == 1
+
+    slack.delays.clear()
+    clock.advance(minutes=5)
+    assert runtime.drainer.drain().sent == 1
+    assert len(delivered(slack, kind, "Heads up")) == 1
+    with session_scope(runtime.sessions) as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))) == 0
+
+
+def test_a_burst_summary_slack_took_without_answering_is_not_sent_again(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
+    seed_cases(runtime, 30)
+    runtime.drainer.burst_cards = 1  # fewer posts to wait out
+    runtime.slack.timeout = 1
+    slack.delay("chat.postMessage", 2, after=True)
+    runtime.drainer.drain()
+    slack.wait_idle()
+    slack.delays.clear()
+    clock.advance(minutes=5)
+    runtime.drainer.drain()
+
+    summaries = [m for m in slack.channel_messages(CHANNEL) if "arrived at once" in m["text"]]
+    assert len(summaries) == 1
+    with session_scope(runtime.sessions) as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))) == 0
+        assert session.scalar(select(func.count()).select_from(CaseEvent).where(CaseEvent.action == "summarised")) == 29
+
+
+def critical_feed(count: int) -> bytes:
+    """An Atom feed of `count` distinct critical complaints (random words keep them from joining as near-duplicates)."""
+    rng = random.Random(5)
+    start = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    entries = []
+    for n in range(count):
+        words = " ".join("".join(rng.choices(string.ascii_lowercase, k=6)) for _ in range(24))
+        published = (start - timedelta(minutes=n)).isoformat().replace("+00:00", "Z")
+        entries.append(
+            f"<entry><id>tag:example.com,2026:{n}</id><title>Acme charger {n}</title>"
+            f'<link href="https://blog.example.com/fire/{n}"/><published>{published}</published><updated>{published}</updated>'
+            f"<content>Terrible! The Acme charger caught fire, unsafe, awful, broken, worst refund ever. Never again, avoid Acme. {words}</content></entry>"
+        )
+    return ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><id>tag:example.com,2026:feed</id>'
+            f"<title>Acme alerts</title><updated>2026-11-20T08:00:00Z</updated>{''.join(entries)}</feed>").encode()
+
+
+def test_one_poll_drains_everything_it_queued_however_many_rows(runtime: Runtime, slack: FakeSlack, tmp_path: Path) -> None:
+    # Over 200 critical complaints: as many cards (the burst guard turns all but five into one summary) and manager DMs.
+    feed = FeedServer(critical_feed(230))
+    http = feed.start()
+    env = bot_env(config=write_config(tmp_path / "bot.toml", feed.url), database_url=runtime.settings.database_url, slack_url=slack.url)
+    process = start_bot("poll", "--once", env=env)
+    output = process.communicate(timeout=120)[0].decode()
+    http.shutdown()
+    assert process.returncode == 0, output
+
+    channel = slack.channel_messages(CHANNEL)
+    assert len([m for m in channel if "arrived at once" in m["text"]]) == 1
+    assert len(channel) == 1 + runtime.config.slack.burst_cards
+    with session_scope(runtime.sessions) as session:
+        opened = session.scalar(select(func.count()).select_from(Case))
+        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))) == 0
+    assert opened > 200
+    assert len(slack.channel_messages(MANAGER_DM)) == opened
+
+
+def test_retry_after_holds_back_every_message_to_that_channel(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
+    seed_cases(runtime, 3)
+    # Refused twice: the client's own retry waits once, then the outbox has the 429 in hand.
+    slack.fail("chat.postMessage", status=429, retry_after=1, times=2)
+    report = runtime.drainer.drain()
+
+    assert slack.early_calls == [], "a message went to the channel before Slack's Retry-After was over"
+    assert (report.sent, report.failed) == (2, 1)
+    assert len(slack.channel_messages(CHANNEL)) == 2
+    clock.advance(seconds=2)
+    runtime.drainer.drain()
+    assert len(slack.channel_messages(CHANNEL)) == 3

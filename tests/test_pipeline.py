@@ -142,3 +142,29 @@ def test_secrets_never_reach_logs_or_stored_errors(runtime: Runtime, slack: Fake
     everything = caplog.text + stored + repr(runtime.settings)
     assert "sup3r-s3cret" not in everything
     assert "xoxb-test-token" not in everything and "test-signing-secret" not in everything
+
+
+def test_a_stored_mention_reported_by_two_people_at_once_opens_one_case(runtime: Runtime, clock: Clock) -> None:
+    from bot.flows.ingest import Ingested, Outcome, ingest, reported_by
+    from sources import Mention
+    from tests.helpers import race
+
+    url = "https://forum.example.com/t/acme-kettle/7"
+    with session_scope(runtime.sessions) as session:  # seen by a poll and judged not negative: no case
+        session.add(MentionRecord(
+            source_kind="rss", source_name="acme-alerts", external_id="kettle-7", url=url, canonical_url=url, title="Acme kettle",
+            text="The Acme kettle lid sticks", author="", published_at=clock.now, detected_at=clock.now, score=0.2, reasons=[], fingerprint=None,
+        ))
+    mention = Mention(source_kind="manual", source_name="reported by hand", external_id=url, url=url, title="Acme kettle", text="", author="", published_at=None)
+
+    def report(rt: Runtime) -> Ingested:
+        with rt.transaction() as session:
+            (outcome,) = ingest(rt, session=session, batch=[mention], intake=reported_by("U0AGENT001"), now=rt.clock())
+        return outcome
+
+    reports = race(runtime, "mentions", report)
+
+    with session_scope(runtime.sessions) as session:
+        [case_id] = session.scalars(select(Case.id)).all()
+        assert session.scalars(select(MentionRecord.case_id)).all() == [case_id]
+    assert sorted((r.case_id, r.kind) for r in reports) == [(case_id, Outcome.DUPLICATE), (case_id, Outcome.NEW_CASE)]

@@ -23,6 +23,7 @@ from bot.settings import parse_config
 from message_blocks.digest import digest_blocks
 from tests.conftest import TEST_CONFIG, Clock
 from tests.fake_slack import FakeSlack
+from tests.helpers import race
 
 CHANNEL = "C0TRIAGE01"
 AGENT = "U0AGENT001"
@@ -127,6 +128,45 @@ def test_an_unclaimed_case_is_resurfaced_exactly_once(runtime: Runtime, slack: F
         run_reminders(runtime)
     resurfaced = [m for m in slack.channel_messages(CHANNEL) if "Nobody has claimed" in json.dumps(m["blocks"])]
     assert len(resurfaced) == 1 and f"*#{case_id}*" in json.dumps(resurfaced[0]["blocks"])
+
+
+def claimed(runtime: Runtime, case_id: int, clock: Clock) -> None:
+    with session_scope(runtime.sessions) as session:
+        cases.claim(session=session, case_id=case_id, user_id=AGENT, now=clock.now)
+
+
+def resolved_with_follow_up(runtime: Runtime, case_id: int, clock: Clock) -> None:
+    with session_scope(runtime.sessions) as session:
+        cases.resolve(session=session, case_id=case_id, user_id=AGENT, resolution="refunded", root_cause="isolated", now=clock.now, follow_up_at=clock.now + timedelta(days=7))
+
+
+def snoozed(runtime: Runtime, case_id: int, clock: Clock) -> None:
+    with session_scope(runtime.sessions) as session:
+        cases.snooze(session=session, case_id=case_id, user_id=AGENT, until=clock.now + timedelta(hours=1), now=clock.now)
+
+
+# reminder: (how the case is set up, how long until the reminder is due, what counts it, where it lands)
+RACES = {
+    "unclaimed case resurfaced": (lambda *_: None, timedelta(minutes=31), "claim_breaches", "Nobody has claimed"),
+    "owner nudged past the resolve SLA": (claimed, timedelta(hours=25), "resolve_breaches", "is yours and has been open"),
+    "follow-up": (resolved_with_follow_up, timedelta(days=7, minutes=1), "follow_ups", "stayed fixed"),
+    "back from snooze": (snoozed, timedelta(minutes=61), "unsnoozed", "Back from snooze"),
+}
+
+
+@pytest.mark.parametrize("reminder", RACES)
+def test_two_replicas_racing_send_each_reminder_once(runtime: Runtime, slack: FakeSlack, clock: Clock, reminder: str) -> None:
+    set_up, due_after, counted, text = RACES[reminder]
+    case_id = seed(runtime, clock.now, 1)
+    runtime.drainer.drain()
+    set_up(runtime, case_id, clock)
+    clock.advance(seconds=due_after.total_seconds())
+
+    reports = race(runtime, "cases", run_reminders)
+
+    assert sum(getattr(report, counted) for report in reports) == 1
+    sent = [c for c in slack.calls_to("chat.postMessage") if text in json.dumps(c.args.get("blocks"))]
+    assert len(sent) == 1
 
 
 def test_a_stale_claimed_case_nudges_its_owner_once(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:

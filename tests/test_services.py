@@ -106,10 +106,10 @@ def test_an_outbox_row_is_taken_once_until_its_lease_runs_out(session: Session) 
     outbox.enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=NOW, text="hello")
     (row_id,) = outbox.due_ids(session=session, now=NOW, lease=LEASE, case_id=None, limit=10)
     first = outbox.take(session=session, row_id=row_id, now=NOW, lease=LEASE)
-    assert first is not None and (first.kind, first.attempts, first.interrupted) == (OutboxKind.CHANNEL_MESSAGE, 1, False)
+    assert first is not None and (first.kind, first.attempts, first.look_first) == (OutboxKind.CHANNEL_MESSAGE, 1, False)
     assert outbox.take(session=session, row_id=row_id, now=NOW + timedelta(seconds=30), lease=LEASE) is None
     again = outbox.take(session=session, row_id=row_id, now=NOW + LEASE + timedelta(seconds=1), lease=LEASE)
-    assert again is not None and (again.attempts, again.interrupted) == (2, True)
+    assert again is not None and (again.attempts, again.look_first) == (2, True)
     outbox.mark_sent(session=session, row_ids=[row_id], now=NOW)
     assert outbox.due_ids(session=session, now=NOW + timedelta(hours=1), lease=LEASE, case_id=None, limit=10) == []
 

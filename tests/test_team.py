@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 
 def as_text(value: object) -> str:
@@ -16,7 +17,7 @@ from bot.runtime import Runtime
 from message_blocks.ids import Action, MoreChoice, View, more_value
 from tests.conftest import BotClient, Clock
 from tests.fake_slack import FakeSlack
-from tests.helpers import wait_for
+from tests.helpers import wait_for, writes_held
 from tests.slack_requests import block_action, message_shortcut
 from tests.test_core_loop import AGENT, CHANNEL, OTHER, actions_of, click, poll, the_case
 
@@ -108,6 +109,27 @@ def test_message_shortcut_turns_a_slack_message_into_a_case(runtime: Runtime, bo
     assert again.status_code == 200
     second = wait_for(lambda: slack.calls_to("respond")[1:])[0].args
     assert second["blocks"][0]["text"]["text"].startswith(f"That was already case *#{case.id}*")
+
+
+def test_the_same_message_reported_twice_at_once_is_one_case_and_two_answers(runtime: Runtime, bot: BotClient, slack: FakeSlack) -> None:
+    message = {"type": "message", "text": "Customer on the phone: Acme lost my parcel twice, furious", "user": "U0SUPPORT1", "ts": "1763600000.000100"}
+    with writes_held(runtime, "mentions") as waiting:
+        for user in (AGENT, OTHER):
+            payload = message_shortcut(user_id=user, callback_id="report-as-complaint", message=message, response_url=slack.response_url)
+            assert bot.interact(payload).status_code == 200
+        # Both have looked for the message and found nothing; both now wait to store it.
+        wait_for(lambda: len(slack.calls_to("chat.getPermalink")) == 2)
+        if waiting() >= 0:
+            wait_for(lambda: waiting() == 2)
+        else:
+            time.sleep(0.5)
+    wait_for(lambda: len(slack.calls_to("respond")) == 2)
+    replies = [call.args["blocks"][0]["text"]["text"] for call in slack.calls_to("respond")]
+
+    case = the_case(runtime)
+    assert sorted(reply.split("*")[0] for reply in replies) == ["Created case ", "That was already case "]
+    assert all(f"*#{case.id}*" in reply for reply in replies)
+    assert not [c for c in slack.calls_to("chat.postEphemeral") if "went wrong" in c.args["text"]]
 
 
 def choose(bot: BotClient, runtime: Runtime, user: str, case: Case, choice: MoreChoice) -> None:

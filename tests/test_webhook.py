@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 
 import httpx
@@ -9,7 +11,6 @@ from sqlalchemy import func, select
 
 from bot.db.models import MentionRecord
 from bot.db.session import session_scope
-from bot.flows.webhook import signature
 from bot.runtime import Runtime
 from tests.conftest import WEBHOOK_SECRET, BotClient, Clock
 from tests.fake_slack import FakeSlack
@@ -27,10 +28,18 @@ COMPLAINT = {
 }
 
 
-def send(bot: BotClient, clock: Clock, payload: object, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> httpx.Response:
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """As a sender does from the README, not with the bot's own code: v1=HMAC-SHA256("v1:<timestamp>:<raw body>")."""
+    return "v1=" + hmac.new(secret.encode(), f"v1:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
+
+
+def send(
+    bot: BotClient, clock: Clock, payload: object, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None, signed_body: bytes | None = None
+) -> httpx.Response:
+    """`signed_body`: sign this instead of what is sent (a body changed on the way)."""
     body = json.dumps(payload).encode()
     ts = str(int(clock.now.timestamp()) if timestamp is None else timestamp)
-    headers = {"Content-Type": "application/json", "X-Complaint-Bot-Timestamp": ts, "X-Complaint-Bot-Signature": signature(secret, ts, body)}
+    headers = {"Content-Type": "application/json", "X-Complaint-Bot-Timestamp": ts, "X-Complaint-Bot-Signature": sign(secret, ts, signed_body or body)}
     return bot.http.post(f"{bot.base_url}/webhooks/mentions", content=body, headers=headers)
 
 
@@ -66,6 +75,8 @@ def test_bad_signatures_and_stale_requests_are_refused(runtime: Runtime, bot: Bo
     assert stale.status_code == 401 and "five-minute" in stale.json()["error"]
     unsigned = bot.http.post(f"{bot.base_url}/webhooks/mentions", json=COMPLAINT)
     assert unsigned.status_code == 401
+    tampered = send(bot, clock, {**COMPLAINT, "url": "https://evil.example.com/"}, signed_body=json.dumps(COMPLAINT).encode())
+    assert tampered.status_code == 401 and tampered.json()["error"] == "signature does not match"
     assert stored(runtime) == 0
 
 

@@ -18,6 +18,7 @@ from bot.classifier import Classifier
 from bot.classifier.similarity import NearDuplicates
 from bot.classifier.triage import assess
 from bot.db.enums import OutboxKind, Severity
+from bot.db.models import MentionRecord
 from bot.domain.relevance import RelevanceFilter, mention_text
 from bot.runtime import Runtime
 from bot.services import mentions, outbox
@@ -113,11 +114,9 @@ class _Batch:
         assessment = assess_mention(
             mention, self.rt.classifier, self.rt.config, lambda: mentions.recent_negative_by(session=session, author=mention.author, now=now)
         )
-        record = existing or mentions.store(session=session, mention=mention, assessment=assessment, now=now)
         if reporter is not None:
-            case = mentions.open_case(session=session, record=record, triage=assessment.triage, now=now)
-            record_event(session=session, case_id=case.case_id, actor=reporter, action="reported", at=now)
-            return Ingested(Outcome.NEW_CASE, case.case_id)
+            return self._reported(mention, existing, assessment, reporter)
+        record = mentions.store(session=session, mention=mention, assessment=assessment, now=now)
         if not assessment.negative:
             return Ingested(Outcome.STORED)
         if self.similar is None:
@@ -129,6 +128,22 @@ class _Batch:
         case = mentions.open_case(session=session, record=record, triage=assessment.triage, now=now)
         self.similar.add(record.fingerprint, case.case_id)
         _notify_manager_if_severe(self.rt, session, case, now)
+        return Ingested(Outcome.NEW_CASE, case.case_id)
+
+    def _reported(self, mention: Mention, existing: MentionRecord | None, assessment: Assessment, reporter: str) -> Ingested:
+        """A case opens whatever the detector says; two people reporting the same thing at once get one case."""
+        session, now = self.session, self.now
+        if existing is None:
+            record = mentions.store_unless_stored(session=session, mention=mention, assessment=assessment, now=now)
+            if record is None:  # the other report stored it first (and waited for us to see it)
+                existing = mentions.find_same(session=session, mention=mention)
+                assert existing is not None
+        if existing is not None:
+            if not mentions.reserve_for_case(session=session, record=existing):
+                return Ingested(Outcome.DUPLICATE, existing.case_id)
+            record = existing
+        case = mentions.open_case(session=session, record=record, triage=assessment.triage, now=now)
+        record_event(session=session, case_id=case.case_id, actor=reporter, action="reported", at=now)
         return Ingested(Outcome.NEW_CASE, case.case_id)
 
 

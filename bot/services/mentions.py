@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.classifier.similarity import NearDuplicates, fingerprint
@@ -117,6 +118,26 @@ def store(*, session: Session, mention: Mention, assessment: Assessment, now: da
     session.add(record)
     session.flush()
     return record
+
+
+def store_unless_stored(*, session: Session, mention: Mention, assessment: Assessment, now: datetime) -> MentionRecord | None:
+    """Store the mention, or None when a concurrent transaction stored the same one first (it then waits for that one)."""
+    record = new_record(mention, assessment, now)
+    values = {column.key: getattr(record, column.key) for column in MentionRecord.__table__.columns if column.key != "id"}
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    inserted = session.execute(dialect.insert(MentionRecord).values(**values).on_conflict_do_nothing().returning(MentionRecord.id)).first()
+    return session.get(MentionRecord, inserted[0]) if inserted else None
+
+
+def reserve_for_case(*, session: Session, record: MentionRecord) -> bool:
+    """Lock a stored mention that still has no case, for this transaction; False if another one gave it a case meanwhile."""
+    touched = session.execute(
+        update(MentionRecord).where(MentionRecord.id == record.id, MentionRecord.case_id.is_(None)).values(case_id=None)
+    )
+    if touched.rowcount == 1:
+        return True
+    session.refresh(record)
+    return False
 
 
 def open_case(*, session: Session, record: MentionRecord, triage: Triage, now: datetime) -> CaseView:

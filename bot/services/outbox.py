@@ -23,14 +23,25 @@ from message_blocks.views import CaseView
 
 @dataclass(frozen=True)
 class Taken:
-    """A row this drainer now holds; `interrupted` when an earlier attempt was cut off mid-call."""
+    """A row this drainer now holds; `look_first` when an earlier attempt may have reached Slack (a crash, a timeout)."""
 
     id: int
     kind: OutboxKind
     case_id: int | None
     payload: dict[str, Any]
     attempts: int
-    interrupted: bool
+    created_at: datetime
+    look_first: bool
+
+
+@dataclass(frozen=True)
+class WaitingCard:
+    """A new card no drainer has taken yet."""
+
+    row_id: int
+    attempts: int
+    created_at: datetime
+    case: CaseView
 
 
 def enqueue(*, session: Session, case_id: int | None, kind: OutboxKind, at: datetime, **payload: Any) -> None:
@@ -41,10 +52,11 @@ def _free(now: datetime, lease: timedelta):  # type: ignore[no-untyped-def]
     return or_(OutboxMessage.started_at.is_(None), OutboxMessage.started_at < now - lease)
 
 
-def due_ids(*, session: Session, now: datetime, lease: timedelta, case_id: int | None, limit: int) -> list[int]:
+def due_ids(*, session: Session, now: datetime, lease: timedelta, case_id: int | None, limit: int, after: int = 0) -> list[int]:
+    """Due rows in the order they were queued, `limit` at a time, from the one after `after`."""
     query = (
         select(OutboxMessage.id)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.not_before <= now, _free(now, lease))
+        .where(OutboxMessage.id > after, OutboxMessage.sent_at.is_(None), OutboxMessage.not_before <= now, _free(now, lease))
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
@@ -67,7 +79,7 @@ def take(*, session: Session, row_id: int, now: datetime, lease: timedelta) -> T
     if taken.rowcount != 1:
         return None
     session.refresh(row)
-    return Taken(row.id, OutboxKind(row.kind), row.case_id, dict(row.payload), row.attempts, was_started)
+    return Taken(row.id, OutboxKind(row.kind), row.case_id, dict(row.payload), row.attempts, row.created_at, was_started or row.attempts > 1)
 
 
 def release(*, session: Session, row_id: int, not_before: datetime, error: str | None, count_attempt: bool = True) -> None:
@@ -97,10 +109,9 @@ def record_post(*, session: Session, case_id: int, channel: str, ts: str, now: d
     record_event(session=session, case_id=case_id, actor="bot", action="posted", at=now, channel=channel, ts=ts)
 
 
-def waiting_cards(*, session: Session, now: datetime) -> list[tuple[int, CaseView]]:
-    """New cards not yet taken by anyone: (row id, case)."""
+def waiting_cards(*, session: Session, now: datetime) -> list[WaitingCard]:
     rows = session.execute(
-        select(OutboxMessage.id, Case)
+        select(OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.created_at, Case)
         .join(Case, Case.id == OutboxMessage.case_id)
         .where(
             OutboxMessage.kind == OutboxKind.POST_CARD,
@@ -109,7 +120,7 @@ def waiting_cards(*, session: Session, now: datetime) -> list[tuple[int, CaseVie
             OutboxMessage.not_before <= now,
         )
     ).all()
-    return [(row_id, case_view(case)) for row_id, case in rows]
+    return [WaitingCard(row_id, attempts, created_at, case_view(case)) for row_id, attempts, created_at, case in rows]
 
 
 def record_summarised(*, session: Session, case_ids: list[int], now: datetime) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 import httpx
@@ -128,14 +127,12 @@ def test_a_declared_huge_body_is_refused_up_front(client) -> None:
 
 
 def test_entity_expansion_bombs_do_not_blow_up(client) -> None:
-    started = time.monotonic()
+    # Expanded, &lol9; would be 3 GB of "lol": the parse would run out of memory, not pass.
     try:
         result = source(client(lambda r: fixture_response("billion-laughs.xml", "application/rss+xml"))).fetch(None)
     except SourceError:
-        result = None
-    assert time.monotonic() - started < 5
-    if result is not None:
-        assert all(len(m.title) < 100_000 for m in result.mentions)
+        return
+    assert all(len(m.title) < 100 for m in result.mentions)
 
 
 def test_external_entities_are_not_resolved(client) -> None:
