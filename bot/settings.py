@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.classifier.config import ClassifierConfig
 from sources import SourceConfig, config_model
@@ -23,6 +25,17 @@ from sources import SourceConfig, config_model
 
 class ConfigError(Exception):
     """Configuration is unusable; the message names the key and says what is wrong."""
+
+
+# What `DATABASE_URL` may start with; `postgres://` is what Heroku-style hosts hand out.
+DATABASE_SCHEMES = {"sqlite": "sqlite", "sqlite+pysqlite": "sqlite", "postgresql": "postgresql", "postgresql+psycopg": "postgresql+psycopg", "postgres": "postgresql"}
+
+
+def _printable_ascii(value: SecretStr | None) -> SecretStr | None:
+    """Tokens go into HTTP headers, which are latin-1: a pasted placeholder like `xoxb-…` cannot be sent."""
+    if value is not None and not all(" " < ch < "\x7f" for ch in value.get_secret_value()):
+        raise ValueError("contains spaces or non-ASCII characters (a placeholder like xoxb-… pasted from the docs?): paste the real value")
+    return value
 
 
 class Settings(BaseSettings):
@@ -36,21 +49,40 @@ class Settings(BaseSettings):
     complaint_bot_config: Path = Path("complaint-bot.toml")
     # Shared secret for POST /webhooks/mentions (HMAC-SHA256).
     complaint_bot_webhook_secret: SecretStr | None = None
-    port: int = Field(default=3000, ge=1, le=65535)
+    # 0: any free port (the log says which).
+    port: int = Field(default=3000, ge=0, le=65535)
 
     @field_validator("slack_bot_token")
     @classmethod
     def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().startswith("xoxb-"):
             raise ValueError("must be a bot token starting with xoxb-")
-        return value
+        return _printable_ascii(value)
 
     @field_validator("slack_app_token")
     @classmethod
     def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().startswith("xapp-"):
             raise ValueError("must be an app-level token starting with xapp-")
-        return value
+        return _printable_ascii(value)
+
+    @field_validator("slack_signing_secret", "complaint_bot_webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        return _printable_ascii(value)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            # Not echoed: an unparsable URL may still hold a password.
+            raise ValueError("not a database URL; use sqlite:///path/to/file.db or postgresql://user:password@host/db") from None
+        scheme = DATABASE_SCHEMES.get(url.drivername)
+        if scheme is None:
+            raise ValueError(f"{url.drivername}:// is not supported; use sqlite:///path/to/file.db or postgresql://user:password@host/db")
+        return url.set(drivername=scheme).render_as_string(hide_password=False)
 
     @field_validator("slack_api_url")
     @classmethod
@@ -249,6 +281,13 @@ def load_config(path: Path) -> AppConfig:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"config file {path} not found (set COMPLAINT_BOT_CONFIG or create it)") from None
+    except IsADirectoryError:
+        # `docker run -v ./complaint-bot.toml:…` creates an empty folder when the host file is missing.
+        raise ConfigError(f"config file {path} is a folder, not a file (in Docker: the file to mount was missing on the host)") from None
+    except PermissionError:
+        raise ConfigError(f"config file {path} cannot be read by this user (check its permissions)") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {path} is not UTF-8 text (byte {exc.start})") from None
     return parse_config(text, origin=str(path))
 
 

@@ -101,7 +101,9 @@ class FakeSlack:
                 extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
                 body = {"ok": False, "error": failure.error or ("ratelimited" if failure.status == 429 else "fatal_error")}
                 return failure.status, extra, body
-            if not headers.get("authorization", "").startswith("Bearer xoxb-"):
+            # Socket Mode's one call takes the app-level token; everything else the bot token.
+            token_kind = "xapp-" if method == "apps.connections.open" else "xoxb-"
+            if not headers.get("authorization", "").startswith(f"Bearer {token_kind}"):
                 return 200, {}, {"ok": False, "error": "not_authed"}
             handler = getattr(self, "_" + method.replace(".", "_"), None)
             if handler is None:
@@ -113,6 +115,9 @@ class FakeSlack:
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": "https://acme.slack.com/", "team": "Acme", "user": "complaint-bot", "team_id": "T0TEAM0001", "user_id": BOT_USER, "bot_id": "B0BOT00001"}
+
+    def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": "wss://wss-primary.slack.com/link/?ticket=fake"}
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = args["channel"]

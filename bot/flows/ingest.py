@@ -137,7 +137,11 @@ def _notify_manager_if_severe(rt: Runtime, session: Session, case: CaseView, now
     managers = rt.config.slack.managers
     if not managers or case.severity not in NOTIFY_LEVELS[rt.config.classifier.notify_manager_at]:
         return
-    outbox.enqueue(session=session, case_id=case.case_id, kind=OutboxKind.DM, at=now, user=managers[0], text=card_text(case), blocks=urgent_case_dm(case))
+    # The card is not posted yet: the drainer adds its link when it is (link_card).
+    outbox.enqueue(
+        session=session, case_id=case.case_id, kind=OutboxKind.DM, at=now, user=managers[0], text=card_text(case), blocks=urgent_case_dm(case),
+        link_card=True,
+    )
 
 
 def judge(rt: Runtime, mention: Mention, relevance: RelevanceFilter) -> Assessment | None:

@@ -42,7 +42,6 @@ def preview(*, sample: bool) -> int:
     for view in report.previews:
         print(render(case_card(view)))
     for source in report.sources:
-        summary = source.error or f"{source.fetched} items, {source.relevant} about the brand, {source.negative} negative"
-        print(f"{source.name}: {summary}")
+        print(f"{source.name}: {source.describe()}")
     print(f"{len(report.previews)} card(s) would be posted to {config.slack.channel}.")
     return 0

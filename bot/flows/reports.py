@@ -61,6 +61,12 @@ def scheduled_period_end(rt: Runtime) -> datetime:
     return end.astimezone(rt.clock().tzinfo)
 
 
+def digest_already_posted(rt: Runtime, *, end: datetime) -> datetime | None:
+    """The end of an already-posted digest period that overlaps the one ending at `end`, if there is one."""
+    with rt.transaction() as session:
+        return reports.digest_overlapping(session=session, period_end=end, period=timedelta(days=1))
+
+
 def post_digest(rt: Runtime, *, end: datetime) -> bool:
     """Queue the digest for [end - 1 day, end) once: False if it was already posted (by us or a replica)."""
     view = build_digest(rt, end=end)

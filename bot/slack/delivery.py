@@ -23,8 +23,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.enums import OutboxKind, Severity
 from bot.db.session import session_scope
 from bot.services import outbox
+from bot.slack.permalinks import permalink
 from message_blocks.burst import burst_summary, burst_text
 from message_blocks.card import card_text, case_card
+from message_blocks.notes import card_link
 
 log = logging.getLogger(__name__)
 
@@ -196,12 +198,23 @@ class Drainer:
             )
             return None
         if kind is OutboxKind.DM:
+            blocks = self._link_card(case_id, channel, ts, payload["blocks"]) if payload.get("link_card") else payload.get("blocks")
             opened = self.client.conversations_open(users=payload["user"])
             self.client.chat_postMessage(
-                channel=opened["channel"]["id"], text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False
+                channel=opened["channel"]["id"], text=payload["text"], blocks=blocks, unfurl_links=False
             )
             return None
         raise ValueError(f"unknown outbox kind {kind!r}")
+
+    def _link_card(self, case_id: int, channel: str | None, ts: str | None, blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A DM queued with its case, before the card was posted: wait for the card, then add its link."""
+        if not ts:
+            with session_scope(self.sessions) as session:
+                if outbox.card_on_its_way(session=session, case_id=case_id):
+                    raise Deferred()
+            return blocks  # summarised in a burst, or its post is failing: the DM must not wait for it
+        url = permalink(self.client, channel, ts)
+        return blocks + [card_link(url)] if url else blocks
 
     def _find_posted_card(self, case_id: int) -> tuple[str, str] | None:
         """After a crash mid-post: the card may be in the channel already."""
