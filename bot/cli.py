@@ -207,19 +207,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def configure_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger().setLevel(logging.DEBUG if verbose else logging.INFO)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # httpx logs every request URL at INFO, query string included: source URLs can carry keys.
     for chatty in ("httpx", "httpcore"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
-    if not verbose:
-        # APScheduler logs two lines per job run (about 11,000 a day); each poll logs its own summary instead.
-        for chatty in ("apscheduler", "slack_sdk", "slack_bolt", "waitress.queue"):
-            logging.getLogger(chatty).setLevel(logging.WARNING)
+    # APScheduler logs two lines per job run (about 11,000 a day); each poll logs its own summary instead.
+    for chatty in ("apscheduler", "slack_sdk", "slack_bolt", "waitress.queue"):
+        logging.getLogger(chatty).setLevel(logging.NOTSET if verbose else logging.WARNING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

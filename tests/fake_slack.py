@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 BOT_USER = "U0BOT00001"
+PEOPLE = {"U0SUPPORT1": "Jordan Lee"}
 # Members of the triage channel unless a test says otherwise.
 TEAM_MEMBERS = ["U0AGENT001", "U0AGENT002", *(f"U0RACER{n:03d}" for n in range(20))]
 
@@ -177,7 +178,10 @@ class FakeSlack:
         return {"ok": True, "view": {**args["view"], "id": "VHOME00001", "hash": "h1"}}
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "user": {"id": args["user"], "name": args["user"].lower(), "tz": "Europe/London"}}
+        user_id = args["user"]
+        # As Slack answers: the display name is often empty, the real name set.
+        profile = {"display_name": "", "real_name": PEOPLE.get(user_id, user_id.lower())}
+        return {"ok": True, "user": {"id": user_id, "name": user_id.lower(), "real_name": profile["real_name"], "tz": "Europe/London", "profile": profile}}
 
 
 def _decode(content_type: str, raw: bytes) -> dict[str, Any]:
