@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from bot.settings import AppConfig, ConfigError, Settings, get_settings, load_config
+from message_blocks.text import plural
 
 log = logging.getLogger("complaint-bot")
 
@@ -57,10 +58,10 @@ def cmd_poll(args: argparse.Namespace) -> int:
     if args.dry_run:
         for view in report.previews:
             print(render(case_card(view)))
-        print(f"{len(report.previews)} card(s) would be posted; nothing was written.")
+        print(f"{plural(len(report.previews), 'card')} would be posted; nothing was written.")
     else:
         drained = rt.drainer.drain()
-        print(f"{report.new_cases} new case(s); {drained.sent} Slack message(s) sent, {drained.failed} failed (kept for retry)")
+        print(f"{plural(report.new_cases, 'new case')}; {plural(drained.sent, 'Slack message')} sent, {drained.failed} failed (kept for retry)")
         if drained.failed:
             return 1
     if not report.fetched_anything:
@@ -91,7 +92,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if earlier is not None and not args.force:
         local = earlier.astimezone(rt.config.schedule.zone)
         print(
-            f"complaint-bot: the digest for the day up to {local:%Y-%m-%d %H:%M %Z} is already in the channel and covers most of this one; "
+            f"complaint-bot: the digest for the 24 h up to {local:%Y-%m-%d %H:%M %Z} is already in the channel and overlaps this one; "
             "nothing was posted (add --force to post another)",
             file=sys.stderr,
         )
@@ -106,7 +107,7 @@ def cmd_export_labels(args: argparse.Namespace) -> int:
 
     rows = export(_runtime(require_token=False), args.out)
     complaints = sum(label for _, label in rows)
-    print(f"wrote {len(rows)} labelled mentions to {args.out} ({complaints} complaints, {len(rows) - complaints} false alarms)")
+    print(f"wrote {plural(len(rows), 'labelled mention')} to {args.out} ({plural(complaints, 'complaint')}, {plural(len(rows) - complaints, 'false alarm')})")
     print(f"re-train with them: complaint-bot train --data {args.out.parent} <the public sets…>")
     return 0
 
@@ -190,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     digest = _command(sub, "digest", "build the daily digest now and post it", cmd_digest)
     digest.add_argument("--dry-run", action="store_true", help="print it instead; write nothing")
-    digest.add_argument("--force", action="store_true", help="post even if a digest covering most of the last 24 h is already in the channel")
+    digest.add_argument("--force", action="store_true", help="post even if a digest for an overlapping 24 h is already in the channel")
 
     export = _command(sub, "export-labels", "write resolved and not-a-complaint cases as a labelled TSV for training", cmd_export_labels)
     export.add_argument("--out", type=Path, default=Path("labels/train.tsv"), help="where to write the TSV (default: labels/train.tsv)")

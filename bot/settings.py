@@ -66,7 +66,7 @@ class Settings(BaseSettings):
             raise ValueError("must be an app-level token starting with xapp-")
         return _printable_ascii(value)
 
-    @field_validator("slack_signing_secret", "complaint_bot_webhook_secret")
+    @field_validator("slack_signing_secret")
     @classmethod
     def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
         return _printable_ascii(value)

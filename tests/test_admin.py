@@ -123,12 +123,17 @@ def test_pasted_placeholders_and_non_ascii_secrets_are_refused(
 
 
 @pytest.mark.parametrize("variable, method", [("SLACK_BOT_TOKEN", "auth.test"), ("SLACK_APP_TOKEN", "apps.connections.open")])
-def test_a_token_slack_rejects_stops_start_up_with_one_line(
-    admin: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], slack: FakeSlack, variable: str, method: str
-) -> None:
-    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-test")
-    slack.fail(method, error="invalid_auth")
-    assert one_line_error(capsys, "run") == f"complaint-bot: environment: {variable}: invalid_auth: Slack does not accept it: copy it again from the app's settings"
+def test_a_token_slack_rejects_stops_start_up_with_one_line(admin: Path, slack: FakeSlack, variable: str, method: str) -> None:
+    slack.fail(method, error="invalid_auth", times=100)
+    # In a child process: were the check missing, the bot would start (and keep retrying Slack) instead of stopping.
+    env = {**os.environ, "SLACK_APP_TOKEN": "xapp-1-test", "PORT": "0", "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=env, cwd=admin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail(f"`run` started with a {variable} Slack refuses: {process.communicate()[1][-500:]}")
+    assert (process.returncode, err) == (2, f"complaint-bot: environment: {variable}: invalid_auth: Slack does not accept it: copy it again from the app's settings\n")
     assert not (admin / "bot.db").exists(), "nothing is started (not even migrations) with a token Slack refuses"
 
 
@@ -166,7 +171,7 @@ def test_poll_once_says_what_happened_to_each_source_and_fails_when_nothing_was_
 ) -> None:
     assert main(["poll", "--once"]) == 1
     out, err = capsys.readouterr()
-    assert out.splitlines() == [f"acme-alerts: failed: could not fetch {DEAD_FEED}: ConnectError", "0 new case(s); 0 Slack message(s) sent, 0 failed (kept for retry)"]
+    assert out.splitlines() == [f"acme-alerts: failed: could not fetch {DEAD_FEED}: ConnectError", "0 new cases; 0 Slack messages sent, 0 failed (kept for retry)"]
     assert err.strip() == "complaint-bot: nothing could be fetched from any source"
     assert main(["poll", "--once"]) == 1  # the second failure in a row backs off
     capsys.readouterr()
@@ -226,4 +231,4 @@ def test_a_scheduled_poll_logs_one_line_with_its_counts(runtime, caplog: pytest.
     with caplog.at_level(logging.INFO):
         poll_and_post(runtime, http)
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("bot")]
-    assert ours == ["poll: 1 of 1 source(s) read, 3 item(s), 2 about the brand, 1 new case(s)"]
+    assert ours == ["poll: 1 of 1 source read, 3 items, 2 about the brand, 1 new case"]

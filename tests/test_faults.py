@@ -142,7 +142,7 @@ def test_check_reports_each_part(runtime: Runtime, slack: FakeSlack, feed: FeedS
     assert process.returncode == 0, output
     for line in (
         "ok   configuration", "ok   database", "ok   Slack bot token (SLACK_BOT_TOKEN): bot complaint-bot in Acme",
-        "ok   triage channel C0TRIAGE01: the bot is a member", "ok   source acme-alerts: 3 recent item(s)",
+        "ok   triage channel C0TRIAGE01: the bot is a member", "ok   source acme-alerts: 3 recent items",
     ):
         assert line in output
     feed.delay_seconds = 0

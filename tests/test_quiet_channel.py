@@ -100,7 +100,7 @@ def test_a_manual_digest_for_a_period_that_has_one_needs_force(cli_for, slack: F
     assert cli_for(["digest"]) == 0
     assert cli_for(["digest"]) == 1
     err = capsys.readouterr().err.strip()
-    assert err.startswith("complaint-bot: the digest for the day up to ") and err.endswith("nothing was posted (add --force to post another)")
+    assert err.startswith("complaint-bot: the digest for the 24 h up to ") and err.endswith("nothing was posted (add --force to post another)")
     assert len(digests(slack)) == 1
     assert cli_for(["digest", "--force"]) == 0
     assert len(digests(slack)) == 2

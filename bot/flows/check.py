@@ -12,6 +12,7 @@ from bot.flows.poll import enabled_sources, http_client
 from bot.runtime import Runtime
 from bot.settings import ConfigError, get_settings, load_config
 from bot.slack.tokens import bot_identity, check_app_token, explain, unreachable
+from message_blocks.text import plural
 
 
 def run_checks(print_line: Callable[[str], None] = print) -> int:
@@ -28,7 +29,7 @@ def run_checks(print_line: Callable[[str], None] = print) -> int:
     except ConfigError as exc:
         report(False, "configuration", str(exc))
         return 1
-    report(True, "configuration", f"{settings.complaint_bot_config}, {len(config.sources)} source(s)")
+    report(True, "configuration", f"{settings.complaint_bot_config}, {plural(len(config.sources), 'source')}")
     rt = Runtime.build(settings, config)
     problem = database_problem(rt.engine)
     report(problem is None, "database (DATABASE_URL)", problem or rt.engine.url.render_as_string(hide_password=True))
@@ -60,7 +61,7 @@ def run_checks(print_line: Callable[[str], None] = print) -> int:
     for source in enabled_sources(rt, http_client()):
         try:
             result = source.fetch(None)
-            report(True, f"source {source.name}", f"{len(result.mentions)} recent item(s)")
+            report(True, f"source {source.name}", f"{plural(len(result.mentions), 'recent item')}")
         except Exception as exc:
             report(False, f"source {source.name}", str(exc) or type(exc).__name__)
     return 1 if failures else 0

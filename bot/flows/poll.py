@@ -21,6 +21,7 @@ from bot.flows.ingest import POLLED, Outcome, ingest, judge, relevance_filter
 from bot.flows.reports import alert_spikes
 from bot.runtime import Runtime
 from bot.services import mentions, source_health
+from message_blocks.text import plural
 from message_blocks.views import CaseView
 from sources import FetchResult, Source, SourceError, build_source
 
@@ -74,8 +75,8 @@ class PollReport:
         """One line for the log."""
         worked = [s for s in self.sources if s.worked]
         line = (
-            f"poll: {len(worked)} of {len(self.sources)} source(s) read, {sum(s.fetched for s in worked)} item(s), "
-            f"{sum(s.relevant for s in worked)} about the brand, {self.new_cases} new case(s)"
+            f"poll: {len(worked)} of {plural(len(self.sources), 'source')} read, {plural(sum(s.fetched for s in worked), 'item')}, "
+            f"{sum(s.relevant for s in worked)} about the brand, {plural(self.new_cases, 'new case')}"
         )
         failed = [f"{s.name} ({s.error})" for s in self.sources if s.error]
         skipped = [s.name for s in self.sources if s.skipped]

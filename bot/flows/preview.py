@@ -13,6 +13,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings, get_settings, load_config
 from message_blocks.card import case_card
 from message_blocks.terminal import render
+from message_blocks.text import plural
 
 SAMPLES = Path(__file__).parents[1] / "samples"
 SAMPLE_FEEDS = {"https://reviews.example.com/acme/feed.xml": SAMPLES / "acme-reviews.xml"}
@@ -43,5 +44,5 @@ def preview(*, sample: bool) -> int:
         print(render(case_card(view)))
     for source in report.sources:
         print(f"{source.name}: {source.describe()}")
-    print(f"{len(report.previews)} card(s) would be posted to {config.slack.channel}.")
+    print(f"{plural(len(report.previews), 'card')} would be posted to {config.slack.channel}.")
     return 0
