@@ -31,6 +31,24 @@ def _runtime(require_token: bool = True):  # type: ignore[no-untyped-def]
     return Runtime.build(settings, config)
 
 
+def _slack_accepts(rt, *, app_token: str | None = None, must_reach: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Before anything is posted: a token Slack refuses is one line naming it, not a failure deep in a send.
+
+    `must_reach=False`: Slack being down does not stop the command; what it posts waits in the outbox.
+    """
+    from bot.slack.tokens import refusal, unreachable
+
+    try:
+        problem = refusal(rt.slack, app_token)
+    except OSError as exc:
+        if must_reach:
+            raise ConfigError(unreachable(rt.settings.slack_api_url, exc)) from None
+        log.warning("%s; messages wait in the outbox", unreachable(rt.settings.slack_api_url, exc))
+        return
+    if problem:
+        raise ConfigError(problem)
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from bot.db.session import upgrade
 
@@ -47,6 +65,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
 
     rt = _runtime(require_token=not args.dry_run)
     if not args.dry_run:
+        _slack_accepts(rt, must_reach=False)
         upgrade(rt.settings.database_url)
     elif not is_migrated(rt.engine):
         raise ConfigError(f"the database at {rt.engine.url.render_as_string(hide_password=True)} is empty: run `complaint-bot db upgrade` first")
@@ -86,6 +105,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(render(digest_blocks(build_digest(rt, end=rt.clock()))))
         return 0
+    _slack_accepts(rt, must_reach=False)
     upgrade(rt.settings.database_url)
     end = rt.clock()
     earlier = digest_already_posted(rt, end=end)
@@ -121,13 +141,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _ready_to_serve(*, socket_mode: bool):  # type: ignore[no-untyped-def]
     """Runtime for a long-running bot: Slack accepts the tokens and the database is migrated, or one line says what is wrong."""
     from bot.db.session import upgrade
-    from bot.slack.tokens import start_up_problem
 
     rt = _runtime()
-    app_token = rt.settings.slack_app_token.get_secret_value() if socket_mode and rt.settings.slack_app_token else None
-    problem = start_up_problem(rt.slack, app_token, rt.settings.slack_api_url)
-    if problem:
-        raise ConfigError(problem)
+    _slack_accepts(rt, app_token=rt.settings.slack_app_token.get_secret_value() if socket_mode and rt.settings.slack_app_token else None)
     upgrade(rt.settings.database_url)
     return rt
 
@@ -217,6 +233,8 @@ def configure_logging(verbose: bool) -> None:
     # APScheduler logs two lines per job run (about 11,000 a day); each poll logs its own summary instead.
     for chatty in ("apscheduler", "slack_sdk", "slack_bolt", "waitress.queue"):
         logging.getLogger(chatty).setLevel(logging.NOTSET if verbose else logging.WARNING)
+    # The Web API client logs every failed call at ERROR before raising it; we report each failure ourselves.
+    logging.getLogger("slack_sdk.web").setLevel(logging.NOTSET if verbose else logging.CRITICAL)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

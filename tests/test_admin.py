@@ -137,6 +137,19 @@ def test_a_token_slack_rejects_stops_start_up_with_one_line(admin: Path, slack: 
     assert not (admin / "bot.db").exists(), "nothing is started (not even migrations) with a token Slack refuses"
 
 
+@pytest.mark.parametrize("command", [["poll", "--once"], ["digest"]])
+def test_commands_that_post_check_the_token_first(admin: Path, capsys: pytest.CaptureFixture[str], slack: FakeSlack, command: list[str]) -> None:
+    slack.fail("auth.test", error="token_revoked")
+    assert one_line_error(capsys, *command) == "complaint-bot: environment: SLACK_BOT_TOKEN: token_revoked: it was revoked: reinstall the app and copy the new token"
+
+
+def test_slack_out_of_reach_stops_run_but_not_a_poll(admin: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
+    assert one_line_error(capsys, "run").startswith("complaint-bot: cannot reach Slack at http://127.0.0.1:9/api/: ")
+    assert main(["poll", "--once"]) == 1  # the poll ran; its cards (none here) would wait in the outbox
+    assert capsys.readouterr().out.startswith(f"acme-alerts: failed: could not fetch {DEAD_FEED}")
+
+
 def test_port_zero_means_any_free_port(admin: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PORT", "0")
     assert get_settings().port == 0
@@ -208,7 +221,7 @@ def test_logs_are_quiet_unless_verbose() -> None:
         assert all(logger.isEnabledFor(logging.INFO) for logger in chatty)
     finally:
         logging.getLogger().setLevel(root_level)
-        for name in ("apscheduler", "slack_sdk", "slack_bolt", "waitress.queue", "httpx", "httpcore", "alembic"):
+        for name in ("apscheduler", "slack_sdk", "slack_sdk.web", "slack_bolt", "waitress.queue", "httpx", "httpcore", "alembic"):
             logging.getLogger(name).setLevel(logging.NOTSET)
 
 

@@ -43,16 +43,17 @@ def check_app_token(app_token: str, base_url: str) -> bool:
     return bool(WebClient(base_url=base_url, timeout=15).apps_connections_open(app_token=app_token)["ok"])
 
 
-def start_up_problem(client: WebClient, app_token: str | None, base_url: str) -> str | None:
-    """Why the bot cannot start talking to Slack, naming the setting; None when both tokens work."""
+def refusal(client: WebClient, app_token: str | None) -> str | None:
+    """Why Slack refuses the bot token (or the app token, if given), naming the setting; None when it accepts them.
+
+    Raises OSError when Slack cannot be reached: whether that stops the caller is its own choice.
+    """
     checks = [("SLACK_BOT_TOKEN", lambda: bot_identity(client))]
     if app_token is not None:
-        checks.append(("SLACK_APP_TOKEN", lambda: check_app_token(app_token, base_url)))
+        checks.append(("SLACK_APP_TOKEN", lambda: check_app_token(app_token, client.base_url)))
     for setting, call in checks:
         try:
             call()
         except SlackApiError as exc:
             return f"environment: {setting}: {explain(exc)}"
-        except OSError as exc:  # DNS, refused, timed out
-            return unreachable(base_url, exc)
     return None
