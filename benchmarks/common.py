@@ -10,9 +10,10 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from bot.config import parse_config
 from bot.db.session import make_engine, upgrade
 from bot.runtime import Runtime
-from bot.settings import Settings, parse_config
+from bot.settings import Settings
 from tests import fake_slack
 from tests.conftest import SIGNING_SECRET, TEST_CONFIG, WEBHOOK_SECRET
 

@@ -18,6 +18,16 @@ log = logging.getLogger(__name__)
 LISTENER_THREADS = 32
 
 
+def _not_about_the_unused_token(record: logging.LogRecord) -> bool:
+    # Bolt reads SLACK_BOT_TOKEN itself and warns on every start that it "will be unused" beside our
+    # client; the client is built from that same token, so the warning only worries the admin.
+    return "will be unused" not in record.getMessage()
+
+
+BOLT_LOGGER = logging.getLogger("slack_bolt")
+BOLT_LOGGER.addFilter(_not_about_the_unused_token)
+
+
 def listener_threads() -> ThreadPoolExecutor:
     """The pool listeners run in after their ack; its owner shuts it down to let in-flight work finish."""
     return ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
@@ -32,7 +42,7 @@ def build_app(rt: Runtime, *, executor: ThreadPoolExecutor | None = None, verify
         request_verification_enabled=signing_secret is not None,
         token_verification_enabled=verify_token,
         listener_executor=executor or listener_threads(),
-        logger=logging.getLogger("slack_bolt"),
+        logger=BOLT_LOGGER,
     )
 
     @app.middleware

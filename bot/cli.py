@@ -6,9 +6,14 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 
-from bot.settings import AppConfig, ConfigError, Settings, get_settings, load_config
+from sqlalchemy.exc import OperationalError
+
+from bot.config import AppConfig, load_config
+from bot.settings import ConfigError, Settings, get_settings
+from message_blocks.text import plural
 
 log = logging.getLogger("complaint-bot")
 
@@ -27,6 +32,24 @@ def _runtime(require_token: bool = True):  # type: ignore[no-untyped-def]
     return Runtime.build(settings, config)
 
 
+def _slack_accepts(rt, *, app_token: str | None = None, must_reach: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Before anything is posted: a token Slack refuses is one line naming it, not a failure deep in a send.
+
+    `must_reach=False`: Slack being down does not stop the command; what it posts waits in the outbox.
+    """
+    from bot.slack.tokens import refusal, unreachable
+
+    try:
+        problem = refusal(rt.slack, app_token)
+    except OSError as exc:
+        if must_reach:
+            raise ConfigError(unreachable(rt.settings.slack_api_url, exc)) from None
+        log.warning("%s; messages wait in the outbox", unreachable(rt.settings.slack_api_url, exc))
+        return
+    if problem:
+        raise ConfigError(problem)
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from bot.db.session import upgrade
 
@@ -43,24 +66,28 @@ def cmd_poll(args: argparse.Namespace) -> int:
 
     rt = _runtime(require_token=not args.dry_run)
     if not args.dry_run:
+        _slack_accepts(rt, must_reach=False)
         upgrade(rt.settings.database_url)
     elif not is_migrated(rt.engine):
         raise ConfigError(f"the database at {rt.engine.url.render_as_string(hide_password=True)} is empty: run `complaint-bot db upgrade` first")
     report = poll(rt, dry_run=args.dry_run)
     for source in report.sources:
-        status = f"error: {source.error}" if source.error else (
-            f"{source.fetched} fetched, {source.relevant} about the brand, {source.duplicates} seen before, "
-            f"{source.negative} negative ({source.joined} joined an existing case)"
-        )
-        print(f"{source.name}: {status}")
+        print(f"{source.name}: {source.describe()}")
+    if not report.sources:
+        print("no source is enabled: add [[sources]] tables to the config")
     if args.dry_run:
         for view in report.previews:
             print(render(case_card(view)))
-        print(f"{len(report.previews)} card(s) would be posted; nothing was written.")
-        return 0
-    drained = rt.drainer.drain()
-    print(f"{report.new_cases} new case(s); {drained.sent} Slack message(s) sent, {drained.failed} failed (kept for retry)")
-    return 1 if drained.failed else 0
+        print(f"{plural(len(report.previews), 'card')} would be posted; nothing was written.")
+    else:
+        drained = rt.drainer.drain()
+        print(f"{plural(report.new_cases, 'new case')}; {plural(drained.sent, 'Slack message')} sent, {drained.failed} failed (kept for retry)")
+        if drained.failed:
+            return 1
+    if not report.fetched_anything:
+        print("complaint-bot: nothing could be fetched from any source", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
@@ -71,7 +98,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     from bot.db.session import upgrade
-    from bot.flows.reports import build_digest, post_digest
+    from bot.flows.reports import build_digest, digest_already_posted, post_digest
     from message_blocks.digest import digest_blocks
     from message_blocks.terminal import render
 
@@ -79,8 +106,19 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(render(digest_blocks(build_digest(rt, end=rt.clock()))))
         return 0
+    _slack_accepts(rt, must_reach=False)
     upgrade(rt.settings.database_url)
-    post_digest(rt, end=rt.clock())
+    end = rt.clock()
+    earlier = digest_already_posted(rt, end=end)
+    if earlier is not None and not args.force:
+        local = earlier.astimezone(rt.config.schedule.zone)
+        print(
+            f"complaint-bot: the digest for the 24 h up to {local:%Y-%m-%d %H:%M %Z} is already in the channel and overlaps this one; "
+            "nothing was posted (add --force to post another)",
+            file=sys.stderr,
+        )
+        return 1
+    post_digest(rt, end=end)
     print("digest posted")
     return 0
 
@@ -90,7 +128,7 @@ def cmd_export_labels(args: argparse.Namespace) -> int:
 
     rows = export(_runtime(require_token=False), args.out)
     complaints = sum(label for _, label in rows)
-    print(f"wrote {len(rows)} labelled mentions to {args.out} ({complaints} complaints, {len(rows) - complaints} false alarms)")
+    print(f"wrote {plural(len(rows), 'labelled mention')} to {args.out} ({plural(complaints, 'complaint')}, {plural(len(rows) - complaints, 'false alarm')})")
     print(f"re-train with them: complaint-bot train --data {args.out.parent} <the public sets…>")
     return 0
 
@@ -101,78 +139,103 @@ def cmd_check(args: argparse.Namespace) -> int:
     return run_checks()
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def _ready_to_serve(*, socket_mode: bool):  # type: ignore[no-untyped-def]
+    """Runtime for a long-running bot: Slack accepts the tokens and the database is migrated, or one line says what is wrong."""
     from bot.db.session import upgrade
-    from bot.serve import serve_http
 
     rt = _runtime()
+    _slack_accepts(rt, app_token=rt.settings.slack_app_token.get_secret_value() if socket_mode and rt.settings.slack_app_token else None)
     upgrade(rt.settings.database_url)
+    return rt
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.serve import serve_http
+
+    rt = _ready_to_serve(socket_mode=False)
     return serve_http(rt, args.host, rt.settings.port if args.port is None else args.port, with_scheduler=not args.no_scheduler)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.db.session import upgrade
     from bot.serve import run_socket_mode, serve_http
 
-    rt = _runtime()
-    upgrade(rt.settings.database_url)
+    rt = _ready_to_serve(socket_mode=get_settings().slack_app_token is not None)
     if rt.settings.slack_app_token is None:
         return serve_http(rt, "0.0.0.0", rt.settings.port, with_scheduler=True)
     return run_socket_mode(rt, rt.settings.slack_app_token.get_secret_value())
 
 
+def _command(sub: argparse._SubParsersAction, name: str, summary: str, func, details: str = "") -> argparse.ArgumentParser:  # type: ignore[type-arg, no-untyped-def]
+    """A subcommand whose `--help` says what it does, not only its usage line."""
+    parser = sub.add_parser(name, help=summary, description=f"{summary[0].upper()}{summary[1:]}." + (f" {details}" if details else ""))
+    parser.set_defaults(func=func)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     from bot.classifier import commands as classifier_commands
 
-    parser = argparse.ArgumentParser(prog="complaint-bot", description=__doc__)
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser = argparse.ArgumentParser(
+        prog="complaint-bot",
+        description=__doc__,
+        epilog="Start with `complaint-bot preview --sample` (no Slack needed), then `complaint-bot check`. `complaint-bot COMMAND --help` says more.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every scheduler tick, request and Slack call (default: one line per poll)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('complaint-bot')}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("run", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)").set_defaults(func=cmd_run)
+    _command(
+        sub, "run", "run the bot: Socket Mode if SLACK_APP_TOKEN is set, else HTTP", cmd_run,
+        "Checks that Slack accepts the tokens, applies database migrations, then polls the sources on schedule, posts cards, "
+        "sends reminders and the daily digest. HTTP mode listens on $PORT (default 3000) and needs SLACK_SIGNING_SECRET; "
+        "Socket Mode also serves /healthz and the mentions webhook on $PORT. Stops cleanly on SIGTERM.",
+    )
 
-    serve = sub.add_parser("serve", help="run the bot in HTTP mode")
-    serve.add_argument("--host", default="0.0.0.0")
-    serve.add_argument("--port", type=int, default=None, help="default: $PORT or 3000")
+    serve = _command(sub, "serve", "run the bot in HTTP mode (POST /slack/events, POST /webhooks/mentions, GET /healthz)", cmd_serve)
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: 0.0.0.0, every interface)")
+    serve.add_argument("--port", type=int, default=None, help="port to listen on; 0 picks a free one (default: $PORT or 3000)")
     serve.add_argument("--no-scheduler", action="store_true", help="serve requests only; another replica polls")
-    serve.set_defaults(func=cmd_serve)
 
-    poll = sub.add_parser("poll", help="poll every source once and post the cards")
-    poll.add_argument("--once", action="store_true", required=True, help="poll once and exit (the only mode)")
+    poll = _command(
+        sub, "poll", "poll every source once and post the cards", cmd_poll,
+        "Exits 1 when no source could be fetched or a Slack message could not be sent.",
+    )
+    poll.add_argument("--once", action="store_true", required=True, help="poll once and exit (required; `run` polls on schedule)")
     poll.add_argument("--dry-run", action="store_true", help="print the cards instead of posting; write nothing")
-    poll.set_defaults(func=cmd_poll)
 
-    preview = sub.add_parser("preview", help="poll and print cards in the terminal; no Slack needed")
-    preview.add_argument("--sample", action="store_true", help="use the bundled sample feeds, fully offline")
-    preview.set_defaults(func=cmd_preview)
+    preview = _command(sub, "preview", "poll and print cards in the terminal; no Slack needed, nothing stored", cmd_preview)
+    preview.add_argument("--sample", action="store_true", help="use the bundled sample feed and config, fully offline")
 
-    digest = sub.add_parser("digest", help="build the daily digest now and post it")
+    digest = _command(sub, "digest", "build the daily digest now and post it", cmd_digest)
     digest.add_argument("--dry-run", action="store_true", help="print it instead; write nothing")
-    digest.set_defaults(func=cmd_digest)
+    digest.add_argument("--force", action="store_true", help="post even if a digest for an overlapping 24 h is already in the channel")
 
-    export = sub.add_parser("export-labels", help="write resolved and not-a-complaint cases as a labelled TSV for training")
-    export.add_argument("--out", type=Path, default=Path("labels/train.tsv"))
-    export.set_defaults(func=cmd_export_labels)
+    export = _command(sub, "export-labels", "write resolved and not-a-complaint cases as a labelled TSV for training", cmd_export_labels)
+    export.add_argument("--out", type=Path, default=Path("labels/train.tsv"), help="where to write the TSV (default: labels/train.tsv)")
 
-    sub.add_parser("check", help="validate config, Slack access and source reachability").set_defaults(func=cmd_check)
+    _command(sub, "check", "validate the config, database, Slack tokens, channel access and each source", cmd_check,
+             "Prints one line per check; every FAIL says why. Exits 1 if anything failed.")
 
-    db = sub.add_parser("db", help="database maintenance")
+    db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db_sub.add_parser("upgrade", help="apply migrations (alembic upgrade head)").set_defaults(func=cmd_db_upgrade)
+    _command(db_sub, "upgrade", "apply migrations (alembic upgrade head)", cmd_db_upgrade)
 
     classifier_commands.register(sub)
     return parser
 
 
 def configure_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger().setLevel(logging.DEBUG if verbose else logging.INFO)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # httpx logs every request URL at INFO, query string included: source URLs can carry keys.
     for chatty in ("httpx", "httpcore"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
+    # APScheduler logs two lines per job run (about 11,000 a day); each poll logs its own summary instead.
+    for chatty in ("apscheduler", "slack_sdk", "slack_bolt", "waitress.queue"):
+        logging.getLogger(chatty).setLevel(logging.NOTSET if verbose else logging.WARNING)
+    # The Web API client logs every failed call at ERROR before raising it; we report each failure ourselves.
+    logging.getLogger("slack_sdk.web").setLevel(logging.NOTSET if verbose else logging.CRITICAL)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -182,6 +245,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except ConfigError as exc:
         print(f"complaint-bot: {exc}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:  # the database cannot be opened: unreachable, wrong password, missing folder…
+        from bot.db.session import connection_problem
+
+        print(f"complaint-bot: DATABASE_URL: {connection_problem(get_settings().database_url, exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

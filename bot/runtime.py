@@ -15,10 +15,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.classifier import Classifier, load_classifier
+from bot.config import AppConfig
 from bot.db.models import utcnow
 from bot.db.session import make_engine, make_session_factory, session_scope
-from bot.settings import AppConfig, Settings
+from bot.settings import Settings
 from bot.slack.delivery import Drainer
+from bot.slack.people import People
 from bot.slack.permissions import Permissions
 
 WORK_THREADS = 4
@@ -64,6 +66,10 @@ class Runtime:
     @cached_property
     def permissions(self) -> Permissions:
         return Permissions(self.config, self.slack)
+
+    @cached_property
+    def people(self) -> People:
+        return People(self.slack)
 
     @cached_property
     def drainer(self) -> Drainer:

@@ -13,6 +13,17 @@ def section(mrkdwn_text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn_text[:SECTION_TEXT_LIMIT]}}
 
 
+def sections(lines: list[str]) -> list[dict[str, Any]]:
+    """Lines in as few sections as fit Slack's limit, never cutting a line (and a link in it) in two."""
+    blocks, chunk = [], ""
+    for line in lines:
+        if chunk and len(chunk) + 1 + len(line) > SECTION_TEXT_LIMIT:
+            blocks.append(section(chunk))
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    return blocks + ([section(chunk)] if chunk else [])
+
+
 def context(mrkdwn_text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn_text[:CONTEXT_TEXT_LIMIT]}]}
 

@@ -50,6 +50,8 @@ def slack_date(moment: datetime, fmt: str = "{date_short_pretty} {time}") -> str
 
 def duration(delta: timedelta) -> str:
     minutes = max(int(delta.total_seconds() // 60), 0)
+    if minutes == 0:
+        return "under a minute"
     if minutes < 60:
         return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)

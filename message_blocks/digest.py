@@ -8,7 +8,7 @@ from typing import Any
 from message_blocks.blocks import context, header, section
 from message_blocks.card import duration, slack_date
 from message_blocks.replies import case_line
-from message_blocks.text import mrkdwn
+from message_blocks.text import mrkdwn, plural
 from message_blocks.views import DigestView, PeriodNumbers, Timing
 
 
@@ -28,7 +28,7 @@ def _timing_line(label: str, now: Timing, before: Timing) -> str:
         return f"*{label}*: no cases"
     return (
         f"*{label}*: median {_seconds(now.median)}{_trend(now.median, before.median)}, "
-        f"p90 {_seconds(now.p90)}{_trend(now.p90, before.p90)} ({now.count} cases)"
+        f"p90 {_seconds(now.p90)}{_trend(now.p90, before.p90)} ({plural(now.count, 'case')})"
     )
 
 

@@ -149,6 +149,11 @@ def escalation_done(case: CaseView, what: str, manager_id: str) -> list[dict[str
     return [section(f"<@{manager_id}> {what} case #{case.case_id}: {link(case.url, headline)}")]
 
 
+def card_link(permalink: str) -> dict[str, Any]:
+    """Added to a DM once its case's card is in the channel."""
+    return section(f"👉 {link(permalink, 'Open the card in the triage channel')} to claim it or see who has.")
+
+
 def urgent_case_dm(case: CaseView) -> list[dict[str, Any]]:
     """A severe new case, sent straight to the manager as well as to the channel."""
     intro = f"🚨 A *{case.severity}* complaint just came in (case #{case.case_id}); it is in the triage channel too."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from message_blocks.blocks import section
+from message_blocks.blocks import context, section, sections
 from message_blocks.card import case_card
 from message_blocks.replies import case_line
 from message_blocks.text import link, mrkdwn, slack_message_url
@@ -19,12 +19,30 @@ def card_url(case: CaseView) -> str | None:
     return slack_message_url(case.channel_id, case.message_ts)
 
 
-def unclaimed_text(case: CaseView) -> str:
-    return f"Case #{case.case_id} is still unclaimed"
+# One reminder lists at most this many cases; the rest are counted (they each have a note in their thread).
+MAX_REMINDED = 20
 
 
-def unclaimed_blocks(case: CaseView, minutes: int, card_url: str | None) -> list[dict[str, Any]]:
-    return [section(f"⏰ Nobody has claimed this for more than {minutes} min:{_where(card_url)}\n{case_line(case)}")]
+def unclaimed_note(minutes: int) -> str:
+    """In the card's thread, where it stays with the case instead of adding to the channel."""
+    return f"⏰ Nobody has claimed this for more than {minutes} min."
+
+
+def unclaimed_text(cases: list[CaseView]) -> str:
+    if len(cases) == 1:
+        return f"Case #{cases[0].case_id} is still unclaimed"
+    return f"{len(cases)} cases are still unclaimed"
+
+
+def unclaimed_blocks(cases: list[CaseView], minutes: int) -> list[dict[str, Any]]:
+    """One channel message for every case that went past its claim target in the same minute."""
+    if len(cases) == 1:
+        return [section(f"⏰ Nobody has claimed this for more than {minutes} min:{_where(card_url(cases[0]))}\n{case_line(cases[0])}")]
+    lines = [f"{case_line(case)}{_where(card_url(case))}" for case in cases[:MAX_REMINDED]]
+    blocks = [section(f"⏰ Nobody has claimed these {len(cases)} cases for more than {minutes} min:"), *sections(lines)]
+    if len(cases) > MAX_REMINDED:
+        blocks.append(context(f"…and {len(cases) - MAX_REMINDED} more: `/complaint list unclaimed` shows them all."))
+    return blocks
 
 
 def nudge_text(case: CaseView) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from message_blocks.blocks import context, divider, section
 from message_blocks.card import SEVERITY_ICONS, STATUS_LABELS, case_card, kind_label, slack_date
-from message_blocks.text import link, mrkdwn
+from message_blocks.text import link, mrkdwn, plural
 from message_blocks.views import CaseView, EventView, SourceHealthView
 
 MAX_LISTED = 25
@@ -98,14 +98,18 @@ def sources_health(sources: list[SourceHealthView]) -> list[dict[str, Any]]:
         facts = [f"*{mrkdwn(source.name, 80)}* ({mrkdwn(kind_label(source.kind), 30)}) — {state}"]
         if source.last_success_at:
             facts.append(f"last success {slack_date(source.last_success_at)}")
-        facts.append(f"{source.items_seen:,} items seen")
+        facts.append(f"{plural(source.items_seen, 'item')} seen")
         if source.last_error and source.consecutive_failures:
             facts.append(f"last error {slack_date(source.last_error_at) if source.last_error_at else ''}: {mrkdwn(source.last_error, 300)}")
         blocks.append(section(" · ".join(facts)))
     return blocks
 
 
-def case_reported(case: CaseView, existed: bool) -> list[dict[str, Any]]:
+def case_reported(case: CaseView, existed: bool, untitled: bool = False) -> list[dict[str, Any]]:
+    """`untitled`: the page could not be fetched (or has no title), so the case is titled with its URL."""
     if existed:
         return [section(f"That was already case *#{case.case_id}* ({STATUS_LABELS.get(case.status, case.status)}): {link(case.url, case.title or case.url, 120)}")]
-    return [section(f"Created case *#{case.case_id}*; its card is on its way to the triage channel.")]
+    blocks = [section(f"Created case *#{case.case_id}*; its card is on its way to the triage channel.")]
+    if untitled:
+        blocks.append(context("I could not fetch a title from that page (unreachable, private, not HTML or too slow), so the card shows its URL instead."))
+    return blocks

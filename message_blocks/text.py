@@ -27,6 +27,11 @@ def clean(text: str | None) -> str:
     return _BLANK_LINES.sub("\n\n", text).strip()
 
 
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """ "1 case", "2 cases", "1,204 cases"; `many` for irregular nouns."""
+    return f"{count:,} {noun if count == 1 else many or noun + 's'}"
+
+
 def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text

@@ -14,10 +14,11 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from bot.config import parse_config
 from bot.db.models import Base
 from bot.db.session import make_engine, upgrade
 from bot.runtime import Runtime
-from bot.settings import Settings, parse_config
+from bot.settings import Settings
 from tests import fake_slack
 from tests.slack_requests import interactive_body, signed_headers, slash_command
 

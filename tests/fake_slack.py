@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 BOT_USER = "U0BOT00001"
+PEOPLE = {"U0SUPPORT1": "Jordan Lee"}
 # Members of the triage channel unless a test says otherwise.
 TEAM_MEMBERS = ["U0AGENT001", "U0AGENT002", *(f"U0RACER{n:03d}" for n in range(20))]
 
@@ -130,7 +131,8 @@ class FakeSlack:
                     self.penalties[channel] = time.monotonic() + failure.retry_after
                 body = {"ok": False, "error": failure.error or ("ratelimited" if failure.status == 429 else "fatal_error")}
                 return failure.status, extra, body
-            token_kind = "xapp-" if method == "apps.connections.open" else "xoxb-"  # app-level vs bot token
+            # Socket Mode's one call takes the app-level token; everything else the bot token.
+            token_kind = "xapp-" if method == "apps.connections.open" else "xoxb-"
             if not headers.get("authorization", "").startswith(f"Bearer {token_kind}"):
                 return 200, {}, {"ok": False, "error": "not_authed"}
             handler = getattr(self, "_" + method.replace(".", "_"), None)
@@ -147,9 +149,7 @@ class FakeSlack:
         return {"ok": True, "url": "https://acme.slack.com/", "team": "Acme", "user": "complaint-bot", "team_id": "T0TEAM0001", "user_id": BOT_USER, "bot_id": "B0BOT00001"}
 
     def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        if not self.socket_mode_url:
-            return {"ok": False, "error": "invalid_auth"}
-        return {"ok": True, "url": self.socket_mode_url}
+        return {"ok": True, "url": self.socket_mode_url or "wss://wss-primary.slack.com/link/?ticket=fake"}
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = args["channel"]
@@ -214,7 +214,10 @@ class FakeSlack:
         return {"ok": True, "view": {**args["view"], "id": "VHOME00001", "hash": "h1"}}
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "user": {"id": args["user"], "name": args["user"].lower(), "tz": "Europe/London"}}
+        user_id = args["user"]
+        # As Slack answers: the display name is often empty, the real name set.
+        profile = {"display_name": "", "real_name": PEOPLE.get(user_id, user_id.lower())}
+        return {"ok": True, "user": {"id": user_id, "name": user_id.lower(), "real_name": profile["real_name"], "tz": "Europe/London", "profile": profile}}
 
 
 def _page(messages: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:

@@ -13,10 +13,10 @@ ALLOWED = {
     "message_blocks": ("message_blocks", "bot.db.enums"),
     "sources": ("sources",),
     "bot/classifier": ("bot.classifier", "bot.db.enums"),
-    "bot/services": ("bot.services", "bot.db", "bot.domain", "bot.classifier", "bot.settings", "message_blocks", "sources"),
-    "bot/slack": ("bot.slack", "bot.services", "bot.db", "bot.settings", "message_blocks"),
+    "bot/services": ("bot.services", "bot.db", "bot.domain", "bot.classifier", "bot.config", "message_blocks", "sources"),
+    "bot/slack": ("bot.slack", "bot.services", "bot.db", "bot.config", "message_blocks"),
     "bot/flows": (
-        "bot.flows", "bot.services", "bot.db", "bot.domain", "bot.classifier", "bot.settings", "bot.runtime", "bot.slack",
+        "bot.flows", "bot.services", "bot.db", "bot.domain", "bot.classifier", "bot.config", "bot.settings", "bot.runtime", "bot.slack",
         "message_blocks", "sources",
     ),
     "handlers": ("handlers", "bot.flows", "bot.db.enums", "bot.domain", "message_blocks"),

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.settings import ConfigError, get_settings, parse_config
+from bot.config import parse_config
+from bot.settings import ConfigError, get_settings
 from tests.conftest import TEST_CONFIG
 
 
@@ -17,7 +18,7 @@ def test_preview_with_the_bundled_sample_needs_nothing(capsys: pytest.CaptureFix
     assert "Acme charged me twice and support will not answer" in out
     assert "[ Claim ]  [ Draft reply ]  [ Escalate to manager ]  [ Mark resolved ]  [ ⋯ ]" in out
     assert "Road Runner" not in out and "Loving my new Acme blender" not in out
-    assert "3 card(s) would be posted to C0SAMPLE00." in out
+    assert "3 cards would be posted to C0SAMPLE00." in out
 
 
 @pytest.mark.parametrize(
@@ -56,7 +57,7 @@ def test_bad_config_stops_start_up_with_one_line(tmp_path: Path, monkeypatch: py
 
 
 def test_the_example_config_in_the_readme_is_valid() -> None:
-    from bot.settings import load_config
+    from bot.config import load_config
 
     config = load_config(Path(__file__).parents[1] / "complaint-bot.example.toml")
     assert [s.kind for s in config.sources] == ["rss", "hackernews"]

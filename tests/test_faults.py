@@ -167,7 +167,10 @@ def test_check_reports_each_part(runtime: Runtime, slack: FakeSlack, feed: FeedS
     process = start_bot("check", env=env)
     output = process.communicate(timeout=60)[0].decode()
     assert process.returncode == 0, output
-    for line in ("ok   configuration", "ok   database", "ok   Slack token: bot complaint-bot in Acme", "ok   triage channel C0TRIAGE01: bot is a member", "ok   source acme-alerts: 3 recent item(s)"):
+    for line in (
+        "ok   configuration", "ok   database", "ok   Slack bot token (SLACK_BOT_TOKEN): bot complaint-bot in Acme",
+        "ok   triage channel C0TRIAGE01: the bot is a member", "ok   source acme-alerts: 3 recent items",
+    ):
         assert line in output
     feed.delay_seconds = 0
     broken = start_bot("check", env={**env, "SLACK_API_URL": "http://127.0.0.1:9/api/"})

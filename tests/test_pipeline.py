@@ -42,7 +42,7 @@ def poll(runtime: Runtime, routes: dict[str, object]) -> None:
 
 def test_a_broken_source_is_reported_once_and_does_not_stop_the_others(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
     routes = {FEED: httpx.Response(500), BLOG: FIXTURES / "sources" / "blog-rss.xml"}
-    from bot.settings import parse_config
+    from bot.config import parse_config
     from tests.conftest import TEST_CONFIG
 
     runtime.config = parse_config(two_feeds(TEST_CONFIG), "test")
@@ -79,7 +79,7 @@ def test_a_failing_source_backs_off(runtime: Runtime, clock: Clock) -> None:
 
 
 def test_muted_authors_are_filtered_out_of_future_polls(runtime: Runtime) -> None:
-    from bot.settings import parse_config
+    from bot.config import parse_config
     from tests.conftest import TEST_CONFIG
 
     runtime.config = parse_config(two_feeds(TEST_CONFIG), "test")
@@ -112,7 +112,7 @@ def test_a_repost_joins_the_open_case_instead_of_a_new_card(runtime: Runtime, sl
 
 
 def test_a_disabled_source_is_shown_not_counted_as_failing(runtime: Runtime, monkeypatch) -> None:
-    from bot.settings import parse_config
+    from bot.config import parse_config
     from tests.conftest import TEST_CONFIG
 
     monkeypatch.delenv("X_BEARER_TOKEN", raising=False)
@@ -125,7 +125,7 @@ def test_a_disabled_source_is_shown_not_counted_as_failing(runtime: Runtime, mon
 
 
 def test_secrets_never_reach_logs_or_stored_errors(runtime: Runtime, slack: FakeSlack, caplog) -> None:
-    from bot.settings import parse_config
+    from bot.config import parse_config
     from tests.conftest import TEST_CONFIG
 
     secret_feed = "https://feeds.example.com/private.xml?token=sup3r-s3cret&q=acme"

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.classifier.triage import Triage
+from bot.config import parse_config
 from bot.db.models import Case, CaseEvent, MentionRecord
 from bot.db.session import session_scope
 from bot.domain.sla import business_seconds
@@ -19,7 +20,6 @@ from bot.runtime import Runtime
 from bot.services import cases
 from bot.services.mentions import open_case
 from bot.services.metrics import period_numbers
-from bot.settings import parse_config
 from message_blocks.digest import digest_blocks
 from tests.conftest import TEST_CONFIG, Clock
 from tests.fake_slack import FakeSlack

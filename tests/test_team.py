@@ -103,12 +103,14 @@ def test_message_shortcut_turns_a_slack_message_into_a_case(runtime: Runtime, bo
     card = wait_for(lambda: slack.channel_messages(CHANNEL))[0]
     assert "lost my parcel twice" in as_text(card["blocks"])
     assert "https://acme.slack.com/archives/C0GENERAL1/p1763600000000100" in as_text(card["blocks"])
+    assert "by Jordan Lee" in as_text(card["blocks"]) and "U0SUPPORT1" not in as_text(card["blocks"])
     assert actions_of(runtime, case.id) == ["detected", "reported", "posted"]
 
     again = bot.interact(payload)
     assert again.status_code == 200
     second = wait_for(lambda: slack.calls_to("respond")[1:])[0].args
     assert second["blocks"][0]["text"]["text"].startswith(f"That was already case *#{case.id}*")
+    assert [c.args["user"] for c in slack.calls_to("users.info")] == ["U0SUPPORT1"]  # the name is cached
 
 
 def test_the_same_message_reported_twice_at_once_is_one_case_and_two_answers(runtime: Runtime, bot: BotClient, slack: FakeSlack) -> None:
@@ -197,6 +199,7 @@ def test_add_reports_a_mention_by_hand_without_fetching_private_pages(runtime: R
     reply = reply_to(bot, slack, "add <https://10.0.0.7/t/42> Caller says Acme lost the parcel twice")
     case = the_case(runtime)
     assert reply["blocks"][0]["text"]["text"].startswith(f"Created case *#{case.id}*")
+    assert "I could not fetch a title from that page" in as_text(reply["blocks"])  # so the card's title is the URL
     card = wait_for(lambda: slack.channel_messages(CHANNEL))[0]
     assert "Reported by hand" in as_text(card["blocks"]) and "lost the parcel twice" in as_text(card["blocks"])
     assert actions_of(runtime, case.id)[:2] == ["detected", "reported"]

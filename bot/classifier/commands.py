@@ -30,7 +30,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.classifier.evaluate import evaluate, table
 
-    classifier = _classifier(args.classifier)
+    classifier = _classifier(args.backend)
     try:
         rows, notes = evaluate(
             args.file,
@@ -71,23 +71,29 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    classify = sub.add_parser("classify", help="score texts for negativity and say why")
-    classify.add_argument("text", nargs="+")
+    classify = sub.add_parser("classify", help="score texts for negativity and say why", description="Score texts for negativity and say why.")
+    classify.add_argument("text", nargs="+", help="one or more texts (quote each)")
     classify.add_argument("--rating", type=int, choices=range(1, 6), help="star rating, for reviews")
-    classify.add_argument("--backend", choices=BACKENDS, default="default")
-    classify.add_argument("--threshold", type=float, default=0.5)
+    classify.add_argument("--backend", choices=BACKENDS, default="default", help="which detector (default: the shipped one)")
+    classify.add_argument("--threshold", type=float, default=0.5, help="score at or above which a text is negative (default: 0.5)")
     classify.set_defaults(func=cmd_classify)
 
-    evaluate = sub.add_parser("eval", help="precision / recall / F1 on a labelled TSV (text<TAB>label)")
-    evaluate.add_argument("file", type=Path)
+    evaluate = sub.add_parser(
+        "eval", help="precision / recall / F1 on a labelled TSV (text<TAB>label)",
+        description="Precision, recall and F1 of the negative class on a labelled TSV (text<TAB>label, header line), as a Markdown table.",
+    )
+    evaluate.add_argument("file", type=Path, help="TSV with a header line: text<TAB>label")
     evaluate.add_argument("--compare", action="store_true", help="add VADER and TextBlob, standard and dev-tuned thresholds")
-    evaluate.add_argument("--classifier", choices=BACKENDS, default="default")
+    evaluate.add_argument("--backend", choices=BACKENDS, default="default", help="which detector (default: the shipped one)")
     evaluate.add_argument("--dev", type=Path, help="file for choosing the baselines' best threshold (default: dev.tsv beside FILE)")
-    evaluate.add_argument("--threshold", type=float, default=0.5)
+    evaluate.add_argument("--threshold", type=float, default=0.5, help="score at or above which a text is negative (default: 0.5)")
     evaluate.set_defaults(func=cmd_eval)
 
-    training = sub.add_parser("train", help="re-train the shipped detector (needs the train extra)")
+    training = sub.add_parser(
+        "train", help="re-train the shipped detector (needs the train extra)",
+        description="Re-train the shipped detector on train.tsv files (pip install -e '.[train]').",
+    )
     training.add_argument("--data", type=Path, nargs="+", help="folders with train.tsv and dev.tsv")
     training.add_argument("--out", type=Path, help="where to write the model (default: the shipped one)")
-    training.add_argument("--seed", type=int, default=13)
+    training.add_argument("--seed", type=int, default=13, help="random seed for the validation split (default: 13)")
     training.set_defaults(func=cmd_train)

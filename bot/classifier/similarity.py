@@ -59,11 +59,19 @@ class Spike:
     baseline: float
 
 
-def spikes(today: dict[str, int], history: dict[str, list[int]], *, minimum: int = 5, ratio: float = 3.0) -> list[Spike]:
-    """Keys whose count today is at least `minimum` and `ratio` times their usual day (median of history)."""
+def spikes(
+    today: dict[str, int], history: dict[str, list[int]], *, minimum: int = 5, ratio: float = 3.0, min_history_days: int = 3
+) -> list[Spike]:
+    """Keys whose count today is at least `minimum` and `ratio` times their usual day (median of history).
+
+    Without `min_history_days` of history there is no usual day to compare with: no spike.
+    """
     found = []
     for key, count in today.items():
-        usual = statistics.median(history.get(key) or [0])
+        past = history.get(key, [])
+        if len(past) < min_history_days:
+            continue
+        usual = statistics.median(past)
         if count >= minimum and count >= ratio * max(usual, 1.0):
             found.append(Spike(key, count, usual))
     return sorted(found, key=lambda s: s.today / max(s.baseline, 1.0), reverse=True)

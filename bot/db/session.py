@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "alembic"
@@ -18,8 +19,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            url = "postgresql+psycopg://" + url.removeprefix(plain)
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
@@ -51,12 +53,33 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 def database_answers(engine: Engine) -> bool:
+    return database_problem(engine) is None
+
+
+def database_problem(engine: Engine) -> str | None:
+    """Why the database does not answer, in one line; None when it does."""
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-        return True
-    except Exception:
-        return False
+        return None
+    except Exception as exc:
+        return connection_problem(engine.url.render_as_string(hide_password=False), exc)
+
+
+def connection_problem(url: str, error: BaseException) -> str:
+    """One line for a database that cannot be opened: where it is (no password) and why."""
+    parsed = make_url(url)
+    where = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        folder = Path(parsed.database).resolve().parent
+        if not folder.exists():
+            return f"cannot open {where}: the folder {folder} does not exist (create it, or point DATABASE_URL elsewhere)"
+        if not folder.is_dir():
+            return f"cannot open {where}: {folder} is not a folder"
+        if not os.access(folder, os.W_OK):
+            return f"cannot open {where}: the folder {folder} is not writable by this user (SQLite writes its journal beside the file)"
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return f"cannot open {where}: {reason[0] if reason else type(error).__name__}"
 
 
 def is_migrated(engine: Engine) -> bool:

@@ -1,19 +1,19 @@
-"""`complaint-bot check`: is everything this bot needs in place? One line per check."""
+"""`complaint-bot check`: is everything this bot needs in place? One line per check; every FAIL says why."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.db.session import database_answers
+from bot.config import load_config
+from bot.db.session import database_problem
 from bot.flows.poll import enabled_sources, http_client
 from bot.runtime import Runtime
-from bot.settings import ConfigError, get_settings, load_config
-
-
-def _slack_error(exc: SlackApiError) -> str:
-    return str(exc.response.get("error", "unknown error")) if exc.response is not None else str(exc)
+from bot.settings import ConfigError, get_settings
+from bot.slack.tokens import bot_identity, check_app_token, explain, unreachable
+from message_blocks.text import plural
 
 
 def run_checks(print_line: Callable[[str], None] = print) -> int:
@@ -30,28 +30,40 @@ def run_checks(print_line: Callable[[str], None] = print) -> int:
     except ConfigError as exc:
         report(False, "configuration", str(exc))
         return 1
-    report(True, "configuration", f"{settings.complaint_bot_config}, {len(config.sources)} source(s)")
+    report(True, "configuration", f"{settings.complaint_bot_config}, {plural(len(config.sources), 'source')}")
     rt = Runtime.build(settings, config)
-    report(database_answers(rt.engine), "database", rt.engine.url.render_as_string(hide_password=True))
+    problem = database_problem(rt.engine)
+    report(problem is None, "database (DATABASE_URL)", problem or rt.engine.url.render_as_string(hide_password=True))
 
-    if settings.slack_bot_token is None:
-        report(False, "Slack", "SLACK_BOT_TOKEN is not set")
-    else:
+    def slack_call(what: str, call: Callable[[], Any]) -> Any:
+        """The call's answer; None (and a FAIL line saying why) if Slack refused or could not be reached."""
         try:
-            auth = rt.slack.auth_test()
-            report(True, "Slack token", f"bot {auth.get('user')} in {auth.get('team')}")
-            channel = rt.slack.conversations_info(channel=config.slack.channel)["channel"]
-            member = channel.get("is_member", False)
-            report(member, f"triage channel {config.slack.channel}", "bot is a member" if member else "invite the bot to the channel")
+            return call()
         except SlackApiError as exc:
-            report(False, "Slack", _slack_error(exc))
+            report(False, what, explain(exc))
         except OSError as exc:  # unreachable: DNS, refused, timed out
-            report(False, "Slack", f"cannot reach {settings.slack_api_url}: {getattr(exc, 'reason', exc)}")
+            report(False, what, unreachable(settings.slack_api_url, exc))
+        return None
+
+    bot_token, app_token, channel = "Slack bot token (SLACK_BOT_TOKEN)", "Slack app token (SLACK_APP_TOKEN)", f"triage channel {config.slack.channel}"
+    if settings.slack_bot_token is None:
+        report(False, bot_token, "not set")
+    elif (identity := slack_call(bot_token, lambda: bot_identity(rt.slack))) is not None:
+        report(True, bot_token, identity)
+        info = slack_call(channel, lambda: rt.slack.conversations_info(channel=config.slack.channel)["channel"])
+        if info is not None:
+            member = bool(info.get("is_member"))
+            report(member, channel, "the bot is a member" if member else "the bot is not a member: type /invite @Complaint Bot in the channel")
+    if settings.slack_app_token is None:
+        report(True, app_token, "not set, so `run` serves HTTP (needs SLACK_SIGNING_SECRET)")
+    elif slack_call(app_token, lambda: check_app_token(settings.slack_app_token.get_secret_value(), settings.slack_api_url)):
+        report(True, app_token, "Socket Mode can connect")
 
     for source in enabled_sources(rt, http_client()):
         try:
             result = source.fetch(None)
-            report(True, f"source {source.name}", f"{len(result.mentions)} recent item(s)")
+            report(True, f"source {source.name}", f"{plural(len(result.mentions), 'recent item')}")
         except Exception as exc:
-            report(False, f"source {source.name}", str(exc))
+            report(False, f"source {source.name}", str(exc) or type(exc).__name__)
     return 1 if failures else 0
+

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.classifier import Classifier
 from bot.classifier.similarity import NearDuplicates
 from bot.classifier.triage import assess
+from bot.config import AppConfig
 from bot.db.enums import OutboxKind, Severity
 from bot.db.models import MentionRecord
 from bot.domain.relevance import RelevanceFilter, mention_text
@@ -24,7 +25,6 @@ from bot.runtime import Runtime
 from bot.services import mentions, outbox
 from bot.services.events import record_event
 from bot.services.mentions import Assessment
-from bot.settings import AppConfig
 from message_blocks.card import card_text
 from message_blocks.notes import urgent_case_dm
 from message_blocks.views import CaseView
@@ -152,7 +152,11 @@ def _notify_manager_if_severe(rt: Runtime, session: Session, case: CaseView, now
     managers = rt.config.slack.managers
     if not managers or case.severity not in NOTIFY_LEVELS[rt.config.classifier.notify_manager_at]:
         return
-    outbox.enqueue(session=session, case_id=case.case_id, kind=OutboxKind.DM, at=now, user=managers[0], text=card_text(case), blocks=urgent_case_dm(case))
+    # The card is not posted yet: the drainer adds its link when it is (link_card).
+    outbox.enqueue(
+        session=session, case_id=case.case_id, kind=OutboxKind.DM, at=now, user=managers[0], text=card_text(case), blocks=urgent_case_dm(case),
+        link_card=True,
+    )
 
 
 def judge(rt: Runtime, mention: Mention, relevance: RelevanceFilter) -> Assessment | None:

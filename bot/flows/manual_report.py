@@ -16,7 +16,7 @@ from sources import Mention
 from sources.page_title import fetch_title
 
 
-def _report(rt: Runtime, mention: Mention, *, reporter: str) -> list[dict[str, Any]]:
+def _report(rt: Runtime, mention: Mention, *, reporter: str, untitled: bool = False) -> list[dict[str, Any]]:
     """Open a case (even if the detector disagrees) unless one exists; the reply says which."""
     with rt.transaction() as session:
         (outcome,) = ingest(rt, session=session, batch=[mention], intake=reported_by(reporter), now=rt.clock())
@@ -24,7 +24,7 @@ def _report(rt: Runtime, mention: Mention, *, reporter: str) -> list[dict[str, A
     rt.drainer.drain(case_id=outcome.case_id)
     with rt.transaction() as session:
         view = cases.get_view(session=session, case_id=outcome.case_id)
-    return replies.case_reported(view, existed=outcome.kind is Outcome.DUPLICATE)
+    return replies.case_reported(view, existed=outcome.kind is Outcome.DUPLICATE, untitled=untitled)
 
 
 def add_url(rt: Runtime, *, url: str, note: str, user_id: str) -> list[dict[str, Any]]:
@@ -33,7 +33,7 @@ def add_url(rt: Runtime, *, url: str, note: str, user_id: str) -> list[dict[str,
     mention = Mention(
         source_kind="manual", source_name="reported by hand", external_id=url, url=url, title=title or url, text=note
     )
-    return _report(rt, mention, reporter=user_id)
+    return _report(rt, mention, reporter=user_id, untitled=title is None)
 
 
 def report_message(rt: Runtime, *, user_id: str, channel_id: str, message: dict[str, Any], respond: Any) -> None:
@@ -48,7 +48,7 @@ def report_message(rt: Runtime, *, user_id: str, channel_id: str, message: dict[
         url=permalink(rt.slack, channel_id, ts) or slack_message_url(channel_id, ts) or "",
         title=text.split("\n", 1)[0][:150],
         text=text,
-        author=message.get("user") or message.get("username") or "",
+        author=rt.people.name(message["user"]) if message.get("user") else message.get("username") or "",
         published_at=datetime.fromtimestamp(float(ts), tz=UTC),
     )
     respond(blocks=_report(rt, mention, reporter=user_id), text="Reported", response_type="ephemeral")

@@ -11,6 +11,8 @@ import logging
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -19,6 +21,7 @@ from bot.flows.ingest import POLLED, Outcome, ingest, judge, relevance_filter
 from bot.flows.reports import alert_spikes
 from bot.runtime import Runtime
 from bot.services import mentions, source_health
+from message_blocks.text import plural
 from message_blocks.views import CaseView
 from sources import FetchResult, Source, SourceError, build_source
 
@@ -36,6 +39,21 @@ class SourceReport:
     negative: int = 0
     joined: int = 0
     error: str | None = None
+    # Why it was not fetched this time (still backing off after earlier failures).
+    skipped: str | None = None
+
+    @property
+    def worked(self) -> bool:
+        return self.error is None and self.skipped is None
+
+    def describe(self) -> str:
+        if self.skipped:
+            return f"skipped: {self.skipped}"
+        if self.error:
+            return f"failed: {self.error}"
+        seen = f", {self.duplicates} seen before" if self.duplicates else ""
+        joined = f" ({self.joined} joined an existing case)" if self.joined else ""
+        return f"{self.fetched} fetched, {self.relevant} about the brand{seen}, {self.negative} negative{joined}"
 
 
 @dataclass
@@ -47,6 +65,22 @@ class PollReport:
     @property
     def new_cases(self) -> int:
         return sum(s.negative - s.joined for s in self.sources)
+
+    @property
+    def fetched_anything(self) -> bool:
+        """False when every source failed or was skipped (or none is enabled): the poll saw nothing."""
+        return any(s.worked for s in self.sources)
+
+    def summary(self) -> str:
+        """One line for the log."""
+        worked = [s for s in self.sources if s.worked]
+        line = (
+            f"poll: {len(worked)} of {plural(len(self.sources), 'source')} read, {plural(sum(s.fetched for s in worked), 'item')}, "
+            f"{sum(s.relevant for s in worked)} about the brand, {plural(self.new_cases, 'new case')}"
+        )
+        failed = [f"{s.name} ({s.error})" for s in self.sources if s.error]
+        skipped = [s.name for s in self.sources if s.skipped]
+        return line + (f"; failed: {', '.join(failed)}" if failed else "") + (f"; backing off: {', '.join(skipped)}" if skipped else "")
 
 
 def http_client() -> httpx.Client:
@@ -82,13 +116,20 @@ def poll(rt: Runtime, *, http: httpx.Client | None = None, dry_run: bool = False
         standings = source_health.standings(session=session)
         relevance = relevance_filter(rt, session)
 
-    def due(source: Source) -> bool:
+    def backing_off(source: Source) -> str | None:
         standing = standings.get(source.name)
-        return standing is None or standing.backoff_until is None or standing.backoff_until <= now
+        if standing is None or standing.backoff_until is None or standing.backoff_until <= now:
+            return None
+        return f"backing off until {_local_time(standing.backoff_until, now, rt.config.schedule.zone)} after: {standing.last_error}"
 
-    sources = [s for s in enabled_sources(rt, http) if due(s)]
-    results = fetch_all(sources, {name: standing.cursor for name, standing in standings.items()})
     report = PollReport()
+    sources = []
+    for source in enabled_sources(rt, http):
+        if reason := backing_off(source):
+            report.sources.append(SourceReport(source.name, skipped=reason))
+        else:
+            sources.append(source)
+    results = fetch_all(sources, {name: standing.cursor for name, standing in standings.items()})
     for source in sources:
         result = results[source.name]
         if dry_run:
@@ -103,8 +144,7 @@ def poll(rt: Runtime, *, http: httpx.Client | None = None, dry_run: bool = False
 def poll_and_post(rt: Runtime, http: httpx.Client) -> None:
     """The scheduled poll: fetch, store, alert on spikes, post."""
     report = poll(rt, http=http)
-    for source in report.sources:
-        log.info("poll %s: %s", source.name, source)
+    log.log(logging.INFO if all(s.error is None for s in report.sources) else logging.WARNING, report.summary())
     if report.new_cases:
         alert_spikes(rt)
     rt.drainer.drain()
@@ -131,10 +171,13 @@ def _store(rt: Runtime, source: Source, result: FetchResult) -> SourceReport:
 
 def _failed(rt: Runtime, source: Source, error: SourceError) -> SourceReport:
     with rt.transaction() as session:
-        failures = source_health.record_failure(session=session, source=source, error=error, now=rt.clock())
-    if failures:
-        log.warning("source %s failed (%d in a row): %s", source.name, failures, error)
+        source_health.record_failure(session=session, source=source, error=error, now=rt.clock())
     return SourceReport(source.name, error=str(error))
+
+
+def _local_time(moment: datetime, now: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return local.strftime("%H:%M %Z" if local.date() == now.astimezone(zone).date() else "%Y-%m-%d %H:%M %Z")
 
 
 def _preview(

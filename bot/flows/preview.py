@@ -7,12 +7,14 @@ from pathlib import Path
 
 import httpx
 
+from bot.config import load_config
 from bot.db.session import upgrade
 from bot.flows.poll import poll
 from bot.runtime import Runtime
-from bot.settings import Settings, get_settings, load_config
+from bot.settings import Settings, get_settings
 from message_blocks.card import case_card
 from message_blocks.terminal import render
+from message_blocks.text import plural
 
 SAMPLES = Path(__file__).parents[1] / "samples"
 SAMPLE_FEEDS = {"https://reviews.example.com/acme/feed.xml": SAMPLES / "acme-reviews.xml"}
@@ -42,7 +44,6 @@ def preview(*, sample: bool) -> int:
     for view in report.previews:
         print(render(case_card(view)))
     for source in report.sources:
-        summary = source.error or f"{source.fetched} items, {source.relevant} about the brand, {source.negative} negative"
-        print(f"{source.name}: {summary}")
-    print(f"{len(report.previews)} card(s) would be posted to {config.slack.channel}.")
+        print(f"{source.name}: {source.describe()}")
+    print(f"{plural(len(report.previews), 'card')} would be posted to {config.slack.channel}.")
     return 0

@@ -42,8 +42,7 @@ def run_reminders(rt: Runtime) -> ReminderReport:
     resolve_target = timedelta(hours=rt.config.sla.resolve_hours)
     with rt.transaction() as session:
         due = due_reminders.due(session=session, now=now, claim_target=claim_target, resolve_target=resolve_target)
-    for case in due.unclaimed:
-        report.claim_breaches += _past(rt, case, claim_target, now) and _claim_breach(rt, case.case_id, now)
+    report.claim_breaches = _claim_breaches(rt, [case.case_id for case in due.unclaimed if _past(rt, case, claim_target, now)], now)
     for case in due.unresolved:
         report.resolve_breaches += _past(rt, case, resolve_target, now) and _resolve_breach(rt, case.case_id, now)
     for case_id in due.snooze_ended:
@@ -55,26 +54,32 @@ def run_reminders(rt: Runtime) -> ReminderReport:
     return report
 
 
-def _claim_breach(rt: Runtime, case_id: int, now: datetime) -> bool:
-    managers = rt.config.slack.managers
+def _claim_breaches(rt: Runtime, case_ids: list[int], now: datetime) -> int:
+    """A note in each card's thread and one channel message for them all, however many went overdue at once."""
+    if not case_ids:
+        return 0
+    managers, minutes = rt.config.slack.managers, rt.config.sla.claim_minutes
+    breached: list[CaseView] = []
     with rt.transaction() as session:
-        if not due_reminders.mark_claim_breach(session=session, case_id=case_id, now=now):
-            return False
-        view = cases.get_view(session=session, case_id=case_id)
-        record_event(session=session, case_id=case_id, actor="bot", action="sla_claim_breached", at=now)
-        outbox.enqueue(
-            session=session, case_id=case_id, kind=OutboxKind.CHANNEL_MESSAGE, at=now,
-            text=texts.unclaimed_text(view), blocks=texts.unclaimed_blocks(view, rt.config.sla.claim_minutes, texts.card_url(view)),
-        )
-        if rt.config.sla.auto_escalate and managers:
-            reason = texts.auto_escalation_reason(rt.config.sla.claim_minutes)
-            escalated = cases.escalate(
-                session=session, case_id=case_id, user_id="bot", manager_id=managers[0], reason=reason,
-                severity=Severity.parse(view.severity, default=Severity.MEDIUM), now=now,
-            )
-            outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.DM, at=now, user=managers[0],
-                           text=texts.auto_escalated_text(case_id), blocks=texts.auto_escalated_dm(escalated, reason))
-    return True
+        for case_id in case_ids:
+            if not due_reminders.mark_claim_breach(session=session, case_id=case_id, now=now):
+                continue
+            view = cases.get_view(session=session, case_id=case_id)
+            record_event(session=session, case_id=case_id, actor="bot", action="sla_claim_breached", at=now)
+            outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.THREAD_NOTE, at=now, text=texts.unclaimed_note(minutes))
+            if rt.config.sla.auto_escalate and managers:
+                reason = texts.auto_escalation_reason(minutes)
+                escalated = cases.escalate(
+                    session=session, case_id=case_id, user_id="bot", manager_id=managers[0], reason=reason,
+                    severity=Severity.parse(view.severity, default=Severity.MEDIUM), now=now,
+                )
+                outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.DM, at=now, user=managers[0],
+                               text=texts.auto_escalated_text(case_id), blocks=texts.auto_escalated_dm(escalated, reason))
+            breached.append(view)
+        if breached:
+            outbox.enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=now,
+                           text=texts.unclaimed_text(breached), blocks=texts.unclaimed_blocks(breached, minutes))
+    return len(breached)
 
 
 def _resolve_breach(rt: Runtime, case_id: int, now: datetime) -> bool:

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.classifier.similarity import spikes
+from bot.config import SlaConfig
 from bot.db.enums import OutboxKind
 from bot.runtime import Runtime
 from bot.services import outbox, reports
 from bot.services.metrics import daily_counts, oldest_unclaimed, period_numbers
-from bot.settings import SlaConfig
 from message_blocks.digest import digest_blocks, digest_text, metric_rows, spike_alert, stats_blocks
 from message_blocks.views import DigestView
 
@@ -59,6 +59,12 @@ def scheduled_period_end(rt: Runtime) -> datetime:
     if end > local_now:
         end -= timedelta(days=1)
     return end.astimezone(rt.clock().tzinfo)
+
+
+def digest_already_posted(rt: Runtime, *, end: datetime) -> datetime | None:
+    """The end of an already-posted digest period that overlaps the one ending at `end`, if there is one."""
+    with rt.transaction() as session:
+        return reports.digest_overlapping(session=session, period_end=end, period=timedelta(days=1))
 
 
 def post_digest(rt: Runtime, *, end: datetime) -> bool:

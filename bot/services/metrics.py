@@ -15,10 +15,10 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
+from bot.config import SlaConfig
 from bot.db.enums import CaseStatus, DismissReason
 from bot.db.models import Case, MentionRecord
 from bot.services.views import case_view
-from bot.settings import SlaConfig
 from message_blocks.views import CaseView, PeriodNumbers, Timing
 
 
@@ -125,7 +125,7 @@ def oldest_unclaimed(*, session: Session, now: datetime, limit: int = 5) -> list
 
 
 def daily_counts(*, session: Session, end: datetime, days: int) -> tuple[dict[str, int], dict[str, list[int]]]:
-    """New cases per topic and per source: the last day, and each of the `days` days before it."""
+    """New cases per topic and per source: the last day, and each of the (at most `days`) days before it the bot was running."""
     start = end - timedelta(days=days + 1)
     rows = session.execute(
         select(Case.detected_at, Case.topics, func.min(MentionRecord.source_name))
@@ -138,4 +138,8 @@ def daily_counts(*, session: Session, end: datetime, days: int) -> tuple[dict[st
         day = min(int((end - detected_at).total_seconds() // 86400), days)
         for key in [f"topic {t}" for t in (topics or [])] + [f"source {source}"]:
             per_day.setdefault(key, [0] * (days + 1))[day] += 1
-    return {key: counts[0] for key, counts in per_day.items()}, {key: counts[1:] for key, counts in per_day.items()}
+    # Only whole days since the first mention was stored count as history: before it the bot was not
+    # watching, so its zeros say nothing (a fresh install would see every topic "spike").
+    first = session.scalar(select(func.min(MentionRecord.detected_at)))
+    observed = 0 if first is None else max(min(int((end - first) // timedelta(days=1)) - 1, days), 0)
+    return {key: counts[0] for key, counts in per_day.items()}, {key: counts[1 : 1 + observed] for key, counts in per_day.items()}

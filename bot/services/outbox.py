@@ -104,6 +104,17 @@ def card_location(*, session: Session, case_id: int) -> tuple[CaseView, str | No
     return case_view(case), case.channel_id, case.message_ts
 
 
+def card_on_its_way(*, session: Session, case_id: int) -> bool:
+    """The case's card is queued and nothing has gone wrong with it yet (it was not summarised, and no post failed)."""
+    pending = select(OutboxMessage.id).where(
+        OutboxMessage.case_id == case_id,
+        OutboxMessage.kind == OutboxKind.POST_CARD,
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.last_error.is_(None),
+    )
+    return session.scalar(pending.limit(1)) is not None
+
+
 def record_post(*, session: Session, case_id: int, channel: str, ts: str, now: datetime) -> None:
     session.execute(update(Case).where(Case.id == case_id).values(channel_id=channel, message_ts=ts, posted_at=now))
     record_event(session=session, case_id=case_id, actor="bot", action="posted", at=now, channel=channel, ts=ts)

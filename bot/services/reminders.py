@@ -55,8 +55,13 @@ def _mark_once(session: Session, case_id: int, column, now: datetime) -> bool:  
 
 
 def mark_claim_breach(*, session: Session, case_id: int, now: datetime) -> bool:
-    """True for exactly one caller, however many replicas ask at once."""
-    return _mark_once(session, case_id, Case.claim_breach_notified_at, now)
+    """True for exactly one caller, however many replicas ask at once; False too if someone claimed it meanwhile."""
+    marked = session.execute(
+        update(Case)
+        .where(Case.id == case_id, Case.status == CaseStatus.OPEN, Case.claim_breach_notified_at.is_(None))
+        .values(claim_breach_notified_at=now)
+    )
+    return marked.rowcount == 1
 
 
 def mark_resolve_breach(*, session: Session, case_id: int, now: datetime) -> bool:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,16 @@ def _insert_once(session: Session, model: type, **values: Any) -> bool:
 
 def claim_digest_period(*, session: Session, period_end: datetime, now: datetime) -> bool:
     return _insert_once(session, DigestRun, period_end=period_end, posted_at=now)
+
+
+def digest_overlapping(*, session: Session, period_end: datetime, period: timedelta) -> datetime | None:
+    """The end of a posted digest whose period overlaps [period_end - period, period_end), the latest if several."""
+    return session.scalar(
+        select(DigestRun.period_end)
+        .where(DigestRun.period_end > period_end - period, DigestRun.period_end < period_end + period)
+        .order_by(DigestRun.period_end.desc())
+        .limit(1)
+    )
 
 
 def claim_spike_alert(*, session: Session, key: str, day: str, now: datetime) -> bool:

@@ -27,10 +27,11 @@ class Standing:
 
     cursor: Cursor | None
     backoff_until: datetime | None
+    last_error: str | None = None
 
 
 def standings(*, session: Session) -> dict[str, Standing]:
-    return {s.name: Standing(s.cursor, s.backoff_until) for s in session.scalars(select(SourceState))}
+    return {s.name: Standing(s.cursor, s.backoff_until, s.last_error) for s in session.scalars(select(SourceState))}
 
 
 def _state(session: Session, source: Source) -> SourceState:

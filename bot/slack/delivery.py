@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -24,9 +25,11 @@ from bot.db.enums import OutboxKind, Severity
 from bot.db.session import session_scope
 from bot.services import outbox
 from bot.services.outbox import Taken, WaitingCard
+from bot.slack.permalinks import permalink
 from bot.slack.posting import MESSAGE_EVENT, Deferred, Poster, outbox_ids, retry_after
 from message_blocks.burst import burst_summary, burst_text
 from message_blocks.card import card_text, case_card
+from message_blocks.notes import card_link
 
 log = logging.getLogger(__name__)
 
@@ -127,9 +130,8 @@ class Drainer:
         if row.kind is OutboxKind.CHANNEL_MESSAGE:  # about the channel as a whole, or a case re-surfaced at the bottom
             self.poster.post_once(row, channel=self.channel, text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False)
             return None
-        if row.kind is OutboxKind.DM:
-            opened = self.client.conversations_open(users=payload["user"])
-            self.poster.post_once(row, channel=opened["channel"]["id"], text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False)
+        if row.kind is OutboxKind.DM and not payload.get("link_card"):
+            self._dm(row, payload.get("blocks"))
             return None
         if row.case_id is None:
             raise ValueError(f"outbox {row.kind} without a case")
@@ -138,6 +140,9 @@ class Drainer:
         if found is None:
             return None
         view, channel, ts = found
+        if row.kind is OutboxKind.DM:
+            self._dm(row, self._link_card(row.case_id, channel, ts, payload["blocks"]))
+            return None
         if row.kind is OutboxKind.POST_CARD:
             if ts:  # already posted (a duplicate row): nothing to do
                 return None
@@ -156,6 +161,10 @@ class Drainer:
             )
             return None
         raise ValueError(f"unknown outbox kind {row.kind!r}")
+
+    def _dm(self, row: Taken, blocks: list[dict[str, Any]] | None) -> None:
+        opened = self.client.conversations_open(users=row.payload["user"])
+        self.poster.post_once(row, channel=opened["channel"]["id"], text=row.payload["text"], blocks=blocks, unfurl_links=False)
 
     def _summarise_burst(self, report: DrainReport) -> None:
         """Too many new cards at once: the most severe go out as cards, the rest in one summary."""
@@ -210,6 +219,16 @@ class Drainer:
     def _release(self, row_id: int, *, delay: timedelta, error: str | None, count_attempt: bool = True) -> None:
         with session_scope(self.sessions) as session:
             outbox.release(session=session, row_id=row_id, not_before=self.clock() + delay, error=error, count_attempt=count_attempt)
+
+    def _link_card(self, case_id: int, channel: str | None, ts: str | None, blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A DM queued with its case, before the card was posted: wait for the card, then add its link."""
+        if not ts:
+            with session_scope(self.sessions) as session:
+                if outbox.card_on_its_way(session=session, case_id=case_id):
+                    raise Deferred()
+            return blocks  # summarised in a burst, or its post is failing: the DM must not wait for it
+        url = permalink(self.client, channel, ts)
+        return blocks + [card_link(url)] if url else blocks
 
 
 def _backoff(attempts: int) -> timedelta:

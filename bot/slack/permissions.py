@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from slack_sdk import WebClient
 
-from bot.settings import AppConfig
+from bot.config import AppConfig
 from message_blocks.notes import not_allowed_message
 
 MEMBERSHIP_TTL_SECONDS = 300
