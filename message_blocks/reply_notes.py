@@ -13,20 +13,25 @@ from message_blocks.views import CaseView, ReplyDraftView, ReplyRoute
 
 DRAFT_QUOTE_LIMIT = 2600
 REASON_LIMIT = 300
+# A link button's url.
+URL_LIMIT = 3000
 
 
-def _button(text: str, action: Action, value: str, **extra: Any) -> dict[str, Any]:
-    return {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action.value, "value": value, **extra}
+def _button(text: str, action: Action, **fields: Any) -> dict[str, Any]:
+    """A button carrying a `value` for us, or a `url` Slack opens itself."""
+    return {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action.value, **fields}
 
 
 def _publish_button(draft: ReplyDraftView, network: str) -> dict[str, Any]:
+    explained = f"It is posted publicly on {network} under the original post, from the account set for this source."
     confirm = {
         "title": {"type": "plain_text", "text": "Publish this reply?"},
-        "text": {"type": "plain_text", "text": plain(f"It is posted publicly on {network} under the original post, from the account set for this source.", 300)},
+        "text": {"type": "plain_text", "text": plain(explained, 300)},
         "confirm": {"type": "plain_text", "text": "Publish"},
         "deny": {"type": "plain_text", "text": "Not yet"},
     }
-    return _button(f"Publish reply on {network}"[:75], Action.PUBLISH_REPLY, draft_value(draft.case_id, draft.draft_id), style="primary", confirm=confirm)
+    value = draft_value(draft.case_id, draft.draft_id)
+    return _button(f"Publish reply on {network}"[:75], Action.PUBLISH_REPLY, value=value, style="primary", confirm=confirm)
 
 
 def draft_text(draft: ReplyDraftView) -> str:
@@ -48,12 +53,13 @@ def draft_message(draft: ReplyDraftView, route: ReplyRoute) -> list[dict[str, An
     if route.publishable:
         buttons.append(_publish_button(draft, kind_label(route.source_kind)))
     else:
-        blocks.append(context(f"Replies to {mrkdwn(kind_label(route.source_kind), 40)} are posted by hand: open the original, paste the draft there."))
-    if original and len(original) <= 3000:
-        buttons.append({"type": "button", "text": {"type": "plain_text", "text": "Open original"}, "action_id": Action.OPEN_ORIGINAL.value, "url": original})
+        network = mrkdwn(kind_label(route.source_kind), 40)
+        blocks.append(context(f"Replies to {network} are posted by hand: open the original, paste the draft there."))
+    if original and len(original) <= URL_LIMIT:
+        buttons.append(_button("Open original", Action.OPEN_ORIGINAL, url=original))
     if draft.purpose == DraftPurpose.REPLY:
         # Also after Publish: when the outcome is unknown, the person checks the page and records the link by hand.
-        buttons.append(_button("Reply sent…", Action.REPLY_SENT, case_value(draft.case_id)))
+        buttons.append(_button("Reply sent…", Action.REPLY_SENT, value=case_value(draft.case_id)))
     if buttons:
         blocks.append({"type": "actions", "block_id": f"reply-draft-{draft.draft_id}", "elements": buttons})
     return blocks
@@ -63,13 +69,13 @@ def published_note(case: CaseView, user_id: str, draft: ReplyDraftView, kind: st
     where = link(draft.published_url, draft.published_url)
     if draft.purpose == DraftPurpose.FOLLOW_UP:
         return f"<@{user_id}> published the follow-up on {kind_label(kind)}: {where}"
-    after = f" {duration(case.first_response_at - case.detected_at)} after detection" if case.first_response_at else ""
+    after = f" {duration(draft.published_at - case.detected_at)} after detection" if draft.published_at else ""
     return f"<@{user_id}> published the reply on {kind_label(kind)}{after}: {where}"
 
 
 _NEXT_STEP = {
     "gone": "Nothing was sent and the case is unchanged.",
-    "auth": "Nothing was sent: the source's account or its credentials need fixing (see `complaint-bot check`).",
+    "auth": "Nothing was sent: the source's account or its credentials need fixing (ask whoever runs the bot).",
     "rate_limited": "Nothing was sent: press Publish again later.",
     "refused": "Nothing was sent: change the draft and save it again.",
 }

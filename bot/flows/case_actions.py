@@ -1,4 +1,6 @@
-"""A card's buttons, menu and modals (the draft modal is bot/flows/drafting.py): check who may, change the case in one unit of work, update Slack.
+"""A card's buttons, menu and modals: check who may, change the case in one unit of work, update Slack.
+
+(The draft modal is bot/flows/drafting.py; publishing a draft, bot/flows/publish.py.)
 
 Each change is one transition plus its outbox rows in one transaction; then that
 case's outbox is drained so the card and its thread change at once (if Slack is

@@ -50,7 +50,6 @@ access_token_env = "MASTO_TOKEN"
 base_url = "{url}"
 allow_private_network = true
 lookback_hours = 1000000
-timeout_seconds = 1
 
 [[sources]]
 kind = "bluesky"

@@ -53,7 +53,9 @@ def cases_by_author(runtime: Runtime) -> dict[str, Case]:
     return {author: case for author, case in rows}
 
 
-def test_two_complaints_get_two_drafts_that_each_name_what_went_wrong(runtime: Runtime, bot: BotClient, slack: FakeSlack, network: FakeNetwork) -> None:
+def test_two_complaints_get_two_drafts_that_each_name_what_went_wrong(
+    runtime: Runtime, bot: BotClient, slack: FakeSlack, network: FakeNetwork
+) -> None:
     only_mastodon(
         network,
         ("117020600000000101", "ines", "My #Acme order arrived two weeks late and the box was crushed."),
@@ -71,7 +73,9 @@ def test_two_complaints_get_two_drafts_that_each_name_what_went_wrong(runtime: R
     assert max(mastodon_length(ines), mastodon_length(omar)) <= 500
 
 
-def test_a_blog_post_gets_a_signed_comment_and_a_forum_a_plain_reply(runtime: Runtime, bot: BotClient, slack: FakeSlack, network: FakeNetwork) -> None:
+def test_a_blog_post_gets_a_signed_comment_and_a_forum_a_plain_reply(
+    runtime: Runtime, bot: BotClient, slack: FakeSlack, network: FakeNetwork
+) -> None:
     network.reddit_listing["data"]["children"] = network.reddit_listing["data"]["children"][:1]
     poll_all(runtime)
     polled = {c.id for c in cases_by_author(runtime).values()}
@@ -98,7 +102,9 @@ def test_a_troll_gets_no_draft_but_a_note_on_why_not(runtime: Runtime, bot: BotC
     assert "initial_value" not in draft_block(modal)["element"]
 
 
-def test_a_hostile_mention_still_gets_a_safe_draft_within_the_limit(runtime: Runtime, bot: BotClient, slack: FakeSlack, network: FakeNetwork) -> None:
+def test_a_hostile_mention_still_gets_a_safe_draft_within_the_limit(
+    runtime: Runtime, bot: BotClient, slack: FakeSlack, network: FakeNetwork
+) -> None:
     hostile = (
         "&lt;!channel&gt; &lt;@U0ADMIN01&gt; @everyone *LOOK* at &lt;https://evil.example|acme.com&gt; "
         "My #Acme refund never arrived and support hung up on me twice. " + "spam " * 2000
@@ -119,19 +125,23 @@ def test_a_hostile_mention_still_gets_a_safe_draft_within_the_limit(runtime: Run
     assert not [injection for injection in INJECTIONS if injection in rendered]
 
 
-def test_an_edit_past_the_networks_limit_stays_in_the_modal_with_the_count(runtime: Runtime, bot: BotClient, slack: FakeSlack, network: FakeNetwork) -> None:
+def test_an_edit_past_the_networks_limit_stays_in_the_modal_with_the_count(
+    runtime: Runtime, bot: BotClient, slack: FakeSlack, network: FakeNetwork
+) -> None:
     poll_all(runtime)
     case = case_from(runtime, "mastodon")
     modal = open_draft_modal(bot, slack, case)
     block_id = draft_block(modal)["block_id"]
 
     too_long = submit_draft(bot, modal, "@ines " + "a" * 495)
-    assert too_long.json() == {"response_action": "errors", "errors": {block_id: "Mastodon counts this reply as 501 characters and allows 500: shorten it."}}
-    # Mastodon counts any link as 23 characters: this is 545 characters long but 490 as Mastodon counts it.
+    shorten = "Mastodon counts this reply as 501 characters and allows 500: shorten it."
+    assert too_long.json() == {"response_action": "errors", "errors": {block_id: shorten}}
+    assert drafts_of(runtime, case.id) == []
+    # Mastodon counts any link as 23 characters: this is 539 characters long but 490 as Mastodon counts it.
     with_link = "@ines " + "a" * 460 + " https://status.acme.example/incidents/2026/11/20/refund-delays-explained"
-    assert submit_draft(bot, modal, with_link).status_code == 200 and not submit_draft(bot, modal, with_link).content
-    wait_for(lambda: len(drafts_of(runtime, case.id)) == 2)
-    assert drafts_of(runtime, case.id)[0].text == with_link
+    accepted = submit_draft(bot, modal, with_link)
+    assert accepted.status_code == 200 and accepted.content == b""
+    assert wait_for(lambda: drafts_of(runtime, case.id))[0].text == with_link
 
 
 def test_the_follow_up_brings_a_check_in_that_publishes_without_moving_the_first_response(

@@ -54,11 +54,16 @@ def test_the_llm_words_the_draft_after_the_modal_opened(runtime: Runtime, bot: B
     assert "Third week waiting" in ChatCompletions.requests[0]["body"]["messages"][0]["content"]
 
 
-def test_a_person_who_changed_options_meanwhile_keeps_their_choice(runtime: Runtime, bot: BotClient, slack: FakeSlack, network: FakeNetwork) -> None:
+def test_a_person_who_changed_options_meanwhile_keeps_their_choice(
+    runtime: Runtime, bot: BotClient, slack: FakeSlack, network: FakeNetwork, caplog: pytest.LogCaptureFixture
+) -> None:
     poll_all(runtime)
     slack.fail("views.update", error="hash_conflict")
 
     open_draft_modal(bot, slack, case_from(runtime, "mastodon"))
 
     wait_for(lambda: slack.calls_to("views.update"))
+    runtime.work.shutdown(wait=True)
+    # Their redraft stands: the stale wording is dropped quietly, with no error for them or in the log.
     assert len(slack.calls_to("views.update")) == 1 and slack.calls_to("chat.postEphemeral") == []
+    assert [r.message for r in caplog.records if r.name == "bot.flows.drafting"] == []

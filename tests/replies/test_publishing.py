@@ -18,6 +18,7 @@ from tests.conftest import BotClient, Clock
 from tests.fake_network import BLUESKY_REPLY_URL, MASTODON_REPLY_URL, MASTODON_STATUS_ID, REDDIT_REPLY_URL, Answer, FakeNetwork
 from tests.fake_slack import FakeSlack
 from tests.helpers import wait_for
+from tests.slack_requests import block_action
 from tests.replies.conftest import (
     AGENT,
     CHANNEL,
@@ -96,7 +97,8 @@ def test_two_people_clicking_publish_at_once_publish_it_once(runtime: Runtime, b
 
     wait_for(lambda: case_from(runtime, "mastodon").reply_url == MASTODON_REPLY_URL)
     told = wait_for(lambda: [c.args for c in slack.calls_to("chat.postEphemeral")])
-    assert len(told) == 1 and "already being published" in told[0]["text"]
+    # The slower click is told the reply is under way (or, on a slow machine, already out).
+    assert len(told) == 1 and ("already being published" in told[0]["text"] or MASTODON_REPLY_URL in told[0]["text"])
     assert len(network.seen("POST", STATUSES)) == 1
     assert events(runtime, case.id).count("reply_sent") == 1
 
@@ -144,17 +146,27 @@ def test_a_crash_between_claiming_and_recording_never_publishes_twice(
     assert len(network.seen("POST", STATUSES)) == 1
 
 
-@pytest.mark.parametrize(
-    "answer,told,problem",
-    [
-        (Answer(404, {"error": "Record not found"}), "the post is gone: Mastodon cannot find it (deleted or hidden). Nothing was sent and the case is unchanged.", "gone"),
-        (Answer(401, {"error": f"The access token {MASTO_TOKEN} is invalid"}), "Mastodon refused the account's credentials: HTTP 401 (The access token *** is invalid)", "auth"),
-        (Answer(429, {"error": "Too many requests"}, {"X-RateLimit-Reset": "2099-01-01T00:00:00.000Z"}), "Mastodon is rate limiting this account", "rate"),
-        (Answer(422, {"error": "Validation failed: Text character limit of 500 exceeded"}), "Mastodon refused the reply: HTTP 422 (Validation failed", "refused"),
-    ],
-)
+GONE = "the post is gone: Mastodon cannot find it (deleted or hidden). Nothing was sent and the case is unchanged."
+REFUSALS = {
+    "gone": (Answer(404, {"error": "Record not found"}), GONE),
+    "auth": (
+        Answer(401, {"error": f"The access token {MASTO_TOKEN} is invalid"}),
+        "Mastodon refused the account's credentials: HTTP 401 (The access token *** is invalid)",
+    ),
+    "rate-limited": (
+        Answer(429, {"error": "Too many requests"}, {"X-RateLimit-Reset": "2099-01-01T00:00:00.000Z"}),
+        "Mastodon is rate limiting this account",
+    ),
+    "text-refused": (
+        Answer(422, {"error": "Validation failed: Text character limit of 500 exceeded"}),
+        "Mastodon refused the reply: HTTP 422 (Validation failed",
+    ),
+}
+
+
+@pytest.mark.parametrize("answer,told", REFUSALS.values(), ids=REFUSALS.keys())
 def test_a_refusal_is_told_in_the_thread_records_nothing_and_leaves_the_draft_publishable(
-    runtime: Runtime, bot: BotClient, slack: FakeSlack, network: FakeNetwork, answer: Answer, told: str, problem: str
+    runtime: Runtime, bot: BotClient, slack: FakeSlack, network: FakeNetwork, answer: Answer, told: str
 ) -> None:
     poll_all(runtime)
     case = case_from(runtime, "mastodon")
@@ -177,12 +189,13 @@ def test_a_refusal_is_told_in_the_thread_records_nothing_and_leaves_the_draft_pu
     assert len(network.seen("POST", STATUSES)) == 2
 
 
-@pytest.mark.parametrize("answer", [Answer(502, {"error": "Bad gateway"}), Answer(delay=3)], ids=["server-error", "timeout"])
+@pytest.mark.parametrize("answer", [Answer(502, {"error": "Bad gateway"}), Answer(delay=2)], ids=["server-error", "timeout"])
 def test_an_unknown_outcome_asks_to_check_and_is_never_retried(
     runtime: Runtime, bot: BotClient, slack: FakeSlack, network: FakeNetwork, answer: Answer
 ) -> None:
     poll_all(runtime)
     case = case_from(runtime, "mastodon")
+    next(s for s in runtime.config.sources if s.kind == "mastodon").timeout_seconds = 0.5  # the stall outlasts it
     publish_button = buttons(saved_draft_message(bot, slack, case))[Action.PUBLISH_REPLY]
     network.answer(STATUSES, answer)
 
@@ -245,3 +258,6 @@ def test_a_source_that_lost_its_credentials_refuses_and_later_drafts_offer_the_o
     assert list(buttons(message)) == [Action.OPEN_ORIGINAL, Action.REPLY_SENT]
     assert buttons(message)[Action.OPEN_ORIGINAL]["url"] == "https://social.example/@ines/117020600000000003"
     assert "posted by hand" in str(message["blocks"])
+    # Slack opens the link itself but still tells the app: the click is acknowledged, nothing else happens.
+    opened = bot.interact(block_action(user_id=AGENT, action_id=Action.OPEN_ORIGINAL.value, value=""))
+    assert opened.status_code == 200 and opened.content == b""
