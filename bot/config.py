@@ -143,6 +143,11 @@ class PermissionsConfig(_Table):
 class PlaybookConfig(_Table):
     # Where drafts invite the customer to continue privately: an address, a DM handle, a form URL.
     contact: str = "our support team"
+    # Who signs a personal comment on a blog post or review ("Dana Reyes", "Head of Customer Care").
+    signer_name: str = Field(default="", max_length=80)
+    signer_role: str = Field(default="", max_length=80)
+    # "llm": an OpenAI-compatible model words the drafts, with the [classifier] llm_* settings; the playbook's draft stands on any failure.
+    writer: Literal["builtin", "llm"] = "builtin"
 
 
 class AppConfig(_Table):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
@@ -22,6 +23,7 @@ from bot.settings import Settings
 from bot.slack.delivery import Drainer
 from bot.slack.people import People
 from bot.slack.permissions import Permissions
+from sources.llm_writer import LlmDraftWriter
 
 WORK_THREADS = 4
 
@@ -62,6 +64,16 @@ class Runtime:
     def work(self) -> ThreadPoolExecutor:
         """Where listeners' work runs after the ack (database, Slack calls), so acks never queue behind it."""
         return ThreadPoolExecutor(max_workers=WORK_THREADS, thread_name_prefix="work")
+
+    @cached_property
+    def draft_writer(self) -> Callable[[str], str] | None:
+        """The LLM that words reply drafts when [playbook] writer = "llm", reached with the classifier's llm_* settings."""
+        if self.config.playbook.writer != "llm":
+            return None
+        llm = self.config.classifier
+        return LlmDraftWriter(
+            base_url=llm.llm_base_url, model=llm.llm_model, api_key=os.environ.get(llm.llm_api_key_env, ""), timeout_seconds=llm.llm_timeout_seconds
+        )
 
     @cached_property
     def permissions(self) -> Permissions:

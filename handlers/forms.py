@@ -11,8 +11,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.db.enums import RootCause, Severity
-from bot.domain.playbook import TONES
+from bot.domain.drafts import TONES
+from bot.domain.drafts.post_length import LIMITS, post_length
 from message_blocks.ids import Field
+from message_blocks.modals import draft_too_long
 from message_blocks.views import DraftOptions
 
 State = dict[str, dict[str, dict[str, Any]]]
@@ -44,13 +46,25 @@ def draft_options(state: State) -> DraftOptions:
     return DraftOptions(tone=tone, offer_gesture="gesture" in picked, move_offline="offline" in picked)
 
 
+def _draft_text(state: State) -> tuple[str, str]:
+    """(block_id, text) of the draft input; its block_id changes with the options (so Slack shows the rewritten draft)."""
+    for block_id, inputs in state.items():
+        if block_id.startswith(Field.DRAFT_TEXT.value):
+            return block_id, (inputs.get(Field.DRAFT_TEXT.value, {}).get("value") or "").strip()
+    return Field.DRAFT_TEXT.value, ""
+
+
 def draft_form(state: State) -> DraftForm:
-    # The text input's block_id changes with the options (so Slack shows the rewritten draft): match its prefix.
-    text = next(
-        ((inputs.get(Field.DRAFT_TEXT.value, {}).get("value") or "").strip() for block_id, inputs in state.items() if block_id.startswith(Field.DRAFT_TEXT.value)),
-        "",
-    )
-    return DraftForm(text, draft_options(state))
+    return DraftForm(_draft_text(state)[1], draft_options(state))
+
+
+def draft_errors(state: State, source_kind: str) -> dict[str, str]:
+    """An edit that took the draft past the network's limit, counted as the network counts: shown under the input."""
+    block_id, text = _draft_text(state)
+    limit = LIMITS.get(source_kind)
+    if limit and (length := post_length(text, source_kind)) > limit:
+        return {block_id: draft_too_long(source_kind, length, limit)}
+    return {}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ SOURCE_LABELS = {
     "mastodon": "Mastodon",
     "bluesky": "Bluesky",
     "appstore": "App Store",
+    "x": "X",
+    "youtube": "YouTube",
     "webhook": "Webhook",
     "slack": "Slack",
     "manual": "Reported by hand",

@@ -12,6 +12,9 @@ class Action(StrEnum):
     ESCALATE = "case-escalate"
     RESOLVE = "case-resolve"
     REPLY_SENT = "case-reply-sent"
+    PUBLISH_REPLY = "case-publish-reply"
+    # A link button: Slack opens the page and still tells the app, which only acknowledges.
+    OPEN_ORIGINAL = "case-open-original"
     ACKNOWLEDGE = "case-escalation-acknowledge"
     TAKE_OVER = "case-escalation-take-over"
     MORE = "case-more"
@@ -75,3 +78,30 @@ def parse_more_value(value: str | None) -> tuple[int, MoreChoice]:
         return case_id, MoreChoice(json.loads(value or "")["do"])
     except (KeyError, ValueError):
         raise ValueError(f"not a menu choice: {value!r}") from None
+
+
+def draft_value(case_id: int, draft_id: int) -> str:
+    """A Publish button's value: the case and the saved draft whose text it publishes."""
+    return json.dumps({"case_id": case_id, "draft_id": draft_id})
+
+
+def parse_draft_value(value: str | None) -> tuple[int, int]:
+    case_id = parse_case_value(value)
+    draft_id = json.loads(value or "").get("draft_id")
+    if not isinstance(draft_id, int) or draft_id <= 0:
+        raise ValueError(f"not a draft reference: {value!r}")
+    return case_id, draft_id
+
+
+def draft_modal_value(case_id: int, source_kind: str) -> str:
+    """The draft modal's private_metadata: the case, and the network whose length rule the draft must meet."""
+    return json.dumps({"case_id": case_id, "source_kind": source_kind})
+
+
+def parse_source_kind(value: str | None) -> str:
+    """The source kind from draft_modal_value ("" if absent: then no network's limit applies)."""
+    try:
+        kind = json.loads(value or "").get("source_kind", "")
+    except (ValueError, AttributeError):
+        return ""
+    return kind if isinstance(kind, str) else ""

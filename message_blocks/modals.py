@@ -6,9 +6,10 @@ from typing import Any
 
 from bot.db.enums import RootCause, Severity
 from message_blocks.blocks import context, section
-from message_blocks.ids import Field, View, case_value
+from message_blocks.card import kind_label
+from message_blocks.ids import Field, View, case_value, draft_modal_value
 from message_blocks.text import mrkdwn, plain
-from message_blocks.views import CaseView, DraftOptions
+from message_blocks.views import CaseView, DraftOptions, DraftShown
 
 TEXT_INPUT_LIMIT = 3000
 ROOT_CAUSES = (
@@ -25,11 +26,11 @@ def _option(value: str, label: str) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": label}, "value": value}
 
 
-def _modal(view: View, title: str, submit: str, case_id: int, blocks: list[dict[str, Any]]) -> dict[str, Any]:
+def _modal(view: View, title: str, submit: str, case_id: int, blocks: list[dict[str, Any]], metadata: str | None = None) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": view.value,
-        "private_metadata": case_value(case_id),
+        "private_metadata": metadata or case_value(case_id),
         "title": {"type": "plain_text", "text": title[:24]},
         "submit": {"type": "plain_text", "text": submit[:24]},
         "close": {"type": "plain_text", "text": "Cancel"},
@@ -44,8 +45,9 @@ def _case_summary(case: CaseView) -> dict[str, Any]:
     return section(text)
 
 
-def draft_block_id(options: DraftOptions) -> str:
-    return f"{Field.DRAFT_TEXT.value}-{options.tone}-{int(options.offer_gesture)}{int(options.move_offline)}"
+def draft_block_id(options: DraftOptions, written_by: str = "playbook") -> str:
+    worded = "" if written_by == "playbook" else "-worded"
+    return f"{Field.DRAFT_TEXT.value}-{options.tone}-{int(options.offer_gesture)}{int(options.move_offline)}{worded}"
 
 
 def _text_input(
@@ -73,7 +75,7 @@ def _text_input(
     return block
 
 
-def draft_modal(case: CaseView, draft: str, options: DraftOptions, checklist: tuple[str, ...]) -> dict[str, Any]:
+def draft_modal(case: CaseView, draft: DraftShown, options: DraftOptions) -> dict[str, Any]:
     tone_options = [_option(value, label) for value, label in TONE_LABELS]
     extra_options = [
         _option("gesture", "Offer a gesture (coupon or credit)"),
@@ -105,19 +107,32 @@ def draft_modal(case: CaseView, draft: str, options: DraftOptions, checklist: tu
             "dispatch_action": True,
             "element": options_element,
         },
+    ]
+    if draft.note:
+        blocks.append(section(f"🛑 {mrkdwn(draft.note, 1000)}"))
+    if draft.rewording:
+        blocks.append(context("✍️ The writer is rewording this draft; it will appear here in a few seconds. Edit after it does."))
+    blocks.append(
         _text_input(
             Field.DRAFT_TEXT,
             "Draft reply",
             multiline=True,
-            initial=draft,
-            hint="Saved drafts are posted in the card's thread for review.",
-            # Slack keeps what was typed into a block it already shows; a new block_id
-            # per tone and options makes a changed choice show its freshly written draft.
-            block_id=draft_block_id(options),
-        ),
-        context("\n".join(f"• {line}" for line in checklist)),
-    ]
-    return _modal(View.DRAFT, "Draft a reply", "Save draft", case.case_id, blocks)
+            initial=draft.text,
+            hint="Saved drafts are posted in the card's thread for review, and published from there where the source allows it.",
+            # Slack keeps what was typed into a block it already shows; a new block_id per tone,
+            # options and wording makes a changed choice show its freshly written draft.
+            block_id=draft_block_id(options, draft.written_by),
+        )
+    )
+    if draft.checklist:
+        blocks.append(context("\n".join(f"• {mrkdwn(line, 300)}" for line in draft.checklist[:12])))
+    metadata = draft_modal_value(case.case_id, case.source_kind)
+    return _modal(View.DRAFT, "Draft a reply", "Save draft", case.case_id, blocks, metadata)
+
+
+def draft_too_long(source_kind: str, length: int, limit: int) -> str:
+    """Shown under the draft when an edit took it past the network's limit (counted as the network counts)."""
+    return f"{kind_label(source_kind)} counts this reply as {length} characters and allows {limit}: shorten it."
 
 
 def reply_sent_modal(case: CaseView) -> dict[str, Any]:

@@ -46,10 +46,6 @@ def not_allowed_message(audience: str, channel: str, what: str) -> str:
     return f"Only {who} can {what}."
 
 
-def drafted_note(user_id: str) -> str:
-    return f"<@{user_id}> drafted a reply for review."
-
-
 def dismissed_note(user_id: str) -> str:
     return f"<@{user_id}> marked this as not a complaint; it is kept as feedback for the detector."
 
@@ -72,23 +68,6 @@ def escalated_to_you_text(case_id: int) -> str:
 
 def escalation_answered_text(case_id: int, what: str) -> str:
     return f"You {what} case #{case_id}."
-
-
-def draft_note(case: CaseView, user_id: str, draft: str) -> list[dict[str, Any]]:
-    quoted = "\n".join("&gt; " + line for line in mrkdwn(draft, 2600).split("\n"))
-    return [section(f"<@{user_id}> drafted a reply for review:\n{quoted}")] + [
-        {
-            "type": "actions",
-            "elements": [
-                {
-                    "type": "button",
-                    "text": {"type": "plain_text", "text": "Reply sent…"},
-                    "action_id": Action.REPLY_SENT.value,
-                    "value": case_value(case.case_id),
-                }
-            ],
-        }
-    ]
 
 
 def reply_sent_note(case: CaseView, user_id: str, url: str) -> str:

@@ -54,6 +54,45 @@ class DraftOptions:
 
 
 @dataclass(frozen=True)
+class DraftShown:
+    """A draft as the modal shows it."""
+
+    text: str
+    checklist: tuple[str, ...] = ()
+    # Why there is no draft to send (a troll), shown instead of one.
+    note: str = ""
+    # Who worded it ("playbook", "the LLM"): a new wording needs a new block_id for Slack to show it.
+    written_by: str = "playbook"
+    # The LLM writer is still at work: its wording will replace this draft.
+    rewording: bool = False
+
+
+@dataclass(frozen=True)
+class ReplyDraftView:
+    """A saved draft (a DraftPurpose) and how far publishing it got."""
+
+    draft_id: int
+    case_id: int
+    purpose: str
+    text: str
+    saved_by: str
+    saved_at: datetime
+    publish_started_at: datetime | None = None
+    published_at: datetime | None = None
+    published_url: str | None = None
+    publish_error: str | None = None
+
+
+@dataclass(frozen=True)
+class ReplyRoute:
+    """Where a reply to the case goes: through the source's API when `publishable` (the Publish button), else by hand on the original."""
+
+    source_kind: str
+    original_url: str
+    publishable: bool = False
+
+
+@dataclass(frozen=True)
 class EventView:
     at: datetime
     actor: str

@@ -113,7 +113,12 @@ def publish_failure(exc: SourceError, network: str) -> PublishError:
         return PublishError(PublishProblem.AUTH, f"{network} refused the account's credentials: HTTP {exc.status}{why}")
     if isinstance(exc, SourceHttpError) and exc.status in (404, 410):
         return PublishError(PublishProblem.GONE, f"the post is gone: {network} cannot find it (deleted or hidden)")
-    return PublishError(PublishProblem.OTHER, f"{network} did not publish the reply: {exc}")
+    if isinstance(exc, SourceHttpError) and 400 <= exc.status < 500:
+        # Any other 4xx (422: too long, 400: malformed) is a definite no: the server made nothing.
+        why = f" ({exc.detail})" if exc.detail else ""
+        return PublishError(PublishProblem.REFUSED, f"{network} refused the reply: HTTP {exc.status}{why}")
+    # A 5xx, a timeout or a dropped connection: the reply may or may not have been made.
+    return PublishError(PublishProblem.OTHER, f"{network} did not confirm the reply: {exc}")
 
 
 class SourceConfig(BaseModel):

@@ -35,7 +35,8 @@ class LlmDraftWriter:
             "POST",
             self.url,
             self.limits,
-            headers={"Authorization": f"Bearer {self.api_key}"},
+            # A self-hosted model may need no key; an empty "Bearer " is not even a valid header.
+            headers={"Authorization": f"Bearer {self.api_key}"} if self.api_key else {},
             json_body={"model": self.model, "temperature": 0.3, "messages": [{"role": "user", "content": prompt}]},
             accept=("json",),
         )

@@ -164,7 +164,9 @@ def test_draft_reply_flow_saves_the_draft_posts_it_for_review_and_records_first_
 
     review = wait_for(lambda: slack.thread(CHANNEL, case.message_ts))[0]
     assert "refunded the second charge" in str(review["blocks"])
-    reply_button = review["blocks"][-1]["elements"][0]
+    # An RSS item has no reply API: the original opens for pasting the draft, and the link is recorded by hand.
+    open_original, reply_button = review["blocks"][-1]["elements"]
+    assert (open_original["action_id"], open_original["url"]) == (Action.OPEN_ORIGINAL, "https://blog.example.com/2026/11/acme-double-charge/")
     assert reply_button["action_id"] == Action.REPLY_SENT
     assert the_case(runtime).draft_text == edited
 

@@ -68,3 +68,10 @@ class OutboxKind(StrEnum):
     DM = "dm"
     # About the channel as a whole (digest, source health), or a case re-surfaced at the bottom.
     CHANNEL_MESSAGE = "channel_message"
+
+
+class DraftPurpose(StrEnum):
+    """What a saved reply draft is for: the first answer, or the check-in after the follow-up reminder."""
+
+    REPLY = "reply"
+    FOLLOW_UP = "follow_up"

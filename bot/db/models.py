@@ -82,6 +82,8 @@ class MentionRecord(Base):
     reasons: Mapped[list[str]] = mapped_column(default=list)
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # What publishing a reply needs (the source's Mention.reply_to), for sources with a reply API.
+    reply_to: Mapped[dict[str, Any] | None]
 
 
 class Case(Base):
@@ -167,6 +169,29 @@ class OutboxMessage(Base):
     started_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ReplyDraft(Base):
+    """A draft saved for review (or written for the follow-up): the exact text the Publish button sends.
+
+    Publishing happens at most once: `publish_started_at` is set by a conditional
+    UPDATE committed before the network is called, and cleared only when the
+    network definitely refused.
+    """
+
+    __tablename__ = "reply_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # A DraftPurpose.
+    purpose: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    saved_by: Mapped[str] = mapped_column(String(50))
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    publish_started_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    published_url: Mapped[str | None] = mapped_column(Text)
+    publish_error: Mapped[str | None] = mapped_column(Text)
 
 
 class MutedAuthor(Base):

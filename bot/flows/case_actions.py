@@ -1,5 +1,7 @@
 """A card's buttons, menu and modals: check who may, change the case in one unit of work, update Slack.
 
+(The draft modal is bot/flows/drafting.py; publishing a draft, bot/flows/publish.py.)
+
 Each change is one transition plus its outbox rows in one transaction; then that
 case's outbox is drained so the card and its thread change at once (if Slack is
 down, the outbox retries later). Refusals are raised and told by bot/flows/errors.py.
@@ -14,14 +16,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.db.enums import DismissReason, OutboxKind, RootCause, Severity
-from bot.domain import playbook
 from bot.runtime import Runtime
 from bot.services import cases, outbox
 from bot.slack.permalinks import permalink
 from bot.slack.permissions import Permission
 from message_blocks import modals, notes
 from message_blocks.ids import MoreChoice
-from message_blocks.views import CaseView, DraftOptions
+from message_blocks.views import CaseView
 
 SNOOZES = {MoreChoice.SNOOZE_HOUR: timedelta(hours=1), MoreChoice.SNOOZE_DAY: timedelta(days=1)}
 MORE_PERMISSIONS = {
@@ -54,44 +55,6 @@ def _open_modal(
     with rt.transaction() as session:
         view = cases.get_view(session=session, case_id=case_id)
     rt.slack.views_open(trigger_id=trigger_id, view=build(view))
-
-
-def _draft_modal(rt: Runtime, view: CaseView, options: DraftOptions) -> dict[str, Any]:
-    request = playbook.DraftRequest(
-        author=view.author,
-        source_kind=view.source_kind,
-        topics=view.topics,
-        tone=options.tone,
-        offer_gesture=options.offer_gesture,
-        move_offline=options.move_offline,
-        contact=rt.config.playbook.contact,
-    )
-    return modals.draft_modal(view, playbook.draft_reply(request), options, playbook.CHECKLIST)
-
-
-def open_draft(rt: Runtime, *, case_id: int, user_id: str, trigger_id: str) -> None:
-    options = DraftOptions(move_offline=True, offer_gesture=False)
-    _open_modal(
-        rt, case_id=case_id, user_id=user_id, trigger_id=trigger_id, permission=Permission.DRAFT,
-        build=lambda view: _draft_modal(rt, view, options),
-    )
-
-
-def redraft(rt: Runtime, *, case_id: int, user_id: str, view_id: str, view_hash: str, options: DraftOptions) -> None:
-    """The tone or options changed in the open modal: rewrite the draft for them."""
-    rt.permissions.check(user_id, Permission.DRAFT)
-    with rt.transaction() as session:
-        view = cases.get_view(session=session, case_id=case_id)
-    rt.slack.views_update(view_id=view_id, hash=view_hash, view=_draft_modal(rt, view, options))
-
-
-def save_draft(rt: Runtime, *, case_id: int, user_id: str, text: str, options: DraftOptions) -> None:
-    rt.permissions.check(user_id, Permission.DRAFT)
-    now = rt.clock()
-    with rt.transaction() as session:
-        case = cases.save_draft(session=session, case_id=case_id, user_id=user_id, draft=text, tone=options.tone, now=now)
-        _note(session, case_id, now, notes.drafted_note(user_id), notes.draft_note(case, user_id, text))
-    rt.drainer.drain(case_id=case_id)
 
 
 def open_reply_sent(rt: Runtime, *, case_id: int, user_id: str, trigger_id: str) -> None:

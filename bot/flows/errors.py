@@ -12,9 +12,11 @@ from typing import Any
 
 from bot.runtime import Runtime
 from bot.services.cases import CaseNotFound, TransitionRefused
+from bot.services.replies import CannotPublish, DraftNotFound, PublishRefused
 from bot.slack.permissions import NotAllowed
 from message_blocks import replies
 from message_blocks.notes import refusal_message
+from message_blocks.reply_notes import cannot_publish_message, publish_refusal_message
 from message_blocks.text import mrkdwn
 
 log = logging.getLogger(__name__)
@@ -27,7 +29,11 @@ def explain(error: Exception) -> str:
     """The mrkdwn message for the person, without a stack trace."""
     if isinstance(error, TransitionRefused):
         return refusal_message(error.action, error.case)
-    if isinstance(error, (CaseNotFound, NotAllowed)):
+    if isinstance(error, PublishRefused):
+        return publish_refusal_message(error.draft)
+    if isinstance(error, CannotPublish):
+        return cannot_publish_message(error.source_name)
+    if isinstance(error, (CaseNotFound, DraftNotFound, NotAllowed)):
         return str(error)
     if isinstance(error, ValueError):
         return f"That request did not make sense to me: {mrkdwn(str(error), 300)}"

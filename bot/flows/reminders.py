@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from bot.db.enums import CaseStatus, OutboxKind, Severity
 from bot.domain.sla import elapsed
+from bot.flows.drafting import follow_up_check_in
 from bot.runtime import Runtime
 from bot.services import cases, outbox
 from bot.services import reminders as due_reminders
@@ -113,8 +114,9 @@ def _follow_up(rt: Runtime, case_id: int, now: datetime) -> bool:
         if not due_reminders.mark_follow_up_sent(session=session, case_id=case_id, now=now):
             return False
         view = cases.get_view(session=session, case_id=case_id)
+        check_in = follow_up_check_in(rt, session=session, case=view, now=now)
         if view.follow_up_user:
             outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.DM, at=now, user=view.follow_up_user,
-                           text=texts.follow_up_text(view), blocks=texts.follow_up_blocks(view, texts.card_url(view)))
+                           text=texts.follow_up_text(view), blocks=texts.follow_up_blocks(view, texts.card_url(view)) + check_in)
         record_event(session=session, case_id=case_id, actor="bot", action="follow_up_sent", at=now)
     return True

@@ -98,6 +98,7 @@ def new_record(mention: Mention, assessment: Assessment, now: datetime) -> Menti
         score=assessment.score,
         reasons=list(assessment.reasons + assessment.triage.reasons),
         fingerprint=fingerprint(mention_text(mention.title, mention.text)),
+        reply_to=mention.reply_to,
     )
 
 

@@ -1,6 +1,6 @@
 from slack_bolt import App
 
-from handlers.actions import case_buttons, escalation_buttons
+from handlers.actions import case_buttons, escalation_buttons, reply_buttons
 from handlers.guard import reported
 from message_blocks.ids import Action, Field
 
@@ -12,6 +12,8 @@ def register(app: App) -> None:
     app.action(Action.RESOLVE.value)(reported(case_buttons.resolve))
     app.action(Action.MORE.value)(reported(case_buttons.more))
     app.action(Action.REPLY_SENT.value)(reported(case_buttons.reply_sent))
+    app.action(Action.PUBLISH_REPLY.value)(reported(reply_buttons.publish_reply))
+    app.action(Action.OPEN_ORIGINAL.value)(reply_buttons.open_original)
     app.action(Field.DRAFT_TONE.value)(reported(case_buttons.redraft))
     app.action(Field.DRAFT_OPTIONS.value)(reported(case_buttons.redraft))
     app.action(Action.ACKNOWLEDGE.value)(reported(escalation_buttons.acknowledge))

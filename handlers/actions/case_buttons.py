@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot.flows import case_actions
+from bot.flows import case_actions, drafting
 from handlers.forms import draft_options
 from handlers.guard import later
 from message_blocks.ids import parse_case_value, parse_more_value
@@ -29,13 +29,13 @@ def claim(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 
 def draft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    case_actions.open_draft(context["runtime"], **_modal(body))
+    drafting.open_draft(context["runtime"], **_modal(body))
 
 
 def redraft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     view = body["view"]
-    case_actions.redraft(
+    drafting.redraft(
         context["runtime"],
         case_id=parse_case_value(view["private_metadata"]),
         user_id=body["user"]["id"],

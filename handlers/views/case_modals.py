@@ -4,10 +4,10 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot.flows import case_actions
+from bot.flows import case_actions, drafting
 from handlers import forms
 from handlers.guard import later
-from message_blocks.ids import parse_case_value
+from message_blocks.ids import parse_case_value, parse_source_kind
 
 
 def _who(body: dict[str, Any]) -> dict[str, Any]:
@@ -19,9 +19,13 @@ def _state(body: dict[str, Any]) -> forms.State:
 
 
 def draft_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    errors = forms.draft_errors(_state(body), parse_source_kind(body["view"]["private_metadata"]))
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
     ack()
     form = forms.draft_form(_state(body))
-    later(context, body, case_actions.save_draft, **_who(body), text=form.text, options=form.options)
+    later(context, body, drafting.save_draft, **_who(body), text=form.text, options=form.options)
 
 
 def reply_sent_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:

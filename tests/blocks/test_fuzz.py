@@ -8,12 +8,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
+from message_blocks.blocks import section
 from message_blocks.burst import burst_summary
 from message_blocks.card import card_text, case_card
 from message_blocks.modals import draft_modal, escalate_modal, reply_sent_modal, resolve_modal
-from message_blocks.notes import draft_note, escalation_dm
+from message_blocks.notes import escalation_dm
 from message_blocks.replies import case_detail, case_list
-from message_blocks.views import CaseView, DraftOptions, EventView
+from message_blocks.reply_notes import draft_message, not_published_note, unsure_note
+from message_blocks.views import CaseView, DraftOptions, DraftShown, EventView, ReplyDraftView, ReplyRoute
 
 HOSTILE = st.sampled_from(["<!channel>", "<!here>", "<@U0ADMIN01>", "<https://evil.example|acme.com>", "&amp;", "\u202e", "\x00", "*_~`", "@everyone", "|", ">"])
 text = st.lists(st.one_of(st.text(max_size=400), HOSTILE), max_size=30).map("".join)
@@ -25,7 +27,7 @@ cases = st.builds(
     status=st.sampled_from(["open", "claimed", "escalated", "resolved", "dismissed"]),
     source_kind=st.sampled_from(["rss", "hackernews", "reddit", "webhook", "manual", "x"]),
     source_name=text,
-    url=st.one_of(text, st.just("https://acme.com/" + "a" * 5000), st.just("javascript:alert(1)")),
+    url=st.one_of(text, st.just("https://acme.com/" + "a" * 5000), st.just("javascript:alert(1)"), st.just("https://social.example/@ines/1170")),
     title=text,
     text=st.one_of(text, st.just("x" * 50_000)),
     author=text,
@@ -63,7 +65,7 @@ def assert_within_limits(blocks: list[dict], max_blocks: int = 50) -> None:
             assert len(block["text"]["text"]) <= 3000
         for element in block.get("elements", []):
             if element.get("type") == "button":
-                assert len(element["text"]["text"]) <= 75 and len(element["value"]) <= 2000
+                assert len(element["text"]["text"]) <= 75 and len(element.get("value", "")) <= 2000 and len(element.get("url", "")) <= 3000
             if element.get("type") == "mrkdwn":
                 assert len(element["text"]) <= 3000
     # Slack parses only mrkdwn; plain_text (like a draft in an input) is shown literally.
@@ -86,7 +88,10 @@ def mrkdwn_texts(node: object) -> list[str]:
 def test_cards_and_notes_stay_within_limits(case: CaseView) -> None:
     assert_within_limits(case_card(case))
     assert_within_limits(escalation_dm(case, "U0AGENT001", case.severity, case.resolution or "", None))
-    assert_within_limits(draft_note(case, "U0AGENT001", case.text))
+    for purpose, publishable in (("reply", True), ("reply", False), ("follow_up", True)):
+        draft = ReplyDraftView(7, case.case_id, purpose, case.text, "U0AGENT001", case.detected_at)
+        assert_within_limits(draft_message(draft, ReplyRoute(case.source_kind, case.url, publishable)))
+    assert_within_limits([section(not_published_note("U0AGENT001", "gone", case.text)), section(unsure_note("U0AGENT001", case.text, case.url))])
     assert_within_limits(case_detail(case, [EventView(case.detected_at, "bot", "detected")] * 30))
     assert len(card_text(case)) <= 300
     for injection in INJECTIONS:
@@ -97,7 +102,8 @@ def test_cards_and_notes_stay_within_limits(case: CaseView) -> None:
 @given(cases, text)
 def test_modals_stay_within_limits(case: CaseView, draft: str) -> None:
     for view in (
-        draft_modal(case, draft, DraftOptions(), ("Be kind.",)),
+        draft_modal(case, DraftShown(draft, ("Be kind.", draft)), DraftOptions()),
+        draft_modal(case, DraftShown("", note=draft, rewording=True), DraftOptions(tone="brief")),
         escalate_modal(case, "U0MANAGER1"),
         resolve_modal(case),
         reply_sent_modal(case),

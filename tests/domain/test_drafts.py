@@ -131,6 +131,7 @@ def test_a_blog_post_gets_a_personal_signed_comment_inviting_them_back() -> None
     assert "another try" in text and "help@acme.example" in text
     assert "help@acme.example" in builtin_draft(replace(blog, tone="formal")).text
     assert builtin_draft(replace(blog, tone="formal")).text.startswith("Dear Jane Porter,")
+    assert builtin_draft(replace(blog, tone="formal", author="")).text.startswith("Hello,\n\n"), "never 'Dear there'"
     unsigned = builtin_draft(replace(blog, signer_name="", signer_role=""))
     assert "Dana" not in unsigned.text and any("signer_name" in line for line in unsigned.checklist)
 

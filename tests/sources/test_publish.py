@@ -111,6 +111,16 @@ def test_mastodon_rate_limit_says_when_to_try_again(client, monkeypatch) -> None
     assert problem.retry_after is not None and 200 < problem.retry_after <= 240
 
 
+def test_a_refused_text_is_a_definite_no_but_a_server_error_may_have_posted(client, monkeypatch) -> None:
+    monkeypatch.setenv("MASTO_TOKEN", "masto-secret-123")
+    too_long = httpx.Response(422, json={"error": "Validation failed: Text character limit of 500 exceeded"})
+    refused = failure(client, lambda r: too_long, MASTODON, STATUS, access_token_env="MASTO_TOKEN")
+    assert refused.problem is PublishProblem.REFUSED
+    assert str(refused) == "Mastodon refused the reply: HTTP 422 (Validation failed: Text character limit of 500 exceeded)"
+    unsure = failure(client, lambda r: httpx.Response(502, json={"error": "Bad gateway"}), MASTODON, STATUS, access_token_env="MASTO_TOKEN")
+    assert unsure.problem is PublishProblem.OTHER and "did not confirm the reply" in str(unsure)
+
+
 def test_publishing_goes_through_the_bounded_client(client, monkeypatch) -> None:
     monkeypatch.setenv("MASTO_TOKEN", "masto-secret-123")
     private = failure(client, lambda r: httpx.Response(200), MASTODON, STATUS, access_token_env="MASTO_TOKEN", base_url="http://127.0.0.1:9", allow_private_network=False)

@@ -90,8 +90,10 @@ def _forum(draft_input: DraftInput, tone: str, reflection: Reflection | None, as
 
 def _long(draft_input: DraftInput, tone: str, reflection: Reflection | None, asks: list[Ask]) -> Written:
     """A personal comment on a blog post or review, signed where a signer is configured."""
-    name = greeting_name(draft_input.author)
-    greeting = {"warm": f"Hi {name},", "formal": f"Dear {greeting_name(draft_input.author, full=True)},", "brief": f"Hi {name},"}[tone]
+    name, full_name = greeting_name(draft_input.author), greeting_name(draft_input.author, full=True)
+    # "Dear there" reads as a mail merge gone wrong: without a name, the formal comment opens with "Hello".
+    formal = f"Dear {full_name}," if full_name != "there" else "Hello,"
+    greeting = {"warm": f"Hi {name},", "formal": formal, "brief": f"Hi {name},"}[tone]
     first = [sorry_sentence(reflection, draft_input, tone)]
     if tone != "brief":
         first.append(THANKS[tone])
