@@ -105,27 +105,25 @@ def _check_escalation_owner(rt: Runtime, case_id: int, user_id: str) -> None:
 
 
 def acknowledge(rt: Runtime, *, case_id: int, manager_id: str, dm_channel: str, dm_ts: str) -> None:
-    _check_escalation_owner(rt, case_id, manager_id)
-    now = rt.clock()
-    with rt.transaction() as session:
-        case = cases.acknowledge_escalation(session=session, case_id=case_id, manager_id=manager_id, now=now)
-        _note(session, case_id, now, notes.acknowledged_note(manager_id))
-    rt.slack.chat_update(
-        channel=dm_channel, ts=dm_ts, text=notes.escalation_answered_text(case_id, "acknowledged"),
-        blocks=notes.escalation_done(case, "acknowledged", manager_id),
-    )
-    rt.drainer.drain(case_id=case_id)
+    _answer_escalation(rt, case_id, manager_id, dm_channel, dm_ts, what="acknowledged", change=cases.acknowledge_escalation, note=notes.acknowledged_note)
 
 
 def take_over(rt: Runtime, *, case_id: int, manager_id: str, dm_channel: str, dm_ts: str) -> None:
+    _answer_escalation(rt, case_id, manager_id, dm_channel, dm_ts, what="took over", change=cases.take_over, note=notes.taken_over_note)
+
+
+def _answer_escalation(
+    rt: Runtime, case_id: int, manager_id: str, dm_channel: str, dm_ts: str, *,
+    what: str, change: Callable[..., CaseView], note: Callable[[str], str],
+) -> None:
+    """The manager answered the escalation DM: change the case, note it in the card's thread, settle the DM's buttons."""
     _check_escalation_owner(rt, case_id, manager_id)
     now = rt.clock()
     with rt.transaction() as session:
-        case = cases.take_over(session=session, case_id=case_id, manager_id=manager_id, now=now)
-        _note(session, case_id, now, notes.taken_over_note(manager_id))
+        case = change(session=session, case_id=case_id, manager_id=manager_id, now=now)
+        _note(session, case_id, now, note(manager_id))
     rt.slack.chat_update(
-        channel=dm_channel, ts=dm_ts, text=notes.escalation_answered_text(case_id, "took over"),
-        blocks=notes.escalation_done(case, "took over", manager_id),
+        channel=dm_channel, ts=dm_ts, text=notes.escalation_answered_text(case_id, what), blocks=notes.escalation_done(case, what, manager_id)
     )
     rt.drainer.drain(case_id=case_id)
 
