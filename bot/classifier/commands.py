@@ -28,22 +28,25 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.classifier.evaluate import evaluate, table
+    from bot.classifier.evaluate import evaluate, evaluate_all, table
 
+    if args.all == (args.file is not None):
+        print("complaint-bot eval: give either FILE or --all", file=sys.stderr)
+        return 2
     classifier = _classifier(args.classifier)
+    detectors = {classifier.name: lambda text: classifier.classify(text).score}
     try:
-        rows, notes = evaluate(
-            args.file,
-            {classifier.name: lambda text: classifier.classify(text).score},
-            compare=args.compare,
-            dev_path=args.dev,
-            threshold=args.threshold,
-        )
+        if args.all:
+            for name, count, rows, _ in evaluate_all(args.data, detectors, threshold=args.threshold):
+                print(f"**{name}** ({count:,} rows)\n\n{table(rows)}\n")
+            print("The baselines' “best threshold” rows chose their threshold on the very file they are scored on, which flatters them.")
+            return 0
+        rows, notes = evaluate(args.file, detectors, compare=args.compare, dev_path=args.dev, threshold=args.threshold)
     except DataError as exc:
         print(f"complaint-bot eval: {exc}", file=sys.stderr)
         return 2
     except ImportError as exc:
-        print(f"complaint-bot eval: --compare needs the baselines: pip install -e '.[compare]' ({exc.name} missing)", file=sys.stderr)
+        print(f"complaint-bot eval: the baselines need: pip install -e '.[compare]' ({exc.name} missing)", file=sys.stderr)
         return 2
     print(table(rows))
     for note in notes:
@@ -79,7 +82,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     classify.set_defaults(func=cmd_classify)
 
     evaluate = sub.add_parser("eval", help="precision / recall / F1 on a labelled TSV (text<TAB>label)")
-    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("file", type=Path, nargs="?")
+    evaluate.add_argument("--all", action="store_true", help="every SET/dev.tsv under --data, one table each, with the baselines")
+    evaluate.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"where --all looks (default: {DEFAULT_DATA})")
     evaluate.add_argument("--compare", action="store_true", help="add VADER and TextBlob, standard and dev-tuned thresholds")
     evaluate.add_argument("--classifier", choices=BACKENDS, default="default")
     evaluate.add_argument("--dev", type=Path, help="file for choosing the baselines' best threshold (default: dev.tsv beside FILE)")
