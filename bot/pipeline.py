@@ -8,7 +8,7 @@ after it leaves the cards waiting in the outbox: nothing is lost or posted twice
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -46,6 +46,7 @@ class Assessment:
     reasons: tuple[str, ...]
     negative: bool
     triage: Triage
+    evidence: str = ""
 
 
 @dataclass
@@ -79,11 +80,15 @@ def mention_text(mention: Mention | MentionRecord) -> str:
 
 
 def assess_mention(
-    mention: Mention, classifier: Classifier, config: ClassifierConfig, author_history: Callable[[], int] = lambda: 0
+    mention: Mention,
+    classifier: Classifier,
+    config: ClassifierConfig,
+    author_history: Callable[[], int] = lambda: 0,
+    brand_terms: Sequence[str] = (),
 ) -> Assessment:
     """`author_history` (the author's recent negative mentions) is only asked for when the verdict is negative."""
     text = mention_text(mention)
-    verdict = classifier.classify(text, rating=mention.rating)
+    verdict = classifier.classify(text, rating=mention.rating, brand_terms=brand_terms)
     negative = verdict.score >= config.threshold
     triage = assess(
         text,
@@ -93,7 +98,7 @@ def assess_mention(
         config=config,
         author_recent_negative=author_history() if negative else 0,
     )
-    return Assessment(verdict.score, verdict.reasons, negative, triage)
+    return Assessment(verdict.score, verdict.reasons, negative, triage, verdict.evidence)
 
 
 def fetch_all(sources: list[Source], cursors: dict[str, dict | None]) -> dict[str, FetchResult | SourceError]:
@@ -160,7 +165,9 @@ class Pipeline:
             if relevance.why_dropped(text=mention_text(mention), author=mention.author):
                 continue
             report.relevant += 1
-            assessment = assess_mention(mention, self.runtime.classifier, self.runtime.config.classifier)
+            assessment = assess_mention(
+                mention, self.runtime.classifier, self.runtime.config.classifier, brand_terms=self.runtime.config.brand.terms
+            )
             if assessment.negative:
                 report.negative += 1
                 previews.append(preview_view(len(previews) + 1, mention, assessment, self.runtime.clock()))
@@ -221,7 +228,9 @@ def ingest_mention(
     if existing is not None:
         return Ingested(Outcome.DUPLICATE, existing.case_id)
     config = runtime.config.classifier
-    assessment = assess_mention(mention, runtime.classifier, config, lambda: _recent_negative_by(session, mention.author, now))
+    assessment = assess_mention(
+        mention, runtime.classifier, config, lambda: _recent_negative_by(session, mention.author, now), runtime.config.brand.terms
+    )
     record = _mention_record(mention, canonical, assessment, now)
     session.add(record)
     session.flush()
@@ -281,6 +290,7 @@ def _mention_record(mention: Mention, canonical: str, assessment: Assessment, no
         rating=mention.rating,
         score=assessment.score,
         reasons=list(assessment.reasons + assessment.triage.reasons),
+        evidence=assessment.evidence or None,
         fingerprint=fingerprint(mention_text(mention)),
     )
 
@@ -299,6 +309,7 @@ def preview_view(number: int, mention: Mention, assessment: Assessment, now: dat
         detected_at=now,
         score=assessment.score,
         reasons=assessment.reasons + assessment.triage.reasons,
+        evidence=assessment.evidence,
         severity=assessment.triage.severity,
         topics=assessment.triage.topics,
         troll=assessment.triage.troll,
@@ -388,7 +399,7 @@ def report_mention(runtime: Runtime, mention: Mention, *, reporter: str) -> Repo
         record = session.scalars(select(MentionRecord).where(_same_mention(mention, canonical))).first()
         if record is not None and record.case_id is not None:
             return Reported(record.case_id, existed=True)
-        assessment = assess_mention(mention, runtime.classifier, runtime.config.classifier)
+        assessment = assess_mention(mention, runtime.classifier, runtime.config.classifier, brand_terms=runtime.config.brand.terms)
         if record is None:
             record = _mention_record(mention, canonical, assessment, now)
             session.add(record)

@@ -20,6 +20,8 @@ class CaseView:
     detected_at: datetime
     score: float
     reasons: tuple[str, ...] = ()
+    # The passage of the text that weighed most in the verdict, unescaped.
+    evidence: str = ""
     severity: str = "low"
     topics: tuple[str, ...] = ()
     troll: bool = False

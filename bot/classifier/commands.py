@@ -11,6 +11,9 @@ from bot.classifier.tsv import DataError
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 BACKENDS = ("default", "lexicon", "transformers", "llm")
+PUBLIC_SETS = ("tweeteval", "complaints", "airline", "goemotions", "sentences")
+# Not for fitting: chooses how long texts are combined and where the threshold sits.
+LONG_TEXTS = Path("reviews") / "dev.tsv"
 
 
 def _classifier(backend: str):  # type: ignore[no-untyped-def]
@@ -20,10 +23,12 @@ def _classifier(backend: str):  # type: ignore[no-untyped-def]
 def cmd_classify(args: argparse.Namespace) -> int:
     classifier = _classifier(args.backend)
     for text in args.text:
-        result = classifier.classify(text, rating=args.rating)
+        result = classifier.classify(text, rating=args.rating, brand_terms=args.brand or ())
         verdict = "NEGATIVE" if result.score >= args.threshold else "not negative"
         why = f" — {', '.join(result.reasons)}" if result.reasons else ""
         print(f"{result.score:.3f} {verdict}{why}: {text}")
+        if result.evidence:
+            print(f"  weighed most: “{result.evidence}”")
     return 0
 
 
@@ -60,16 +65,19 @@ def cmd_train(args: argparse.Namespace) -> int:
     except ImportError:
         print("complaint-bot train: needs the training extra: pip install -e '.[train]'", file=sys.stderr)
         return 2
-    dirs = args.data or [DEFAULT_DATA / name for name in ("tweeteval", "complaints", "airline")]
+    dirs = (args.data or [DEFAULT_DATA / name for name in PUBLIC_SETS]) + (args.add or [])
+    long_texts = args.long_texts or (DEFAULT_DATA / LONG_TEXTS if (DEFAULT_DATA / LONG_TEXTS).exists() else None)
     try:
-        run = train(dirs, **({"out": args.out} if args.out else {}), seed=args.seed)
+        run = train(dirs, **({"out": args.out} if args.out else {}), seed=args.seed, long_texts=long_texts)
     except DataError as exc:
         print(f"complaint-bot train: {exc}", file=sys.stderr)
         return 2
-    print(f"trained on {run.rows:,} rows in {run.seconds}s (C={run.c}, threshold {run.threshold_on_validation} -> 0.5)")
+    print(f"trained on {run.rows:,} rows in {run.seconds}s (expert share {run.mix}, passages {run.settings}, threshold {run.threshold_logit:+.2f} -> 0.5)")
     for name, f1 in run.validation_f1.items():
         dev = f", dev F1 {run.dev_f1[name]:.3f}" if name in run.dev_f1 else ""
         print(f"  {name}: validation F1 {f1:.3f}{dev}")
+    for name in run.dev_f1.keys() - run.validation_f1.keys():
+        print(f"  {name}: dev F1 {run.dev_f1[name]:.3f} (chose passages and threshold)")
     return 0
 
 
@@ -77,6 +85,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     classify = sub.add_parser("classify", help="score texts for negativity and say why")
     classify.add_argument("text", nargs="+")
     classify.add_argument("--rating", type=int, choices=range(1, 6), help="star rating, for reviews")
+    classify.add_argument("--brand", nargs="+", help="brand terms: passages naming them weigh more")
     classify.add_argument("--backend", choices=BACKENDS, default="default")
     classify.add_argument("--threshold", type=float, default=0.5)
     classify.set_defaults(func=cmd_classify)
@@ -92,7 +101,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     evaluate.set_defaults(func=cmd_eval)
 
     training = sub.add_parser("train", help="re-train the shipped detector (needs the train extra)")
-    training.add_argument("--data", type=Path, nargs="+", help="folders with train.tsv and dev.tsv")
+    training.add_argument("--data", type=Path, nargs="+", help=f"folders with a train.tsv (default: {', '.join(PUBLIC_SETS)} under {DEFAULT_DATA})")
+    training.add_argument("--add", type=Path, nargs="+", help="more folders on top of those, e.g. the team's exported labels")
+    training.add_argument("--long-texts", type=Path, help=f"labelled long texts for choosing passages and threshold (default: {LONG_TEXTS} there)")
     training.add_argument("--out", type=Path, help="where to write the model (default: the shipped one)")
     training.add_argument("--seed", type=int, default=13)
     training.set_defaults(func=cmd_train)
