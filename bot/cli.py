@@ -99,7 +99,7 @@ def cmd_export_labels(args: argparse.Namespace) -> int:
     write_tsv(rows, args.out)
     complaints = sum(label for _, label in rows)
     print(f"wrote {len(rows)} labelled mentions to {args.out} ({complaints} complaints, {len(rows) - complaints} false alarms)")
-    print(f"re-train with them: complaint-bot train --data {args.out.parent} <the public sets…>")
+    print(f"re-train with them: complaint-bot train --add {args.out.parent}")
     return 0
 
 

@@ -35,7 +35,7 @@ _FACE_MOOD = {face: mood for mood, faces in EMOTICONS.items() for face in faces}
 _EMOTICON = re.compile("(?:" + "|".join(re.escape(f) for f in sorted(_FACE_MOOD, key=len, reverse=True)) + ")(?![a-z])")
 SARCASM_PHRASES = ("yeah right", "thanks for nothing", "great job", "just great", "so helpful", "love how", "love that", "/s", "#sarcasm", "oh great", "wow thanks", "thanks a lot")
 NEGATORS = {"not", "no", "never", "nothing", "nobody", "none", "nowhere", "neither", "nor", "cannot", "without", "hardly", "barely"}
-CLAUSE_END = re.compile(r"[.,!?;:]")
+_PUNCTUATION = frozenset(".,!?;:")
 # Character n-grams of longer tokens (a hash, a pasted blob) add nothing but work.
 CHAR_GRAM_WORD = 24
 
@@ -46,6 +46,8 @@ _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _ELONGATED = re.compile(r"(\w)\1{2,}")
 _TOKEN = re.compile(r"[a-z0-9']+|[.,!?;:]")
 _STARS = re.compile(r"\b([1-5])\s*(?:/\s*5|stars?|★)", re.IGNORECASE)
+# Shouting is counted exactly only where it may be: a run of capitals.
+_CAPITALS = re.compile(r"[A-Z]{4}")
 
 
 def _split_hashtag(match: re.Match[str]) -> str:
@@ -56,9 +58,14 @@ def _split_hashtag(match: re.Match[str]) -> str:
 
 def normalise(text: str) -> str:
     """Lower-cased text with links, handles, tags, emoji and emoticons made into plain tokens."""
-    text = _URL.sub(" url ", text)
-    text = _HANDLE.sub(" user ", text)
-    text = _HASHTAG.sub(_split_hashtag, text).translate(_EMOJI_TOKENS)
+    # Each substitution only where its marker occurs: most sentences have none, and this runs per sentence.
+    if "http" in text or "www." in text:
+        text = _URL.sub(" url ", text)
+    if "@" in text:
+        text = _HANDLE.sub(" user ", text)
+    if "#" in text:
+        text = _HASHTAG.sub(_split_hashtag, text)
+    text = text.translate(_EMOJI_TOKENS)
     lowered = _EMOTICON.sub(lambda m: f" emoticon_{_FACE_MOOD[m.group(0)]} ", text.lower())
     lowered = lowered.replace("’", "'").replace("n't", " not")
     return _ELONGATED.sub(r"\1\1", lowered)
@@ -68,7 +75,7 @@ def tokens_with_negation(normalised: str) -> list[str]:
     """Words, with those after a negator (up to the end of the clause) marked `neg_`."""
     marked, negating = [], False
     for token in _TOKEN.findall(normalised):
-        if CLAUSE_END.fullmatch(token):
+        if token in _PUNCTUATION:
             negating = False
             marked.append(token)
             continue
@@ -103,7 +110,7 @@ class Featurizer:
 
     def indices(self, sentence: str) -> list[int]:
         normalised = normalise(sentence)
-        words = [t for t in tokens_with_negation(normalised) if not CLAUSE_END.fullmatch(t)]
+        words = [t for t in tokens_with_negation(normalised) if t not in _PUNCTUATION]
         found: list[int] = []
         for word in words:
             found += self._word(word)
@@ -112,9 +119,10 @@ class Featurizer:
             found.append(bucket("x:sarcasm"))
         if "!" in sentence:
             found.append(bucket("x:exclaim"))
-        letters = sum(1 for c in sentence if c.isalpha())
-        if letters > 12 and sum(1 for c in sentence if c.isupper()) > 0.5 * letters:
-            found.append(bucket("x:shouting"))
+        if _CAPITALS.search(sentence):
+            letters = sum(map(str.isalpha, sentence))
+            if letters > 12 and sum(map(str.isupper, sentence)) > 0.5 * letters:
+                found.append(bucket("x:shouting"))
         stars = _STARS.search(sentence)
         if stars:
             found.append(bucket(f"x:stars_{stars.group(1)}"))

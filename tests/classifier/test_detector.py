@@ -10,7 +10,7 @@ from bot.classifier import ClassifierConfig, load_classifier
 from bot.classifier.features import Featurizer, normalise, tokens_with_negation
 from bot.classifier.lexicon import LexiconClassifier
 from bot.classifier.linear import EVIDENCE_CHARS, MODEL_PATH, LinearClassifier
-from bot.classifier.passages import MAX_PASSAGES, MAX_SENTENCE, clean, passages
+from bot.classifier.passages import MAX_PASSAGES, MAX_SENTENCE, WHOLE, clean, passages
 
 INTERNAL_TOKEN = re.compile(r"\b(neg_|emoji_|emoticon_|hashtag_|[wbcvx]:)")
 
@@ -98,13 +98,13 @@ def test_a_glowing_review_naming_the_brand_stays_unflagged(detector: LinearClass
 ACME_BAD = "Acme lost my parcel, ignored four emails and still has not refunded me. Acme support is a joke."
 GLOBEX_GOOD = (
     "Meanwhile the Globex store down the road was lovely: friendly staff, a great price and my new kettle works perfectly. "
-    "I walked home happy with a free bag of coffee too. Highly recommend their Saturday market stall as well."
+    "I walked home happy with a free bag of coffee too. Highly recommend their Saturday market stall as well, lovely people."
 )
 
 
 def test_passages_naming_the_brand_weigh_more_both_ways(detector: LinearClassifier) -> None:
     text = ACME_BAD + " " + GLOBEX_GOOD
-    assert len(text) > 320  # long enough to be read passage by passage
+    assert len(text) > WHOLE  # long enough to be read passage by passage
     plain = detector.classify(text).score
     assert detector.classify(text, brand_terms=["Acme"]).score > plain
     assert detector.classify(text, brand_terms=["Globex"]).score < plain
