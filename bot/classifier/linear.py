@@ -22,7 +22,7 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import accumulate, chain
 from pathlib import Path
 
 import numpy as np
@@ -118,36 +118,40 @@ class LinearClassifier:
         return Classification(round(score, 4), reasons, judged.evidence)
 
     def judge(self, text: str, brand_terms: Sequence[str] = ()) -> Judgement:
-        found = passages(text, passage_chars=self.model.settings.passage_chars, brand_terms=brand_terms)
-        if not found:
-            found = [Passage(("",), False)]
+        found = passages(text, passage_chars=self.model.settings.passage_chars, brand_terms=brand_terms) or [Passage(("",), False)]
         said = [s for p in found for s in p.sentences]
         indices = [self.featurizer.indices(s) for s in said]
-        counts = np.array([len(i) for i in indices])
-        flat = np.fromiter(chain.from_iterable(indices), dtype=np.intp, count=int(counts.sum()))
-        sentence_sums = _segment_sums(self.model.weights[flat], counts)
-        per_passage = np.array([len(p.sentences) for p in found])
-        passage_logits = self.model.logits(_segment_sums(sentence_sums, per_passage), _segment_sums(counts[:, None], per_passage)[:, 0])
+        counts = [len(i) for i in indices]
+        # Row k of `rows` is the weights of one feature; sentence i owns rows starts[i]:starts[i + 1].
+        rows = self.model.weights[np.fromiter(chain.from_iterable(indices), dtype=np.intp, count=sum(counts))]
+        starts = [0, *accumulate(counts)]
+        firsts = [0, *accumulate(len(p.sentences) for p in found)]  # passage k owns sentences firsts[k]:firsts[k + 1]
+        sizes = np.array([starts[firsts[k + 1]] - starts[firsts[k]] for k in range(len(found))])
+        passage_logits = self.model.logits(_segment_sums(rows, sizes), sizes)
 
-        tau, share = self.model.settings.tau, self.model.settings.brand_share
-        brand = np.array([p.mentions_brand for p in found])
-        named = int(brand.sum())
-        if 0 < named < len(found):
-            weights = np.where(brand, share / named, (1 - share) / (len(found) - named))
+        if len(found) == 1:
+            logit, strongest = float(passage_logits[0]), 0
         else:
-            weights = np.full(len(found), 1 / len(found))
-        pulls = passage_logits / tau + np.log(weights)
-        top = pulls.max()
-        logit = tau * (top + np.log(np.exp(pulls - top).sum()))
+            tau, share = self.model.settings.tau, self.model.settings.brand_share
+            brand = np.array([p.mentions_brand for p in found])
+            named = int(brand.sum())
+            if 0 < named < len(found):
+                weights = np.where(brand, share / named, (1 - share) / (len(found) - named))
+            else:
+                weights = np.full(len(found), 1 / len(found))
+            pulls = passage_logits / tau + np.log(weights)
+            top = pulls.max()
+            logit, strongest = float(tau * (top + np.log(np.exp(pulls - top).sum()))), int(pulls.argmax())
 
-        strongest = int(pulls.argmax())
         evidence = ""
         if passage_logits[strongest] > 0:
-            first = int(per_passage[:strongest].sum())
-            chosen = slice(first, first + per_passage[strongest])
-            best = first + int(self.model.logits(sentence_sums[chosen], counts[chosen]).argmax())
+            first, last = firsts[strongest], firsts[strongest + 1]
+            best = first
+            if last - first > 1:
+                own = np.array(counts[first:last])
+                best += int(self.model.logits(_segment_sums(rows[starts[first]:starts[last]], own), own).argmax())
             evidence = said[best] if len(said[best].split()) >= EVIDENCE_MIN_WORDS else found[strongest].text
-        return Judgement(float(logit), _shorten(evidence), len(found))
+        return Judgement(logit, _shorten(evidence), len(found))
 
 
 def _shorten(text: str) -> str:
