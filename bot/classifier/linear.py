@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain
@@ -63,17 +64,20 @@ class LinearModel:
             return cls(weights, data["bias"].astype(np.float32), tuple(data["experts"].tolist()), lexicon, Settings(**json.loads(str(data["settings"]))))
 
     def save(self, path: Path) -> None:
-        buffer = io.BytesIO()
-        np.savez_compressed(
-            buffer,
-            weights=self.weights.astype(np.float16),
-            bias=self.bias.astype(np.float32),
-            experts=np.array(self.experts),
-            lexicon_words=np.array(list(self.lexicon)),
-            lexicon_classes=np.array(list(self.lexicon.values()), dtype=np.int8),
-            settings=np.array(json.dumps(self.settings.__dict__)),
-        )
-        path.write_bytes(buffer.getvalue())
+        """An .npz file np.load reads; written with fixed timestamps so that the same training gives the same bytes."""
+        arrays = {
+            "weights": self.weights.astype(np.float16),
+            "bias": self.bias.astype(np.float32),
+            "experts": np.array(self.experts),
+            "lexicon_words": np.array(list(self.lexicon)),
+            "lexicon_classes": np.array(list(self.lexicon.values()), dtype=np.int8),
+            "settings": np.array(json.dumps(self.settings.__dict__)),
+        }
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+            for name, array in arrays.items():
+                buffer = io.BytesIO()
+                np.lib.format.write_array(buffer, array, allow_pickle=False)
+                archive.writestr(zipfile.ZipInfo(f"{name}.npy", date_time=(2000, 1, 1, 0, 0, 0)), buffer.getvalue(), zipfile.ZIP_DEFLATED, 9)
 
     def logits(self, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """Log-odds of negativity for rows of summed feature weights, each over `counts` features."""
