@@ -229,7 +229,7 @@ def ingest_mention(
         return Ingested(Outcome.DUPLICATE, existing.case_id)
     config = runtime.config.classifier
     assessment = assess_mention(
-        mention, runtime.classifier, config, lambda: _recent_negative_by(session, mention.author, now), runtime.config.brand.terms
+        mention, runtime.classifier, config, lambda: _recent_negative_by(session, mention.author, now), brand_terms=runtime.config.brand.terms
     )
     record = _mention_record(mention, canonical, assessment, now)
     session.add(record)

@@ -57,11 +57,11 @@ class LinearModel:
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> LinearModel:
         with np.load(path, allow_pickle=False) as data:
-            weights = data["weights"].astype(np.float32)
-            if weights.shape[0] != BUCKETS:
-                raise ValueError(f"{path} has {weights.shape[0]} feature buckets, expected {BUCKETS}")
+            weights, bias, experts = data["weights"].astype(np.float32), data["bias"].astype(np.float32), tuple(data["experts"].tolist())
+            if weights.shape != (BUCKETS, 2 * len(experts)) or bias.shape != (2 * len(experts),):
+                raise ValueError(f"{path}: weights {weights.shape} and bias {bias.shape} do not fit {BUCKETS} buckets and {len(experts)} experts")
             lexicon = dict(zip(data["lexicon_words"].tolist(), data["lexicon_classes"].tolist()))
-            return cls(weights, data["bias"].astype(np.float32), tuple(data["experts"].tolist()), lexicon, Settings(**json.loads(str(data["settings"]))))
+            return cls(weights, bias, experts, lexicon, Settings(**json.loads(str(data["settings"]))))
 
     def save(self, path: Path) -> None:
         """An .npz file np.load reads; written with fixed timestamps so that the same training gives the same bytes."""

@@ -23,6 +23,7 @@ WHOLE = 320
 MAX_SENTENCE = 300
 
 _TAG = re.compile(r"<[^<>]{0,500}>")
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _SPACES = re.compile(r"[^\S\n]+")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\s*\n\s*")
 
@@ -34,8 +35,7 @@ def clean(text: str) -> str:
         text = _TAG.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)
-    text = "".join(c if c >= " " or c == "\n" else " " for c in text) if not text.isprintable() else text
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
 
 
 def _pieces(sentence: str) -> list[str]:

@@ -8,7 +8,8 @@ for fitting. The models are then refitted on all training rows and shifted so
 that 0.5 is the chosen threshold: the config's default means what it says.
 
 What is fitted (see linear.py for how it is used):
-- one logistic regression per training set (an "expert" in that kind of text),
+- one logistic regression per training set (an "expert" in that kind of text,
+  its regularisation chosen from EXPERT_C on its own validation split),
 - one over all sets, each row weighted sqrt(REFERENCE_ROWS / rows in its set) so
   that no set dominates, blended into every expert (MIXES),
 - a multinomial gate over the same features that says which set a text is like.
@@ -29,9 +30,11 @@ import numpy as np
 from bot.classifier.features import BUCKETS, Featurizer
 from bot.classifier.linear import MODEL_PATH, LinearClassifier, LinearModel, Settings, text_indices
 from bot.classifier.metrics import scores
-from bot.classifier.tsv import read_labelled
+from bot.classifier.tsv import DataError, read_labelled
 
 C = 3.0
+# Each expert's regularisation is chosen on its own validation split (sets differ a hundredfold in size).
+EXPERT_C = (1.0, 3.0, 10.0)
 REFERENCE_ROWS = 20_000
 VALIDATION_SHARE = 0.1
 MIXES = (0.4, 0.6, 0.8)
@@ -48,6 +51,7 @@ class TrainingRun:
     data: dict[str, str]
     rows: int
     mix: float
+    expert_c: dict[str, float]
     settings: dict[str, float]
     shifts: dict[str, float]
     threshold_logit: float
@@ -104,24 +108,38 @@ class _Fitted:
         return matrix @ self.experts.T + self.expert_bias, matrix @ self.pooled + self.pooled_bias, gate / gate.sum(axis=1, keepdims=True)
 
 
-def _fit(sets: dict[str, tuple], seed: int) -> _Fitted:  # type: ignore[type-arg]
+def _logistic(matrix, labels, seed: int, c: float = C, weights=None):  # type: ignore[no-untyped-def]
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, solver="liblinear", max_iter=3000, random_state=seed).fit(matrix, labels, sample_weight=weights)
+
+
+def _expert_c(fit: dict[str, tuple], held: dict[str, tuple], seed: int) -> dict[str, float]:  # type: ignore[type-arg]
+    def validation_f1(name: str, c: float) -> float:
+        model = _logistic(*fit[name], seed, c)
+        matrix, labels = held[name]
+        logits = matrix @ model.coef_[0] + model.intercept_[0]
+        return _f1(labels, logits >= _best_cut(labels, logits))
+
+    return {name: max(EXPERT_C, key=lambda c: validation_f1(name, c)) for name in fit}
+
+
+def _fit(sets: dict[str, tuple], seed: int, expert_c: dict[str, float]) -> _Fitted:  # type: ignore[type-arg]
     from scipy.sparse import vstack
     from sklearn.linear_model import LogisticRegression
 
-    def logistic(matrix, labels, weights=None):  # type: ignore[no-untyped-def]
-        model = LogisticRegression(C=C, solver="liblinear", max_iter=3000, random_state=seed)
-        return model.fit(matrix, labels, sample_weight=weights)
-
     names = list(sets)
-    experts = [logistic(matrix, labels) for matrix, labels in sets.values()]
+    experts = [_logistic(matrix, labels, seed, expert_c[name]) for name, (matrix, labels) in sets.items()]
     everything = vstack([matrix for matrix, _ in sets.values()]).tocsr()
     labels = np.concatenate([labels for _, labels in sets.values()])
     weights = np.concatenate([np.full(len(y), (REFERENCE_ROWS / len(y)) ** 0.5) for _, y in sets.values()])
-    pooled = logistic(everything, labels, weights)
+    pooled = _logistic(everything, labels, seed, weights=weights)
     if len(names) > 1:
         kinds = np.concatenate([np.full(len(y), i) for i, (_, y) in enumerate(sets.values())])
         gate_model = LogisticRegression(C=C, max_iter=1000, class_weight="balanced", random_state=seed).fit(everything, kinds)
         gate, gate_bias = gate_model.coef_, gate_model.intercept_
+        if len(names) == 2:  # a binary fit has one row, the log-odds of the second set: as a softmax, (-z/2, z/2)
+            gate, gate_bias = np.vstack([-gate / 2, gate / 2]), np.concatenate([-gate_bias / 2, gate_bias / 2])
     else:
         gate, gate_bias = np.zeros((1, BUCKETS)), np.zeros(1)
     return _Fitted(
@@ -154,6 +172,8 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     classes, lexicon_path = lexicon()
     featurizer = Featurizer(classes)
     read = {d.name: read_labelled(d / "train.tsv") for d in data_dirs}
+    if len(read) < len(data_dirs):
+        raise DataError("training folders must have different names (each becomes an expert named after its folder)")
     names = list(read)
     full = {name: (_matrix(featurizer, texts), np.array(labels)) for name, (texts, labels) in read.items()}
     fit_rows, held_rows = {}, {}
@@ -162,7 +182,9 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
         cut = max(1, int(len(labels) * VALIDATION_SHARE))
         held_rows[name], fit_rows[name] = np.sort(order[:cut]), np.sort(order[cut:])
 
-    fitted = _fit({name: (m[fit_rows[name]], y[fit_rows[name]]) for name, (m, y) in full.items()}, seed)
+    fit = {name: (m[fit_rows[name]], y[fit_rows[name]]) for name, (m, y) in full.items()}
+    expert_c = _expert_c(fit, {name: (m[held_rows[name]], y[held_rows[name]]) for name, (m, y) in full.items()}, seed)
+    fitted = _fit(fit, seed, expert_c)
     held = {name: (fitted.parts(m[held_rows[name]]), y[held_rows[name]]) for name, (m, y) in full.items()}
 
     def blended(mix: float, shifts: np.ndarray, name: str) -> np.ndarray:
@@ -202,7 +224,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
                         long_f1 = found.pop(long_texts.parent.name)
                         validation_f1 = {name: round(f1, 4) for name, f1 in found.items()}
 
-    final = _fit(full, seed)
+    final = _fit(full, seed, expert_c)
     model = _model(final, mix, shifts + cut, names, classes, settings)
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
@@ -216,6 +238,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
         data=data,
         rows=sum(len(y) for _, y in full.values()),
         mix=mix,
+        expert_c=expert_c,
         settings=asdict(settings),
         shifts={name: round(float(s), 2) for name, s in zip(names, shifts)},
         threshold_logit=round(float(cut), 2),
