@@ -5,11 +5,12 @@ training text (tweets, complaints, airline tweets, Reddit comments, review
 sentences, a team's own labels), each blended with a model of all of them;
 a linear gate says how much each kind a passage resembles. A passage's
 negativity is the gate-weighted sum of the experts' log-odds. A text's is a
-soft maximum of its passages' (a log-mean-exp at temperature `tau`): one
-sharp complaint in a long post carries it, a mild remark in a glowing
-review does not, and a one-passage text scores exactly as its passage.
-When some passages name the brand and others do not, those that do weigh
-`brand_share` of the whole together, however few they are.
+log-mean-exp of its passages' at temperature `tau`, between their mean and
+their maximum (training chooses it on long reviews: it lands near the mean,
+so a mild remark in a glowing review does not carry the text); a one-passage
+text scores exactly as its passage. When some passages name the brand and
+others do not, those that do weigh `brand_share` of the whole together,
+however few they are: one sharp complaint about the brand carries a long post.
 
 Inference gathers the rows of the weight matrix for a text's features and
 sums them per sentence in numpy (one gather, one cumulative sum), instead
