@@ -35,7 +35,7 @@ from bot.classifier.passages import Passage, clean, passages, sentences
 
 MODEL_PATH = Path(__file__).parent / "model" / "negativity.npz"
 EVIDENCE_CHARS = 300
-# A quote this short ("No.", "Why?") says little on its own: show its passage instead.
+# A sentence this short ("No.", "Not happy.") says little on its own: quote a longer one of the passage, or all of it.
 EVIDENCE_MIN_WORDS = 4
 
 
@@ -151,11 +151,14 @@ class LinearClassifier:
         evidence = ""
         if passage_logits[strongest] > 0:
             first, last = firsts[strongest], firsts[strongest + 1]
-            best = first
-            if last - first > 1:
+            evidence = found[strongest].text
+            quotable = [i for i in range(first, last) if len(said[i].split()) >= EVIDENCE_MIN_WORDS]
+            if len(quotable) == 1:
+                evidence = said[quotable[0]]
+            elif quotable:
                 own = np.array(counts[first:last])
-                best += int(self.model.logits(_segment_sums(rows[starts[first]:starts[last]], own), own).argmax())
-            evidence = said[best] if len(said[best].split()) >= EVIDENCE_MIN_WORDS else found[strongest].text
+                sentence_logits = self.model.logits(_segment_sums(rows[starts[first]:starts[last]], own), own)
+                evidence = said[max(quotable, key=lambda i: sentence_logits[i - first])]
         return Judgement(logit, _shorten(evidence), len(found))
 
 

@@ -124,6 +124,9 @@ def test_evidence_quotes_the_text_not_tokens(detector: LinearClassifier) -> None
     long_rant = "Acme " + "never ever answers anyone who writes to them about the broken billing page " * 20
     assert len(detector.classify(long_rant).evidence) <= EVIDENCE_CHARS + 1
     assert detector.classify("Lovely afternoon in the park with the kids").evidence == ""
+    # A two-word sentence ("Not happy.") says little on its own: the quote is the longest-reaching one.
+    terse = detector.classify("Not happy. Since the update the Acme app crashes every time I open my orders. Fix it.")
+    assert terse.evidence == "Since the update the Acme app crashes every time I open my orders."
 
 
 @pytest.mark.parametrize(
