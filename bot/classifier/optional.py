@@ -6,8 +6,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx
