@@ -129,7 +129,7 @@ def cmd_export_labels(args: argparse.Namespace) -> int:
     rows = export(_runtime(require_token=False), args.out)
     complaints = sum(label for _, label in rows)
     print(f"wrote {plural(len(rows), 'labelled mention')} to {args.out} ({plural(complaints, 'complaint')}, {plural(len(rows) - complaints, 'false alarm')})")
-    print(f"re-train with them: complaint-bot train --data {args.out.parent} <the public sets…>")
+    print(f"re-train with them: complaint-bot train --add {args.out.parent}")
     return 0
 
 

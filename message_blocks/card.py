@@ -13,6 +13,7 @@ from message_blocks.views import CaseView
 SECTION_LIMIT = 3000
 CONTEXT_ELEMENT_LIMIT = 2000
 EXCERPT_LIMIT = 1200
+EVIDENCE_LIMIT = 320
 
 SOURCE_LABELS = {
     "rss": "RSS",
@@ -179,8 +180,10 @@ def case_card(case: CaseView) -> list[dict[str, Any]]:
     ]
     if case.text:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": quote_block(case.text, EXCERPT_LIMIT)}})
-    if case.reasons:
+    if case.reasons or case.evidence:
         why = "Why flagged: " + "; ".join(mrkdwn(r, 120) for r in case.reasons[:5])
+        if case.evidence:
+            why = why.rstrip() + "\n" + quote_block(case.evidence.replace("\n", " "), EVIDENCE_LIMIT)
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": why[:CONTEXT_ELEMENT_LIMIT]}]})
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": status_line(case)[:SECTION_LIMIT]}})
     if case.resolution:

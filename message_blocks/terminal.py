@@ -26,7 +26,7 @@ def render(blocks: list[dict[str, Any]], width: int = 88) -> str:
             texts = ([block["text"]["text"]] if "text" in block else []) + [f["text"] for f in block.get("fields", [])]
             lines += [f"│ {line}" for text in texts for line in _text(text).split("\n")]
         elif kind == "context":
-            lines += [f"│   {_text(e.get('text', ''))}" for e in block["elements"]]
+            lines += [f"│   {line}" for e in block["elements"] for line in _text(e.get("text", "")).split("\n")]
         elif kind == "actions":
             lines.append("│ " + "  ".join(f"[ {e['text']['text']} ]" if "text" in e else "[ ⋯ ]" for e in block["elements"]))
         elif kind == "divider":

@@ -22,6 +22,8 @@ class CaseView:
     detected_at: datetime
     score: float
     reasons: tuple[str, ...] = ()
+    # The passage of the text that weighed most in the verdict, unescaped.
+    evidence: str = ""
     severity: str = Severity.LOW
     topics: tuple[str, ...] = ()
     troll: bool = False

@@ -72,6 +72,13 @@ def test_feed_with_one_negative_and_one_positive_mention_posts_exactly_one_card(
         "https://reviews.example.org/acme-kettle-review": None,
     }
     assert actions_of(runtime, case.id) == ["detected", "posted"]
+    # Why flagged: the sentence that weighed most, stored with the mention and quoted on the card.
+    with session_scope(runtime.sessions) as session:
+        evidence = {m.url: m.evidence for m in session.scalars(select(MentionRecord))}
+    quoted = evidence["https://blog.example.com/2026/11/acme-double-charge/"]
+    why = next(b["elements"][0]["text"] for b in card["blocks"] if "Why flagged" in str(b))
+    assert quoted and why.endswith(f"\n&gt; {quoted}")
+    assert evidence["https://reviews.example.org/acme-kettle-review"] is None
 
 
 def test_polling_the_same_feed_again_posts_nothing_new(runtime: Runtime, slack: FakeSlack) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -10,11 +11,16 @@ from typing import Protocol
 class Classification:
     # Probability-like negativity in [0, 1]; the pipeline routes at or above the configured threshold.
     score: float
-    # Short human-readable reasons shown on the card ("1-star review", "negated 'work'", ...).
+    # Short reasons that are not words of the text ("1-star review"); never lists of single words.
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    # The passage (a sentence or a short run of them) that weighed most, as plain unescaped text of at most
+    # ~300 characters; "" when nothing stands out. Renderers escape it.
+    evidence: str = ""
 
 
 class Classifier(Protocol):
     name: str
 
-    def classify(self, text: str, *, rating: int | None = None) -> Classification: ...
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
+        """`brand_terms`: the brand's names (case-insensitive whole words); passages naming it weigh more."""
+        ...

@@ -11,6 +11,9 @@ from bot.classifier.tsv import DataError
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 BACKENDS = ("default", "lexicon", "transformers", "llm")
+PUBLIC_SETS = ("tweeteval", "complaints", "airline", "goemotions", "sentences")
+# Not for fitting: chooses how long texts are combined and where the threshold sits.
+LONG_TEXTS = Path("reviews") / "dev.tsv"
 
 
 def _classifier(backend: str):  # type: ignore[no-untyped-def]
@@ -20,30 +23,35 @@ def _classifier(backend: str):  # type: ignore[no-untyped-def]
 def cmd_classify(args: argparse.Namespace) -> int:
     classifier = _classifier(args.backend)
     for text in args.text:
-        result = classifier.classify(text, rating=args.rating)
+        result = classifier.classify(text, rating=args.rating, brand_terms=args.brand or ())
         verdict = "NEGATIVE" if result.score >= args.threshold else "not negative"
         why = f" — {', '.join(result.reasons)}" if result.reasons else ""
         print(f"{result.score:.3f} {verdict}{why}: {text}")
+        if result.evidence:
+            print(f"  weighed most: “{result.evidence}”")
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.classifier.evaluate import evaluate, table
+    from bot.classifier.evaluate import evaluate, evaluate_all, table
 
+    if args.all == (args.file is not None):
+        print("complaint-bot eval: give either FILE or --all", file=sys.stderr)
+        return 2
     classifier = _classifier(args.backend)
+    detectors = {classifier.name: lambda text: classifier.classify(text).score}
     try:
-        rows, notes = evaluate(
-            args.file,
-            {classifier.name: lambda text: classifier.classify(text).score},
-            compare=args.compare,
-            dev_path=args.dev,
-            threshold=args.threshold,
-        )
+        if args.all:
+            for name, count, rows, _ in evaluate_all(args.data, detectors, threshold=args.threshold):
+                print(f"**{name}** ({count:,} rows)\n\n{table(rows)}\n")
+            print("The baselines' “best threshold” rows chose their threshold on the very file they are scored on, which flatters them.")
+            return 0
+        rows, notes = evaluate(args.file, detectors, compare=args.compare, dev_path=args.dev, threshold=args.threshold)
     except DataError as exc:
         print(f"complaint-bot eval: {exc}", file=sys.stderr)
         return 2
     except ImportError as exc:
-        print(f"complaint-bot eval: --compare needs the baselines: pip install -e '.[compare]' ({exc.name} missing)", file=sys.stderr)
+        print(f"complaint-bot eval: the baselines need: pip install -e '.[compare]' ({exc.name} missing)", file=sys.stderr)
         return 2
     print(table(rows))
     for note in notes:
@@ -57,16 +65,19 @@ def cmd_train(args: argparse.Namespace) -> int:
     except ImportError:
         print("complaint-bot train: needs the training extra: pip install -e '.[train]'", file=sys.stderr)
         return 2
-    dirs = args.data or [DEFAULT_DATA / name for name in ("tweeteval", "complaints", "airline")]
+    dirs = (args.data or [DEFAULT_DATA / name for name in PUBLIC_SETS]) + (args.add or [])
+    long_texts = args.long_texts or (DEFAULT_DATA / LONG_TEXTS if (DEFAULT_DATA / LONG_TEXTS).exists() else None)
     try:
-        run = train(dirs, **({"out": args.out} if args.out else {}), seed=args.seed)
+        run = train(dirs, **({"out": args.out} if args.out else {}), seed=args.seed, long_texts=long_texts)
     except DataError as exc:
         print(f"complaint-bot train: {exc}", file=sys.stderr)
         return 2
-    print(f"trained on {run.rows:,} rows in {run.seconds}s (C={run.c}, threshold {run.threshold_on_validation} -> 0.5)")
+    print(f"trained on {run.rows:,} rows in {run.seconds}s (expert share {run.mix}, passages {run.settings}, threshold {run.threshold_logit:+.2f} -> 0.5)")
     for name, f1 in run.validation_f1.items():
         dev = f", dev F1 {run.dev_f1[name]:.3f}" if name in run.dev_f1 else ""
         print(f"  {name}: validation F1 {f1:.3f}{dev}")
+    for name in run.dev_f1.keys() - run.validation_f1.keys():
+        print(f"  {name}: dev F1 {run.dev_f1[name]:.3f} (chose passages and threshold)")
     return 0
 
 
@@ -74,15 +85,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     classify = sub.add_parser("classify", help="score texts for negativity and say why", description="Score texts for negativity and say why.")
     classify.add_argument("text", nargs="+", help="one or more texts (quote each)")
     classify.add_argument("--rating", type=int, choices=range(1, 6), help="star rating, for reviews")
+    classify.add_argument("--brand", nargs="+", help="brand terms: passages naming them weigh more")
     classify.add_argument("--backend", choices=BACKENDS, default="default", help="which detector (default: the shipped one)")
     classify.add_argument("--threshold", type=float, default=0.5, help="score at or above which a text is negative (default: 0.5)")
     classify.set_defaults(func=cmd_classify)
 
     evaluate = sub.add_parser(
-        "eval", help="precision / recall / F1 on a labelled TSV (text<TAB>label)",
+        "eval", help="precision / recall / F1 on a labelled TSV (text<TAB>label), or on every public set",
         description="Precision, recall and F1 of the negative class on a labelled TSV (text<TAB>label, header line), as a Markdown table.",
     )
-    evaluate.add_argument("file", type=Path, help="TSV with a header line: text<TAB>label")
+    evaluate.add_argument("file", type=Path, nargs="?", help="TSV with a header line: text<TAB>label")
+    evaluate.add_argument("--all", action="store_true", help="every SET/dev.tsv under --data, one table each, with the baselines")
+    evaluate.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"where --all looks (default: {DEFAULT_DATA})")
     evaluate.add_argument("--compare", action="store_true", help="add VADER and TextBlob, standard and dev-tuned thresholds")
     evaluate.add_argument("--backend", choices=BACKENDS, default="default", help="which detector (default: the shipped one)")
     evaluate.add_argument("--dev", type=Path, help="file for choosing the baselines' best threshold (default: dev.tsv beside FILE)")
@@ -93,7 +107,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "train", help="re-train the shipped detector (needs the train extra)",
         description="Re-train the shipped detector on train.tsv files (pip install -e '.[train]').",
     )
-    training.add_argument("--data", type=Path, nargs="+", help="folders with train.tsv and dev.tsv")
+    training.add_argument("--data", type=Path, nargs="+", help=f"folders with a train.tsv (default: {', '.join(PUBLIC_SETS)} under {DEFAULT_DATA})")
+    training.add_argument("--add", type=Path, nargs="+", help="more folders on top of those, e.g. the team's exported labels")
+    training.add_argument("--long-texts", type=Path, help=f"labelled long texts for choosing passages and threshold (default: {LONG_TEXTS} there)")
     training.add_argument("--out", type=Path, help="where to write the model (default: the shipped one)")
     training.add_argument("--seed", type=int, default=13, help="random seed for the validation split (default: 13)")
     training.set_defaults(func=cmd_train)

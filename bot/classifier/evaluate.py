@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.classifier.metrics import best_threshold, scores
-from bot.classifier.tsv import read_labelled
+from bot.classifier.tsv import DataError, read_labelled
 
 Scorer = Callable[[str], float]  # higher = more negative
 
@@ -55,13 +55,12 @@ def evaluate(path: Path, detectors: dict[str, Scorer], *, compare: bool, dev_pat
         rows.append(_row(f"{name} (score >= {threshold:g})", labels, values, threshold, speed))
     if compare:
         tuning_path = dev_path or path.with_name("dev.tsv")
-        if tuning_path.exists():
-            tuning_texts, tuning_labels = read_labelled(tuning_path)
-            if tuning_path.resolve() == path.resolve():
-                notes.append(f"Baseline “best threshold” rows chose their threshold on {path.name} itself, which flatters them.")
-        else:
-            tuning_texts, tuning_labels = texts, labels
+        same_file = not tuning_path.exists() or tuning_path.resolve() == path.resolve()
+        if not tuning_path.exists():
             notes.append(f"No {tuning_path.name} beside {path.name}: baseline thresholds were chosen on the evaluated file.")
+        elif same_file:
+            notes.append(f"Baseline “best threshold” rows chose their threshold on {path.name} itself, which flatters them.")
+        tuning_texts, tuning_labels = (texts, labels) if same_file else read_labelled(tuning_path)
         for name, make, standard, standard_label in (
             ("VADER", vader_scorer, 0.05, "compound <= -0.05"),
             ("TextBlob", textblob_scorer, 1e-9, "polarity < 0"),
@@ -69,9 +68,21 @@ def evaluate(path: Path, detectors: dict[str, Scorer], *, compare: bool, dev_pat
             scorer = make()
             values, speed = _timed_scores(scorer, texts)
             rows.append(_row(f"{name} ({standard_label})", labels, values, standard, speed))
-            tuned = best_threshold(tuning_labels, [scorer(t) for t in tuning_texts])
+            tuned = best_threshold(tuning_labels, values if same_file else [scorer(t) for t in tuning_texts])
             rows.append(_row(f"{name} (best threshold on {tuning_path.name}: {-tuned:+.3f})", labels, values, tuned, None))
     return rows, notes
+
+
+def evaluate_all(root: Path, detectors: dict[str, Scorer], *, threshold: float) -> list[tuple[str, int, list[Row], list[str]]]:
+    """Every `SET/dev.tsv` under `root`: (set name, rows in the file, table rows, notes), baselines tuned on the file itself."""
+    paths = sorted(root.glob("*/dev.tsv"))
+    if not paths:
+        raise DataError(f"{root}: no SET/dev.tsv files")
+    results = []
+    for path in paths:
+        rows, notes = evaluate(path, detectors, compare=True, dev_path=path, threshold=threshold)
+        results.append((path.parent.name, len(read_labelled(path)[0]), rows, notes))
+    return results
 
 
 def table(rows: list[Row]) -> str:

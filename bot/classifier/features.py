@@ -1,16 +1,21 @@
-"""Text -> hashed features, shared by training and inference. Pure, no third-party packages.
+"""Text -> hashed feature indices, shared by training and inference. Pure Python, no third-party packages.
 
 Mentions are not clean prose: they carry @handles, links, #CamelCaseTags,
 emoji, elongated words ("sooo"), negation ("not working") and sarcasm
 markers ("yeah right", "/s", 🙄). Each is normalised into tokens a linear
-model can weigh; words and character n-grams are hashed into a fixed space.
+model can weigh. A sentence becomes a list of bucket numbers: its words,
+word pairs, character n-grams of each word (which survive misspellings),
+the word's class in a sentiment lexicon (so rare words the training sets
+never showed still count), and a few markers. Repeats are kept: a text is
+their counts, scaled by 1/sqrt(how many), in training and inference alike.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from functools import lru_cache
 
 BUCKETS = 1 << 18
 MASK = BUCKETS - 1
@@ -20,13 +25,19 @@ EMOJI = {
     "positive": "😀😃😄😁😊🙂😍🥰😘👍👏🙌💯🎉❤💕💖💗😎🤩✨🥳😻🙏",
     "sarcasm": "🙄🙃😏",
 }
+_EMOJI_TOKENS = {ord(char): f" emoji_{mood} " for mood, chars in EMOJI.items() for char in chars}
 EMOTICONS = {
-    "negative": (":(", ":-(", ":'(", ">:(", "d:", ":/", ":-/", "-_-"),
+    "negative": (":(", ":-(", ":'(", ">:(", ":/", ":-/", "-_-"),
     "positive": (":)", ":-)", ":d", ";)", "<3", ":p", "=)"),
 }
+_FACE_MOOD = {face: mood for mood, faces in EMOTICONS.items() for face in faces}
+# Longest first; links are gone by then (they hold ":/"), and ":d" or ":p" must not start a word ("note:done").
+_EMOTICON = re.compile("(?:" + "|".join(re.escape(f) for f in sorted(_FACE_MOOD, key=len, reverse=True)) + ")(?![a-z])")
 SARCASM_PHRASES = ("yeah right", "thanks for nothing", "great job", "just great", "so helpful", "love how", "love that", "/s", "#sarcasm", "oh great", "wow thanks", "thanks a lot")
 NEGATORS = {"not", "no", "never", "nothing", "nobody", "none", "nowhere", "neither", "nor", "cannot", "without", "hardly", "barely"}
-CLAUSE_END = re.compile(r"[.,!?;:]")
+_PUNCTUATION = frozenset(".,!?;:")
+# Character n-grams of longer tokens (a hash, a pasted blob) add nothing but work.
+CHAR_GRAM_WORD = 24
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"@\w+")
@@ -35,6 +46,8 @@ _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _ELONGATED = re.compile(r"(\w)\1{2,}")
 _TOKEN = re.compile(r"[a-z0-9']+|[.,!?;:]")
 _STARS = re.compile(r"\b([1-5])\s*(?:/\s*5|stars?|★)", re.IGNORECASE)
+# Shouting is counted exactly only where it may be: a run of capitals.
+_CAPITALS = re.compile(r"[A-Z]{4}")
 
 
 def _split_hashtag(match: re.Match[str]) -> str:
@@ -45,35 +58,24 @@ def _split_hashtag(match: re.Match[str]) -> str:
 
 def normalise(text: str) -> str:
     """Lower-cased text with links, handles, tags, emoji and emoticons made into plain tokens."""
-    text = _URL.sub(" url ", text)
-    text = _HANDLE.sub(" user ", text)
-    text = _HASHTAG.sub(_split_hashtag, text)
-    for mood, chars in EMOJI.items():
-        for char in chars:
-            if char in text:
-                text = text.replace(char, f" emoji_{mood} ")
-    lowered = text.lower()
-    for mood, faces in EMOTICONS.items():
-        for face in faces:
-            if face in lowered:
-                lowered = lowered.replace(face, f" emoticon_{mood} ")
+    # Each substitution only where its marker occurs: most sentences have none, and this runs per sentence.
+    if "http" in text or "www." in text:
+        text = _URL.sub(" url ", text)
+    if "@" in text:
+        text = _HANDLE.sub(" user ", text)
+    if "#" in text:
+        text = _HASHTAG.sub(_split_hashtag, text)
+    text = text.translate(_EMOJI_TOKENS)
+    lowered = _EMOTICON.sub(lambda m: f" emoticon_{_FACE_MOOD[m.group(0)]} ", text.lower())
     lowered = lowered.replace("’", "'").replace("n't", " not")
     return _ELONGATED.sub(r"\1\1", lowered)
-
-
-@dataclass(frozen=True)
-class Features:
-    names: list[str]
-    # What a person can read as a reason (a word, a phrase, a marker) -> the features that stand for it:
-    # a word's own feature plus its character n-grams, so its whole weight is credited to it.
-    readable: dict[str, list[str]]
 
 
 def tokens_with_negation(normalised: str) -> list[str]:
     """Words, with those after a negator (up to the end of the clause) marked `neg_`."""
     marked, negating = [], False
     for token in _TOKEN.findall(normalised):
-        if CLAUSE_END.fullmatch(token):
+        if token in _PUNCTUATION:
             negating = False
             marked.append(token)
             continue
@@ -84,45 +86,44 @@ def tokens_with_negation(normalised: str) -> list[str]:
     return marked
 
 
-def extract(text: str) -> Features:
-    normalised = normalise(text)
-    words = [t for t in tokens_with_negation(normalised) if not CLAUSE_END.fullmatch(t)]
-    names = [f"w:{w}" for w in words]
-    names += [f"b:{a} {b}" for a, b in zip(words, words[1:])]
-    readable: dict[str, list[str]] = {name: [name] for name in names}
-    for word in set(words):
-        padded = f" {word.removeprefix('neg_')} "
-        grams = [f"c:{padded[i:i + n]}" for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
-        names += grams
-        readable[f"w:{word}"] += grams
-    if any(phrase in normalised for phrase in SARCASM_PHRASES) or "emoji_sarcasm" in normalised:
-        names.append("x:sarcasm")
-        readable["x:sarcasm"] = ["x:sarcasm"]
-    if "!" in text:
-        names.append("x:exclaim")
-    if sum(1 for c in text if c.isupper()) > 0.5 * max(sum(1 for c in text if c.isalpha()), 1) and len(text) > 12:
-        names.append("x:shouting")
-        readable["x:shouting"] = ["x:shouting"]
-    stars = _STARS.search(text)
-    if stars:
-        names.append(f"x:stars_{stars.group(1)}")
-    return Features(names, readable)
-
-
 def bucket(name: str) -> int:
     return zlib.crc32(name.encode()) & MASK
 
 
-def describe(name: str) -> str:
-    """A feature as a person would read it in "why flagged"."""
-    kind, _, value = name.partition(":")
-    if kind == "x":
-        return {"x:sarcasm": "sarcasm marker", "x:shouting": "SHOUTING"}.get(name, value)
-    words = value.split()
-    if any(w in NEGATORS for w in words):
-        value = value.replace("neg_", "")  # the negator is already in the phrase
-    else:
-        value = re.sub(r"\bneg_(\S+)", r"not \1", value)
-    value = value.replace("emoji_negative", "angry or sad emoji").replace("emoji_sarcasm", "eye-roll emoji")
-    value = value.replace("emoticon_negative", ":(").replace("hashtag_", "#")
-    return f"“{value}”"
+class Featurizer:
+    """Sentence -> bucket numbers. `lexicon` maps a word to its sentiment class (rounded valence, -4..4)."""
+
+    def __init__(self, lexicon: Mapping[str, int], cache_size: int = 1 << 16) -> None:
+        self.lexicon = lexicon
+        # Words repeat (Zipf): a word's own features are computed once per process, not once per use.
+        self._word = lru_cache(maxsize=cache_size)(self._word_features)
+
+    def _word_features(self, token: str) -> tuple[int, ...]:
+        negated = token.startswith("neg_")
+        word = token[4:] if negated else token
+        padded = f" {word[:CHAR_GRAM_WORD]} "
+        names = [f"w:{token}"] + [f"c:{padded[i:i + n]}" for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
+        valence = self.lexicon.get(word)
+        if valence is not None:
+            names.append(f"v:{'n' if negated else ''}{valence}")
+        return tuple(zlib.crc32(name.encode()) & MASK for name in names)
+
+    def indices(self, sentence: str) -> list[int]:
+        normalised = normalise(sentence)
+        words = [t for t in tokens_with_negation(normalised) if t not in _PUNCTUATION]
+        found: list[int] = []
+        for word in words:
+            found += self._word(word)
+        found += [zlib.crc32(f"b:{a} {b}".encode()) & MASK for a, b in zip(words, words[1:])]
+        if "emoji_sarcasm" in normalised or any(phrase in normalised for phrase in SARCASM_PHRASES):
+            found.append(bucket("x:sarcasm"))
+        if "!" in sentence:
+            found.append(bucket("x:exclaim"))
+        if _CAPITALS.search(sentence):
+            letters = sum(map(str.isalpha, sentence))
+            if letters > 12 and sum(map(str.isupper, sentence)) > 0.5 * letters:
+                found.append(bucket("x:shouting"))
+        stars = _STARS.search(sentence)
+        if stars:
+            found.append(bucket(f"x:stars_{stars.group(1)}"))
+        return found

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from bot.classifier.base import Classification
 from bot.classifier.features import normalise, tokens_with_negation
 from bot.classifier.linear import rated
+from bot.classifier.passages import clean, sentences
 
 NEGATIVE = {
     "angry", "annoyed", "annoying", "appalling", "awful", "bad", "broken", "bug", "buggy", "cancel", "cancelled", "charged",
@@ -24,25 +26,29 @@ POSITIVE = {
 }
 
 
+def _weight(sentence: str) -> float:
+    total = 0.0
+    for token in tokens_with_negation(normalise(sentence)):
+        negated = token.startswith("neg_")
+        word = token.removeprefix("neg_")
+        if word in NEGATIVE:
+            total += -0.5 if negated else 1.5
+        elif word in POSITIVE:
+            total += 1.0 if negated else -1.0
+    return total
+
+
 class LexiconClassifier:
     name = "lexicon"
 
-    def classify(self, text: str, *, rating: int | None = None) -> Classification:
-        hits: list[str] = []
-        total = -1.0
-        for token in tokens_with_negation(normalise(text)):
-            negated = token.startswith("neg_")
-            word = token.removeprefix("neg_")
-            if word in NEGATIVE:
-                total += -0.5 if negated else 1.5
-                hits.append(f"“not {word}”" if negated else f"“{word}”")
-            elif word in POSITIVE:
-                total += 1.0 if negated else -1.0
-                if negated:
-                    hits.append(f"“not {word}”")
-        score = 1 / (1 + math.exp(-total))
-        reasons = hits[:3]
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
+        said = sentences(clean(text))
+        weights = [_weight(s) for s in said]
+        score = 1 / (1 + math.exp(-(sum(weights) - 1.0)))
+        worst = max(range(len(said)), key=weights.__getitem__, default=None)
+        evidence = said[worst][:300] if worst is not None and weights[worst] > 0 else ""
+        reasons: tuple[str, ...] = ()
         if rating is not None:
             score, reason = rated(score, rating)
-            reasons.insert(0, reason)
-        return Classification(round(score, 4), tuple(reasons))
+            reasons = (reason,)
+        return Classification(round(score, 4), reasons, evidence)

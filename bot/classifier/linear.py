@@ -1,74 +1,177 @@
-"""The shipped detector: a logistic-regression model over hashed features, run in pure Python."""
+"""The shipped detector: linear models over hashed features, scored per passage with numpy, combined per text.
+
+Several linear "experts" share one hashed feature space, one per kind of
+training text (tweets, complaints, airline tweets, Reddit comments, review
+sentences, a team's own labels), each blended with a model of all of them;
+a linear gate says how much each kind a passage resembles. A passage's
+negativity is the gate-weighted sum of the experts' log-odds. A text's is a
+log-mean-exp of its passages' at temperature `tau`, between their mean and
+their maximum (training chooses it on long reviews: it lands near the mean,
+so a mild remark in a glowing review does not carry the text); a one-passage
+text scores exactly as its passage. When some passages name the brand and
+others do not, those that do weigh `brand_share` of the whole together,
+however few they are: one sharp complaint about the brand carries a long post.
+
+Inference gathers the rows of the weight matrix for a text's features and
+sums them per sentence in numpy (one gather, one cumulative sum), instead
+of a Python loop per feature.
+"""
 
 from __future__ import annotations
 
-import base64
-import gzip
+import io
 import json
-import math
-from array import array
+import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate, chain
 from pathlib import Path
 
+import numpy as np
+
 from bot.classifier.base import Classification
-from bot.classifier.features import BUCKETS, NEGATORS, bucket, describe, extract
+from bot.classifier.features import BUCKETS, Featurizer
+from bot.classifier.passages import Passage, clean, passages, sentences
 
-MODEL_PATH = Path(__file__).parent / "model" / "negativity.json.gz"
-REASONS_SHOWN = 3
-MIN_REASON_WEIGHT = 0.4
-_PLACEHOLDERS = {"user", "url", "the", "my", "me", "i", "a", "an", "to", "and", "of", "it", "is", "for", "on", "in", "at"}
+MODEL_PATH = Path(__file__).parent / "model" / "negativity.npz"
+EVIDENCE_CHARS = 300
+# A sentence this short ("No.", "Not happy.") says little on its own: quote a longer one of the passage, or all of it.
+EVIDENCE_MIN_WORDS = 4
 
 
-def _worth_showing(unit: str) -> bool:
-    """Words and phrases a person learns from; not "me" or a stand-in like "url"."""
-    words = unit.partition(":")[2].replace("neg_", "").split()
-    return not all(w in _PLACEHOLDERS or w in NEGATORS or len(w) < 3 for w in words)
+@dataclass(frozen=True)
+class Settings:
+    tau: float = 1.0
+    passage_chars: int = 300
+    brand_share: float = 0.5
 
 
 @dataclass(frozen=True)
 class LinearModel:
-    weights: array  # int16, quantised; weight = value * scale
-    scale: float
-    intercept: float
+    # (BUCKETS, 2 * experts): the experts' weights, then the gate's; bias likewise.
+    weights: np.ndarray
+    bias: np.ndarray
+    experts: tuple[str, ...]
+    lexicon: dict[str, int]
+    settings: Settings
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> LinearModel:
-        data = json.loads(gzip.decompress(path.read_bytes()))
-        weights = array("h")
-        weights.frombytes(base64.b64decode(data["weights"]))
-        if len(weights) != BUCKETS:
-            raise ValueError(f"{path} has {len(weights)} weights, expected {BUCKETS}")
-        return cls(weights, data["scale"], data["intercept"])
+        with np.load(path, allow_pickle=False) as data:
+            weights, bias, experts = data["weights"].astype(np.float32), data["bias"].astype(np.float32), tuple(data["experts"].tolist())
+            if weights.shape != (BUCKETS, 2 * len(experts)) or bias.shape != (2 * len(experts),):
+                raise ValueError(f"{path}: weights {weights.shape} and bias {bias.shape} do not fit {BUCKETS} buckets and {len(experts)} experts")
+            lexicon = dict(zip(data["lexicon_words"].tolist(), data["lexicon_classes"].tolist()))
+            return cls(weights, bias, experts, lexicon, Settings(**json.loads(str(data["settings"]))))
 
     def save(self, path: Path) -> None:
-        payload = {"buckets": BUCKETS, "scale": self.scale, "intercept": self.intercept, "weights": base64.b64encode(self.weights.tobytes()).decode()}
-        path.write_bytes(gzip.compress(json.dumps(payload).encode(), compresslevel=9, mtime=0))
+        """An .npz file np.load reads; written with fixed timestamps so that the same training gives the same bytes."""
+        arrays = {
+            "weights": self.weights.astype(np.float16),
+            "bias": self.bias.astype(np.float32),
+            "experts": np.array(self.experts),
+            "lexicon_words": np.array(list(self.lexicon)),
+            "lexicon_classes": np.array(list(self.lexicon.values()), dtype=np.int8),
+            "settings": np.array(json.dumps(self.settings.__dict__)),
+        }
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+            for name, array in arrays.items():
+                buffer = io.BytesIO()
+                np.lib.format.write_array(buffer, array, allow_pickle=False)
+                archive.writestr(zipfile.ZipInfo(f"{name}.npy", date_time=(2000, 1, 1, 0, 0, 0)), buffer.getvalue(), zipfile.ZIP_DEFLATED, 9)
+
+    def logits(self, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Log-odds of negativity for rows of summed feature weights, each over `counts` features."""
+        x = sums / np.sqrt(np.maximum(counts, 1))[:, None] + self.bias
+        experts = len(self.experts)
+        gate = x[:, experts:]
+        gate = np.exp(gate - gate.max(axis=1, keepdims=True))
+        return (x[:, :experts] * gate).sum(axis=1) / gate.sum(axis=1)
 
 
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+def _segment_sums(rows: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Sums of consecutive runs of `rows`, runs `lengths` long (empty runs sum to zero)."""
+    totals = np.zeros((len(rows) + 1, rows.shape[1]))
+    np.cumsum(rows, axis=0, out=totals[1:])
+    ends = np.cumsum(lengths)
+    return totals[ends] - totals[ends - lengths]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    logit: float
+    evidence: str
+    passages: int
 
 
 class LinearClassifier:
-    """Negativity from words, phrases and character n-grams; star ratings override the words."""
+    """Negativity of a text from its passages; star ratings override the words."""
 
     name = "default"
 
     def __init__(self, model: LinearModel | None = None) -> None:
         self.model = model or LinearModel.load()
+        self.featurizer = Featurizer(self.model.lexicon)
 
-    def classify(self, text: str, *, rating: int | None = None) -> Classification:
-        features = extract(text)
-        weights, scale = self.model.weights, self.model.scale
-        weight = {name: weights[bucket(name)] * scale for name in set(features.names)}
-        score = _sigmoid(self.model.intercept + sum(weight.values()))
-        contributions = {unit: sum(weight[n] for n in parts) for unit, parts in features.readable.items() if _worth_showing(unit)}
-        top = sorted(contributions, key=contributions.__getitem__, reverse=True)[:REASONS_SHOWN]
-        reasons = [describe(unit) for unit in top if contributions[unit] >= MIN_REASON_WEIGHT]
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
+        judged = self.judge(text, brand_terms)
+        score = float(1 / (1 + np.exp(-judged.logit)))
+        reasons: tuple[str, ...] = ()
         if rating is not None:
             score, reason = rated(score, rating)
-            reasons.insert(0, reason)
-        return Classification(round(score, 4), tuple(reasons))
+            reasons = (reason,)
+        return Classification(round(score, 4), reasons, judged.evidence)
+
+    def judge(self, text: str, brand_terms: Sequence[str] = ()) -> Judgement:
+        found = passages(text, passage_chars=self.model.settings.passage_chars, brand_terms=brand_terms) or [Passage(("",), False)]
+        said = [s for p in found for s in p.sentences]
+        indices = [self.featurizer.indices(s) for s in said]
+        counts = [len(i) for i in indices]
+        # Row k of `rows` is the weights of one feature; sentence i owns rows starts[i]:starts[i + 1].
+        rows = self.model.weights[np.fromiter(chain.from_iterable(indices), dtype=np.intp, count=sum(counts))]
+        starts = [0, *accumulate(counts)]
+        firsts = [0, *accumulate(len(p.sentences) for p in found)]  # passage k owns sentences firsts[k]:firsts[k + 1]
+        sizes = np.array([starts[firsts[k + 1]] - starts[firsts[k]] for k in range(len(found))])
+        passage_logits = self.model.logits(_segment_sums(rows, sizes), sizes)
+
+        if len(found) == 1:
+            logit, strongest = float(passage_logits[0]), 0
+        else:
+            tau, share = self.model.settings.tau, self.model.settings.brand_share
+            brand = np.array([p.mentions_brand for p in found])
+            named = int(brand.sum())
+            if 0 < named < len(found):
+                weights = np.where(brand, share / named, (1 - share) / (len(found) - named))
+            else:
+                weights = np.full(len(found), 1 / len(found))
+            pulls = passage_logits / tau + np.log(weights)
+            top = pulls.max()
+            logit, strongest = float(tau * (top + np.log(np.exp(pulls - top).sum()))), int(pulls.argmax())
+
+        evidence = ""
+        if passage_logits[strongest] > 0:
+            first, last = firsts[strongest], firsts[strongest + 1]
+            evidence = found[strongest].text
+            quotable = [i for i in range(first, last) if len(said[i].split()) >= EVIDENCE_MIN_WORDS]
+            if len(quotable) == 1:
+                evidence = said[quotable[0]]
+            elif quotable:
+                own = np.array(counts[first:last])
+                sentence_logits = self.model.logits(_segment_sums(rows[starts[first]:starts[last]], own), own)
+                evidence = said[max(quotable, key=lambda i: sentence_logits[i - first])]
+        return Judgement(logit, _shorten(evidence), len(found))
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= EVIDENCE_CHARS:
+        return text
+    cut = text.rfind(" ", EVIDENCE_CHARS // 2, EVIDENCE_CHARS)
+    return text[: cut if cut > 0 else EVIDENCE_CHARS - 1].rstrip() + "…"
+
+
+def text_indices(featurizer: Featurizer, text: str) -> list[int]:
+    """A whole training text as one bag: the features of all its sentences (training sets are short texts)."""
+    return [i for sentence in sentences(clean(text)) for i in featurizer.indices(sentence)]
 
 
 def rated(score: float, rating: int) -> tuple[float, str]:

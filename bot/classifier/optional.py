@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 PROMPT = (
     "You triage brand mentions for a customer-support team. Rate how much the following mention is a complaint or "
     "negative experience that the brand should respond to, from 0 (not at all) to 1 (clearly). Answer only with JSON: "
-    '{"negativity": <number>, "reason": "<a few words>"}.\n\nMention:\n'
+    '{"negativity": <number>, "reason": "<a few words>", "quote": "<the sentence that shows it, copied exactly, or empty>"}.'
 )
 
 
@@ -39,7 +39,7 @@ class TransformersClassifier:
         self.pipeline = pipeline
         self.model_name = config.transformers_model
 
-    def classify(self, text: str, *, rating: int | None = None) -> Classification:
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
         result = self.pipeline(text[:2000])[0]
         label, confidence = str(result["label"]).lower(), float(result["score"])
         negative = "neg" in label or label in ("label_0", "1 star", "2 stars")
@@ -62,23 +62,27 @@ class LlmClassifier:
         self.http = http or httpx.Client(timeout=config.llm_timeout_seconds)
         self.api_key = os.environ.get(config.llm_api_key_env, "")
 
-    def classify(self, text: str, *, rating: int | None = None) -> Classification:
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
         try:
-            score, why = self._ask(text)
+            score, why, quote = self._ask(text, brand_terms)
         except Exception as exc:  # network, HTTP status, timeouts, unparseable answers
             log.warning("LLM classifier failed (%s); using the default detector", type(exc).__name__)
-            return self.fallback.classify(text, rating=rating)
+            return self.fallback.classify(text, rating=rating, brand_terms=brand_terms)
         reasons = [f"LLM: {why}"] if why else []
         if rating is not None:
             score, reason = rated(score, rating)
             reasons.insert(0, reason)
-        return Classification(round(score, 4), tuple(reasons))
+        # Only a quote that is really in the text: a model may paraphrase or invent.
+        evidence = quote[:300] if quote and quote in text else ""
+        return Classification(round(score, 4), tuple(reasons), evidence)
 
-    def _ask(self, text: str) -> tuple[float, str]:
+    def _ask(self, text: str, brand_terms: Sequence[str]) -> tuple[float, str, str]:
+        brand = f" The brand is called: {', '.join(brand_terms)}." if brand_terms else ""
+        prompt = f"{PROMPT}{brand}\n\nMention:\n{text[:4000]}"
         response = self.http.post(
             self.config.llm_base_url.rstrip("/") + "/chat/completions",
             headers={"Authorization": f"Bearer {self.api_key}"},
-            json={"model": self.config.llm_model, "temperature": 0, "messages": [{"role": "user", "content": PROMPT + text[:4000]}]},
+            json={"model": self.config.llm_model, "temperature": 0, "messages": [{"role": "user", "content": prompt}]},
             timeout=self.config.llm_timeout_seconds,
         )
         response.raise_for_status()
@@ -88,4 +92,4 @@ class LlmClassifier:
         score = float(answer["negativity"])
         if not 0 <= score <= 1:
             raise ValueError("negativity out of range")
-        return score, str(answer.get("reason", ""))[:120]
+        return score, str(answer.get("reason", ""))[:120], str(answer.get("quote") or "").strip()

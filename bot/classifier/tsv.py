@@ -33,3 +33,13 @@ def read_labelled(path: Path) -> tuple[list[str], list[int]]:
     if not texts:
         raise DataError(f"{path}: no labelled rows")
     return texts, labels
+
+
+def write_labelled(rows: list[tuple[str, int]], path: Path) -> None:
+    """The format read_labelled reads: a header, then one line per text (tabs and newlines become spaces)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\", lineterminator="\n")
+        writer.writerow(["text", "label"])
+        for text, label in rows:
+            writer.writerow([" ".join(text.split()), label])

@@ -80,6 +80,8 @@ class MentionRecord(Base):
     rating: Mapped[int | None]
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list[str]] = mapped_column(default=list)
+    # The passage that weighed most in the detector's verdict (plain text, at most ~300 characters).
+    evidence: Mapped[str | None] = mapped_column(Text)
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     # What publishing a reply needs (the source's Mention.reply_to), for sources with a reply API.

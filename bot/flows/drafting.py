@@ -41,8 +41,7 @@ def draft_input(rt: Runtime, case: CaseView, options: DraftOptions | None = None
         source_kind=case.source_kind,
         text=case.text,
         title=case.title,
-        # The detector's passage is named back once mentions store it (branch `detector`: pass case.evidence here).
-        evidence="",
+        evidence=case.evidence,
         topics=case.topics,
         troll=case.troll,
         rating=case.rating,

@@ -70,7 +70,7 @@ def assess_mention(
 ) -> Assessment:
     """`author_history` (the author's recent negative mentions) is only asked for when the verdict is negative."""
     text = mention_text(mention.title, mention.text)
-    verdict = classifier.classify(text, rating=mention.rating)
+    verdict = classifier.classify(text, rating=mention.rating, brand_terms=config.brand.terms)
     negative = verdict.score >= config.classifier.threshold
     triage = assess(
         text,
@@ -80,7 +80,7 @@ def assess_mention(
         config=config.classifier,
         author_recent_negative=author_history() if negative else 0,
     )
-    return Assessment(verdict.score, verdict.reasons, negative, triage)
+    return Assessment(verdict.score, verdict.reasons, negative, triage, verdict.evidence)
 
 
 def relevance_filter(rt: Runtime, session: Session) -> RelevanceFilter:

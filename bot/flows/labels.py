@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from bot.classifier.tsv import write_labelled
 from bot.runtime import Runtime
 from bot.services import queries
 
@@ -12,10 +12,5 @@ from bot.services import queries
 def export(rt: Runtime, path: Path) -> list[tuple[str, int]]:
     with rt.transaction() as session:
         rows = queries.labelled_mentions(session=session)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\", lineterminator="\n")
-        writer.writerow(["text", "label"])
-        for text, label in rows:
-            writer.writerow([" ".join(text.split()), label])  # one line per row: tabs and newlines become spaces
+    write_labelled(rows, path)
     return rows

@@ -31,6 +31,8 @@ class Assessment:
     reasons: tuple[str, ...]
     negative: bool
     triage: Triage
+    # The passage that weighed most in the verdict (plain text).
+    evidence: str = ""
 
 
 def muted_authors(*, session: Session) -> set[str]:
@@ -97,6 +99,7 @@ def new_record(mention: Mention, assessment: Assessment, now: datetime) -> Menti
         rating=mention.rating,
         score=assessment.score,
         reasons=list(assessment.reasons + assessment.triage.reasons),
+        evidence=assessment.evidence or None,
         fingerprint=fingerprint(mention_text(mention.title, mention.text)),
         reply_to=mention.reply_to,
     )

@@ -21,6 +21,7 @@ def case_view(case: Case) -> CaseView:
         detected_at=case.detected_at,
         score=first.score,
         reasons=tuple(first.reasons or ()),
+        evidence=first.evidence or "",
         severity=case.severity,
         topics=tuple(case.topics or ()),
         troll=case.troll,

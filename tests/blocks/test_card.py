@@ -66,6 +66,15 @@ def test_card_shows_source_author_link_excerpt_time_and_score() -> None:
     assert blocks[4]["text"]["text"] == "*Unclaimed*"
 
 
+def test_why_flagged_quotes_the_evidence_escaped_and_short() -> None:
+    quoted = replace(CASE, reasons=("1-star review",), evidence="Support said <!channel> & hung up on me.\nTwice.")
+    why = case_card(quoted)[3]["elements"][0]["text"]
+    assert why == "Why flagged: 1-star review\n&gt; Support said &lt;!channel&gt; &amp; hung up on me. Twice."
+    only_evidence = case_card(replace(CASE, reasons=(), evidence="x " * 400))[3]["elements"][0]["text"]
+    assert only_evidence.startswith("Why flagged:\n&gt; x x") and len(only_evidence) < 360 and only_evidence.endswith("…")
+    assert all("Why flagged" not in str(b) for b in case_card(replace(CASE, reasons=(), evidence="")))
+
+
 def test_claimed_card_names_owner_and_time_to_claim() -> None:
     claimed = replace(CASE, status="claimed", assignee="U0AGENT001", claimed_at=DETECTED + timedelta(minutes=12))
     assert status_line(claimed) == "*Claimed* · owner <@U0AGENT001> 12 min after detection"

@@ -35,6 +35,7 @@ cases = st.builds(
     detected_at=moment,
     score=st.floats(0, 1),
     reasons=st.lists(text, max_size=8).map(tuple),
+    evidence=text,
     severity=st.sampled_from(["low", "medium", "high", "critical", "weird"]),
     topics=st.lists(text, max_size=10).map(tuple),
     troll=st.booleans(),

@@ -56,3 +56,24 @@ def test_classify_command_prints_score_verdict_and_reasons(capsys: pytest.Captur
     assert main(["classify", "Acme lost my parcel and will not refund me", "--rating", "1"]) == 0
     line = capsys.readouterr().out.strip()
     assert line.startswith("0.9") and "NEGATIVE" in line and "1-star review" in line
+
+
+def test_eval_all_prints_one_table_per_set_with_the_baselines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name, rows in (("shop", [("awful, still no refund", 1), ("thanks, it arrived early", 0)]), ("forum", [("this update broke everything", 1), ("nice photo", 0), ("meh", 0)])):
+        (tmp_path / name).mkdir()
+        tsv(tmp_path / name, rows)
+    (tmp_path / "train-only").mkdir()
+    tsv(tmp_path / "train-only", [("bad", 1)], name="train.tsv")
+    assert main(["eval", "--all", "--data", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.index("**forum** (3 rows)") < out.index("**shop** (2 rows)") and "train-only" not in out
+    assert out.count("| detector | precision | recall | f1 | macro-f1 | texts/s |") == 2
+    assert out.count("| default (score >= 0.5) |") == 2
+    assert out.count("| VADER (compound <= -0.05) |") == 2 and out.count("| TextBlob (best threshold on dev.tsv: ") == 2
+
+
+def test_eval_needs_a_file_or_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval"]) == 2
+    assert "give either FILE or --all" in capsys.readouterr().err
+    assert main(["eval", "--all", "--data", str(tmp_path)]) == 2
+    assert "no SET/dev.tsv files" in capsys.readouterr().err

@@ -1,7 +1,7 @@
 """replies: what publishing a reply needs, and the drafts published from Slack
 
-Revision ID: 0005_replies
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 from bot.db.models import UTCDateTime
 
-revision = "0005_replies"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,104 @@
+"""Long texts -> a bounded number of passages, each a run of whole sentences. Pure.
+
+A blog post or a review is judged by what its passages say, not as one bag
+of words: the detector scores each passage and combines them. However long
+the input, the work is bounded: at most MAX_TEXT characters are read and at
+most MAX_PASSAGES passages (of at most `passage_chars` each) are scored,
+those that mention the brand first, then an even spread of the rest.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+MAX_TEXT = 60_000
+MAX_PASSAGES = 48
+# A text this short (a tweet, a comment, a review sentence: what the models were trained on) is read whole.
+WHOLE = 320
+# A sentence longer than this (a run-on line, a pasted blob) is cut at spaces into pieces of about this size.
+MAX_SENTENCE = 300
+
+_TAG = re.compile(r"<[^<>]{0,500}>")
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+_SPACES = re.compile(r"[^\S\n]+")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\s*\n\s*")
+
+
+def clean(text: str) -> str:
+    """Plain text: HTML tags and entities left by feeds removed, control characters and runs of spaces collapsed."""
+    text = text[:MAX_TEXT]
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
+
+
+def _pieces(sentence: str) -> list[str]:
+    if len(sentence) <= MAX_SENTENCE:
+        return [sentence]
+    pieces = []
+    while len(sentence) > MAX_SENTENCE:
+        cut = sentence.rfind(" ", MAX_SENTENCE // 2, MAX_SENTENCE)
+        cut = cut if cut > 0 else MAX_SENTENCE
+        pieces.append(sentence[:cut].strip())
+        sentence = sentence[cut:].strip()
+    return pieces + ([sentence] if sentence else [])
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of cleaned text (split after . ! ? … and at line breaks), none longer than MAX_SENTENCE."""
+    return [piece for part in _SENTENCE_BREAK.split(text) if part.strip() for piece in _pieces(part.strip())]
+
+
+@dataclass(frozen=True)
+class Passage:
+    sentences: tuple[str, ...]
+    mentions_brand: bool
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+@lru_cache(maxsize=64)
+def brand_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Case-insensitive whole-word match of any term, as the `[brand] terms` config means it."""
+    terms = tuple(t for t in terms if t.strip())
+    if not terms:
+        return None
+    alternatives = "|".join(re.escape(t.strip()) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def passages(text: str, *, passage_chars: int, brand_terms: Sequence[str] = ()) -> list[Passage]:
+    """Runs of whole sentences up to `passage_chars` (a longer sentence stands alone), at most MAX_PASSAGES of them.
+
+    A text of at most WHOLE characters is one passage."""
+    text = clean(text)
+    limit = max(passage_chars, WHOLE) if len(text) <= WHOLE else passage_chars
+    grouped: list[list[str]] = []
+    length = 0
+    for sentence in sentences(text):
+        if grouped and length + 1 + len(sentence) <= limit:
+            grouped[-1].append(sentence)
+            length += 1 + len(sentence)
+        else:
+            grouped.append([sentence])
+            length = len(sentence)
+    pattern = brand_pattern(tuple(brand_terms))
+    found = [Passage(tuple(group), bool(pattern and pattern.search(" ".join(group)))) for group in grouped]
+    return found if len(found) <= MAX_PASSAGES else _spread(found)
+
+
+def _spread(found: list[Passage]) -> list[Passage]:
+    """MAX_PASSAGES of them, in text order: the brand's passages first, then evenly spaced others."""
+    brand = [i for i, p in enumerate(found) if p.mentions_brand][:MAX_PASSAGES]
+    others = [i for i, p in enumerate(found) if not p.mentions_brand]
+    room = MAX_PASSAGES - len(brand)
+    picked = [others[int(k * len(others) / room)] for k in range(room)] if room and others else []
+    return [found[i] for i in sorted(brand + picked)]
