@@ -1,18 +1,27 @@
-"""Mentions: dedupe, store, near-duplicates, and the cases they open or join."""
+"""Mentions: dedupe, store, near-duplicates, and the cases they open or join.
+
+Ingest works a batch at a time: what is already stored and each author's recent
+history are read in a few queries, and the new cases, mentions and events are
+written in a few bulk inserts (bot/services/bulk.py), whatever the batch's size.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.classifier.similarity import NearDuplicates, fingerprint
 from bot.classifier.triage import Triage
 from bot.db.enums import CaseStatus, OutboxKind
-from bot.db.models import Case, MentionRecord, MutedAuthor
+from bot.db.models import Case, CaseEvent, MentionRecord, MutedAuthor
 from bot.domain.relevance import canonical_url, mention_text
+from bot.services.bulk import CHUNK, insert_all, insert_numbered
 from bot.services.events import record_event
 from bot.services.outbox import enqueue
 from bot.services.views import case_view
@@ -36,26 +45,73 @@ def muted_authors(*, session: Session) -> set[str]:
     return set(session.scalars(select(MutedAuthor.author)))
 
 
-def find_same(*, session: Session, mention: Mention) -> MentionRecord | None:
-    """The stored mention that is this one: the same item at the same source, or the same page under any source."""
-    same = or_(
-        (MentionRecord.source_kind == mention.source_kind) & (MentionRecord.external_id == mention.external_id[:500]),
-        MentionRecord.canonical_url == canonical_url(mention.url)[:2000],
-    )
-    return session.scalars(select(MentionRecord).where(same).limit(1)).first()
+def item_key(mention: Mention) -> tuple[str, str]:
+    """The same item at the same source."""
+    return mention.source_kind, mention.external_id[:500]
 
 
-def recent_negative_by(*, session: Session, author: str, now: datetime) -> int:
-    """How many negative mentions the author wrote in the last week (a troll signal)."""
-    if not author:
-        return 0
-    return session.scalar(
-        select(func.count(MentionRecord.id)).where(
-            MentionRecord.author == author[:500],
-            MentionRecord.case_id.is_not(None),
-            MentionRecord.detected_at >= now - NEAR_DUPLICATE_WINDOW,
+def page_key(mention: Mention) -> str:
+    """The same page, under any source."""
+    return canonical_url(mention.url)[:2000]
+
+
+@dataclass(eq=False)
+class Stored:
+    """A mention already in the database, as much of it as a new copy of it needs."""
+
+    id: int
+    # A NewCase once a person's report opens one on it in this batch.
+    case: NewCase | int | None
+    source_kind: str
+    external_id: str
+    canonical_url: str
+    score: float
+    source_name: str
+
+
+def _chunks(values: Collection[Any]) -> Iterator[list[Any]]:
+    ordered = list(values)
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+def already_stored(*, session: Session, items: Collection[tuple[str, str]], pages: Collection[str]) -> list[Stored]:
+    """The stored mentions that are one of `items` (source kind, external id) or at one of `pages` (canonical URLs)."""
+    kinds = {kind for kind, _ in items}
+    found = []
+    for chunk in _chunks(pages):
+        found += session.execute(_stored_columns().where(MentionRecord.canonical_url.in_(chunk))).all()
+    for kind in kinds:
+        for chunk in _chunks({external_id for k, external_id in items if k == kind}):
+            found += session.execute(
+                _stored_columns().where(and_(MentionRecord.source_kind == kind, MentionRecord.external_id.in_(chunk)))
+            ).all()
+    return [Stored(*row) for row in {row[0]: row for row in found}.values()]
+
+
+def _stored_columns():  # type: ignore[no-untyped-def]
+    m = MentionRecord
+    return select(m.id, m.case_id, m.source_kind, m.external_id, m.canonical_url, m.score, m.source_name)
+
+
+def recent_negative_counts(*, session: Session, authors: Collection[str], now: datetime) -> Counter[str]:
+    """How many negative mentions each author wrote in the last week (a troll signal)."""
+    counts: Counter[str] = Counter()
+    for chunk in _chunks({a for a in authors if a}):
+        counts.update(
+            dict(
+                session.execute(
+                    select(MentionRecord.author, func.count(MentionRecord.id))
+                    .where(
+                        MentionRecord.author.in_(chunk),
+                        MentionRecord.case_id.is_not(None),
+                        MentionRecord.detected_at >= now - NEAR_DUPLICATE_WINDOW,
+                    )
+                    .group_by(MentionRecord.author)
+                ).all()
+            )
         )
-    ) or 0
+    return counts
 
 
 def near_duplicates(*, session: Session, now: datetime) -> NearDuplicates:
@@ -73,48 +129,42 @@ def near_duplicates(*, session: Session, now: datetime) -> NearDuplicates:
     return NearDuplicates([(fp, case_id) for fp, case_id in known])
 
 
-def new_record(mention: Mention, assessment: Assessment, now: datetime) -> MentionRecord:
-    """The row for a mention, not yet added to any session."""
-    return MentionRecord(
-        source_kind=mention.source_kind,
-        source_name=mention.source_name,
-        external_id=mention.external_id[:500],
-        url=mention.url,
-        canonical_url=canonical_url(mention.url)[:2000],
-        title=mention.title,
-        text=mention.text,
-        author=mention.author[:500],
-        published_at=mention.published_at,
-        detected_at=now,
-        reach=mention.reach,
-        rating=mention.rating,
-        score=assessment.score,
-        reasons=list(assessment.reasons + assessment.triage.reasons),
-        fingerprint=fingerprint(mention_text(mention.title, mention.text)),
-    )
+def _record_values(mention: Mention, assessment: Assessment, now: datetime, *, page: str, print_: str | None) -> dict[str, Any]:
+    return {
+        "source_kind": mention.source_kind,
+        "source_name": mention.source_name,
+        "external_id": mention.external_id[:500],
+        "url": mention.url,
+        "canonical_url": page,
+        "title": mention.title,
+        "text": mention.text,
+        "author": mention.author[:500],
+        "published_at": mention.published_at,
+        "detected_at": now,
+        "reach": mention.reach,
+        "rating": mention.rating,
+        "score": assessment.score,
+        "reasons": list(assessment.reasons + assessment.triage.reasons),
+        "fingerprint": print_,
+    }
 
 
-def new_case(triage: Triage, now: datetime) -> Case:
-    return Case(status=CaseStatus.OPEN, severity=triage.severity, topics=list(triage.topics), troll=triage.troll, detected_at=now)
+def _case_values(triage: Triage, now: datetime) -> dict[str, Any]:
+    return {"status": CaseStatus.OPEN, "severity": triage.severity, "topics": list(triage.topics), "troll": triage.troll, "detected_at": now}
 
 
 def preview(mention: Mention, assessment: Assessment, now: datetime, *, number: int) -> CaseView:
     """The card a mention would get, built as the stored one would be, without storing anything."""
-    case = new_case(assessment.triage, now)
+    case = Case(**_case_values(assessment.triage, now))
     case.id = number
-    case.mentions = [new_record(mention, assessment, now)]
+    text = mention_text(mention.title, mention.text)
+    case.mentions = [MentionRecord(**_record_values(mention, assessment, now, page=page_key(mention), print_=fingerprint(text)))]
     return case_view(case)
 
 
-def store(*, session: Session, mention: Mention, assessment: Assessment, now: datetime) -> MentionRecord:
-    record = new_record(mention, assessment, now)
-    session.add(record)
-    session.flush()
-    return record
-
-
 def open_case(*, session: Session, record: MentionRecord, triage: Triage, now: datetime) -> CaseView:
-    case = new_case(triage, now)
+    """One case for one stored record (seeding and tests; ingest opens cases a batch at a time with store_batch)."""
+    case = Case(**_case_values(triage, now))
     session.add(case)
     session.flush()
     record.case_id = case.id
@@ -125,8 +175,65 @@ def open_case(*, session: Session, record: MentionRecord, triage: Triage, now: d
     return case_view(case)
 
 
-def join_case(*, session: Session, record: MentionRecord, case_id: int, now: datetime) -> None:
-    """A near-duplicate of an active case joins it instead of opening another."""
-    record.case_id = case_id
-    record_event(session=session, case_id=case_id, actor="bot", action="similar_joined", at=now, mention_id=record.id, url=record.url)
-    enqueue(session=session, case_id=case_id, kind=OutboxKind.UPDATE_CARD, at=now)
+@dataclass(eq=False)
+class NewCase:
+    """A case this batch opens; `id` is set when it is stored."""
+
+    triage: Triage
+    opener: NewMention | Stored
+    # Set when a person reported it rather than the detector.
+    reporter: str | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class NewMention:
+    """A mention this batch stores, with the case it opened or joined; `id` is set when it is stored."""
+
+    mention: Mention
+    assessment: Assessment
+    page: str
+    fingerprint: str | None
+    case: NewCase | int | None = None
+    joined: bool = False
+    id: int | None = None
+
+    @property
+    def score(self) -> float:
+        return self.assessment.score
+
+    @property
+    def source_name(self) -> str:
+        return self.mention.source_name
+
+
+def case_id(case: NewCase | int | None) -> int | None:
+    """The id of a case, stored before or in this batch."""
+    return case.id if isinstance(case, NewCase) else case
+
+
+def store_batch(*, session: Session, cases: Sequence[NewCase], records: Sequence[NewMention], now: datetime) -> None:
+    """Write a batch's new cases, mentions and events: a few statements, whatever the batch's size."""
+    for case, id_ in zip(cases, insert_numbered(session=session, model=Case, rows=[_case_values(c.triage, now) for c in cases])):
+        case.id = id_
+    rows = [
+        {**_record_values(r.mention, r.assessment, now, page=r.page, print_=r.fingerprint), "case_id": case_id(r.case)} for r in records
+    ]
+    for record, id_ in zip(records, insert_numbered(session=session, model=MentionRecord, rows=rows)):
+        record.id = id_
+    reported = [{"id": c.opener.id, "case_id": c.id} for c in cases if isinstance(c.opener, Stored)]
+    if reported:
+        session.execute(update(MentionRecord), reported)
+    events = []
+    for case in cases:
+        events.append(_event(case.id, "bot", "detected", now, score=case.opener.score, source=case.opener.source_name))
+        if case.reporter:
+            events.append(_event(case.id, case.reporter, "reported", now))
+    for record in records:
+        if record.joined:
+            events.append(_event(case_id(record.case), "bot", "similar_joined", now, mention_id=record.id, url=record.mention.url))
+    insert_all(session=session, model=CaseEvent, rows=events)
+
+
+def _event(case_id: int | None, actor: str, action: str, at: datetime, **details: Any) -> dict[str, Any]:
+    return {"case_id": case_id, "actor": actor, "action": action, "at": at, "details": details}
