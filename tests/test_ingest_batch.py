@@ -8,7 +8,7 @@ from bot.classifier.triage import REPEAT_AUTHOR
 from bot.db.enums import OutboxKind
 from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage
 from bot.db.session import session_scope
-from bot.flows.ingest import POLLED, Ingested, Outcome, ingest, reported_by
+from bot.flows.ingest import POLLED, ActiveCases, Ingested, Outcome, ingest, reported_by
 from bot.runtime import Runtime
 from sources import Mention
 
@@ -30,9 +30,9 @@ def mention(n: int, text: str, *, author: str = "", url: str | None = None, item
     )
 
 
-def run(runtime: Runtime, batch: list[Mention], intake=POLLED) -> list[Ingested]:  # type: ignore[no-untyped-def]
+def run(runtime: Runtime, batch: list[Mention], intake=POLLED, active: ActiveCases | None = None) -> list[Ingested]:  # type: ignore[no-untyped-def]
     with runtime.transaction() as session:
-        return ingest(runtime, session=session, batch=batch, intake=intake, now=runtime.clock())
+        return ingest(runtime, session=session, batch=batch, intake=intake, now=runtime.clock(), active=active)
 
 
 def outbox_rows(runtime: Runtime) -> list[tuple[int | None, str]]:
@@ -104,3 +104,11 @@ def test_a_batch_larger_than_one_query_chunk_is_deduplicated_against_all_of_it(r
     assert [o.kind for o in outcomes].count(Outcome.DUPLICATE) == 2500
     with session_scope(runtime.sessions) as session:
         assert len(session.scalars(select(MentionRecord.id)).all()) == 3000
+
+
+def test_the_next_batch_of_a_poll_joins_the_cases_the_earlier_ones_opened(runtime: Runtime) -> None:
+    active = ActiveCases()
+    [first] = run(runtime, [mention(1, COMPLAINTS[4])], active=active)
+    [other] = run(runtime, [mention(2, COMPLAINTS[5])], active=active)
+    [repost] = run(runtime, [mention(3, f"RT @c: {COMPLAINTS[4]}")], active=active)
+    assert (other.kind, repost.kind, repost.case_id) == (Outcome.NEW_CASE, Outcome.JOINED, first.case_id)

@@ -86,8 +86,34 @@ def relevance_filter(rt: Runtime, session: Session) -> RelevanceFilter:
     return RelevanceFilter.build(rt.config.brand.terms, rt.config.brand.exclude, mentions.muted_authors(session=session))
 
 
-def ingest(rt: Runtime, *, session: Session, batch: Sequence[Mention], intake: Intake, now: datetime) -> list[Ingested]:
-    """One outcome per mention, in order.
+class ActiveCases:
+    """The active cases a repost would join, shared by the batches of one poll.
+
+    Loaded in full for the first batch that needs it; each later one reads only the cases
+    opened since (its predecessors' included, once committed), not thousands again. A case
+    closed or reopened by someone else during the poll is seen as it was when the poll began.
+    """
+
+    def __init__(self) -> None:
+        self._similar: NearDuplicates | None = None
+        self._last_case = 0
+
+    def current(self, session: Session, now: datetime) -> NearDuplicates:
+        rows = mentions.active_fingerprints(session=session, now=now, after=self._last_case)
+        if self._similar is None:
+            self._similar = NearDuplicates(rows)
+        else:
+            for print_, case in rows:
+                self._similar.add(print_, case)
+        if rows:
+            self._last_case = rows[-1][1]
+        return self._similar
+
+
+def ingest(
+    rt: Runtime, *, session: Session, batch: Sequence[Mention], intake: Intake, now: datetime, active: ActiveCases | None = None
+) -> list[Ingested]:
+    """One outcome per mention, in order. `active` carries the active cases from one batch of a poll to the next.
 
     A batch costs a few queries and a few bulk inserts, whatever its size: what is stored
     already and the authors' recent history are read once, decisions are made in memory
@@ -95,7 +121,7 @@ def ingest(rt: Runtime, *, session: Session, batch: Sequence[Mention], intake: I
     """
     relevance = relevance_filter(rt, session)
     keep = [intake.reporter is not None or not _dropped(relevance, m, intake) for m in batch]
-    state = _Batch(rt, session, intake, now, [m for m, kept in zip(batch, keep) if kept])
+    state = _Batch(rt, session, intake, now, [m for m, kept in zip(batch, keep) if kept], active or ActiveCases())
     decided = [state.take(m) if kept else None for m, kept in zip(batch, keep)]
     mentions.store_batch(session=session, cases=state.cases, records=state.records, now=now)
     outbox.enqueue_all(session=session, messages=list(_messages(rt, [d for d in decided if d], now)), at=now)
@@ -120,8 +146,8 @@ def _outcome(decision: Decision | None) -> Ingested:
 class _Batch:
     """The decisions for one batch, made in memory against what the database held when it began."""
 
-    def __init__(self, rt: Runtime, session: Session, intake: Intake, now: datetime, kept: list[Mention]) -> None:
-        self.rt, self.session, self.intake, self.now = rt, session, intake, now
+    def __init__(self, rt: Runtime, session: Session, intake: Intake, now: datetime, kept: list[Mention], active: ActiveCases) -> None:
+        self.rt, self.session, self.intake, self.now, self.active = rt, session, intake, now, active
         stored = mentions.already_stored(session=session, items={item_key(m) for m in kept}, pages={page_key(m) for m in kept})
         self.items: dict[tuple[str, str], Stored | NewMention] = {(s.source_kind, s.external_id): s for s in stored}
         self.pages: dict[str, Stored | NewMention] = {s.canonical_url: s for s in stored}
@@ -176,7 +202,7 @@ class _Batch:
     def _similar_case(self, print_: str | None) -> NewCase | int | None:
         """An active case stored before this batch, else one this batch opened, that this text repeats."""
         if self.similar is None:
-            self.similar = mentions.near_duplicates(session=self.session, now=self.now)
+            self.similar = self.active.current(self.session, self.now)
         found = self.similar.find(print_)
         if found is not None:
             return found

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.classifier.similarity import NearDuplicates, fingerprint
+from bot.classifier.similarity import fingerprint
 from bot.classifier.triage import Triage
 from bot.db.enums import CaseStatus, OutboxKind
 from bot.db.models import Case, CaseEvent, MentionRecord, MutedAuthor
@@ -114,19 +114,25 @@ def recent_negative_counts(*, session: Session, authors: Collection[str], now: d
     return counts
 
 
-def near_duplicates(*, session: Session, now: datetime) -> NearDuplicates:
-    """Active cases of the last week that a repost of them would join."""
-    known = session.execute(
-        select(MentionRecord.fingerprint, MentionRecord.case_id)
-        .join(Case, Case.id == MentionRecord.case_id)
-        .where(
-            Case.status.in_(CaseStatus.active()),
-            Case.detected_at >= now - NEAR_DUPLICATE_WINDOW,
-            MentionRecord.fingerprint.is_not(None),
+def active_fingerprints(*, session: Session, now: datetime, after: int = 0) -> list[tuple[str, int]]:
+    """(fingerprint, case id) of the mentions of active cases of the last week that a repost would join, in case order.
+
+    `after`: only the cases with a greater id (the ones opened since an earlier call).
+    """
+    return [
+        (fp, case_id)
+        for fp, case_id in session.execute(
+            select(MentionRecord.fingerprint, MentionRecord.case_id)
+            .join(Case, Case.id == MentionRecord.case_id)
+            .where(
+                Case.id > after,
+                Case.status.in_(CaseStatus.active()),
+                Case.detected_at >= now - NEAR_DUPLICATE_WINDOW,
+                MentionRecord.fingerprint.is_not(None),
+            )
+            .order_by(MentionRecord.case_id)
         )
-        .order_by(MentionRecord.case_id)
-    )
-    return NearDuplicates([(fp, case_id) for fp, case_id in known])
+    ]
 
 
 def _record_values(mention: Mention, assessment: Assessment, now: datetime, *, page: str, print_: str | None) -> dict[str, Any]:
@@ -216,9 +222,7 @@ def store_batch(*, session: Session, cases: Sequence[NewCase], records: Sequence
     """Write a batch's new cases, mentions and events: a few statements, whatever the batch's size."""
     for case, id_ in zip(cases, insert_numbered(session=session, model=Case, rows=[_case_values(c.triage, now) for c in cases])):
         case.id = id_
-    rows = [
-        {**_record_values(r.mention, r.assessment, now, page=r.page, print_=r.fingerprint), "case_id": case_id(r.case)} for r in records
-    ]
+    rows = [_record_values(r.mention, r.assessment, now, page=r.page, print_=r.fingerprint) | {"case_id": case_id(r.case)} for r in records]
     for record, id_ in zip(records, insert_numbered(session=session, model=MentionRecord, rows=rows)):
         record.id = id_
     reported = [{"id": c.opener.id, "case_id": c.id} for c in cases if isinstance(c.opener, Stored)]
