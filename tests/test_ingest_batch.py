@@ -97,7 +97,7 @@ def test_a_person_reporting_a_stored_mention_opens_its_case_on_that_mention(runt
         assert session.scalars(select(CaseEvent.action).order_by(CaseEvent.id)).all() == ["detected", "reported"]
 
 
-def test_a_batch_larger_than_one_query_chunk_is_deduplicated_against_all_of_it(runtime: Runtime) -> None:
+def test_a_batch_of_thousands_is_deduplicated_against_all_of_it(runtime: Runtime) -> None:
     first = [mention(n, f"Acme news item number {n} about the shop") for n in range(2500)]
     run(runtime, first)
     outcomes = run(runtime, first + [mention(n, f"Acme news item number {n} about the shop") for n in range(2500, 3000)])

@@ -7,21 +7,23 @@ written in a few bulk inserts (bot/services/bulk.py), whatever the batch's size.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import JSON, String, cast, func, select, type_coerce, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import TableValuedAlias
 
 from bot.classifier.similarity import fingerprint
 from bot.classifier.triage import Triage
 from bot.db.enums import CaseStatus, OutboxKind
 from bot.db.models import Case, CaseEvent, MentionRecord, MutedAuthor
 from bot.domain.relevance import canonical_url, mention_text
-from bot.services.bulk import CHUNK, insert_all, insert_numbered
+from bot.services.bulk import insert_all, insert_numbered
 from bot.services.events import record_event
 from bot.services.outbox import enqueue
 from bot.services.views import case_view
@@ -69,49 +71,41 @@ class Stored:
     source_name: str
 
 
-def _chunks(values: Collection[Any]) -> Iterator[list[Any]]:
-    ordered = list(values)
-    for start in range(0, len(ordered), CHUNK):
-        yield ordered[start : start + CHUNK]
+def _listed(session: Session, keys: Collection[str]) -> TableValuedAlias:
+    """Keys to look up as a table to join, from one JSON parameter.
+
+    Unlike a long IN list of parameters, which PostgreSQL compares with every row when it has
+    no statistics yet (a first poll with a long look-back fills a new table), and which costs
+    SQLAlchemy a compile per length.
+    """
+    listed = json.dumps(list(keys))
+    if session.get_bind().dialect.name == "postgresql":
+        return func.json_array_elements_text(cast(type_coerce(listed, String), JSON)).table_valued("value", name="wanted")
+    return func.json_each(listed).table_valued("value", name="wanted")
 
 
 def already_stored(*, session: Session, items: Collection[tuple[str, str]], pages: Collection[str]) -> list[Stored]:
     """The stored mentions that are one of `items` (source kind, external id) or at one of `pages` (canonical URLs)."""
-    kinds = {kind for kind, _ in items}
-    found = []
-    for chunk in _chunks(pages):
-        found += session.execute(_stored_columns().where(MentionRecord.canonical_url.in_(chunk))).all()
-    for kind in kinds:
-        for chunk in _chunks({external_id for k, external_id in items if k == kind}):
-            found += session.execute(
-                _stored_columns().where(and_(MentionRecord.source_kind == kind, MentionRecord.external_id.in_(chunk)))
-            ).all()
-    return [Stored(*row) for row in {row[0]: row for row in found}.values()]
-
-
-def _stored_columns():  # type: ignore[no-untyped-def]
     m = MentionRecord
-    return select(m.id, m.case_id, m.source_kind, m.external_id, m.canonical_url, m.score, m.source_name)
+    columns = select(m.id, m.case_id, m.source_kind, m.external_id, m.canonical_url, m.score, m.source_name)
+    wanted = _listed(session, pages)
+    found = session.execute(columns.join(wanted, m.canonical_url == wanted.c.value)).all()
+    for kind in {kind for kind, _ in items}:
+        wanted = _listed(session, [external_id for k, external_id in items if k == kind])
+        found += session.execute(columns.join(wanted, m.external_id == wanted.c.value).where(m.source_kind == kind)).all()
+    return [Stored(*row) for row in {row[0]: row for row in found}.values()]
 
 
 def recent_negative_counts(*, session: Session, authors: Collection[str], now: datetime) -> Counter[str]:
     """How many negative mentions each author wrote in the last week (a troll signal)."""
-    counts: Counter[str] = Counter()
-    for chunk in _chunks({a for a in authors if a}):
-        counts.update(
-            dict(
-                session.execute(
-                    select(MentionRecord.author, func.count(MentionRecord.id))
-                    .where(
-                        MentionRecord.author.in_(chunk),
-                        MentionRecord.case_id.is_not(None),
-                        MentionRecord.detected_at >= now - NEAR_DUPLICATE_WINDOW,
-                    )
-                    .group_by(MentionRecord.author)
-                ).all()
-            )
-        )
-    return counts
+    wanted = _listed(session, {a for a in authors if a})
+    rows = session.execute(
+        select(MentionRecord.author, func.count(MentionRecord.id))
+        .join(wanted, MentionRecord.author == wanted.c.value)
+        .where(MentionRecord.case_id.is_not(None), MentionRecord.detected_at >= now - NEAR_DUPLICATE_WINDOW)
+        .group_by(MentionRecord.author)
+    )
+    return Counter(dict(rows.all()))
 
 
 def active_fingerprints(*, session: Session, now: datetime, after: int = 0) -> list[tuple[str, int]]:
