@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import JSON, String, cast, func, select, type_coerce, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import TableValuedAlias
+from sqlalchemy.sql import Select
 
 from bot.classifier.similarity import fingerprint
 from bot.classifier.triage import Triage
@@ -71,38 +71,42 @@ class Stored:
     source_name: str
 
 
-def _listed(session: Session, keys: Collection[str]) -> TableValuedAlias:
-    """Keys to look up as a table to join, from one JSON parameter.
+def _listed(session: Session, keys: Collection[str]) -> Select[tuple[str]]:
+    """Keys to look up, as a subquery over one JSON parameter: `column.in_(_listed(...))`.
 
-    Unlike a long IN list of parameters, which PostgreSQL compares with every row when it has
-    no statistics yet (a first poll with a long look-back fills a new table), and which costs
-    SQLAlchemy a compile per length.
+    Not a long IN list of parameters: PostgreSQL compares those with every row when it has
+    no statistics yet (a first poll with a long look-back fills a new table), and SQLAlchemy
+    compiles the statement again for every length. As a subquery (not a join), SQLite looks
+    each key up in the index instead of scanning the JSON for every row.
     """
     listed = json.dumps(list(keys))
     if session.get_bind().dialect.name == "postgresql":
-        return func.json_array_elements_text(cast(type_coerce(listed, String), JSON)).table_valued("value", name="wanted")
-    return func.json_each(listed).table_valued("value", name="wanted")
+        table = func.json_array_elements_text(cast(type_coerce(listed, String), JSON)).table_valued("value")
+    else:
+        table = func.json_each(listed).table_valued("value")
+    return select(table.c.value)
 
 
 def already_stored(*, session: Session, items: Collection[tuple[str, str]], pages: Collection[str]) -> list[Stored]:
     """The stored mentions that are one of `items` (source kind, external id) or at one of `pages` (canonical URLs)."""
     m = MentionRecord
     columns = select(m.id, m.case_id, m.source_kind, m.external_id, m.canonical_url, m.score, m.source_name)
-    wanted = _listed(session, pages)
-    found = session.execute(columns.join(wanted, m.canonical_url == wanted.c.value)).all()
+    found = session.execute(columns.where(m.canonical_url.in_(_listed(session, pages)))).all()
     for kind in {kind for kind, _ in items}:
-        wanted = _listed(session, [external_id for k, external_id in items if k == kind])
-        found += session.execute(columns.join(wanted, m.external_id == wanted.c.value).where(m.source_kind == kind)).all()
+        listed = _listed(session, [external_id for k, external_id in items if k == kind])
+        found += session.execute(columns.where(m.source_kind == kind, m.external_id.in_(listed))).all()
     return [Stored(*row) for row in {row[0]: row for row in found}.values()]
 
 
 def recent_negative_counts(*, session: Session, authors: Collection[str], now: datetime) -> Counter[str]:
     """How many negative mentions each author wrote in the last week (a troll signal)."""
-    wanted = _listed(session, {a for a in authors if a})
     rows = session.execute(
         select(MentionRecord.author, func.count(MentionRecord.id))
-        .join(wanted, MentionRecord.author == wanted.c.value)
-        .where(MentionRecord.case_id.is_not(None), MentionRecord.detected_at >= now - NEAR_DUPLICATE_WINDOW)
+        .where(
+            MentionRecord.author.in_(_listed(session, {a for a in authors if a})),
+            MentionRecord.case_id.is_not(None),
+            MentionRecord.detected_at >= now - NEAR_DUPLICATE_WINDOW,
+        )
         .group_by(MentionRecord.author)
     )
     return Counter(dict(rows.all()))
