@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from bot.db.enums import CaseStatus, DismissReason
-from bot.db.models import Case, MentionRecord
+from bot.db.models import Case, MentionRecord, UTCDateTime
 from bot.services.views import case_view
 from bot.settings import SlaConfig
 from message_blocks.views import CaseView, PeriodNumbers, Timing
@@ -143,6 +143,20 @@ def oldest_unclaimed(*, session: Session, now: datetime, limit: int = 5) -> list
         .limit(limit)
     )
     return [case_view(c) for c in waiting]
+
+
+def daily_volume(*, session: Session, end: datetime, days: int) -> list[tuple[int, int]]:
+    """New and resolved cases in each of the `days` 24-hour windows up to `end`, oldest first."""
+    start = end - timedelta(days=days)
+
+    def per_day(column: Any, *conditions: ColumnElement[bool]) -> list[int]:
+        counts = [0] * days
+        since_start = select(seconds_between(column, literal(start, UTCDateTime))).where(_between(column, start, end), *conditions)
+        for seconds in session.scalars(since_start):
+            counts[min(int(seconds // 86400), days - 1)] += 1
+        return counts
+
+    return list(zip(per_day(Case.detected_at), per_day(Case.resolved_at, _unindexed(Case.status) == CaseStatus.RESOLVED)))
 
 
 def daily_counts(*, session: Session, end: datetime, days: int) -> tuple[dict[str, int], dict[str, list[int]]]:

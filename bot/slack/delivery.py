@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.enums import OutboxKind, Severity
 from bot.db.session import session_scope
 from bot.services import outbox
+from bot.slack.digest_share import share_digest
 from message_blocks.burst import burst_summary, burst_text
 from message_blocks.card import card_text, case_card
 
@@ -150,6 +151,10 @@ class Drainer:
         outbox.record_post(session=session, case_id=case_id, channel=channel, ts=ts, now=self.clock())
 
     def _send(self, kind: OutboxKind, case_id: int | None, payload: dict[str, Any], *, maybe_sent: bool) -> tuple[str, str] | None:
+        if kind is OutboxKind.DIGEST:
+            self._pace()
+            share_digest(self.client, self.channel, payload, maybe_sent=maybe_sent)
+            return None
         if kind is OutboxKind.CHANNEL_MESSAGE:  # about the channel as a whole, or a case re-surfaced at the bottom
             self._pace()
             self.client.chat_postMessage(channel=self.channel, text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False)
