@@ -65,12 +65,15 @@ def reported_by(user_id: str) -> Intake:
 
 
 def assess_mention(
-    mention: Mention, classifier: Classifier, config: AppConfig, author_history: Callable[[], int] = lambda: 0
+    mention: Mention, classifier: Classifier, config: AppConfig, author_history: Callable[[], int] = lambda: 0, *, reported: bool = False
 ) -> Assessment:
-    """`author_history` (the author's recent negative mentions) is only asked for when the verdict is negative."""
+    """Triage (severity, topics, troll signal) only for what can open or join a case: a negative verdict, or a
+    person's report. `author_history` (the author's recent negative mentions) is only asked for when negative."""
     text = mention_text(mention.title, mention.text)
     verdict = classifier.classify(text, rating=mention.rating)
     negative = verdict.score >= config.classifier.threshold
+    if not (negative or reported):
+        return Assessment(verdict.score, verdict.reasons, negative, None)
     triage = assess(
         text,
         score=verdict.score,
@@ -167,7 +170,7 @@ class _Batch:
         if existing is not None and not (reporter and existing.case is None):
             return Outcome.DUPLICATE, existing.case
         author = mention.author[:500]
-        assessment = assess_mention(mention, self.rt.classifier, self.rt.config, lambda: self.authors[author])
+        assessment = assess_mention(mention, self.rt.classifier, self.rt.config, lambda: self.authors[author], reported=reporter is not None)
         if existing is not None:  # a person reports a mention stored without a case
             return Outcome.NEW_CASE, self._open(existing, assessment, reporter)
         text = mention_text(mention.title, mention.text)
@@ -188,6 +191,7 @@ class _Batch:
         return Outcome.NEW_CASE, case
 
     def _open(self, opener: NewMention | Stored, assessment: Assessment, reporter: str | None) -> NewCase:
+        assert assessment.triage is not None  # negative or reported: triaged
         case = NewCase(assessment.triage, opener, reporter)
         opener.case = case
         self.cases.append(case)

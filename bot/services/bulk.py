@@ -17,9 +17,6 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Base
 
-# Rows per INSERT statement: well under both databases' limits on bound parameters.
-CHUNK = 1000
-
 
 def insert_numbered(*, session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert `rows` (dicts of column values, without ids; each gets its "id") and return the new ids, in order."""
@@ -40,7 +37,25 @@ def insert_numbered(*, session: Session, model: type[Base], rows: Sequence[dict[
 
 
 def insert_all(*, session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
-    """Core executemany (the ORM's bulk path adds nothing here but time), a chunk at a time."""
+    """Rows (each with the same columns, defaults included) through the driver's own bulk path, each value
+    converted by its column's type as an INSERT would: COPY on PostgreSQL, executemany on SQLite. A burst's
+    tens of thousands of rows cost a third of what SQLAlchemy's executemany takes."""
+    if not rows:
+        return
     connection, table = session.connection(), model.__table__
-    for start in range(0, len(rows), CHUNK):
-        connection.execute(table.insert(), list(rows[start : start + CHUNK]))
+    names = list(rows[0])
+    left_out = [column.name for column in table.columns if column.default is not None and column.name not in names]
+    if left_out:
+        raise ValueError(f"{table.name} rows leave out {left_out}: bulk rows get no Python-side defaults")
+    converters = [table.c[name].type.dialect_impl(connection.dialect).bind_processor(connection.dialect) for name in names]
+    values = ([value if convert is None else convert(value) for convert, value in zip(converters, map(row.__getitem__, names))] for row in rows)
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        if connection.dialect.name == "postgresql":
+            with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", values)
+    finally:
+        cursor.close()

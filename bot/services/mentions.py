@@ -35,12 +35,12 @@ NEAR_DUPLICATE_WINDOW = timedelta(days=7)
 
 @dataclass(frozen=True)
 class Assessment:
-    """What the detector and the triage rules made of a mention."""
+    """What the detector and the triage rules made of a mention (no triage for one that can open no case)."""
 
     score: float
     reasons: tuple[str, ...]
     negative: bool
-    triage: Triage
+    triage: Triage | None
 
 
 def muted_authors(*, session: Session) -> set[str]:
@@ -148,7 +148,7 @@ def _record_values(mention: Mention, assessment: Assessment, now: datetime, *, p
         "reach": mention.reach,
         "rating": mention.rating,
         "score": assessment.score,
-        "reasons": list(assessment.reasons + assessment.triage.reasons),
+        "reasons": list(assessment.reasons + (assessment.triage.reasons if assessment.triage else ())),
         "fingerprint": print_,
     }
 
@@ -158,7 +158,8 @@ def _case_values(triage: Triage, now: datetime) -> dict[str, Any]:
 
 
 def preview(mention: Mention, assessment: Assessment, now: datetime, *, number: int) -> CaseView:
-    """The card a mention would get, built as the stored one would be, without storing anything."""
+    """The card a mention would get (a negative one: triaged), built as the stored one would be, without storing anything."""
+    assert assessment.triage is not None
     case = Case(**_case_values(assessment.triage, now))
     case.id = number
     text = mention_text(mention.title, mention.text)

@@ -41,7 +41,10 @@ def enqueue(*, session: Session, case_id: int | None, kind: OutboxKind, at: date
 
 def enqueue_all(*, session: Session, messages: Sequence[tuple[int | None, OutboxKind, dict[str, Any]]], at: datetime) -> None:
     """Many rows (case id, kind, payload) in a few statements: a burst of new cards."""
-    rows = [{"case_id": case_id, "kind": kind, "payload": payload, "created_at": at, "not_before": at} for case_id, kind, payload in messages]
+    rows = [
+        {"case_id": case_id, "kind": kind, "payload": payload, "created_at": at, "not_before": at, "attempts": 0}
+        for case_id, kind, payload in messages
+    ]
     insert_all(session=session, model=OutboxMessage, rows=rows)
 
 
