@@ -31,7 +31,8 @@ def a_busy_fortnight(runtime: Runtime, clock: Clock) -> None:
             with session_scope(runtime.sessions) as session:
                 cases.claim(session=session, case_id=case_id, user_id=AGENT, now=detected + timedelta(minutes=15 + day))
                 if n % 2 == 0:
-                    cases.resolve(session=session, case_id=case_id, user_id=AGENT, resolution="done", root_cause="isolated", now=detected + timedelta(hours=1))
+                    resolved = detected + timedelta(hours=1)
+                    cases.resolve(session=session, case_id=case_id, user_id=AGENT, resolution="done", root_cause="isolated", now=resolved)
 
 
 def test_the_digest_shares_its_chart_and_keeps_every_number_in_text(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:

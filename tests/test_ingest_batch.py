@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.classifier.triage import REPEAT_AUTHOR
+from bot.classifier.triage import REPEAT_AUTHOR, Triage
 from bot.db.enums import OutboxKind
 from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage
 from bot.db.session import session_scope
 from bot.flows.ingest import POLLED, ActiveCases, Ingested, Outcome, ingest, reported_by
 from bot.runtime import Runtime
+from bot.services.mentions import open_case
 from sources import Mention
 
 COMPLAINTS = [
@@ -25,9 +26,8 @@ COMPLAINTS = [
 
 
 def mention(n: int, text: str, *, author: str = "", url: str | None = None, item: str | None = None) -> Mention:
-    return Mention(
-        source_kind="rss", source_name="acme-alerts", external_id=item or f"item-{n}", url=url or f"https://news.example.com/{n}", text=text, author=author
-    )
+    url = url or f"https://news.example.com/{n}"
+    return Mention(source_kind="rss", source_name="acme-alerts", external_id=item or f"item-{n}", url=url, text=text, author=author)
 
 
 def run(runtime: Runtime, batch: list[Mention], intake=POLLED, active: ActiveCases | None = None) -> list[Ingested]:  # type: ignore[no-untyped-def]
@@ -112,3 +112,24 @@ def test_the_next_batch_of_a_poll_joins_the_cases_the_earlier_ones_opened(runtim
     [other] = run(runtime, [mention(2, COMPLAINTS[5])], active=active)
     [repost] = run(runtime, [mention(3, f"RT @c: {COMPLAINTS[4]}")], active=active)
     assert (other.kind, repost.kind, repost.case_id) == (Outcome.NEW_CASE, Outcome.JOINED, first.case_id)
+
+
+def test_a_mention_that_joined_an_older_case_is_joinable_by_the_next_batch(runtime: Runtime) -> None:
+    def stored(n: int, print_: str, case_id: int | None = None) -> MentionRecord:
+        url = f"https://x.example/{n}"
+        return MentionRecord(
+            source_kind="rss", source_name="acme-alerts", external_id=f"m{n}", url=url, canonical_url=url, text="Acme", score=0.9, reasons=[],
+            fingerprint=print_, case_id=case_id, detected_at=runtime.clock(),
+        )
+
+    active, far_from_the_first = ActiveCases(), "000000000000ffff"
+    with session_scope(runtime.sessions) as session:
+        first = stored(1, "0" * 16)
+        session.add(first)
+        session.flush()
+        case_id = open_case(session=session, record=first, triage=Triage("low", (), False), now=runtime.clock()).case_id
+        assert active.current(session, runtime.clock()).find(far_from_the_first) is None
+    with session_scope(runtime.sessions) as session:
+        session.add(stored(2, "00000000000000ff", case_id))  # a repost that joined it: 8 bits from the next one
+    with session_scope(runtime.sessions) as session:
+        assert active.current(session, runtime.clock()).find(far_from_the_first) == case_id

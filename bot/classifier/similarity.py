@@ -41,27 +41,29 @@ def fingerprint(text: str) -> str | None:
 class NearDuplicates:
     """Fingerprints of the open cases, in memory for one batch: one lookup is a vectorised scan of XORs, not a query.
 
-    The first match in the order the prints were given and added wins.
+    Of several cases a text is near, the oldest (the smallest id) is the one it joins.
     """
 
     def __init__(self, known: list[tuple[str, int]]) -> None:
         self._prints = np.array([int(fp, 16) for fp, _ in known], dtype=np.uint64)
-        self._cases = [case_id for _, case_id in known]
+        self._cases = np.array([case_id for _, case_id in known], dtype=np.int64)
+        self._size = len(known)
 
     def find(self, print_: str | None) -> int | None:
-        if not print_ or not self._cases:
+        if not print_ or not self._size:
             return None
-        near = np.bitwise_count(self._prints[: len(self._cases)] ^ np.uint64(int(print_, 16))) <= NEAR
-        first = int(near.argmax())
-        return self._cases[first] if near[first] else None
+        near = np.bitwise_count(self._prints[: self._size] ^ np.uint64(int(print_, 16))) <= NEAR
+        return int(self._cases[: self._size][near].min()) if near.any() else None
 
     def add(self, print_: str | None, case_id: int) -> None:
         if not print_:
             return
-        if len(self._cases) == len(self._prints):  # grow by doubling: adding stays cheap in a long batch
-            self._prints = np.concatenate([self._prints, np.zeros(max(len(self._prints), 64), dtype=np.uint64)])
-        self._prints[len(self._cases)] = int(print_, 16)
-        self._cases.append(case_id)
+        if self._size == len(self._prints):  # grow by doubling: adding stays cheap in a long batch
+            room = max(self._size, 64)
+            self._prints = np.concatenate([self._prints, np.zeros(room, dtype=np.uint64)])
+            self._cases = np.concatenate([self._cases, np.zeros(room, dtype=np.int64)])
+        self._prints[self._size], self._cases[self._size] = int(print_, 16), case_id
+        self._size += 1
 
 
 @dataclass(frozen=True)

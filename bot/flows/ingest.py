@@ -92,24 +92,24 @@ def relevance_filter(rt: Runtime, session: Session) -> RelevanceFilter:
 class ActiveCases:
     """The active cases a repost would join, shared by the batches of one poll.
 
-    Loaded in full for the first batch that needs it; each later one reads only the cases
-    opened since (its predecessors' included, once committed), not thousands again. A case
+    Loaded in full for the first batch that needs it; each later one reads only the mentions
+    stored since (its predecessors' included, once committed), not thousands again. A case
     closed or reopened by someone else during the poll is seen as it was when the poll began.
     """
 
     def __init__(self) -> None:
         self._similar: NearDuplicates | None = None
-        self._last_case = 0
+        self._last_mention = 0
 
     def current(self, session: Session, now: datetime) -> NearDuplicates:
-        rows = mentions.active_fingerprints(session=session, now=now, after=self._last_case)
+        rows = mentions.active_fingerprints(session=session, now=now, after=self._last_mention)
         if self._similar is None:
-            self._similar = NearDuplicates(rows)
+            self._similar = NearDuplicates([(print_, case) for _, print_, case in rows])
         else:
-            for print_, case in rows:
+            for _, print_, case in rows:
                 self._similar.add(print_, case)
         if rows:
-            self._last_case = rows[-1][1]
+            self._last_mention = rows[-1][0]
         return self._similar
 
 

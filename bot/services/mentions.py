@@ -112,25 +112,21 @@ def recent_negative_counts(*, session: Session, authors: Collection[str], now: d
     return Counter(dict(rows.all()))
 
 
-def active_fingerprints(*, session: Session, now: datetime, after: int = 0) -> list[tuple[str, int]]:
-    """(fingerprint, case id) of the mentions of active cases of the last week that a repost would join, in case order.
-
-    `after`: only the cases with a greater id (the ones opened since an earlier call).
-    """
-    return [
-        (fp, case_id)
-        for fp, case_id in session.execute(
-            select(MentionRecord.fingerprint, MentionRecord.case_id)
-            .join(Case, Case.id == MentionRecord.case_id)
-            .where(
-                Case.id > after,
-                Case.status.in_(CaseStatus.active()),
-                Case.detected_at >= now - NEAR_DUPLICATE_WINDOW,
-                MentionRecord.fingerprint.is_not(None),
-            )
-            .order_by(MentionRecord.case_id)
+def active_fingerprints(*, session: Session, now: datetime, after: int = 0) -> list[tuple[int, str, int]]:
+    """(mention id, fingerprint, case id) of the mentions of active cases of the last week, that a repost
+    would join, in mention order. `after`: only mentions with a greater id (stored since an earlier call)."""
+    rows = session.execute(
+        select(MentionRecord.id, MentionRecord.fingerprint, MentionRecord.case_id)
+        .join(Case, Case.id == MentionRecord.case_id)
+        .where(
+            MentionRecord.id > after,
+            Case.status.in_(CaseStatus.active()),
+            Case.detected_at >= now - NEAR_DUPLICATE_WINDOW,
+            MentionRecord.fingerprint.is_not(None),
         )
-    ]
+        .order_by(MentionRecord.id)
+    )
+    return [(mention_id, fp, case_id) for mention_id, fp, case_id in rows]
 
 
 def _record_values(mention: Mention, assessment: Assessment, now: datetime, *, page: str, print_: str | None) -> dict[str, Any]:
