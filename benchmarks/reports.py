@@ -14,6 +14,7 @@ from benchmarks.common import databases, fresh, ms, runtime, table
 from bot.db.models import Case, MentionRecord
 from bot.flows import app_home
 from bot.flows.reports import build_digest, stats_reply
+from message_blocks.digest_chart import digest_chart
 
 # A year of a busy brand.
 DAYS = 365
@@ -66,6 +67,8 @@ def run(quick: bool) -> str:
             ("/complaint stats 30d", lambda: stats_reply(rt, days=30)),
             ("daily digest (numbers)", lambda: build_digest(rt, end=rt.clock())),
             ("App Home (numbers, lists, views.publish)", lambda: app_home.publish(rt, user_id="U0AGENT001")),
+            # Once a day, when the digest is queued; the first run includes importing matplotlib.
+            ("digest with its chart (numbers + PNG)", lambda: digest_chart(build_digest(rt, end=rt.clock()))),
         )
         for label, work in reports:
             times = timed(work)
