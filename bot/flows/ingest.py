@@ -123,9 +123,9 @@ def ingest(
     (a later mention sees the cases the earlier ones opened), then everything is written.
     """
     relevance = relevance_filter(rt, session)
-    keep = [intake.reporter is not None or not _dropped(relevance, m, intake) for m in batch]
-    state = _Batch(rt, session, intake, now, [m for m, kept in zip(batch, keep) if kept], active or ActiveCases())
-    decided = [state.take(m) if kept else None for m, kept in zip(batch, keep)]
+    kept = [(m, item_key(m), page_key(m)) if intake.reporter is not None or not _dropped(relevance, m, intake) else None for m in batch]
+    state = _Batch(rt, session, intake, now, [k for k in kept if k], active or ActiveCases())
+    decided = [state.take(*k) if k else None for k in kept]
     mentions.store_batch(session=session, cases=state.cases, records=state.records, now=now)
     outbox.enqueue_all(session=session, messages=list(_messages(rt, [d for d in decided if d], now)), at=now)
     return [_outcome(d) for d in decided]
@@ -137,6 +137,8 @@ def _dropped(relevance: RelevanceFilter, mention: Mention, intake: Intake) -> bo
 
 
 Decision = tuple[Outcome, NewCase | int | None]
+# A mention with its keys: the same item at the same source, the same page under any source.
+Keyed = tuple[Mention, tuple[str, str], str]
 
 
 def _outcome(decision: Decision | None) -> Ingested:
@@ -149,13 +151,13 @@ def _outcome(decision: Decision | None) -> Ingested:
 class _Batch:
     """The decisions for one batch, made in memory against what the database held when it began."""
 
-    def __init__(self, rt: Runtime, session: Session, intake: Intake, now: datetime, kept: list[Mention], active: ActiveCases) -> None:
+    def __init__(self, rt: Runtime, session: Session, intake: Intake, now: datetime, kept: list[Keyed], active: ActiveCases) -> None:
         self.rt, self.session, self.intake, self.now, self.active = rt, session, intake, now, active
-        stored = mentions.already_stored(session=session, items={item_key(m) for m in kept}, pages={page_key(m) for m in kept})
+        stored = mentions.already_stored(session=session, items={item for _, item, _ in kept}, pages={page for _, _, page in kept})
         self.items: dict[tuple[str, str], Stored | NewMention] = {(s.source_kind, s.external_id): s for s in stored}
         self.pages: dict[str, Stored | NewMention] = {s.canonical_url: s for s in stored}
         # Negative mentions per author in the last week, this batch's included as they are decided.
-        self.authors = mentions.recent_negative_counts(session=session, authors={m.author[:500] for m in kept}, now=now)
+        self.authors = mentions.recent_negative_counts(session=session, authors={m.author[:500] for m, _, _ in kept}, now=now)
         # Active cases a repost would join: loaded once, when the first negative mention needs it.
         self.similar: NearDuplicates | None = None
         # Cases opened by this batch, by position in self.cases.
@@ -163,9 +165,8 @@ class _Batch:
         self.cases: list[NewCase] = []
         self.records: list[NewMention] = []
 
-    def take(self, mention: Mention) -> Decision:
+    def take(self, mention: Mention, item: tuple[str, str], page: str) -> Decision:
         reporter = self.intake.reporter
-        item, page = item_key(mention), page_key(mention)
         existing = self.items.get(item) or self.pages.get(page)
         if existing is not None and not (reporter and existing.case is None):
             return Outcome.DUPLICATE, existing.case

@@ -100,10 +100,13 @@ def already_stored(*, session: Session, items: Collection[tuple[str, str]], page
 
 def recent_negative_counts(*, session: Session, authors: Collection[str], now: datetime) -> Counter[str]:
     """How many negative mentions each author wrote in the last week (a troll signal)."""
+    named = {a for a in authors if a}
+    if not named:
+        return Counter()
     rows = session.execute(
         select(MentionRecord.author, func.count(MentionRecord.id))
         .where(
-            MentionRecord.author.in_(_listed(session, {a for a in authors if a})),
+            MentionRecord.author.in_(_listed(session, named)),
             MentionRecord.case_id.is_not(None),
             MentionRecord.detected_at >= now - NEAR_DUPLICATE_WINDOW,
         )
