@@ -6,6 +6,7 @@ stays in the outbox for the next start.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -38,6 +39,9 @@ def serve_http(rt: Runtime, host: str, port: int, *, with_scheduler: bool) -> in
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     scheduler = start_scheduler(rt) if with_scheduler else None
+    # Everything built so far lives as long as the process: out of the collector's sight, a full
+    # collection walks only what requests create, not every module and model (a pause acks would feel).
+    gc.freeze()
 
     def stop(signum: int, frame: object) -> None:
         log.info("signal %s: finishing in-flight work and stopping", signum)

@@ -151,6 +151,10 @@ class WebApp:
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not found"})
 
     def _slack(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        with self.rt.acks.answering():  # work waits while a request is being answered
+            return self._verified_slack(environ, start_response)
+
+    def _verified_slack(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Verify before Bolt reads anything: Bolt parses the body and runs the error handler before its own check."""
         assert self.slack is not None and self.signing_secret is not None
         body = read_body(environ)

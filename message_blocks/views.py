@@ -149,9 +149,20 @@ class PeriodNumbers:
 
 
 @dataclass(frozen=True)
+class DayVolume:
+    """One day of the digest's chart."""
+
+    label: str
+    new: int
+    resolved: int
+
+
+@dataclass(frozen=True)
 class DigestView:
     current: PeriodNumbers
     previous: PeriodNumbers
     oldest_unclaimed: tuple[CaseView, ...] = ()
     # (what spiked, count today, usual count per day)
     spikes: tuple[tuple[str, int, float], ...] = ()
+    # The days up to the period's end, oldest first, for the chart.
+    days: tuple[DayVolume, ...] = ()

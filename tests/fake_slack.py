@@ -67,6 +67,8 @@ class FakeSlack:
     members: list[str] = field(default_factory=lambda: list(TEAM_MEMBERS))
     # Where apps.connections.open sends Socket Mode clients (tests/fake_socket_mode.py).
     socket_mode_url: str = ""
+    # Files of the external upload flow: id -> what files.getUploadURLExternal was told, and the bytes POSTed to its URL.
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     # -- test helpers ---------------------------------------------------------
     def fail(self, method: str, *, status: int = 200, error: str | None = None, retry_after: int | None = None, times: int = 1) -> None:
@@ -101,6 +103,7 @@ class FakeSlack:
             self.generation += 1
             self.members = list(TEAM_MEMBERS)
             self.socket_mode_url = ""
+            self.files.clear()
 
     def channel_messages(self, channel: str) -> list[dict[str, Any]]:
         with self.lock:
@@ -213,6 +216,36 @@ class FakeSlack:
     def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "view": {**args["view"], "id": "VHOME00001", "hash": "h1"}}
 
+    def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("filename") or not str(args.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = "F" + self._next_ts().replace(".", "")[-9:]
+        self.files[file_id] = {"name": args["filename"], "length": int(args["length"]), "alt_txt": args.get("alt_txt"), "bytes": None}
+        return {"ok": True, "upload_url": f"{self.url.removesuffix('/api/')}/upload/{file_id}", "file_id": file_id}
+
+    def receive_upload(self, file_id: str, content: bytes) -> bool:
+        with self.lock:
+            file = self.files.get(file_id)
+            if file is None or len(content) != file["length"]:
+                return False
+            file["bytes"] = content
+            return True
+
+    def _files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        listed = args.get("files") or []
+        if not listed or any(self.files.get(f["id"], {}).get("bytes") is None for f in listed):
+            return {"ok": False, "error": "file_not_found"}
+        shared = [{"id": f["id"], "name": self.files[f["id"]]["name"], "title": f.get("title", "")} for f in listed]
+        channel = args.get("channel_id")
+        if channel:
+            message = {"type": "message", "user": BOT_USER, "ts": self._next_ts(), "text": args.get("initial_comment", ""), "files": shared}
+            if not args.get("initial_comment") and args.get("blocks"):
+                message["blocks"] = args["blocks"]
+            if args.get("thread_ts"):
+                message["thread_ts"] = args["thread_ts"]
+            self.messages.setdefault(channel, []).append(message)
+        return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in shared]}
+
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user_id = args["user"]
         # As Slack answers: the display name is often empty, the real name set.
@@ -235,7 +268,7 @@ def _decode(content_type: str, raw: bytes) -> dict[str, Any]:
     if content_type.startswith("application/json"):
         return json.loads(raw or b"{}")
     args: dict[str, Any] = dict(parse_qsl(raw.decode()))
-    for key in ("blocks", "view", "metadata", "attachments"):
+    for key in ("blocks", "view", "metadata", "attachments", "files"):
         if isinstance(args.get(key), str):
             args[key] = json.loads(args[key])
     return args
@@ -247,6 +280,16 @@ def start(fake: FakeSlack | None = None) -> tuple[FakeSlack, ThreadingHTTPServer
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path.startswith("/upload/"):
+                # The URL files.getUploadURLExternal handed out: the file's bytes, as sent (not form-decoded).
+                stored = fake.receive_upload(self.path.rsplit("/", 1)[-1], raw)
+                answer = f"OK - {len(raw)}".encode() if stored else b"file not found or wrong length"
+                self.send_response(200 if stored else 404)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+                return
             args = _decode(self.headers.get("Content-Type", ""), raw)
             headers = {k.lower(): v for k, v in self.headers.items()}
             if self.path.startswith("/respond/"):

@@ -30,7 +30,11 @@ AGENT = "U0AGENT001"
 
 
 def digests(slack: FakeSlack) -> list[dict]:
-    return [m for m in slack.channel_messages(CHANNEL) if m["text"].startswith("Complaint digest")]
+    """Quiet days are a line of text; others share the chart with the digest's blocks."""
+    return [
+        m for m in slack.channel_messages(CHANNEL)
+        if m["text"].startswith("Complaint digest") or any(f["name"].startswith("complaint-digest-") for f in m.get("files", []))
+    ]
 
 
 def seed(runtime: Runtime, detected: datetime, n: int, *, source: str = "acme-alerts", topics: tuple[str, ...] = ("billing",)) -> int:
@@ -81,7 +85,7 @@ def test_digest_posts_once_per_period_with_the_database_numbers(runtime: Runtime
     [digest] = digests(slack)
     text = json.dumps(digest["blocks"], ensure_ascii=False)
     assert "*New:* 3 (+3)" in text and "*Open backlog:* 3 (+3)" in text and "Oldest unclaimed" in text
-    assert digest["text"] == "Complaint digest: 3 new, 0 resolved, 3 open"
+    assert [f["name"] for f in digest["files"]] == ["complaint-digest-20261120T0900Z.png"]
 
 
 def test_an_empty_day_is_one_line(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
@@ -263,3 +267,21 @@ def test_a_spike_raises_one_systemic_issue_alert_a_day(runtime: Runtime, slack: 
     runtime.drainer.drain()
     alerts = [m["text"] for m in slack.channel_messages(CHANNEL) if "Possible systemic issue" in m["text"]]
     assert len(alerts) == 2 and any("topic billing has 6 complaints in the last 24 h" in a for a in alerts)
+
+
+def test_nearest_rank_with_an_even_count_and_delays_per_source(runtime: Runtime, clock: Clock) -> None:
+    end = clock.now
+    for n, minutes in enumerate([40, 10, 30, 20]):
+        detected = end - timedelta(hours=5) + timedelta(minutes=n)
+        case_id = seed(runtime, detected, n, source="blog" if n % 2 else "forum")
+        with session_scope(runtime.sessions) as session:
+            cases.claim(session=session, case_id=case_id, user_id=AGENT, now=detected + timedelta(minutes=minutes))
+            session.get(Case, case_id).mentions[0].published_at = detected - timedelta(minutes=5 * (n + 1))
+    with session_scope(runtime.sessions) as session:
+        numbers = period_numbers(session=session, start=end - timedelta(days=1), end=end, sla=runtime.config.sla)
+    # Four claims: the median is the 2nd (20 min), the p90 the 4th (40 min).
+    assert (numbers.time_to_claim.median, numbers.time_to_claim.p90) == (pytest.approx(1200, abs=1), pytest.approx(2400, abs=1))
+    delays = {source: (t.count, t.median, t.p90) for source, t in numbers.detection_delay}
+    assert [source for source, _ in numbers.detection_delay] == ["blog", "forum"]
+    assert delays["blog"] == (2, pytest.approx(600, abs=1), pytest.approx(1200, abs=1))
+    assert delays["forum"] == (2, pytest.approx(300, abs=1), pytest.approx(900, abs=1))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.classifier.triage import Triage
 from bot.db.enums import CaseStatus, OutboxKind, RootCause, Severity
-from bot.db.models import CaseEvent, OutboxMessage
+from bot.db.models import CaseEvent, MentionRecord, OutboxMessage
 from bot.db.session import make_engine
 from bot.services import cases, mentions, outbox, queries, reminders, reports, source_health
 from bot.services.mentions import Assessment
@@ -48,9 +48,18 @@ def mention(n: int, url: str | None = None) -> Mention:
 NEGATIVE = Assessment(0.9, (), True, Triage(Severity.HIGH, ("billing",), False))
 
 
+def store(session: Session, stored: Mention) -> MentionRecord:
+    added = mentions.store_unless_stored(session=session, mention=stored, assessment=NEGATIVE, now=NOW)
+    assert added is not None
+    return session.get(MentionRecord, added.id)
+
+
 def open_case(session: Session, n: int = 1) -> int:
-    record = mentions.store(session=session, mention=mention(n), assessment=NEGATIVE, now=NOW)
-    return mentions.open_case(session=session, record=record, triage=NEGATIVE.triage, now=NOW).case_id
+    return mentions.open_case(session=session, record=store(session, mention(n)), triage=NEGATIVE.triage, now=NOW).case_id
+
+
+def found(session: Session, wanted: Mention) -> bool:
+    return bool(mentions.already_stored(session=session, items={mentions.item_key(wanted)}, pages={mentions.page_key(wanted)}))
 
 
 def test_a_new_case_is_stored_with_its_event_and_its_card_queued(session: Session) -> None:
@@ -86,20 +95,25 @@ def test_an_unknown_case_is_not_found(session: Session) -> None:
 
 
 def test_the_same_item_or_the_same_page_is_found_again(session: Session) -> None:
-    mentions.store(session=session, mention=mention(1, url="https://blog.example.com/post?utm_source=x"), assessment=NEGATIVE, now=NOW)
-    assert mentions.find_same(session=session, mention=mention(1, url="https://elsewhere.example.com/")) is not None
-    assert mentions.find_same(session=session, mention=mention(2, url="https://www.blog.example.com/post/")) is not None
-    assert mentions.find_same(session=session, mention=mention(3)) is None
+    store(session, mention(1, url="https://blog.example.com/post?utm_source=x"))
+    assert found(session, mention(1, url="https://elsewhere.example.com/"))
+    assert found(session, mention(2, url="https://www.blog.example.com/post/"))
+    assert not found(session, mention(3))
+
+
+def test_a_mention_stored_twice_at_once_is_stored_once(session: Session) -> None:
+    assert mentions.store_unless_stored(session=session, mention=mention(1), assessment=NEGATIVE, now=NOW) is not None
+    assert mentions.store_unless_stored(session=session, mention=mention(1), assessment=NEGATIVE, now=NOW) is None
 
 
 def test_reviews_sharing_one_page_are_told_apart_by_their_ids(session: Session) -> None:
     page = "https://apps.apple.com/us/app/id123?see-all=reviews"
     first = replace(mention(1, url=page), source_kind="appstore", url_is_shared=True)
-    mentions.store(session=session, mention=first, assessment=NEGATIVE, now=NOW)
-    assert mentions.find_same(session=session, mention=first) is not None
+    store(session, first)
+    assert found(session, first)
     second = replace(first, external_id="review-2")
-    assert mentions.find_same(session=session, mention=second) is None
-    mentions.store(session=session, mention=second, assessment=NEGATIVE, now=NOW)  # no clash on the unique page key
+    assert not found(session, second)
+    store(session, second)  # no clash on the unique page key
 
 
 def test_an_outbox_row_is_taken_once_until_its_lease_runs_out(session: Session) -> None:

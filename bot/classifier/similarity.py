@@ -7,6 +7,8 @@ import statistics
 import zlib
 from dataclasses import dataclass
 
+import numpy as np
+
 BITS = 64
 # Differing in at most this many of 64 bits counts as the same text (small edits, a different link).
 NEAR = 10
@@ -21,35 +23,47 @@ def _words(text: str) -> list[str]:
 
 
 def fingerprint(text: str) -> str | None:
-    """A 64-bit SimHash of the words and word pairs, as 16 hex digits; None for texts too short to judge."""
+    """A 64-bit SimHash of the words and word pairs, as 16 hex digits; None for texts too short to judge.
+
+    Each bit is set where most shingle hashes have it set; numpy counts the bits of all hashes at once
+    (the same value a bit-by-bit loop gives, about ten times faster: it runs for every mention stored).
+    """
     words = _words(text)
     if len(words) < MIN_WORDS:
         return None
-    shingles = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
-    votes = [0] * BITS
-    for shingle in shingles:
-        h = zlib.crc32(shingle.encode()) | (zlib.crc32(shingle.encode()[::-1]) << 32)
-        for bit in range(BITS):
-            votes[bit] += 1 if h >> bit & 1 else -1
-    value = sum(1 << bit for bit in range(BITS) if votes[bit] > 0)
+    shingles = [s.encode() for s in words + [f"{a} {b}" for a, b in zip(words, words[1:])]]
+    hashes = np.array([zlib.crc32(s) | (zlib.crc32(s[::-1]) << 32) for s in shingles], dtype="<u8")
+    ones = np.unpackbits(hashes.view(np.uint8), bitorder="little").reshape(-1, BITS).sum(axis=0)
+    value = int(np.packbits(2 * ones > len(shingles), bitorder="little").view("<u8")[0])
     return f"{value:016x}"
 
 
 class NearDuplicates:
-    """Fingerprints of the open cases, in memory for one batch: one lookup is a scan of XORs, not a query."""
+    """Fingerprints of the open cases, in memory for one batch: one lookup is a vectorised scan of XORs, not a query.
+
+    Of several cases a text is near, the oldest (the smallest id) is the one it joins.
+    """
 
     def __init__(self, known: list[tuple[str, int]]) -> None:
-        self._known = [(int(fp, 16), case_id) for fp, case_id in known]
+        self._prints = np.array([int(fp, 16) for fp, _ in known], dtype=np.uint64)
+        self._cases = np.array([case_id for _, case_id in known], dtype=np.int64)
+        self._size = len(known)
 
     def find(self, print_: str | None) -> int | None:
-        if not print_:
+        if not print_ or not self._size:
             return None
-        value = int(print_, 16)
-        return next((case_id for other, case_id in self._known if (value ^ other).bit_count() <= NEAR), None)
+        near = np.bitwise_count(self._prints[: self._size] ^ np.uint64(int(print_, 16))) <= NEAR
+        return int(self._cases[: self._size][near].min()) if near.any() else None
 
     def add(self, print_: str | None, case_id: int) -> None:
-        if print_:
-            self._known.append((int(print_, 16), case_id))
+        if not print_:
+            return
+        if self._size == len(self._prints):  # grow by doubling: adding stays cheap in a long batch
+            room = max(self._size, 64)
+            self._prints = np.concatenate([self._prints, np.zeros(room, dtype=np.uint64)])
+            self._cases = np.concatenate([self._cases, np.zeros(room, dtype=np.int64)])
+        self._prints[self._size], self._cases[self._size] = int(print_, 16), case_id
+        self._size += 1
 
 
 @dataclass(frozen=True)

@@ -66,8 +66,10 @@ class OutboxKind(StrEnum):
     UPDATE_CARD = "update_card"
     THREAD_NOTE = "thread_note"
     DM = "dm"
-    # About the channel as a whole (digest, source health), or a case re-surfaced at the bottom.
+    # About the channel as a whole (a quiet digest, source health), or a case re-surfaced at the bottom.
     CHANNEL_MESSAGE = "channel_message"
+    # The daily digest with its chart: the PNG is uploaded and shared in one message with the digest's blocks.
+    DIGEST = "digest"
 
 
 class DraftPurpose(StrEnum):

@@ -1,33 +1,32 @@
 """The one way a mention enters: polled from a source, pushed to the webhook, or reported by a person.
 
 Filter (brand terms, exclusions, muted authors) -> dedupe (same item or same page)
--> classify -> store -> open a case, or join a near-identical active one. All of it
-happens in the caller's transaction, so a batch and its source cursor commit together.
+-> classify -> store -> open a case, or join a near-identical active one -> queue the
+cards. All of it happens in the caller's transaction, so a batch and its source cursor
+commit together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.classifier import Classifier
-from bot.classifier.similarity import NearDuplicates
+from bot.classifier.similarity import NearDuplicates, fingerprint
 from bot.classifier.triage import assess
 from bot.config import AppConfig
 from bot.db.enums import OutboxKind, Severity
-from bot.db.models import MentionRecord
 from bot.domain.relevance import RelevanceFilter, mention_text
 from bot.runtime import Runtime
 from bot.services import mentions, outbox
-from bot.services.events import record_event
-from bot.services.mentions import Assessment
+from bot.services.mentions import Assessment, NewCase, NewMention, Stored, case_id, item_key, page_key
 from message_blocks.card import card_text
 from message_blocks.notes import urgent_case_dm
-from message_blocks.views import CaseView
 from sources import Mention
 
 NOTIFY_LEVELS = {"critical": (Severity.CRITICAL,), "high": (Severity.HIGH, Severity.CRITICAL), "never": ()}
@@ -66,12 +65,15 @@ def reported_by(user_id: str) -> Intake:
 
 
 def assess_mention(
-    mention: Mention, classifier: Classifier, config: AppConfig, author_history: Callable[[], int] = lambda: 0
+    mention: Mention, classifier: Classifier, config: AppConfig, author_history: Callable[[], int] = lambda: 0, *, reported: bool = False
 ) -> Assessment:
-    """`author_history` (the author's recent negative mentions) is only asked for when the verdict is negative."""
+    """Triage (severity, topics, troll signal) only for what can open or join a case: a negative verdict, or a
+    person's report. `author_history` (the author's recent negative mentions) is only asked for when negative."""
     text = mention_text(mention.title, mention.text)
     verdict = classifier.classify(text, rating=mention.rating, brand_terms=config.brand.terms)
     negative = verdict.score >= config.classifier.threshold
+    if not (negative or reported):
+        return Assessment(verdict.score, verdict.reasons, negative, None, verdict.evidence)
     triage = assess(
         text,
         score=verdict.score,
@@ -87,76 +89,172 @@ def relevance_filter(rt: Runtime, session: Session) -> RelevanceFilter:
     return RelevanceFilter.build(rt.config.brand.terms, rt.config.brand.exclude, mentions.muted_authors(session=session))
 
 
-def ingest(rt: Runtime, *, session: Session, batch: Sequence[Mention], intake: Intake, now: datetime) -> list[Ingested]:
-    """One outcome per mention, in order."""
-    batch_state = _Batch(rt, session, intake, now, relevance_filter(rt, session))
-    return [batch_state.take(mention) for mention in batch]
+class ActiveCases:
+    """The active cases a repost would join, shared by the batches of one poll.
+
+    Loaded in full for the first batch that needs it; each later one reads only the mentions
+    stored since (its predecessors' included, once committed), not thousands again. A case
+    closed or reopened by someone else during the poll is seen as it was when the poll began.
+    """
+
+    def __init__(self) -> None:
+        self._similar: NearDuplicates | None = None
+        self._last_mention = 0
+
+    def current(self, session: Session, now: datetime) -> NearDuplicates:
+        rows = mentions.active_fingerprints(session=session, now=now, after=self._last_mention)
+        if self._similar is None:
+            self._similar = NearDuplicates([(print_, case) for _, print_, case in rows])
+        else:
+            for _, print_, case in rows:
+                self._similar.add(print_, case)
+        if rows:
+            self._last_mention = rows[-1][0]
+        return self._similar
 
 
-@dataclass
+def ingest(
+    rt: Runtime, *, session: Session, batch: Sequence[Mention], intake: Intake, now: datetime, active: ActiveCases | None = None
+) -> list[Ingested]:
+    """One outcome per mention, in order. `active` carries the active cases from one batch of a poll to the next.
+
+    A batch costs a few queries and a few bulk inserts, whatever its size: what is stored
+    already and the authors' recent history are read once, decisions are made in memory
+    (a later mention sees the cases the earlier ones opened), then everything is written.
+    """
+    relevance = relevance_filter(rt, session)
+    kept = [(m, item_key(m), page_key(m)) if intake.reporter is not None or not _dropped(relevance, m, intake) else None for m in batch]
+    state = _Batch(rt, session, intake, now, [k for k in kept if k], active or ActiveCases())
+    decided = [state.take(*k) if k else None for k in kept]
+    mentions.store_batch(session=session, cases=state.cases, records=state.records, now=now)
+    outbox.enqueue_all(session=session, messages=list(_messages(rt, [d for d in decided if d], now)), at=now)
+    return [_outcome(d) for d in decided]
+
+
+def _dropped(relevance: RelevanceFilter, mention: Mention, intake: Intake) -> bool:
+    text = mention_text(mention.title, mention.text)
+    return relevance.why_dropped(text=text, author=mention.author, require_term=intake.require_brand_term) is not None
+
+
+Decision = tuple[Outcome, NewCase | int | None]
+# A mention with its keys: the same item at the same source, the same page under any source.
+Keyed = tuple[Mention, tuple[str, str], str]
+
+
+def _outcome(decision: Decision | None) -> Ingested:
+    if decision is None:
+        return Ingested(Outcome.DROPPED)
+    kind, case = decision
+    return Ingested(kind, case_id(case))
+
+
 class _Batch:
-    rt: Runtime
-    session: Session
-    intake: Intake
-    now: datetime
-    relevance: RelevanceFilter
-    # Active cases a repost would join: loaded once, when the first negative mention needs it.
-    similar: NearDuplicates | None = None
+    """The decisions for one batch, made in memory against what the database held when it began."""
 
-    def take(self, mention: Mention) -> Ingested:
-        session, now, reporter = self.session, self.now, self.intake.reporter
-        text = mention_text(mention.title, mention.text)
-        if reporter is None and self.relevance.why_dropped(text=text, author=mention.author, require_term=self.intake.require_brand_term):
-            return Ingested(Outcome.DROPPED)
-        existing = mentions.find_same(session=session, mention=mention)
-        if existing is not None and not (reporter and existing.case_id is None):
-            return Ingested(Outcome.DUPLICATE, existing.case_id)
-        assessment = assess_mention(
-            mention, self.rt.classifier, self.rt.config, lambda: mentions.recent_negative_by(session=session, author=mention.author, now=now)
-        )
+    def __init__(self, rt: Runtime, session: Session, intake: Intake, now: datetime, kept: list[Keyed], active: ActiveCases) -> None:
+        self.rt, self.session, self.intake, self.now, self.active = rt, session, intake, now, active
+        stored = mentions.already_stored(session=session, items={item for _, item, _ in kept}, pages={page for _, _, page in kept})
+        self.items: dict[tuple[str, str], Stored | NewMention] = {(s.source_kind, s.external_id): s for s in stored}
+        self.pages: dict[str, Stored | NewMention] = {s.canonical_url: s for s in stored}
+        # Negative mentions per author in the last week, this batch's included as they are decided.
+        self.authors = mentions.recent_negative_counts(session=session, authors={m.author[:500] for m, _, _ in kept}, now=now)
+        # Active cases a repost would join: loaded once, when the first negative mention needs it.
+        self.similar: NearDuplicates | None = None
+        # Cases opened by this batch, by position in self.cases.
+        self.similar_new = NearDuplicates([])
+        self.cases: list[NewCase] = []
+        self.records: list[NewMention] = []
+
+    def take(self, mention: Mention, item: tuple[str, str], page: str) -> Decision:
+        reporter = self.intake.reporter
+        existing = self.items.get(item) or self.pages.get(page)
+        if existing is not None and not (reporter and existing.case is None):
+            return Outcome.DUPLICATE, existing.case
+        author = mention.author[:500]
+        assessment = assess_mention(mention, self.rt.classifier, self.rt.config, lambda: self.authors[author], reported=reporter is not None)
         if reporter is not None:
-            return self._reported(mention, existing, assessment, reporter)
-        record = mentions.store(session=session, mention=mention, assessment=assessment, now=now)
+            return self._reported(mention, item, page, existing, assessment, reporter)
+        text = mention_text(mention.title, mention.text)
+        record = NewMention(mention, assessment, page, fingerprint(text))
+        self.records.append(record)
+        self.items[item] = self.pages[page] = record
         if not assessment.negative:
-            return Ingested(Outcome.STORED)
-        if self.similar is None:
-            self.similar = mentions.near_duplicates(session=session, now=now)
-        joined = self.similar.find(record.fingerprint)
+            return Outcome.STORED, None
+        joined = self._similar_case(record.fingerprint)
         if joined is not None:
-            mentions.join_case(session=session, record=record, case_id=joined, now=now)
-            return Ingested(Outcome.JOINED, joined)
-        case = mentions.open_case(session=session, record=record, triage=assessment.triage, now=now)
-        self.similar.add(record.fingerprint, case.case_id)
-        _notify_manager_if_severe(self.rt, session, case, now)
-        return Ingested(Outcome.NEW_CASE, case.case_id)
+            record.case, record.joined = joined, True
+            self._count(record)
+            return Outcome.JOINED, joined
+        case = self._open(record, assessment, None)
+        self.similar_new.add(record.fingerprint, len(self.cases) - 1)
+        return Outcome.NEW_CASE, case
 
-    def _reported(self, mention: Mention, existing: MentionRecord | None, assessment: Assessment, reporter: str) -> Ingested:
-        """A case opens whatever the detector says; two people reporting the same thing at once get one case."""
-        session, now = self.session, self.now
+    def _reported(
+        self, mention: Mention, item: tuple[str, str], page: str, existing: Stored | NewMention | None, assessment: Assessment, reporter: str
+    ) -> Decision:
+        """A person says it is a complaint: a case opens whatever the detector says. Two people reporting the same
+        thing at once get one case: the mention is stored at once (yielding to a concurrent insert) and locked before
+        its case opens, so the slower report sees the faster one's case."""
         if existing is None:
-            record = mentions.store_unless_stored(session=session, mention=mention, assessment=assessment, now=now)
-            if record is None:  # the other report stored it first (and waited for us to see it)
-                existing = mentions.find_same(session=session, mention=mention)
-                assert existing is not None
-        if existing is not None:
-            if not mentions.reserve_for_case(session=session, record=existing):
-                return Ingested(Outcome.DUPLICATE, existing.case_id)
-            record = existing
-        case = mentions.open_case(session=session, record=record, triage=assessment.triage, now=now)
-        record_event(session=session, case_id=case.case_id, actor=reporter, action="reported", at=now)
-        return Ingested(Outcome.NEW_CASE, case.case_id)
+            existing = mentions.store_unless_stored(session=self.session, mention=mention, assessment=assessment, now=self.now)
+            if existing is None:  # the other report stored it first
+                existing = mentions.already_stored(session=self.session, items={item}, pages={page})[0]
+            self.items[item] = self.pages[page] = existing
+        if isinstance(existing, Stored) and (given := mentions.case_given_meanwhile(session=self.session, mention_id=existing.id)):
+            existing.case = given
+            return Outcome.DUPLICATE, given
+        return Outcome.NEW_CASE, self._open(existing, assessment, reporter)
+
+    def _open(self, opener: NewMention | Stored, assessment: Assessment, reporter: str | None) -> NewCase:
+        assert assessment.triage is not None  # negative or reported: triaged
+        case = NewCase(assessment.triage, opener, reporter)
+        opener.case = case
+        self.cases.append(case)
+        if isinstance(opener, NewMention):
+            self._count(opener)
+        return case
+
+    def _count(self, record: NewMention) -> None:
+        if record.mention.author:
+            self.authors[record.mention.author[:500]] += 1
+
+    def _similar_case(self, print_: str | None) -> NewCase | int | None:
+        """An active case stored before this batch, else one this batch opened, that this text repeats."""
+        if self.similar is None:
+            self.similar = self.active.current(self.session, self.now)
+        found = self.similar.find(print_)
+        if found is not None:
+            return found
+        opened = self.similar_new.find(print_)
+        return None if opened is None else self.cases[opened]
 
 
-def _notify_manager_if_severe(rt: Runtime, session: Session, case: CaseView, now: datetime) -> None:
+def _messages(rt: Runtime, decided: Iterable[Decision], now: datetime) -> Iterator[tuple[int | None, OutboxKind, dict[str, Any]]]:
+    """In the batch's order: each new case's card (and a manager's DM if it is severe), one update per case stored before that others joined.
+
+    A case opened in this batch needs no update for what joined it: its card is posted with them.
+    """
+    updated: set[int] = set()
+    for kind, case in decided:
+        if kind is Outcome.NEW_CASE and isinstance(case, NewCase):
+            yield case.id, OutboxKind.POST_CARD, {}
+            if case.reporter is None:
+                yield from _manager_dm(rt, case, now)
+        elif kind is Outcome.JOINED and isinstance(case, int) and case not in updated:
+            updated.add(case)
+            yield case, OutboxKind.UPDATE_CARD, {}
+
+
+def _manager_dm(rt: Runtime, case: NewCase, now: datetime) -> Iterator[tuple[int | None, OutboxKind, dict[str, Any]]]:
     """A high-severity case reaches the first manager at once, not only the channel."""
     managers = rt.config.slack.managers
-    if not managers or case.severity not in NOTIFY_LEVELS[rt.config.classifier.notify_manager_at]:
+    if not managers or case.triage.severity not in NOTIFY_LEVELS[rt.config.classifier.notify_manager_at]:
         return
+    opener = case.opener
+    assert isinstance(opener, NewMention) and case.id is not None
+    view = mentions.preview(opener.mention, opener.assessment, now, number=case.id)
     # The card is not posted yet: the drainer adds its link when it is (link_card).
-    outbox.enqueue(
-        session=session, case_id=case.case_id, kind=OutboxKind.DM, at=now, user=managers[0], text=card_text(case), blocks=urgent_case_dm(case),
-        link_card=True,
-    )
+    yield case.id, OutboxKind.DM, {"user": managers[0], "text": card_text(view), "blocks": urgent_case_dm(view), "link_card": True}
 
 
 def judge(rt: Runtime, mention: Mention, relevance: RelevanceFilter) -> Assessment | None:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from bot.domain.relevance import RelevanceFilter
-from bot.flows.ingest import POLLED, Outcome, ingest, judge, relevance_filter
+from bot.flows.ingest import POLLED, ActiveCases, Outcome, ingest, judge, relevance_filter
 from bot.flows.reports import alert_spikes
 from bot.runtime import Runtime
 from bot.services import mentions, source_health
@@ -130,6 +130,7 @@ def poll(rt: Runtime, *, http: httpx.Client | None = None, dry_run: bool = False
         else:
             sources.append(source)
     results = fetch_all(sources, {name: standing.cursor for name, standing in standings.items()})
+    active = ActiveCases()
     for source in sources:
         result = results[source.name]
         if dry_run:
@@ -137,7 +138,7 @@ def poll(rt: Runtime, *, http: httpx.Client | None = None, dry_run: bool = False
         elif isinstance(result, SourceError):
             report.sources.append(_failed(rt, source, result))
         else:
-            report.sources.append(_store(rt, source, result))
+            report.sources.append(store_fetched(rt, source, result, active))
     return report
 
 
@@ -150,11 +151,12 @@ def poll_and_post(rt: Runtime, http: httpx.Client) -> None:
     rt.drainer.drain()
 
 
-def _store(rt: Runtime, source: Source, result: FetchResult) -> SourceReport:
+def store_fetched(rt: Runtime, source: Source, result: FetchResult, active: ActiveCases) -> SourceReport:
+    """One source's batch and its new cursor, in one transaction."""
     try:
         with rt.transaction() as session:
             now = rt.clock()
-            outcomes = Counter(i.kind for i in ingest(rt, session=session, batch=result.mentions, intake=POLLED, now=now))
+            outcomes = Counter(i.kind for i in ingest(rt, session=session, batch=result.mentions, intake=POLLED, now=now, active=active))
             source_health.record_success(session=session, source=source, cursor=result.cursor, items=len(result.mentions), now=now)
     except Exception as exc:  # rolled back, cursor not moved: the batch is fetched again next time
         log.exception("storing %s's batch failed", source.name)

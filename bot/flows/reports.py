@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -13,13 +14,16 @@ from bot.config import SlaConfig
 from bot.db.enums import OutboxKind
 from bot.runtime import Runtime
 from bot.services import outbox, reports
-from bot.services.metrics import daily_counts, oldest_unclaimed, period_numbers
-from message_blocks.digest import digest_blocks, digest_text, metric_rows, spike_alert, stats_blocks
-from message_blocks.views import DigestView
+from bot.services.metrics import daily_counts, daily_volume, oldest_unclaimed, period_numbers
+from message_blocks.digest import digest_blocks, digest_text, is_quiet, metric_rows, spike_alert, stats_blocks
+from message_blocks.digest_chart import chart_alt_text, chart_filename, chart_title, digest_chart
+from message_blocks.views import DayVolume, DigestView
 
 log = logging.getLogger(__name__)
 
 BASELINE_DAYS = 7
+# Days of new-against-resolved on the digest's chart.
+CHART_DAYS = 14
 
 
 def stats_reply(rt: Runtime, *, days: int) -> list[dict[str, Any]]:
@@ -42,8 +46,16 @@ def build_digest(rt: Runtime, *, end: datetime) -> DigestView:
         previous = period_numbers(session=session, start=end - timedelta(days=2), end=end - timedelta(days=1), sla=rt.config.sla)
         waiting = tuple(oldest_unclaimed(session=session, now=end))
         today, history = daily_counts(session=session, end=end, days=BASELINE_DAYS)
+        volume = daily_volume(session=session, end=end, days=CHART_DAYS)
     spiked = tuple((s.key, s.today, s.baseline) for s in spikes(today, history))
-    return DigestView(current, previous, waiting, spiked)
+    return DigestView(current, previous, waiting, spiked, _days(rt, end, volume))
+
+
+def _days(rt: Runtime, end: datetime, volume: list[tuple[int, int]]) -> tuple[DayVolume, ...]:
+    """Each 24-hour window named by the local date it starts on (a 09:00 digest's window is mostly that day)."""
+    zone = rt.config.schedule.zone
+    starts = [end - timedelta(days=len(volume) - n) for n in range(len(volume))]
+    return tuple(DayVolume(start.astimezone(zone).strftime("%a %d"), new, resolved) for start, (new, resolved) in zip(starts, volume))
 
 
 def digest_preview(rt: Runtime) -> list[dict[str, Any]]:
@@ -68,15 +80,28 @@ def digest_already_posted(rt: Runtime, *, end: datetime) -> datetime | None:
 
 
 def post_digest(rt: Runtime, *, end: datetime) -> bool:
-    """Queue the digest for [end - 1 day, end) once: False if it was already posted (by us or a replica)."""
+    """Queue the digest for [end - 1 day, end) once: False if it was already posted (by us or a replica).
+
+    The chart is drawn here and its PNG kept in the outbox row with the digest's blocks: the
+    row is the whole digest, sent (or retried) as one, and the chart shows the numbers of the
+    moment the digest was decided, however late it is delivered. A quiet day gets its one line.
+    """
     view = build_digest(rt, end=end)
+    if is_quiet(view):
+        kind, payload = OutboxKind.CHANNEL_MESSAGE, {"text": digest_text(view), "blocks": digest_blocks(view)}
+    else:
+        kind, payload = OutboxKind.DIGEST, {
+            "blocks": digest_blocks(view),
+            "chart": base64.b64encode(digest_chart(view)).decode(),
+            "filename": chart_filename(view),
+            "title": chart_title(view),
+            "alt": chart_alt_text(view),
+        }
     with rt.transaction() as session:
         if not reports.claim_digest_period(session=session, period_end=end, now=rt.clock()):
             log.info("digest for the period ending %s was already posted", end.isoformat())
             return False
-        outbox.enqueue(
-            session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=rt.clock(), text=digest_text(view), blocks=digest_blocks(view)
-        )
+        outbox.enqueue(session=session, case_id=None, kind=kind, at=rt.clock(), **payload)
     rt.drainer.drain()
     return True
 

@@ -1,19 +1,30 @@
-"""Mentions: dedupe, store, near-duplicates, and the cases they open or join."""
+"""Mentions: dedupe, store, near-duplicates, and the cases they open or join.
+
+Ingest works a batch at a time: what is already stored and each author's recent
+history are read in a few queries, and the new cases, mentions and events are
+written in a few bulk inserts (bot/services/bulk.py), whatever the batch's size.
+"""
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import JSON, String, cast, func, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
-from bot.classifier.similarity import NearDuplicates, fingerprint
+from bot.classifier.similarity import fingerprint
 from bot.classifier.triage import Triage
 from bot.db.enums import CaseStatus, OutboxKind
-from bot.db.models import Case, MentionRecord, MutedAuthor
+from bot.db.models import Case, CaseEvent, MentionRecord, MutedAuthor
 from bot.domain.relevance import canonical_url, mention_text
+from bot.services.bulk import insert_all, insert_numbered
 from bot.services.events import record_event
 from bot.services.outbox import enqueue
 from bot.services.views import case_view
@@ -25,12 +36,12 @@ NEAR_DUPLICATE_WINDOW = timedelta(days=7)
 
 @dataclass(frozen=True)
 class Assessment:
-    """What the detector and the triage rules made of a mention."""
+    """What the detector and the triage rules made of a mention (no triage for one that can open no case)."""
 
     score: float
     reasons: tuple[str, ...]
     negative: bool
-    triage: Triage
+    triage: Triage | None
     # The passage that weighed most in the verdict (plain text).
     evidence: str = ""
 
@@ -39,113 +50,131 @@ def muted_authors(*, session: Session) -> set[str]:
     return set(session.scalars(select(MutedAuthor.author)))
 
 
+def item_key(mention: Mention) -> tuple[str, str]:
+    """The same item at the same source."""
+    return mention.source_kind, mention.external_id[:500]
+
+
 def page_key(mention: Mention) -> str:
-    """Which page the mention is: the same page found under two sources is one mention, unless many items share the URL."""
+    """The same page, under any source; unless many items share the URL (an app's reviews page): then the item."""
     key = canonical_url(mention.url)
     return f"{key}#{mention.source_kind}:{mention.external_id}"[:2000] if mention.url_is_shared else key[:2000]
 
 
-def find_same(*, session: Session, mention: Mention) -> MentionRecord | None:
-    """The stored mention that is this one: the same item at the same source, or the same page under any source."""
-    same = or_(
-        (MentionRecord.source_kind == mention.source_kind) & (MentionRecord.external_id == mention.external_id[:500]),
-        MentionRecord.canonical_url == page_key(mention),
-    )
-    return session.scalars(select(MentionRecord).where(same).limit(1)).first()
+@dataclass(eq=False)
+class Stored:
+    """A mention already in the database, as much of it as a new copy of it needs."""
+
+    id: int
+    # A NewCase once a person's report opens one on it in this batch.
+    case: NewCase | int | None
+    source_kind: str
+    external_id: str
+    canonical_url: str
+    score: float
+    source_name: str
 
 
-def recent_negative_by(*, session: Session, author: str, now: datetime) -> int:
-    """How many negative mentions the author wrote in the last week (a troll signal)."""
-    if not author:
-        return 0
-    return session.scalar(
-        select(func.count(MentionRecord.id)).where(
-            MentionRecord.author == author[:500],
+def _listed(session: Session, keys: Collection[str]) -> Select[tuple[str]]:
+    """Keys to look up, as a subquery over one JSON parameter: `column.in_(_listed(...))`.
+
+    Not a long IN list of parameters: PostgreSQL compares those with every row when it has
+    no statistics yet (a first poll with a long look-back fills a new table), and SQLAlchemy
+    compiles the statement again for every length. As a subquery (not a join), SQLite looks
+    each key up in the index instead of scanning the JSON for every row.
+    """
+    listed = json.dumps(list(keys))
+    if session.get_bind().dialect.name == "postgresql":
+        table = func.json_array_elements_text(cast(type_coerce(listed, String), JSON)).table_valued("value")
+    else:
+        table = func.json_each(listed).table_valued("value")
+    return select(table.c.value)
+
+
+def already_stored(*, session: Session, items: Collection[tuple[str, str]], pages: Collection[str]) -> list[Stored]:
+    """The stored mentions that are one of `items` (source kind, external id) or at one of `pages` (canonical URLs)."""
+    m = MentionRecord
+    columns = select(m.id, m.case_id, m.source_kind, m.external_id, m.canonical_url, m.score, m.source_name)
+    found = session.execute(columns.where(m.canonical_url.in_(_listed(session, pages)))).all()
+    for kind in {kind for kind, _ in items}:
+        listed = _listed(session, [external_id for k, external_id in items if k == kind])
+        found += session.execute(columns.where(m.source_kind == kind, m.external_id.in_(listed))).all()
+    return [Stored(*row) for row in {row[0]: row for row in found}.values()]
+
+
+def recent_negative_counts(*, session: Session, authors: Collection[str], now: datetime) -> Counter[str]:
+    """How many negative mentions each author wrote in the last week (a troll signal)."""
+    named = {a for a in authors if a}
+    if not named:
+        return Counter()
+    rows = session.execute(
+        select(MentionRecord.author, func.count(MentionRecord.id))
+        .where(
+            MentionRecord.author.in_(_listed(session, named)),
             MentionRecord.case_id.is_not(None),
             MentionRecord.detected_at >= now - NEAR_DUPLICATE_WINDOW,
         )
-    ) or 0
+        .group_by(MentionRecord.author)
+    )
+    return Counter(dict(rows.all()))
 
 
-def near_duplicates(*, session: Session, now: datetime) -> NearDuplicates:
-    """Active cases of the last week that a repost of them would join."""
-    known = session.execute(
-        select(MentionRecord.fingerprint, MentionRecord.case_id)
+def active_fingerprints(*, session: Session, now: datetime, after: int = 0) -> list[tuple[int, str, int]]:
+    """(mention id, fingerprint, case id) of the mentions of active cases of the last week, that a repost
+    would join, in mention order. `after`: only mentions with a greater id (stored since an earlier call)."""
+    rows = session.execute(
+        select(MentionRecord.id, MentionRecord.fingerprint, MentionRecord.case_id)
         .join(Case, Case.id == MentionRecord.case_id)
         .where(
+            MentionRecord.id > after,
             Case.status.in_(CaseStatus.active()),
             Case.detected_at >= now - NEAR_DUPLICATE_WINDOW,
             MentionRecord.fingerprint.is_not(None),
         )
-        .order_by(MentionRecord.case_id)
+        .order_by(MentionRecord.id)
     )
-    return NearDuplicates([(fp, case_id) for fp, case_id in known])
+    return [(mention_id, fp, case_id) for mention_id, fp, case_id in rows]
 
 
-def new_record(mention: Mention, assessment: Assessment, now: datetime) -> MentionRecord:
-    """The row for a mention, not yet added to any session."""
-    return MentionRecord(
-        source_kind=mention.source_kind,
-        source_name=mention.source_name,
-        external_id=mention.external_id[:500],
-        url=mention.url,
-        canonical_url=page_key(mention),
-        title=mention.title,
-        text=mention.text,
-        author=mention.author[:500],
-        published_at=mention.published_at,
-        detected_at=now,
-        reach=mention.reach,
-        rating=mention.rating,
-        score=assessment.score,
-        reasons=list(assessment.reasons + assessment.triage.reasons),
-        evidence=assessment.evidence or None,
-        fingerprint=fingerprint(mention_text(mention.title, mention.text)),
-        reply_to=mention.reply_to,
-    )
+def _record_values(mention: Mention, assessment: Assessment, now: datetime, *, page: str, print_: str | None) -> dict[str, Any]:
+    return {
+        "source_kind": mention.source_kind,
+        "source_name": mention.source_name,
+        "external_id": mention.external_id[:500],
+        "url": mention.url,
+        "canonical_url": page,
+        "title": mention.title,
+        "text": mention.text,
+        "author": mention.author[:500],
+        "published_at": mention.published_at,
+        "detected_at": now,
+        "reach": mention.reach,
+        "rating": mention.rating,
+        "score": assessment.score,
+        "reasons": list(assessment.reasons + (assessment.triage.reasons if assessment.triage else ())),
+        "evidence": assessment.evidence or None,
+        "fingerprint": print_,
+        "reply_to": mention.reply_to,
+    }
 
 
-def new_case(triage: Triage, now: datetime) -> Case:
-    return Case(status=CaseStatus.OPEN, severity=triage.severity, topics=list(triage.topics), troll=triage.troll, detected_at=now)
+def _case_values(triage: Triage, now: datetime) -> dict[str, Any]:
+    return {"status": CaseStatus.OPEN, "severity": triage.severity, "topics": list(triage.topics), "troll": triage.troll, "detected_at": now}
 
 
 def preview(mention: Mention, assessment: Assessment, now: datetime, *, number: int) -> CaseView:
-    """The card a mention would get, built as the stored one would be, without storing anything."""
-    case = new_case(assessment.triage, now)
+    """The card a mention would get (a negative one: triaged), built as the stored one would be, without storing anything."""
+    assert assessment.triage is not None
+    case = Case(**_case_values(assessment.triage, now))
     case.id = number
-    case.mentions = [new_record(mention, assessment, now)]
+    text = mention_text(mention.title, mention.text)
+    case.mentions = [MentionRecord(**_record_values(mention, assessment, now, page=page_key(mention), print_=fingerprint(text)))]
     return case_view(case)
 
 
-def store(*, session: Session, mention: Mention, assessment: Assessment, now: datetime) -> MentionRecord:
-    record = new_record(mention, assessment, now)
-    session.add(record)
-    session.flush()
-    return record
-
-
-def store_unless_stored(*, session: Session, mention: Mention, assessment: Assessment, now: datetime) -> MentionRecord | None:
-    """Store the mention, or None when a concurrent transaction stored the same one first (it then waits for that one)."""
-    record = new_record(mention, assessment, now)
-    values = {column.key: getattr(record, column.key) for column in MentionRecord.__table__.columns if column.key != "id"}
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    inserted = session.execute(dialect.insert(MentionRecord).values(**values).on_conflict_do_nothing().returning(MentionRecord.id)).first()
-    return session.get(MentionRecord, inserted[0]) if inserted else None
-
-
-def reserve_for_case(*, session: Session, record: MentionRecord) -> bool:
-    """Lock a stored mention that still has no case, for this transaction; False if another one gave it a case meanwhile."""
-    touched = session.execute(
-        update(MentionRecord).where(MentionRecord.id == record.id, MentionRecord.case_id.is_(None)).values(case_id=None)
-    )
-    if touched.rowcount == 1:
-        return True
-    session.refresh(record)
-    return False
-
-
 def open_case(*, session: Session, record: MentionRecord, triage: Triage, now: datetime) -> CaseView:
-    case = new_case(triage, now)
+    """One case for one stored record (seeding and tests; ingest opens cases a batch at a time with store_batch)."""
+    case = Case(**_case_values(triage, now))
     session.add(case)
     session.flush()
     record.case_id = case.id
@@ -156,8 +185,86 @@ def open_case(*, session: Session, record: MentionRecord, triage: Triage, now: d
     return case_view(case)
 
 
-def join_case(*, session: Session, record: MentionRecord, case_id: int, now: datetime) -> None:
-    """A near-duplicate of an active case joins it instead of opening another."""
-    record.case_id = case_id
-    record_event(session=session, case_id=case_id, actor="bot", action="similar_joined", at=now, mention_id=record.id, url=record.url)
-    enqueue(session=session, case_id=case_id, kind=OutboxKind.UPDATE_CARD, at=now)
+@dataclass(eq=False)
+class NewCase:
+    """A case this batch opens; `id` is set when it is stored."""
+
+    triage: Triage
+    opener: NewMention | Stored
+    # Set when a person reported it rather than the detector.
+    reporter: str | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class NewMention:
+    """A mention this batch stores, with the case it opened or joined; `id` is set when it is stored."""
+
+    mention: Mention
+    assessment: Assessment
+    page: str
+    fingerprint: str | None
+    case: NewCase | int | None = None
+    joined: bool = False
+    id: int | None = None
+
+    @property
+    def score(self) -> float:
+        return self.assessment.score
+
+    @property
+    def source_name(self) -> str:
+        return self.mention.source_name
+
+
+def store_unless_stored(*, session: Session, mention: Mention, assessment: Assessment, now: datetime) -> Stored | None:
+    """Store one mention at once, or None when a concurrent transaction stored the same one first (this waits for it).
+
+    For reports by hand: two people reporting the same message at the same moment must get one case, not an error.
+    """
+    page = page_key(mention)
+    values = _record_values(mention, assessment, now, page=page, print_=fingerprint(mention_text(mention.title, mention.text)))
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    inserted = session.execute(dialect.insert(MentionRecord).values(**values).on_conflict_do_nothing().returning(MentionRecord.id)).first()
+    if inserted is None:
+        return None
+    return Stored(inserted[0], None, mention.source_kind, mention.external_id[:500], page, assessment.score, mention.source_name)
+
+
+def case_given_meanwhile(*, session: Session, mention_id: int) -> int | None:
+    """Lock a stored mention that has no case, for this transaction: None then. Else the case another transaction gave it
+    meanwhile (a report racing ours waits on the lock, then sees that case)."""
+    locked = session.execute(update(MentionRecord).where(MentionRecord.id == mention_id, MentionRecord.case_id.is_(None)).values(case_id=None))
+    if locked.rowcount == 1:
+        return None
+    return session.scalar(select(MentionRecord.case_id).where(MentionRecord.id == mention_id))
+
+
+def case_id(case: NewCase | int | None) -> int | None:
+    """The id of a case, stored before or in this batch."""
+    return case.id if isinstance(case, NewCase) else case
+
+
+def store_batch(*, session: Session, cases: Sequence[NewCase], records: Sequence[NewMention], now: datetime) -> None:
+    """Write a batch's new cases, mentions and events: a few statements, whatever the batch's size."""
+    for case, id_ in zip(cases, insert_numbered(session=session, model=Case, rows=[_case_values(c.triage, now) for c in cases])):
+        case.id = id_
+    rows = [_record_values(r.mention, r.assessment, now, page=r.page, print_=r.fingerprint) | {"case_id": case_id(r.case)} for r in records]
+    for record, id_ in zip(records, insert_numbered(session=session, model=MentionRecord, rows=rows)):
+        record.id = id_
+    reported = [{"id": c.opener.id, "case_id": c.id} for c in cases if isinstance(c.opener, Stored)]
+    if reported:
+        session.execute(update(MentionRecord), reported)
+    events = []
+    for case in cases:
+        events.append(_event(case.id, "bot", "detected", now, score=case.opener.score, source=case.opener.source_name))
+        if case.reporter:
+            events.append(_event(case.id, case.reporter, "reported", now))
+    for record in records:
+        if record.joined:
+            events.append(_event(case_id(record.case), "bot", "similar_joined", now, mention_id=record.id, url=record.mention.url))
+    insert_all(session=session, model=CaseEvent, rows=events)
+
+
+def _event(case_id: int | None, actor: str, action: str, at: datetime, **details: Any) -> dict[str, Any]:
+    return {"case_id": case_id, "actor": actor, "action": action, "at": at, "details": details}

@@ -7,6 +7,7 @@ runs out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.enums import OutboxKind
 from bot.db.models import Case, OutboxMessage
+from bot.services.bulk import insert_all
 from bot.services.events import record_event
 from bot.services.views import case_view
 from message_blocks.views import CaseView
@@ -46,6 +48,15 @@ class WaitingCard:
 
 def enqueue(*, session: Session, case_id: int | None, kind: OutboxKind, at: datetime, **payload: Any) -> None:
     session.add(OutboxMessage(case_id=case_id, kind=kind, payload=payload, created_at=at, not_before=at))
+
+
+def enqueue_all(*, session: Session, messages: Sequence[tuple[int | None, OutboxKind, dict[str, Any]]], at: datetime) -> None:
+    """Many rows (case id, kind, payload) in a few statements: a burst of new cards."""
+    rows = [
+        {"case_id": case_id, "kind": kind, "payload": payload, "created_at": at, "not_before": at, "attempts": 0}
+        for case_id, kind, payload in messages
+    ]
+    insert_all(session=session, model=OutboxMessage, rows=rows)
 
 
 def _free(now: datetime, lease: timedelta):  # type: ignore[no-untyped-def]

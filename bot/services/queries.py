@@ -22,9 +22,8 @@ class Page:
 
 
 def _page(session: Session, conditions: list[Any], limit: int) -> Page:
-    query = select(Case).where(*conditions)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    return Page([case_view(c) for c in session.scalars(query.order_by(Case.detected_at).limit(limit))], total)
+    total = session.scalar(select(func.count(Case.id)).where(*conditions)) or 0
+    return Page([case_view(c) for c in session.scalars(select(Case).where(*conditions).order_by(Case.detected_at).limit(limit))], total)
 
 
 def _filter(which: str, user_id: str) -> list[Any]:

@@ -25,6 +25,7 @@ from bot.db.enums import OutboxKind, Severity
 from bot.db.session import session_scope
 from bot.services import outbox
 from bot.services.outbox import Taken, WaitingCard
+from bot.slack.digest_share import share_digest
 from bot.slack.permalinks import permalink
 from bot.slack.posting import MESSAGE_EVENT, Deferred, Poster, outbox_ids, retry_after
 from message_blocks.burst import burst_summary, burst_text
@@ -127,6 +128,10 @@ class Drainer:
     def _send(self, row: Taken) -> tuple[str, str] | None:
         """Returns where a new card now is; None for every other kind."""
         payload = row.payload
+        if row.kind is OutboxKind.DIGEST:
+            if not (row.look_first and self._digest_shared(payload["filename"], row.created_at)):
+                self.poster.to_channel(self.channel, lambda channel: share_digest(self.client, channel, payload))
+            return None
         if row.kind is OutboxKind.CHANNEL_MESSAGE:  # about the channel as a whole, or a case re-surfaced at the bottom
             self.poster.post_once(row, channel=self.channel, text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False)
             return None
@@ -161,6 +166,11 @@ class Drainer:
             )
             return None
         raise ValueError(f"unknown outbox kind {row.kind!r}")
+
+    def _digest_shared(self, filename: str, since: datetime) -> bool:
+        """An earlier attempt may have shared the chart before it was cut off: its file is in the channel."""
+        history = self.poster.history(self.channel, None, since)
+        return any(file.get("name") == filename for message in history for file in message.get("files") or [])
 
     def _dm(self, row: Taken, blocks: list[dict[str, Any]] | None) -> None:
         opened = self.client.conversations_open(users=row.payload["user"])
