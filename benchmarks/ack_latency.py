@@ -21,8 +21,8 @@ from benchmarks.common import databases, fresh, ms, percentile, runtime, table
 from message_blocks.ids import Action, case_value
 from tests.conftest import SIGNING_SECRET, TEST_CONFIG
 from tests.processes import bot_env
+from tests.scenario.test_outbox import seed_cases
 from tests.slack_requests import block_action, interactive_body, signed_headers, slash_command
-from tests.test_outbox import seed_cases
 
 CLIENTS = 20
 

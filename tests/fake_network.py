@@ -1,7 +1,7 @@
 """A local stand-in for the networks replies are published to: a Mastodon instance, a Bluesky PDS and Reddit.
 
 A real HTTP server on port 0 (sources reach it through `base_url`) that answers
-in the shapes recorded in fixtures/sources/ and tests/sources/test_publish.py,
+in the shapes recorded in fixtures/sources/ and tests/unit/sources/test_publish.py,
 records every request, and can be told to answer the next calls of a path
 differently: an error status, a slow answer (to race two clicks), a stall
 (longer than the source's timeout).

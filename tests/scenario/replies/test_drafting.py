@@ -15,12 +15,11 @@ from bot.flows.reminders import run_reminders
 from bot.runtime import Runtime
 from bot.services import cases
 from message_blocks.ids import Action
-from tests.blocks.test_fuzz import INJECTIONS, mrkdwn_texts
 from tests.conftest import BotClient, Clock
 from tests.fake_network import MASTODON_REPLY_URL, FakeNetwork
 from tests.fake_slack import FakeSlack
 from tests.helpers import wait_for
-from tests.replies.conftest import (
+from tests.scenario.replies.conftest import (
     AGENT,
     CHANNEL,
     buttons,
@@ -33,6 +32,7 @@ from tests.replies.conftest import (
     saved_draft_message,
     submit_draft,
 )
+from tests.unit.blocks.test_fuzz import INJECTIONS, mrkdwn_texts
 
 
 def only_mastodon(network: FakeNetwork, *statuses: tuple[str, str, str]) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from sources import SourceError, SourceRateLimited
 from sources.rss import RssConfig, RssSource
-from tests.sources.conftest import fixture_response
+from tests.unit.sources.conftest import fixture_response
 
 URL = "https://feeds.example.com/acme.xml"
 

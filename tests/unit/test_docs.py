@@ -13,7 +13,7 @@ from bot.settings import ConfigError, Settings
 from sources import config_model
 from tests.conftest import TEST_CONFIG
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 EXAMPLE = (ROOT / "complaint-bot.example.toml").read_text(encoding="utf-8")
 SOURCE_KINDS = ("rss", "hackernews", "reddit", "mastodon", "bluesky", "appstore", "x", "youtube")

@@ -18,8 +18,8 @@ from message_blocks.ids import Action, MoreChoice, View, more_value
 from tests.conftest import BotClient, Clock
 from tests.fake_slack import FakeSlack
 from tests.helpers import wait_for, writes_held
+from tests.scenario.test_core_loop import AGENT, CHANNEL, OTHER, actions_of, click, poll, the_case
 from tests.slack_requests import block_action, message_shortcut
-from tests.test_core_loop import AGENT, CHANNEL, OTHER, actions_of, click, poll, the_case
 
 
 def reply_to(bot: BotClient, slack: FakeSlack, text: str, user: str = AGENT) -> dict:

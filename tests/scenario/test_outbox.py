@@ -19,7 +19,7 @@ from bot.services.outbox import enqueue
 from tests.conftest import Clock
 from tests.fake_slack import FakeSlack
 from tests.processes import FeedServer, bot_env, start_bot, write_config
-from tests.test_core_loop import CHANNEL
+from tests.scenario.test_core_loop import CHANNEL
 
 MANAGER, MANAGER_DM = "U0MANAGER1", "D0MANAGER1"
 

@@ -15,7 +15,7 @@ from bot.runtime import Runtime
 from tests.conftest import WEBHOOK_SECRET, BotClient, Clock
 from tests.fake_slack import FakeSlack
 from tests.helpers import wait_for
-from tests.test_core_loop import CHANNEL
+from tests.scenario.test_core_loop import CHANNEL
 
 COMPLAINT = {
     "id": "b24-991",

@@ -22,7 +22,7 @@ from message_blocks.card import duration
 from message_blocks.digest import digest_blocks
 from tests.conftest import FIXTURES, TEST_CONFIG, Clock, feed_transport
 from tests.fake_slack import FakeSlack
-from tests.test_reports import AGENT, CHANNEL, digests, seed
+from tests.scenario.test_reports import AGENT, CHANNEL, digests, seed
 
 MANAGER = "U0MANAGER1"
 

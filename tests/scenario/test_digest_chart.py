@@ -13,7 +13,7 @@ from bot.runtime import Runtime
 from bot.services import cases
 from tests.conftest import Clock
 from tests.fake_slack import FakeSlack
-from tests.test_reports import AGENT, CHANNEL, digests, seed
+from tests.scenario.test_reports import AGENT, CHANNEL, digests, seed
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

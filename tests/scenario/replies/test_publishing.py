@@ -18,7 +18,18 @@ from tests.conftest import BotClient, Clock
 from tests.fake_network import BLUESKY_REPLY_URL, MASTODON_REPLY_URL, MASTODON_STATUS_ID, REDDIT_REPLY_URL, Answer, FakeNetwork
 from tests.fake_slack import FakeSlack
 from tests.helpers import wait_for
-from tests.replies.conftest import AGENT, CHANNEL, MASTO_TOKEN, OTHER, buttons, case_from, click_publish, drafts_of, poll_all, saved_draft_message
+from tests.scenario.replies.conftest import (
+    AGENT,
+    CHANNEL,
+    MASTO_TOKEN,
+    OTHER,
+    buttons,
+    case_from,
+    click_publish,
+    drafts_of,
+    poll_all,
+    saved_draft_message,
+)
 from tests.slack_requests import block_action
 
 STATUSES = "/api/v1/statuses"

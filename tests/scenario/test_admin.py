@@ -19,7 +19,7 @@ from bot.settings import Settings, get_settings
 from tests.conftest import POSTGRES_URL, TEST_CONFIG
 from tests.fake_slack import FakeSlack
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # A closed port on loopback: the source fails at once, without the internet.
 DEAD_FEED = "http://127.0.0.1:9/acme.xml"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
+FIXTURES = Path(__file__).parents[2] / "fixtures"
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

@@ -11,11 +11,11 @@ import pytest
 
 from bot.runtime import Runtime
 from tests.conftest import BotClient
-from tests.domain.test_llm_writer import WORDED, ChatCompletions
 from tests.fake_network import FakeNetwork
 from tests.fake_slack import FakeSlack
 from tests.helpers import wait_for
-from tests.replies.conftest import case_from, draft_block, open_draft_modal, poll_all
+from tests.scenario.replies.conftest import case_from, draft_block, open_draft_modal, poll_all
+from tests.unit.domain.test_llm_writer import WORDED, ChatCompletions
 
 
 @pytest.fixture

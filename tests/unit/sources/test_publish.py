@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from sources import SOURCE_TYPES, PublishError, PublishProblem, can_publish, publish_reply
-from tests.sources.conftest import fixture_response
+from tests.unit.sources.conftest import fixture_response
 
 MASTODON = {"kind": "mastodon", "name": "masto", "instance": "https://social.example", "hashtag": "acme", "allow_private_network": True}
 BLUESKY = {"kind": "bluesky", "name": "bsky", "query": "acme", "handle": "acme-watch.bsky.social", "allow_private_network": True}
@@ -334,7 +334,7 @@ def test_reddit_rate_limits_by_status_or_by_answer(client, reddit_secrets) -> No
 
 
 def test_reddit_mentions_carry_their_fullname(client) -> None:
-    from tests.sources.test_social import json_fixture
+    from tests.unit.sources.test_social import json_fixture
 
     result = SOURCE_TYPES["reddit"](config(REDDIT, client_id=None), client(lambda r: json_fixture("reddit-search.json"))).fetch(
         {"since": 1795100000, "ids_at_since": []}

@@ -59,6 +59,6 @@ def test_bad_config_stops_start_up_with_one_line(tmp_path: Path, monkeypatch: py
 def test_the_example_config_in_the_readme_is_valid() -> None:
     from bot.config import load_config
 
-    config = load_config(Path(__file__).parents[1] / "complaint-bot.example.toml")
+    config = load_config(Path(__file__).parents[2] / "complaint-bot.example.toml")
     assert [s.kind for s in config.sources] == ["rss", "hackernews"]
     assert config.schedule.timezone == "Europe/London" and config.slack.managers == ["U0MANAGER1"]

@@ -9,7 +9,7 @@ import pytest
 
 from sources import SourceError
 from sources.hackernews import HackerNewsConfig, HackerNewsSource
-from tests.sources.conftest import fixture_response
+from tests.unit.sources.conftest import fixture_response
 
 
 def source(client: httpx.Client) -> HackerNewsSource:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from sources import SOURCE_TYPES, SourceDisabled, SourceError, SourceRateLimited, build_source
-from tests.sources.conftest import FIXTURES, fixture_response
+from tests.unit.sources.conftest import FIXTURES, fixture_response
 
 EARLIER = {"since": 1795100000, "ids_at_since": []}
 
