@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.classifier import Classifier
-from bot.classifier.similarity import NearDuplicates, fingerprint
+from bot.classifier.similarity import NearDuplicates
 from bot.classifier.triage import assess
 from bot.config import AppConfig
 from bot.db.enums import OutboxKind, Severity
@@ -174,8 +174,7 @@ class _Batch:
         assessment = assess_mention(mention, self.rt.classifier, self.rt.config, lambda: self.authors[author], reported=reporter is not None)
         if reporter is not None:
             return self._reported(mention, item, page, existing, assessment, reporter)
-        text = mention_text(mention.title, mention.text)
-        record = NewMention(mention, assessment, page, fingerprint(text))
+        record = NewMention(mention, assessment, page)
         self.records.append(record)
         self.items[item] = self.pages[page] = record
         if not assessment.negative:

@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -203,10 +204,14 @@ class NewMention:
     mention: Mention
     assessment: Assessment
     page: str
-    fingerprint: str | None
     case: NewCase | int | None = None
     joined: bool = False
     id: int | None = None
+
+    @cached_property
+    def fingerprint(self) -> str | None:
+        """Worked out only for a mention that opens or joins a case: the others are never compared."""
+        return fingerprint(mention_text(self.mention.title, self.mention.text))
 
     @property
     def score(self) -> float:
@@ -249,12 +254,14 @@ def store_batch(*, session: Session, cases: Sequence[NewCase], records: Sequence
     """Write a batch's new cases, mentions and events: a few statements, whatever the batch's size."""
     for case, id_ in zip(cases, insert_numbered(session=session, model=Case, rows=[_case_values(c.triage, now) for c in cases])):
         case.id = id_
-    rows = [_record_values(r.mention, r.assessment, now, page=r.page, print_=r.fingerprint) | {"case_id": case_id(r.case)} for r in records]
+    # Only the mentions of cases keep a fingerprint: a repost is compared with those alone (active_fingerprints).
+    rows = [
+        _record_values(r.mention, r.assessment, now, page=r.page, print_=r.fingerprint if r.case is not None else None) | {"case_id": case_id(r.case)}
+        for r in records
+    ]
     for record, id_ in zip(records, insert_numbered(session=session, model=MentionRecord, rows=rows)):
         record.id = id_
-    reported = [{"id": c.opener.id, "case_id": c.id} for c in cases if isinstance(c.opener, Stored)]
-    if reported:
-        session.execute(update(MentionRecord), reported)
+    _open_on_stored(session, {c.opener.id: c.id for c in cases if isinstance(c.opener, Stored)})
     events = []
     for case in cases:
         events.append(_event(case.id, "bot", "detected", now, score=case.opener.score, source=case.opener.source_name))
@@ -264,6 +271,17 @@ def store_batch(*, session: Session, cases: Sequence[NewCase], records: Sequence
         if record.joined:
             events.append(_event(case_id(record.case), "bot", "similar_joined", now, mention_id=record.id, url=record.mention.url))
     insert_all(session=session, model=CaseEvent, rows=events)
+
+
+def _open_on_stored(session: Session, openers: dict[int, int | None]) -> None:
+    """Give stored mentions (reported by hand) their new cases, and the fingerprint of their stored text
+    if they were stored without one, so that reposts of them join their cases."""
+    if not openers:
+        return
+    m = MentionRecord
+    stored = session.execute(select(m.id, m.fingerprint, m.title, m.text).where(m.id.in_(openers))).all()
+    values = [{"id": id_, "case_id": openers[id_], "fingerprint": print_ or fingerprint(mention_text(title, text))} for id_, print_, title, text in stored]
+    session.execute(update(MentionRecord), values)
 
 
 def _event(case_id: int | None, actor: str, action: str, at: datetime, **details: Any) -> dict[str, Any]:

@@ -97,6 +97,24 @@ def test_a_person_reporting_a_stored_mention_opens_its_case_on_that_mention(runt
         assert session.scalars(select(CaseEvent.action).order_by(CaseEvent.id)).all() == ["detected", "reported"]
 
 
+def test_reposts_of_a_stored_mention_reported_by_hand_join_its_case(runtime: Runtime) -> None:
+    # A 5-star review is stored without a case, so without a fingerprint; the report gives it one from its stored text.
+    [stored] = run(runtime, [Mention(source_kind="appstore", source_name="reviews", external_id="r1", url="https://apps.example/r1",
+                                      text=COMPLAINTS[6], rating=5)])
+    assert stored.kind is Outcome.STORED
+    [reported] = run(runtime, [mention(9, "Reported: see the review", url="https://apps.example/r1")], intake=reported_by("U0AGENT001"))
+    [repost] = run(runtime, [mention(2, f"RT @kim: {COMPLAINTS[6]}")])
+    assert (repost.kind, repost.case_id) == (Outcome.JOINED, reported.case_id)
+
+
+def test_a_mention_stored_without_a_case_keeps_no_fingerprint(runtime: Runtime) -> None:
+    outcomes = run(runtime, [mention(1, "Acme opened a new shop on the high street today"), mention(2, COMPLAINTS[1])])
+    assert [o.kind for o in outcomes] == [Outcome.STORED, Outcome.NEW_CASE]
+    with session_scope(runtime.sessions) as session:
+        prints = session.execute(select(MentionRecord.external_id, MentionRecord.fingerprint).order_by(MentionRecord.id)).all()
+    assert prints[0] == ("item-1", None) and prints[1][1] is not None
+
+
 def test_a_batch_of_thousands_is_deduplicated_against_all_of_it(runtime: Runtime) -> None:
     first = [mention(n, f"Acme news item number {n} about the shop") for n in range(2500)]
     run(runtime, first)
