@@ -280,10 +280,8 @@ def _open_on_stored(session: Session, openers: dict[int, int | None]) -> None:
         return
     m = MentionRecord
     stored = session.execute(select(m.id, m.fingerprint, m.title, m.text).where(m.id.in_(openers))).all()
-    session.execute(
-        update(MentionRecord),
-        [{"id": id_, "case_id": openers[id_], "fingerprint": print_ or fingerprint(mention_text(title, text))} for id_, print_, title, text in stored],
-    )
+    values = [{"id": id_, "case_id": openers[id_], "fingerprint": fp or fingerprint(mention_text(title, text))} for id_, fp, title, text in stored]
+    session.execute(update(MentionRecord), values)
 
 
 def _event(case_id: int | None, actor: str, action: str, at: datetime, **details: Any) -> dict[str, Any]:
