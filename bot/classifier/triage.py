@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,13 +30,43 @@ class Triage:
 def _phrases(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     if not terms:
         return None
-    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    alternatives = "|".join(re.escape(t) for t in sorted((t.lower() for t in terms), key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def _found(text: str, terms: list[str]) -> list[str]:
-    pattern = _phrases(tuple(t.lower() for t in terms))
+def _found(text: str, terms: Sequence[str]) -> list[str]:
+    pattern = _phrases(tuple(terms))
     return sorted({m.group(0).lower() for m in pattern.finditer(text)}) if pattern else []
+
+
+@lru_cache(maxsize=64)
+def _any_of(lists: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
+    """Whether any of the terms occurs as a whole phrase, in one reading of the text: the terms as a trie, so that
+    each position tries the few terms that start with its character, not all of them. Backtracking tries every
+    term that matches there, so it finds one wherever a term list's own pattern would."""
+    trie: dict[str, dict] = {}
+    for term in (t for terms in lists for t in terms):
+        node = trie
+        for char in term.lower():
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return re.compile(rf"(?<!\w){_alternatives(trie)}(?!\w)", re.IGNORECASE)
+
+
+def _alternatives(node: dict[str, dict]) -> str:
+    """The pattern of a trie node ("" marks the end of a term); a run of single letters is written as one, so that
+    only forks recurse (a long term costs no deep recursion)."""
+    branches = []
+    for char, child in sorted(node.items()):
+        if char:
+            run = re.escape(char)
+            while len(child) == 1 and "" not in child:
+                ((char, child),) = child.items()
+                run += re.escape(char)
+            branches.append(run + _alternatives(child))
+    if not branches:
+        return ""
+    return "(?:" + "|".join(branches + [""] * ("" in node)) + ")"
 
 
 def assess(
@@ -47,10 +78,14 @@ def assess(
     config: ClassifierConfig,
     author_recent_negative: int = 0,
 ) -> Triage:
-    topics = tuple(name for name, words in config.topics.items() if _found(text, words))
-    critical = _found(text, config.urgent_terms.get("critical", []))
-    high = _found(text, config.urgent_terms.get("high", []))
-    insults = _found(text, list(INSULTS))
+    critical_terms, high_terms = config.urgent_terms.get("critical", []), config.urgent_terms.get("high", [])
+    # Most texts hold none of the terms: one reading finds that, sparing one reading per term list.
+    lists = [*config.topics.values(), critical_terms, high_terms, INSULTS]
+    if _any_of(tuple(map(tuple, lists))).search(text):
+        topics = tuple(name for name, words in config.topics.items() if _found(text, words))
+        critical, high, insults = _found(text, critical_terms), _found(text, high_terms), _found(text, INSULTS)
+    else:
+        topics, critical, high, insults = (), [], [], []
     reasons: list[str] = []
 
     repeat = author_recent_negative >= REPEAT_AUTHOR

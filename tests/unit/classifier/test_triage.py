@@ -16,6 +16,22 @@ def test_topics_come_from_configurable_keyword_sets() -> None:
     assert assess("the leeds store was closed", score=0.6, reach=None, rating=None, config=custom).topics == ("stores",)
 
 
+def test_every_term_is_found_in_any_case_next_to_any_punctuation() -> None:
+    # One reading for all the terms decides whether each list is read: it must not miss what a list finds.
+    for name, words in CONFIG.topics.items():
+        for word in words:
+            for text in (f"Acme {word.upper()}, again", f"{word.title()}: acme", f"acme ({word})", f"acme {word}ing {word}"):
+                assert name in assess(text, score=0.9, reach=None, rating=None, config=CONFIG).topics, text
+    for level, words in CONFIG.urgent_terms.items():
+        for word in words:
+            assert assess(f"Acme. {word.upper()}!", score=0.6, reach=None, rating=None, config=CONFIG).severity == level, word
+    custom = ClassifierConfig(topics={"long": ["customer service desk"], "short": ["service"]})
+    found = assess("the Customer Service Desk and the service", score=0.6, reach=None, rating=None, config=custom)
+    assert found.topics == ("long", "short")
+    assert assess("a chargeback, not a charge", score=0.6, reach=None, rating=None, config=CONFIG).topics == ("billing",)
+    assert assess("a chargeback", score=0.6, reach=None, rating=None, config=CONFIG).topics == ()
+
+
 def test_severity_rises_with_urgent_terms_and_reach() -> None:
     assert assess("the kettle caught fire, unsafe", score=0.9, reach=None, rating=None, config=CONFIG).severity == "critical"
     assert assess("I want a refund", score=0.7, reach=None, rating=None, config=CONFIG).severity == "high"
