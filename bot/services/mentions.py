@@ -123,17 +123,15 @@ def recent_negative_counts(*, session: Session, authors: Collection[str], now: d
 def active_fingerprints(*, session: Session, now: datetime, after: int = 0) -> list[tuple[int, str, int]]:
     """(mention id, fingerprint, case id) of the mentions of active cases of the last week, that a repost
     would join, in mention order. `after`: only mentions with a greater id (stored since an earlier call)."""
-    rows = session.execute(
-        select(MentionRecord.id, MentionRecord.fingerprint, MentionRecord.case_id)
-        .join(Case, Case.id == MentionRecord.case_id)
-        .where(
-            MentionRecord.id > after,
-            Case.status.in_(CaseStatus.active()),
-            Case.detected_at >= now - NEAR_DUPLICATE_WINDOW,
-            MentionRecord.fingerprint.is_not(None),
+    m, active = MentionRecord, (Case.status.in_(CaseStatus.active()), Case.detected_at >= now - NEAR_DUPLICATE_WINDOW)
+    if not after:
+        rows = session.execute(
+            select(m.id, m.fingerprint, m.case_id).join(Case, Case.id == m.case_id).where(*active, m.fingerprint.is_not(None)).order_by(m.id)
         )
-        .order_by(MentionRecord.id)
-    )
+        return [(mention_id, fp, case_id) for mention_id, fp, case_id in rows]
+    # The few mentions stored since, each looking up its own case: joined, PostgreSQL reads every active case again.
+    live = select(Case.id).where(Case.id == m.case_id, *active).scalar_subquery()
+    rows = session.execute(select(m.id, m.fingerprint, m.case_id).where(m.id > after, m.fingerprint.is_not(None), live.is_not(None)).order_by(m.id))
     return [(mention_id, fp, case_id) for mention_id, fp, case_id in rows]
 
 
