@@ -22,7 +22,9 @@ def make_engine(url: str) -> Engine:
     for plain in ("postgresql://", "postgres://"):
         if url.startswith(plain):
             url = "postgresql+psycopg://" + url.removeprefix(plain)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # Planned for their parameters every time, never prepared (psycopg prepares a statement after its fifth run): a
+    # prepared statement's generic plan cannot see a list passed as one JSON value, and reads a whole table for it.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"prepare_threshold": None})
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

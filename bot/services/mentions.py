@@ -15,7 +15,7 @@ from functools import cached_property
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, String, cast, func, select, type_coerce, update
+from sqlalchemy import JSON, String, cast, func, select, tuple_, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
@@ -92,14 +92,23 @@ def _listed(session: Session, keys: Collection[str]) -> Select[tuple[str]]:
     return select(table.c.value)
 
 
+def _listed_pairs(session: Session, pairs: Collection[tuple[str, str]]) -> Select[tuple[str, str]]:
+    """Pairs to look up, as `_listed` does keys: `tuple_(a, b).in_(_listed_pairs(...))`. Not `a == x` and `b` in a
+    list: without statistics PostgreSQL takes every row with `a == x` to be few, and reads them all for each batch."""
+    listed = json.dumps([list(pair) for pair in pairs])
+    if session.get_bind().dialect.name == "postgresql":
+        table = func.json_array_elements(cast(type_coerce(listed, String), JSON)).table_valued("value")
+        return select(table.c.value.op("->>")(0), table.c.value.op("->>")(1))
+    table = func.json_each(listed).table_valued("value")
+    return select(func.json_extract(table.c.value, "$[0]"), func.json_extract(table.c.value, "$[1]"))
+
+
 def already_stored(*, session: Session, items: Collection[tuple[str, str]], pages: Collection[str]) -> list[Stored]:
     """The stored mentions that are one of `items` (source kind, external id) or at one of `pages` (canonical URLs)."""
     m = MentionRecord
     columns = select(m.id, m.case_id, m.source_kind, m.external_id, m.canonical_url, m.score, m.source_name)
     found = session.execute(columns.where(m.canonical_url.in_(_listed(session, pages)))).all()
-    for kind in {kind for kind, _ in items}:
-        listed = _listed(session, [external_id for k, external_id in items if k == kind])
-        found += session.execute(columns.where(m.source_kind == kind, m.external_id.in_(listed))).all()
+    found += session.execute(columns.where(tuple_(m.source_kind, m.external_id).in_(_listed_pairs(session, items)))).all()
     return [Stored(*row) for row in {row[0]: row for row in found}.values()]
 
 
