@@ -34,23 +34,31 @@ def _phrases(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def _found(text: str, terms: Sequence[str]) -> list[str]:
-    pattern = _phrases(tuple(terms))
-    return sorted({m.group(0).lower() for m in pattern.finditer(text)}) if pattern else []
+def _found(text: str, pattern: re.Pattern[str] | None, starts: Sequence[int]) -> list[str]:
+    """The terms in the text, as `pattern.finditer` finds them, trying the pattern only at `starts` (where some
+    term occurs): finditer's scan without the positions where nothing can match."""
+    found: set[str] = set()
+    resume = 0
+    for start in starts if pattern else ():
+        if start >= resume and (match := pattern.match(text, start)):
+            found.add(match.group(0).lower())
+            resume = match.end()
+    return sorted(found)
 
 
 @lru_cache(maxsize=64)
-def _any_of(lists: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
-    """Whether any of the terms occurs as a whole phrase, in one reading of the text: the terms as a trie, so that
-    each position tries the few terms that start with its character, not all of them. Backtracking tries every
-    term that matches there, so it finds one wherever a term list's own pattern would."""
+def _patterns(lists: tuple[tuple[str, ...], ...]) -> tuple[re.Pattern[str], list[re.Pattern[str] | None]]:
+    """Each list's pattern, and one that stops at every position where any of the terms occurs as a whole phrase,
+    in one reading of the text: the terms as a trie, so that each position tries the few terms that start with its
+    character, not all of them. Backtracking tries every term that matches there, so it stops wherever a list's
+    own pattern would match."""
     trie: dict[str, dict] = {}
     for term in (t for terms in lists for t in terms):
         node = trie
         for char in term.lower():
             node = node.setdefault(char, {})
         node[""] = {}
-    return re.compile(rf"(?<!\w){_alternatives(trie)}(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?=(?<!\w){_alternatives(trie)}(?!\w))", re.IGNORECASE), [_phrases(terms) for terms in lists]
 
 
 def _alternatives(node: dict[str, dict]) -> str:
@@ -79,13 +87,11 @@ def assess(
     author_recent_negative: int = 0,
 ) -> Triage:
     critical_terms, high_terms = config.urgent_terms.get("critical", []), config.urgent_terms.get("high", [])
-    # Most texts hold none of the terms: one reading finds that, sparing one reading per term list.
-    lists = [*config.topics.values(), critical_terms, high_terms, INSULTS]
-    if _any_of(tuple(map(tuple, lists))).search(text):
-        topics = tuple(name for name, words in config.topics.items() if _found(text, words))
-        critical, high, insults = _found(text, critical_terms), _found(text, high_terms), _found(text, INSULTS)
-    else:
-        topics, critical, high, insults = (), [], [], []
+    any_term, patterns = _patterns(tuple(map(tuple, [*config.topics.values(), critical_terms, high_terms, INSULTS])))
+    # Where any term occurs, in one reading of the text: the lists are tried there only (most texts hold none).
+    starts = [m.start() for m in any_term.finditer(text)]
+    *topic_terms, critical, high, insults = [_found(text, pattern, starts) for pattern in patterns]
+    topics = tuple(name for name, found in zip(config.topics, topic_terms) if found)
     reasons: list[str] = []
 
     repeat = author_recent_negative >= REPEAT_AUTHOR

@@ -25,11 +25,15 @@ def test_every_term_is_found_in_any_case_next_to_any_punctuation() -> None:
     for level, words in CONFIG.urgent_terms.items():
         for word in words:
             assert assess(f"Acme. {word.upper()}!", score=0.6, reach=None, rating=None, config=CONFIG).severity == level, word
-    custom = ClassifierConfig(topics={"long": ["customer service desk"], "short": ["service"]})
-    found = assess("the Customer Service Desk and the service", score=0.6, reach=None, rating=None, config=custom)
-    assert found.topics == ("long", "short")
+    # One list's term inside another list's is found by both.
+    custom = ClassifierConfig(topics={"long": ["customer service desk"], "short": ["service desk"]})
+    assert assess("the Customer Service Desk", score=0.6, reach=None, rating=None, config=custom).topics == ("long", "short")
     assert assess("a chargeback, not a charge", score=0.6, reach=None, rating=None, config=CONFIG).topics == ("billing",)
     assert assess("a chargeback", score=0.6, reach=None, rating=None, config=CONFIG).topics == ()
+    # Within one list, a term inside a longer one that matched is not found again (as a regular expression's scan).
+    nested = ClassifierConfig(urgent_terms={"critical": ["breach", "data breach"]})
+    assert assess("a Data Breach, another breach", score=0.6, reach=None, rating=None, config=nested).reasons == ("urgent: breach, data breach",)
+    assert assess("a Data Breach", score=0.6, reach=None, rating=None, config=nested).reasons == ("urgent: data breach",)
 
 
 def test_severity_rises_with_urgent_terms_and_reach() -> None:
