@@ -9,13 +9,14 @@ that follow it are this transaction's alone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Column, Dialect, func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Base
+from bot.db.models import Base, UTCDateTime
 
 
 def insert_numbered(*, session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -47,7 +48,7 @@ def insert_all(*, session: Session, model: type[Base], rows: Sequence[dict[str, 
     left_out = [column.name for column in table.columns if column.default is not None and column.name not in names]
     if left_out:
         raise ValueError(f"{table.name} rows leave out {left_out}: bulk rows get no Python-side defaults")
-    converters = [table.c[name].type.dialect_impl(connection.dialect).bind_processor(connection.dialect) for name in names]
+    converters = [_converter(table.c[name], connection.dialect) for name in names]
     values = ([value if convert is None else convert(value) for convert, value in zip(converters, map(row.__getitem__, names))] for row in rows)
     cursor = connection.connection.driver_connection.cursor()
     try:
@@ -59,3 +60,19 @@ def insert_all(*, session: Session, model: type[Base], rows: Sequence[dict[str, 
             cursor.executemany(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", values)
     finally:
         cursor.close()
+
+
+def _converter(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The column's conversion of a value for the driver; for a timestamp, done once per distinct value (a batch's
+    rows share their `now`), as it costs more than the rest of a row's conversions together."""
+    convert = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if convert is None or not isinstance(column.type, UTCDateTime):
+        return convert
+    done: dict[datetime | None, Any] = {}
+
+    def once(value: datetime | None) -> Any:
+        if value not in done:
+            done[value] = convert(value)
+        return done[value]
+
+    return once

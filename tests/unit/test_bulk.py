@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -35,6 +35,18 @@ def test_bulk_rows_read_back_as_single_inserts(runtime: Runtime) -> None:
         for model in (Case, CaseEvent, OutboxMessage):
             single, bulk = session.scalars(select(model).order_by(model.id)).all()
             assert columns(single) == columns(bulk)
+
+
+def test_each_row_keeps_its_own_timestamp_when_rows_share_some(runtime: Runtime) -> None:
+    # A timestamp is converted once per distinct value: rows that share one must not lend it to the others.
+    later, same_instant_elsewhere = AT + timedelta(seconds=1), AT.astimezone(timezone(timedelta(hours=5)))
+    times = [AT, later, same_instant_elsewhere, None, AT]
+    rows = [{"kind": "dm", "payload": {}, "created_at": AT, "not_before": at or later, "sent_at": at, "attempts": 0} for at in times]
+    with session_scope(runtime.sessions) as session:
+        insert_all(session=session, model=OutboxMessage, rows=rows)
+    with session_scope(runtime.sessions) as session:
+        read = session.execute(select(OutboxMessage.not_before, OutboxMessage.sent_at).order_by(OutboxMessage.id)).all()
+    assert [tuple(row) for row in read] == [(at or later, at) for at in times]
 
 
 def test_ids_are_handed_out_in_order_after_the_ones_taken(runtime: Runtime) -> None:
