@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+
+import pytest
 from sqlalchemy import select
 
 from bot.classifier.triage import REPEAT_AUTHOR, Triage
@@ -151,3 +154,18 @@ def test_a_mention_that_joined_an_older_case_is_joinable_by_the_next_batch(runti
         session.add(stored(2, "00000000000000ff", case_id))  # a repost that joined it: 8 bits from the next one
     with session_scope(runtime.sessions) as session:
         assert active.current(session, runtime.clock()).find(far_from_the_first) == case_id
+
+
+def test_the_cycle_collector_runs_again_after_a_batch_even_one_that_failed(runtime: Runtime) -> None:
+    run(runtime, [mention(1, COMPLAINTS[0])])
+    assert gc.isenabled()
+    broken = Mention(source_kind="rss", source_name="a", external_id="x", url="https://x.example", text="Acme", author=None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        run(runtime, [broken])
+    assert gc.isenabled()
+    gc.disable()  # paused by someone else: theirs to resume
+    try:
+        run(runtime, [mention(2, COMPLAINTS[1])])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
