@@ -10,7 +10,6 @@ that follow it are this transaction's alone.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Column, Dialect, func, select
@@ -63,14 +62,17 @@ def insert_all(*, session: Session, model: type[Base], rows: Sequence[dict[str, 
 
 
 def _converter(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
-    """The column's conversion of a value for the driver; for a timestamp, done once per distinct value (a batch's
-    rows share their `now`), as it costs more than the rest of a row's conversions together."""
+    """The column's conversion of a value for the driver, done once per distinct value for a timestamp (a batch's
+    rows share their `now`; it costs more than the rest of a row's conversions together) and for None (JSON's null)."""
     convert = column.type.dialect_impl(dialect).bind_processor(dialect)
-    if convert is None or not isinstance(column.type, UTCDateTime):
-        return convert
-    done: dict[datetime | None, Any] = {}
+    if convert is None:
+        return None
+    every_value = isinstance(column.type, UTCDateTime)
+    done: dict[Any, Any] = {}
 
-    def once(value: datetime | None) -> Any:
+    def once(value: Any) -> Any:
+        if not (every_value or value is None):
+            return convert(value)
         if value not in done:
             done[value] = convert(value)
         return done[value]
