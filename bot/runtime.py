@@ -78,12 +78,12 @@ class WorkPool(ThreadPoolExecutor):
 
 def make_slack_client(settings: Settings) -> WebClient:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    client = WebClient(token=token, base_url=settings.slack_api_url, timeout=15)
     # One short wait on 429 absorbs a burst; anything longer goes back to the outbox with Retry-After.
-    # No blind retry on connection errors: a post Slack already carried out would be posted twice;
-    # the outbox retries instead, after looking in the channel.
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
-    return client
+    # No blind retry on connection errors (slack_sdk's default): a post Slack already carried out would be
+    # posted twice; the outbox retries instead, after looking for it.
+    return WebClient(
+        token=token, base_url=settings.slack_api_url, timeout=15, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)]
+    )
 
 
 @dataclass

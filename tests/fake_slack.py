@@ -53,6 +53,7 @@ class FakeSlack:
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     delays: dict[str, Delay] = field(default_factory=dict)
+    hang_ups: dict[str, int] = field(default_factory=dict)
     # Bumped by reset(): a slow request from an earlier test must not land in the next one.
     generation: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -74,6 +75,11 @@ class FakeSlack:
     def fail(self, method: str, *, status: int = 200, error: str | None = None, retry_after: int | None = None, times: int = 1) -> None:
         with self.lock:
             self.failures.setdefault(method, []).append(Failure(status, error, retry_after, times))
+
+    def hang_up(self, method: str, *, times: int = 1) -> None:
+        """The next calls of `method` are carried out, then the connection is closed with no answer."""
+        with self.lock:
+            self.hang_ups[method] = self.hang_ups.get(method, 0) + times
 
     def delay(self, method: str, seconds: float, *, after: bool, channel: str | None = None) -> None:
         with self.lock:
@@ -97,6 +103,7 @@ class FakeSlack:
             self.messages.clear()
             self.failures.clear()
             self.delays.clear()
+            self.hang_ups.clear()
             self.penalties.clear()
             self.early_calls.clear()
             self.in_flight = 0
@@ -313,6 +320,13 @@ def start(fake: FakeSlack | None = None) -> tuple[FakeSlack, ThreadingHTTPServer
                     status, extra, body = fake.answer(method, args, headers)
                     if delay and delay.after:
                         time.sleep(delay.seconds)
+                    with fake.lock:
+                        hang_up = fake.hang_ups.get(method, 0) > 0
+                        if hang_up:
+                            fake.hang_ups[method] -= 1
+                    if hang_up:  # done, but the answer never comes: the client sees the connection drop
+                        self.close_connection = True
+                        return
                 finally:
                     with fake.lock:
                         if generation == fake.generation:  # an earlier test's request does not count

@@ -107,6 +107,23 @@ def test_a_message_slack_took_without_answering_is_not_sent_again(runtime: Runti
         assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))) == 0
 
 
+@pytest.mark.parametrize("kind", ["channel_message", "thread_note", "dm"])
+def test_a_dropped_connection_after_slack_posted_is_not_posted_again(runtime: Runtime, slack: FakeSlack, clock: Clock, kind: str) -> None:
+    """Slack carries out the post and the connection drops before its answer: the client must not re-send it blindly
+    (slack_sdk retries connection errors by default); the outbox retries later, looking first."""
+    seed_cases(runtime, 1)
+    runtime.drainer.drain()
+    with session_scope(runtime.sessions) as session:
+        enqueue(session=session, case_id=1, kind=kind, at=clock.now, text="Heads up", user=MANAGER)
+    slack.hang_up("chat.postMessage")
+    assert runtime.drainer.drain().failed == 1
+    assert len(delivered(slack, kind, "Heads up")) == 1
+
+    clock.advance(minutes=5)
+    assert runtime.drainer.drain().sent == 1
+    assert len(delivered(slack, kind, "Heads up")) == 1
+
+
 def test_a_burst_summary_slack_took_without_answering_is_not_sent_again(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
     seed_cases(runtime, 30)
     runtime.drainer.burst_cards = 1  # fewer posts to wait out
