@@ -139,12 +139,12 @@ def _cycle_collector_paused() -> Iterator[None]:
     """A batch holds tens of thousands of small objects until it is written: Python's cycle collector would walk
     them, and everything else the process holds, again and again and find nearly nothing (a tenth of a large
     batch's time). It runs as usual once the batch is done; whoever paused it first resumes it."""
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 
