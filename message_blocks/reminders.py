@@ -36,12 +36,18 @@ def unclaimed_text(cases: list[CaseView]) -> str:
 
 def unclaimed_blocks(cases: list[CaseView], minutes: int) -> list[dict[str, Any]]:
     """One channel message for every case that went past its claim target in the same minute."""
+    which = "this" if len(cases) == 1 else f"these {len(cases)} cases"
+    return _listed(cases, f"⏰ Nobody has claimed {which} for more than {minutes} min", "`/complaint list unclaimed`")
+
+
+def _listed(cases: list[CaseView], heading: str, shows_all: str) -> list[dict[str, Any]]:
+    """One channel message for many cases: a line each with its card's link, at most MAX_REMINDED of them."""
     if len(cases) == 1:
-        return [section(f"⏰ Nobody has claimed this for more than {minutes} min:{_where(card_url(cases[0]))}\n{case_line(cases[0])}")]
+        return [section(f"{heading}:{_where(card_url(cases[0]))}\n{case_line(cases[0])}")]
     lines = [f"{case_line(case)}{_where(card_url(case))}" for case in cases[:MAX_REMINDED]]
-    blocks = [section(f"⏰ Nobody has claimed these {len(cases)} cases for more than {minutes} min:"), *sections(lines)]
+    blocks = [section(f"{heading}:"), *sections(lines)]
     if len(cases) > MAX_REMINDED:
-        blocks.append(context(f"…and {len(cases) - MAX_REMINDED} more: `/complaint list unclaimed` shows them all."))
+        blocks.append(context(f"…and {len(cases) - MAX_REMINDED} more: {shows_all} shows them all."))
     return blocks
 
 
@@ -68,12 +74,21 @@ def auto_escalated_dm(case: CaseView, reason: str) -> list[dict[str, Any]]:
     ]
 
 
-def unsnoozed_text(case: CaseView) -> str:
-    return f"Case #{case.case_id} is back from snooze"
+def unsnoozed_note() -> str:
+    """In the card's thread: the case's own history says when its snooze ended."""
+    return "🔔 Back from snooze."
 
 
-def unsnoozed_blocks(case: CaseView, card_url: str | None) -> list[dict[str, Any]]:
-    return [section(f"🔔 Back from snooze:{_where(card_url)}\n{case_line(case)}")]
+def unsnoozed_text(cases: list[CaseView]) -> str:
+    if len(cases) == 1:
+        return f"Case #{cases[0].case_id} is back from snooze"
+    return f"{len(cases)} cases are back from snooze"
+
+
+def unsnoozed_blocks(cases: list[CaseView]) -> list[dict[str, Any]]:
+    """One channel message for every case whose snooze ended in the same minute (a morning of snoozes ends at once)."""
+    heading = "🔔 Back from snooze" if len(cases) == 1 else f"🔔 Back from snooze, {len(cases)} cases"
+    return _listed(cases, heading, "`/complaint list`")
 
 
 def follow_up_text(case: CaseView) -> str:

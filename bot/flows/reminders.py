@@ -46,8 +46,7 @@ def run_reminders(rt: Runtime) -> ReminderReport:
     report.claim_breaches = _claim_breaches(rt, [case.case_id for case in due.unclaimed if _past(rt, case, claim_target, now)], now)
     for case in due.unresolved:
         report.resolve_breaches += _past(rt, case, resolve_target, now) and _resolve_breach(rt, case.case_id, now)
-    for case_id in due.snooze_ended:
-        report.unsnoozed += _unsnooze(rt, case_id, now)
+    report.unsnoozed = _snoozes_ended(rt, due.snooze_ended, now)
     for case_id in due.follow_ups:
         report.follow_ups += _follow_up(rt, case_id, now)
     if report.claim_breaches or report.resolve_breaches or report.unsnoozed or report.follow_ups:
@@ -96,17 +95,27 @@ def _resolve_breach(rt: Runtime, case_id: int, now: datetime) -> bool:
     return True
 
 
-def _unsnooze(rt: Runtime, case_id: int, now: datetime) -> bool:
+def _snoozes_ended(rt: Runtime, case_ids: list[int], now: datetime) -> int:
+    """Each card re-rendered with a note in its thread, and one channel message for the active ones, however many
+    snoozes ended at once."""
+    if not case_ids:
+        return 0
+    ended, back = 0, list[CaseView]()
     with rt.transaction() as session:
-        if not due_reminders.end_snooze(session=session, case_id=case_id, now=now):
-            return False
-        view = cases.get_view(session=session, case_id=case_id)
-        record_event(session=session, case_id=case_id, actor="bot", action="snooze_ended", at=now)
-        outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.UPDATE_CARD, at=now)
-        if view.status in CaseStatus.active():
-            outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.CHANNEL_MESSAGE, at=now, text=texts.unsnoozed_text(view),
-                           blocks=texts.unsnoozed_blocks(view, texts.card_url(view)))
-    return True
+        for case_id in case_ids:
+            if not due_reminders.end_snooze(session=session, case_id=case_id, now=now):
+                continue
+            ended += 1
+            view = cases.get_view(session=session, case_id=case_id)
+            record_event(session=session, case_id=case_id, actor="bot", action="snooze_ended", at=now)
+            outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.UPDATE_CARD, at=now)
+            if view.status in CaseStatus.active():
+                outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.THREAD_NOTE, at=now, text=texts.unsnoozed_note())
+                back.append(view)
+        if back:
+            outbox.enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=now,
+                           text=texts.unsnoozed_text(back), blocks=texts.unsnoozed_blocks(back))
+    return ended
 
 
 def _follow_up(rt: Runtime, case_id: int, now: datetime) -> bool:

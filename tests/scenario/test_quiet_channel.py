@@ -47,6 +47,31 @@ def test_cases_that_go_unclaimed_together_get_one_channel_reminder_and_a_note_ea
         assert [note["text"] for note in slack.thread(CHANNEL, ts)] == ["⏰ Nobody has claimed this for more than 30 min."]
 
 
+def test_snoozes_that_end_together_get_one_channel_message_and_a_note_each(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
+    ids = [seed(runtime, clock.now, n) for n in range(4)]
+    runtime.drainer.drain()
+    with session_scope(runtime.sessions) as session:
+        for case_id in ids:
+            cases.claim(session=session, case_id=case_id, user_id=AGENT, now=clock.now)  # claimed: no unclaimed reminder
+            cases.snooze(session=session, case_id=case_id, user_id=AGENT, until=clock.now + timedelta(hours=1), now=clock.now)
+        cases.resolve(session=session, case_id=ids[3], user_id=AGENT, resolution="refunded", root_cause="isolated", now=clock.now)
+        card_of = {case_id: cases.get_view(session=session, case_id=case_id).message_ts for case_id in ids}
+    runtime.drainer.drain()
+    before = {m["ts"] for m in slack.channel_messages(CHANNEL)}
+    clock.advance(minutes=61)
+    assert run_reminders(runtime).unsnoozed == 3  # resolved meanwhile: its snooze is over, it is not back
+    assert run_reminders(runtime).unsnoozed == 0
+
+    announced = [m for m in slack.channel_messages(CHANNEL) if m["ts"] not in before]
+    assert [m["text"] for m in announced] == ["3 cases are back from snooze"]
+    listed = json.dumps(announced[0]["blocks"], ensure_ascii=False)
+    assert all(f"*#{case_id}*" in listed for case_id in ids[:3]) and f"*#{ids[3]}*" not in listed
+    assert listed.count("Open the card") == 3
+    for case_id, ts in card_of.items():
+        notes = [note["text"] for note in slack.thread(CHANNEL, ts)]
+        assert notes.count("🔔 Back from snooze.") == (case_id != ids[3])
+
+
 def test_a_case_claimed_just_before_its_reminder_gets_none(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
     late, claimed = seed(runtime, clock.now, 1), seed(runtime, clock.now, 2)
     runtime.drainer.drain()

@@ -13,6 +13,7 @@ from message_blocks.burst import burst_summary
 from message_blocks.card import card_text, case_card
 from message_blocks.modals import draft_modal, escalate_modal, reply_sent_modal, resolve_modal
 from message_blocks.notes import escalation_dm
+from message_blocks.reminders import unclaimed_blocks, unsnoozed_blocks
 from message_blocks.replies import case_detail, case_list
 from message_blocks.reply_notes import draft_message, not_published_note, unsure_note
 from message_blocks.views import CaseView, DraftOptions, DraftShown, EventView, ReplyDraftView, ReplyRoute
@@ -119,6 +120,8 @@ def test_lists_and_summaries_stay_within_limits(many: list[CaseView]) -> None:
     assert_within_limits(case_list("Open cases", many, len(many)))
     if many:
         assert_within_limits(burst_summary(many, posted_separately=5))
+        assert_within_limits(unclaimed_blocks(many, 30))
+        assert_within_limits(unsnoozed_blocks(many))
 
 
 def test_a_mention_cannot_disguise_its_link() -> None:
