@@ -100,7 +100,8 @@ def _snoozes_ended(rt: Runtime, case_ids: list[int], now: datetime) -> int:
     snoozes ended at once."""
     if not case_ids:
         return 0
-    ended, back = 0, list[CaseView]()
+    ended = 0
+    back: list[CaseView] = []
     with rt.transaction() as session:
         for case_id in case_ids:
             if not due_reminders.end_snooze(session=session, case_id=case_id, now=now):
