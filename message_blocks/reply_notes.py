@@ -42,7 +42,8 @@ def draft_text(draft: ReplyDraftView) -> str:
 
 
 def draft_message(draft: ReplyDraftView, route: ReplyRoute) -> list[dict[str, Any]]:
-    """The draft quoted for review, with Publish reply where the source allows it, else Open original to paste it there."""
+    """The draft quoted for review, with Publish reply where the source allows it, else Open original to paste it there;
+    once published, where it went instead of the buttons that would send it."""
     if draft.purpose == DraftPurpose.FOLLOW_UP:
         intro = "📅 A check-in to send now, asking whether the fix held:"
     else:
@@ -50,14 +51,17 @@ def draft_message(draft: ReplyDraftView, route: ReplyRoute) -> list[dict[str, An
     blocks = [section(f"{intro}\n{quote_block(draft.text, DRAFT_QUOTE_LIMIT)}")]
     buttons = []
     original = safe_url(route.original_url)
-    if route.publishable:
+    if draft.published_url:
+        # Published: what it became replaces the buttons that would send it again.
+        blocks.append(context(f"✅ Published on {mrkdwn(kind_label(route.source_kind), 40)}: {link(draft.published_url, draft.published_url)}"))
+    elif route.publishable:
         buttons.append(_publish_button(draft, kind_label(route.source_kind)))
     else:
         network = mrkdwn(kind_label(route.source_kind), 40)
         blocks.append(context(f"Replies to {network} are posted by hand: open the original, paste the draft there."))
     if original and len(original) <= URL_LIMIT:
         buttons.append(_button("Open original", Action.OPEN_ORIGINAL, url=original))
-    if draft.purpose == DraftPurpose.REPLY:
+    if draft.purpose == DraftPurpose.REPLY and not draft.published_url:
         # Also after Publish: when the outcome is unknown, the person checks the page and records the link by hand.
         buttons.append(_button("Reply sent…", Action.REPLY_SENT, value=case_value(draft.case_id)))
     if buttons:

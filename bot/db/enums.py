@@ -68,6 +68,8 @@ class OutboxKind(StrEnum):
     DM = "dm"
     # About the channel as a whole (a quiet digest, source health), or a case re-surfaced at the bottom.
     CHANNEL_MESSAGE = "channel_message"
+    # A message the bot posted earlier, shown as it is now (a draft once published): chat.update, harmless to repeat.
+    UPDATE_MESSAGE = "update_message"
     # The daily digest with its chart: the PNG is uploaded and shared in one message with the digest's blocks.
     DIGEST = "digest"
 

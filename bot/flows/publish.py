@@ -42,8 +42,10 @@ def route(rt: Runtime, target: ReplyTarget) -> ReplyRoute:
     return ReplyRoute(target.source_kind, target.url, publishable)
 
 
-def publish(rt: Runtime, *, case_id: int, draft_id: int, user_id: str, clicked_in: str | None = None) -> None:
-    """Publish exactly the saved draft's text; refusals (published already, under way, not publishable) are raised."""
+def publish(rt: Runtime, *, case_id: int, draft_id: int, user_id: str, clicked_in: str | None = None, clicked_message: str | None = None) -> None:
+    """Publish exactly the saved draft's text; refusals (published already, under way, not publishable) are raised.
+
+    `clicked_in`, `clicked_message`: the channel and ts of the message whose button was pressed."""
     rt.permissions.check(user_id, Permission.DRAFT)
     with rt.transaction() as session:
         target = replies.target(session=session, case_id=case_id)
@@ -65,10 +67,12 @@ def publish(rt: Runtime, *, case_id: int, draft_id: int, user_id: str, clicked_i
         log.exception("publishing draft %s of case %s failed", draft_id, case_id)
         _not_published(rt, draft, user_id, PublishProblem.OTHER, f"unexpected {type(error).__name__}", target, clicked_in)
         return
-    _published(rt, draft, user_id, done.url, target, clicked_in)
+    _published(rt, draft, user_id, done.url, target, clicked_in, clicked_message)
 
 
-def _published(rt: Runtime, draft: ReplyDraftView, user_id: str, url: str, target: ReplyTarget, clicked_in: str | None) -> None:
+def _published(
+    rt: Runtime, draft: ReplyDraftView, user_id: str, url: str, target: ReplyTarget, clicked_in: str | None, clicked_message: str | None
+) -> None:
     now = rt.clock()
     with rt.transaction() as session:
         draft = replies.published(session=session, draft_id=draft.draft_id, url=url, now=now)
@@ -79,6 +83,13 @@ def _published(rt: Runtime, draft: ReplyDraftView, user_id: str, url: str, targe
             case = cases.get_view(session=session, case_id=draft.case_id)
         note = reply_notes.published_note(case, user_id, draft, target.source_kind)
         outbox.enqueue(session=session, case_id=draft.case_id, kind=OutboxKind.THREAD_NOTE, at=now, text=note)
+        if clicked_message and clicked_in == rt.config.slack.channel:
+            # The draft's own message in the card's thread: its Publish button gives way to the link. (The follow-up
+            # DM keeps its reminder; the outcome is told there.)
+            outbox.enqueue(
+                session=session, case_id=draft.case_id, kind=OutboxKind.UPDATE_MESSAGE, at=now, channel=clicked_in, ts=clicked_message,
+                text=reply_notes.draft_text(draft), blocks=reply_notes.draft_message(draft, route(rt, target)),
+            )
     rt.drainer.drain(case_id=draft.case_id)
     _tell_elsewhere(rt, user_id, clicked_in, note)
 

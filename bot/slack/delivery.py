@@ -135,6 +135,9 @@ class Drainer:
         if row.kind is OutboxKind.CHANNEL_MESSAGE:  # about the channel as a whole, or a case re-surfaced at the bottom
             self.poster.post_once(row, channel=self.channel, text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False)
             return None
+        if row.kind is OutboxKind.UPDATE_MESSAGE:
+            self.poster.to_channel(payload["channel"], self.client.chat_update, post=False, ts=payload["ts"], text=payload["text"], blocks=payload["blocks"])
+            return None
         if row.kind is OutboxKind.DM and not payload.get("link_card"):
             self._dm(row, payload.get("blocks"))
             return None

@@ -12,8 +12,11 @@ from message_blocks.ids import parse_draft_value
 def publish_reply(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     case_id, draft_id = parse_draft_value(body["actions"][0].get("value"))
-    clicked_in = (body.get("container") or {}).get("channel_id")
-    later(context, body, publish.publish, case_id=case_id, draft_id=draft_id, user_id=body["user"]["id"], clicked_in=clicked_in)
+    container = body.get("container") or {}
+    later(
+        context, body, publish.publish, case_id=case_id, draft_id=draft_id, user_id=body["user"]["id"],
+        clicked_in=container.get("channel_id"), clicked_message=container.get("message_ts"),
+    )
 
 
 def open_original(ack: Ack) -> None:

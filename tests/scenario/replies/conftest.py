@@ -162,8 +162,8 @@ def buttons(message: dict) -> dict[str, dict]:
     return {element["action_id"]: element for element in actions["elements"]}
 
 
-def click_publish(bot: BotClient, user: str, button: dict, *, channel_id: str = CHANNEL, headers: dict | None = None):  # type: ignore[no-untyped-def]
-    payload = block_action(user_id=user, action_id=Action.PUBLISH_REPLY.value, value=button["value"], channel_id=channel_id)
+def click_publish(bot: BotClient, user: str, button: dict, *, channel_id: str = CHANNEL, message_ts: str = "1700000000.000001", headers: dict | None = None):  # type: ignore[no-untyped-def]
+    payload = block_action(user_id=user, action_id=Action.PUBLISH_REPLY.value, value=button["value"], channel_id=channel_id, message_ts=message_ts)
     from tests.slack_requests import interactive_body
 
     response = bot.post(interactive_body(payload), "application/x-www-form-urlencoded", headers=headers)

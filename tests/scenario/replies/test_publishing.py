@@ -61,7 +61,7 @@ def test_an_edited_mastodon_draft_is_published_once_and_becomes_the_first_respon
     assert parse_draft_value(publish_button["value"]) == (case.id, drafts_of(runtime, case.id)[0].id)
 
     clock.advance(minutes=25)
-    click_publish(bot, AGENT, publish_button)
+    click_publish(bot, AGENT, publish_button, message_ts=message["ts"])
 
     [sent] = wait_for(lambda: network.seen("POST", STATUSES))
     assert sent.json() == {"status": approved, "in_reply_to_id": MASTODON_STATUS_ID}
@@ -76,6 +76,11 @@ def test_an_edited_mastodon_draft_is_published_once_and_becomes_the_first_respon
     [draft] = drafts_of(runtime, case.id)
     assert (draft.text, draft.published_url, draft.published_at) == (approved, MASTODON_REPLY_URL, clock.now)
     assert events(runtime, case.id)[-2:] == ["draft_saved", "reply_sent"]
+    # The draft's message now says where it went; nothing on it sends it again.
+    redrawn = wait_for(lambda: [c.args for c in slack.calls_to("chat.update") if c.args["ts"] == message["ts"]])[-1]
+    assert redrawn["channel"] == CHANNEL and approved in str(redrawn["blocks"])
+    assert f"Published on Mastodon: <{MASTODON_REPLY_URL}|{MASTODON_REPLY_URL}>" in str(redrawn["blocks"])
+    assert list(buttons(redrawn)) == [Action.OPEN_ORIGINAL]
 
 
 def test_two_people_clicking_publish_at_once_publish_it_once(runtime: Runtime, bot: BotClient, slack: FakeSlack, network: FakeNetwork) -> None:

@@ -93,6 +93,8 @@ def test_cards_and_notes_stay_within_limits(case: CaseView) -> None:
     for purpose, publishable in (("reply", True), ("reply", False), ("follow_up", True)):
         draft = ReplyDraftView(7, case.case_id, purpose, case.text, "U0AGENT001", case.detected_at)
         assert_within_limits(draft_message(draft, ReplyRoute(case.source_kind, case.url, publishable)))
+        published = ReplyDraftView(7, case.case_id, purpose, case.text, "U0AGENT001", case.detected_at, published_url=case.url)
+        assert_within_limits(draft_message(published, ReplyRoute(case.source_kind, case.url, publishable)))
     assert_within_limits([section(not_published_note("U0AGENT001", "gone", case.text)), section(unsure_note("U0AGENT001", case.text, case.url))])
     assert_within_limits(case_detail(case, [EventView(case.detected_at, "bot", "detected")] * 30))
     assert len(card_text(case)) <= 300
