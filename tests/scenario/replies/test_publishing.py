@@ -71,7 +71,7 @@ def test_an_edited_mastodon_draft_is_published_once_and_becomes_the_first_respon
     assert (replied.first_response_at, replied.reply_url) == (clock.now, MASTODON_REPLY_URL)
     note = wait_for(lambda: [t for t in thread_texts(slack, case.message_ts) if "published the reply" in t])[0]
     assert note == f"<@{AGENT}> published the reply on Mastodon 25 min after detection: <{MASTODON_REPLY_URL}|{MASTODON_REPLY_URL}>"
-    card = wait_for(lambda: [c for c in slack.calls_to("chat.update") if MASTODON_REPLY_URL in str(c.args["blocks"])])[-1]
+    card = wait_for(lambda: [c for c in slack.calls_to("chat.update") if c.args["ts"] == case.message_ts and MASTODON_REPLY_URL in str(c.args["blocks"])])[-1]
     assert f"<{MASTODON_REPLY_URL}|replied> 25 min after detection" in str(card.args["blocks"])
     [draft] = drafts_of(runtime, case.id)
     assert (draft.text, draft.published_url, draft.published_at) == (approved, MASTODON_REPLY_URL, clock.now)
