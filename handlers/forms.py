@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.db.enums import RootCause, Severity
 from bot.domain.drafts import TONES
 from bot.domain.drafts.post_length import LIMITS, post_length
+from bot.domain.enums import RootCause, Severity
+from bot.domain.views import DraftOptions
 from message_blocks.ids import Field
 from message_blocks.modals import draft_too_long
-from message_blocks.views import DraftOptions
 
 State = dict[str, dict[str, dict[str, Any]]]
 

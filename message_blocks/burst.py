@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from bot.domain.views import CaseView
 from message_blocks.blocks import context, section
 from message_blocks.replies import case_line
 from message_blocks.text import mrkdwn
-from message_blocks.views import CaseView
 
 LISTED = 15
 

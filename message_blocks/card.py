@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.db.enums import CaseStatus, DismissReason, RootCause, Severity
+from bot.domain.enums import CaseStatus, DismissReason, RootCause, Severity
+from bot.domain.views import CaseView
 from message_blocks.ids import Action, MoreChoice, case_value, more_value
 from message_blocks.text import link, mrkdwn, quote_block
-from message_blocks.views import CaseView
 
 SECTION_LIMIT = 3000
 CONTEXT_ELEMENT_LIMIT = 2000

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from bot.domain.views import DigestView, PeriodNumbers, Timing
 from message_blocks.blocks import context, header, section
 from message_blocks.card import duration, slack_date
 from message_blocks.replies import case_line
 from message_blocks.text import mrkdwn, plural
-from message_blocks.views import DigestView, PeriodNumbers, Timing
 
 
 def _seconds(value: float | None) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+from bot.domain.views import DigestView
 from message_blocks.card import duration
-from message_blocks.views import DigestView
 
 NEW_COLOUR, RESOLVED_COLOUR, BEFORE_COLOUR = "#d1495b", "#2e8b57", "#a0a0a0"
 

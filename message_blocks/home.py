@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.views import CaseView
 from message_blocks.blocks import context, divider, header, section
 from message_blocks.replies import case_line
-from message_blocks.views import CaseView
 
 SHOWN_PER_SECTION = 10
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.db.enums import RootCause, Severity
+from bot.domain.enums import RootCause, Severity
+from bot.domain.views import CaseView, DraftOptions, DraftShown
 from message_blocks.blocks import context, section
 from message_blocks.card import kind_label
 from message_blocks.ids import Field, View, case_value, draft_modal_value
 from message_blocks.text import mrkdwn, plain
-from message_blocks.views import CaseView, DraftOptions, DraftShown
 
 TEXT_INPUT_LIMIT = 3000
 ROOT_CAUSES = (

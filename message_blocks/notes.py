@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.domain.views import CaseView
 from message_blocks.blocks import divider, section
 from message_blocks.card import ROOT_CAUSE_LABELS, case_card, duration, slack_date, source_label
 from message_blocks.ids import Action, case_value
 from message_blocks.text import link, mrkdwn
-from message_blocks.views import CaseView
 
 
 def claimed_note(case: CaseView, user_id: str) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.views import CaseView
 from message_blocks.blocks import context, section, sections
 from message_blocks.card import case_card
 from message_blocks.replies import case_line
 from message_blocks.text import link, mrkdwn, slack_message_url
-from message_blocks.views import CaseView
 
 
 def _where(url: str | None) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.views import CaseView, EventView, SourceHealthView
 from message_blocks.blocks import context, divider, section
 from message_blocks.card import SEVERITY_ICONS, STATUS_LABELS, case_card, kind_label, slack_date
 from message_blocks.text import link, mrkdwn, plural
-from message_blocks.views import CaseView, EventView, SourceHealthView
 
 MAX_LISTED = 25
 

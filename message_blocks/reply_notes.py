@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.db.enums import DraftPurpose
+from bot.domain.enums import DraftPurpose
+from bot.domain.views import CaseView, ReplyDraftView, ReplyRoute
 from message_blocks.blocks import context, section
 from message_blocks.card import duration, kind_label, slack_date
 from message_blocks.ids import Action, case_value, draft_value
 from message_blocks.text import link, mrkdwn, plain, quote_block, safe_url
-from message_blocks.views import CaseView, ReplyDraftView, ReplyRoute
 
 DRAFT_QUOTE_LIMIT = 2600
 REASON_LIMIT = 300

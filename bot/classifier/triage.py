@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.classifier.config import ClassifierConfig
-from bot.db.enums import Severity
+from bot.domain.enums import Severity
 
 INSULTS = (
     "idiot", "idiots", "moron", "morons", "stupid", "dumb", "clowns", "losers", "scum", "trash", "garbage company",

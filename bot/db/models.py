@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.db.enums import CaseStatus, Severity
+from bot.domain.enums import CaseStatus, Severity
 
 
 class UTCDateTime(TypeDecorator[datetime]):

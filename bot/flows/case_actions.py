@@ -15,14 +15,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.db.enums import DismissReason, OutboxKind, RootCause, Severity
+from bot.domain.enums import DismissReason, OutboxKind, RootCause, Severity
+from bot.domain.views import CaseView
 from bot.runtime import Runtime
 from bot.services import cases, outbox
 from bot.slack.permalinks import permalink
 from bot.slack.permissions import Permission
 from message_blocks import modals, notes
 from message_blocks.ids import MoreChoice
-from message_blocks.views import CaseView
 
 SNOOZES = {MoreChoice.SNOOZE_HOUR: timedelta(hours=1), MoreChoice.SNOOZE_DAY: timedelta(days=1)}
 MORE_PERMISSIONS = {

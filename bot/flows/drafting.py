@@ -15,14 +15,14 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.db.enums import DraftPurpose, OutboxKind
 from bot.domain.drafts import Draft, DraftInput, builtin_draft, draft_reply, follow_up_draft
+from bot.domain.enums import DraftPurpose, OutboxKind
+from bot.domain.views import CaseView, DraftOptions, DraftShown
 from bot.flows.publish import route
 from bot.runtime import Runtime
 from bot.services import cases, outbox, replies
 from bot.slack.permissions import Permission
 from message_blocks import modals, reply_notes
-from message_blocks.views import CaseView, DraftOptions, DraftShown
 
 log = logging.getLogger(__name__)
 

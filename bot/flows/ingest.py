@@ -22,7 +22,7 @@ from bot.classifier import Classifier
 from bot.classifier.similarity import NearDuplicates
 from bot.classifier.triage import assess
 from bot.config import AppConfig
-from bot.db.enums import OutboxKind, Severity
+from bot.domain.enums import OutboxKind, Severity
 from bot.domain.relevance import RelevanceFilter, mention_text
 from bot.runtime import Runtime
 from bot.services import mentions, outbox

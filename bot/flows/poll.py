@@ -16,13 +16,15 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from bot.domain.enums import OutboxKind
 from bot.domain.relevance import RelevanceFilter
+from bot.domain.views import CaseView
 from bot.flows.ingest import POLLED, ActiveCases, Outcome, ingest, judge, relevance_filter
 from bot.flows.reports import alert_spikes
 from bot.runtime import Runtime
-from bot.services import mentions, source_health
+from bot.services import mentions, outbox, source_health
+from message_blocks import notes
 from message_blocks.text import plural
-from message_blocks.views import CaseView
 from sources import FetchResult, Source, SourceError, build_source
 
 log = logging.getLogger(__name__)
@@ -157,7 +159,8 @@ def store_fetched(rt: Runtime, source: Source, result: FetchResult, active: Acti
         with rt.transaction() as session:
             now = rt.clock()
             outcomes = Counter(i.kind for i in ingest(rt, session=session, batch=result.mentions, intake=POLLED, now=now, active=active))
-            source_health.record_success(session=session, source=source, cursor=result.cursor, items=len(result.mentions), now=now)
+            if source_health.record_success(session=session, source=source, cursor=result.cursor, items=len(result.mentions), now=now):
+                outbox.enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=now, text=notes.source_recovered(source.name))
     except Exception as exc:  # rolled back, cursor not moved: the batch is fetched again next time
         log.exception("storing %s's batch failed", source.name)
         return _failed(rt, source, SourceError(f"could not store this batch ({type(exc).__name__}); it will be fetched again"))
@@ -173,7 +176,11 @@ def store_fetched(rt: Runtime, source: Source, result: FetchResult, active: Acti
 
 def _failed(rt: Runtime, source: Source, error: SourceError) -> SourceReport:
     with rt.transaction() as session:
-        source_health.record_failure(session=session, source=source, error=error, now=rt.clock())
+        now = rt.clock()
+        failure = source_health.record_failure(session=session, source=source, error=error, now=now)
+        if failure.announce:
+            text = notes.source_failing(source.name, failure.in_a_row, failure.last_success_at, str(error))
+            outbox.enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=now, text=text)
     return SourceReport(source.name, error=str(error))
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.db.enums import DraftPurpose, OutboxKind
+from bot.domain.enums import DraftPurpose, OutboxKind
+from bot.domain.views import ReplyDraftView, ReplyRoute
 from bot.flows.errors import tell
 from bot.flows.poll import http_client
 from bot.runtime import Runtime
@@ -22,7 +23,6 @@ from bot.services import cases, outbox, replies
 from bot.services.replies import CannotPublish, ReplyTarget
 from bot.slack.permissions import Permission
 from message_blocks import reply_notes
-from message_blocks.views import ReplyDraftView, ReplyRoute
 from sources import PublishError, PublishProblem, SourceConfig, can_publish, publish_reply
 
 log = logging.getLogger(__name__)

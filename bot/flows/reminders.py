@@ -10,15 +10,15 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.db.enums import CaseStatus, OutboxKind, Severity
+from bot.domain.enums import CaseStatus, OutboxKind, Severity
 from bot.domain.sla import elapsed
+from bot.domain.views import CaseView
 from bot.flows.drafting import follow_up_check_in
 from bot.runtime import Runtime
 from bot.services import cases, outbox
 from bot.services import reminders as due_reminders
 from bot.services.events import record_event
 from message_blocks import reminders as texts
-from message_blocks.views import CaseView
 
 log = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from bot.classifier.similarity import spikes
 from bot.config import SlaConfig
-from bot.db.enums import OutboxKind
+from bot.domain.enums import OutboxKind
+from bot.domain.views import DayVolume, DigestView
 from bot.runtime import Runtime
 from bot.services import outbox, reports
 from bot.services.metrics import daily_counts, daily_volume, oldest_unclaimed, period_numbers
 from message_blocks.digest import digest_blocks, digest_text, is_quiet, metric_rows, spike_alert, stats_blocks
 from message_blocks.digest_chart import chart_alt_text, chart_filename, chart_title, digest_chart
-from message_blocks.views import DayVolume, DigestView
 
 log = logging.getLogger(__name__)
 

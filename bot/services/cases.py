@@ -11,13 +11,13 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot.db.enums import CaseStatus, DismissReason, OutboxKind, RootCause, Severity
 from bot.db.models import Case, MutedAuthor
+from bot.domain.enums import CaseStatus, DismissReason, OutboxKind, RootCause, Severity
 from bot.domain.relevance import author_key
+from bot.domain.views import CaseView
 from bot.services.events import record_event
 from bot.services.outbox import enqueue
 from bot.services.views import case_view
-from message_blocks.views import CaseView
 
 
 class CaseNotFound(LookupError):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import CaseEvent
-from message_blocks.views import EventView
+from bot.domain.views import EventView
 
 
 def record_event(*, session: Session, case_id: int, actor: str, action: str, at: datetime, **details: Any) -> None:

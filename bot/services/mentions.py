@@ -22,14 +22,14 @@ from sqlalchemy.sql import Select
 
 from bot.classifier.similarity import fingerprint
 from bot.classifier.triage import Triage
-from bot.db.enums import CaseStatus, OutboxKind
 from bot.db.models import Case, CaseEvent, MentionRecord, MutedAuthor
+from bot.domain.enums import CaseStatus, OutboxKind
 from bot.domain.relevance import canonical_url, mention_text
+from bot.domain.views import CaseView
 from bot.services.bulk import insert_all, insert_numbered
 from bot.services.events import record_event
 from bot.services.outbox import enqueue
 from bot.services.views import case_view
-from message_blocks.views import CaseView
 from sources import Mention
 
 NEAR_DUPLICATE_WINDOW = timedelta(days=7)

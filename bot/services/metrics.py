@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from bot.config import SlaConfig
-from bot.db.enums import CaseStatus, DismissReason
 from bot.db.models import Case, MentionRecord, UTCDateTime
+from bot.domain.enums import CaseStatus, DismissReason
+from bot.domain.views import CaseView, PeriodNumbers, Timing
 from bot.services.views import case_view
-from message_blocks.views import CaseView, PeriodNumbers, Timing
 
 
 class seconds_between(FunctionElement[float]):  # noqa: N801 (reads like the SQL function it stands for)

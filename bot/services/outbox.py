@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.enums import OutboxKind
 from bot.db.models import Case, OutboxMessage
+from bot.domain.enums import OutboxKind
+from bot.domain.views import CaseView
 from bot.services.bulk import insert_all
 from bot.services.events import record_event
 from bot.services.views import case_view
-from message_blocks.views import CaseView
 
 
 @dataclass(frozen=True)

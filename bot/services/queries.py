@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.db.enums import CaseStatus, DismissReason, RootCause
 from bot.db.models import Case
+from bot.domain.enums import CaseStatus, DismissReason, RootCause
 from bot.domain.relevance import mention_text
+from bot.domain.views import CaseView
 from bot.services.views import case_view
-from message_blocks.views import CaseView
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.db.enums import CaseStatus
 from bot.db.models import Case
+from bot.domain.enums import CaseStatus
+from bot.domain.views import CaseView
 from bot.services.views import case_view
-from message_blocks.views import CaseView
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot.db.enums import DraftPurpose
 from bot.db.models import ReplyDraft
+from bot.domain.enums import DraftPurpose
+from bot.domain.views import ReplyDraftView
 from bot.services.cases import get_case
 from bot.services.events import record_event
-from message_blocks.views import ReplyDraftView
 
 
 class DraftNotFound(LookupError):

@@ -9,11 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.enums import OutboxKind
 from bot.db.models import SourceState
-from bot.services.outbox import enqueue
-from message_blocks.notes import source_failing, source_recovered
-from message_blocks.views import SourceHealthView
+from bot.domain.views import SourceHealthView
 from sources import Cursor, Source, SourceConfig, SourceDisabled, SourceError, SourceRateLimited
 
 # A source failing this many polls in a row is announced in the channel, once.
@@ -42,31 +39,41 @@ def _state(session: Session, source: Source) -> SourceState:
     return state
 
 
-def record_success(*, session: Session, source: Source, cursor: Cursor, items: int, now: datetime) -> None:
-    """In the same transaction as the batch, so the cursor moves only if the batch was stored."""
+@dataclass(frozen=True)
+class Failure:
+    """A failed poll as the source's record now stands; `announce` is true once, when it has failed long enough."""
+
+    in_a_row: int
+    announce: bool
+    last_success_at: datetime | None
+
+
+def record_success(*, session: Session, source: Source, cursor: Cursor, items: int, now: datetime) -> bool:
+    """In the same transaction as the batch, so the cursor moves only if the batch was stored.
+
+    True when the source had been announced as failing: the caller tells the channel it recovered."""
     state = _state(session, source)
     state.cursor = cursor
     state.last_polled_at = state.last_success_at = now
     state.consecutive_failures = 0
     state.backoff_until = None
     state.items_seen += items
-    if state.failure_reported_at is not None:
-        state.failure_reported_at = None
-        enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=now, text=source_recovered(source.name))
+    recovered = state.failure_reported_at is not None
+    state.failure_reported_at = None
+    return recovered
 
 
-def record_failure(*, session: Session, source: Source, error: SourceError, now: datetime) -> int:
-    """Returns how many polls in a row have failed (0 for a disabled source: a setup problem, not a failure)."""
+def record_failure(*, session: Session, source: Source, error: SourceError, now: datetime) -> Failure:
+    """A disabled source counts no failure: it is a setup problem, not an outage."""
     state = _state(session, source)
     state.last_polled_at = state.last_error_at = now
     state.last_error = str(error)[:2000]
     if isinstance(error, SourceDisabled):
-        return 0
+        return Failure(0, False, state.last_success_at)
     state.consecutive_failures += 1
-    if state.consecutive_failures >= REPORT_FAILURES_AFTER and state.failure_reported_at is None:
+    announce = state.consecutive_failures >= REPORT_FAILURES_AFTER and state.failure_reported_at is None
+    if announce:
         state.failure_reported_at = now
-        enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=now,
-                text=source_failing(source.name, state.consecutive_failures, state.last_success_at, str(error)))
     if isinstance(error, SourceRateLimited) and error.retry_after:
         pause = timedelta(seconds=error.retry_after)
     elif state.consecutive_failures > 1:
@@ -74,7 +81,7 @@ def record_failure(*, session: Session, source: Source, error: SourceError, now:
     else:
         pause = timedelta(0)
     state.backoff_until = now + pause if pause else None
-    return state.consecutive_failures
+    return Failure(state.consecutive_failures, announce, state.last_success_at)
 
 
 def health(*, session: Session, sources: Sequence[SourceConfig]) -> list[SourceHealthView]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.db.models import Case
-from message_blocks.views import CaseView
+from bot.domain.views import CaseView
 
 
 def case_view(case: Case) -> CaseView:

@@ -21,8 +21,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.enums import OutboxKind, Severity
 from bot.db.session import session_scope
+from bot.domain.enums import OutboxKind, Severity
 from bot.services import outbox
 from bot.services.outbox import Taken, WaitingCard
 from bot.slack.digest_share import share_digest

@@ -16,7 +16,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.db.enums import OutboxKind
+from bot.domain.enums import OutboxKind
 from bot.services.outbox import Taken
 
 CARD_EVENT = "complaint_case"

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.classifier.triage import REPEAT_AUTHOR, Triage
-from bot.db.enums import OutboxKind
 from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage
 from bot.db.session import session_scope
+from bot.domain.enums import OutboxKind
 from bot.flows.ingest import POLLED, ActiveCases, Ingested, Outcome, ingest, reported_by
 from bot.runtime import Runtime
 from bot.services.mentions import open_case

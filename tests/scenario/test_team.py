@@ -237,7 +237,7 @@ def test_app_home_shows_my_cases_unclaimed_escalations_and_numbers(runtime: Runt
 
 def test_export_labels_writes_the_teams_decisions(runtime: Runtime, bot: BotClient, slack: FakeSlack, tmp_path) -> None:
     from bot.classifier.tsv import read_labelled
-    from bot.db.enums import RootCause
+    from bot.domain.enums import RootCause
     from bot.flows.labels import export
     from bot.services import cases
 

@@ -8,18 +8,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 OURS = ("bot", "handlers", "message_blocks", "sources")
 ALLOWED = {
-    "bot/db": ("bot.db",),
+    "bot/db": ("bot.db", "bot.domain"),
     "bot/domain": ("bot.domain",),
-    "message_blocks": ("message_blocks", "bot.db.enums"),
+    "message_blocks": ("message_blocks", "bot.domain"),
     "sources": ("sources",),
-    "bot/classifier": ("bot.classifier", "bot.db.enums"),
-    "bot/services": ("bot.services", "bot.db", "bot.domain", "bot.classifier", "bot.config", "message_blocks", "sources"),
-    "bot/slack": ("bot.slack", "bot.services", "bot.db", "bot.config", "message_blocks"),
+    "bot/classifier": ("bot.classifier", "bot.domain"),
+    "bot/services": ("bot.services", "bot.db", "bot.domain", "bot.classifier", "bot.config", "sources"),
+    "bot/slack": ("bot.slack", "bot.services", "bot.db", "bot.domain", "bot.config", "message_blocks"),
     "bot/flows": (
         "bot.flows", "bot.services", "bot.db", "bot.domain", "bot.classifier", "bot.config", "bot.settings", "bot.runtime", "bot.slack",
         "message_blocks", "sources",
     ),
-    "handlers": ("handlers", "bot.flows", "bot.db.enums", "bot.domain", "message_blocks"),
+    "handlers": ("handlers", "bot.flows", "bot.domain", "message_blocks"),
 }
 
 

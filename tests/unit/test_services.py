@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.classifier.triage import Triage
-from bot.db.enums import CaseStatus, OutboxKind, RootCause, Severity
 from bot.db.models import CaseEvent, MentionRecord, OutboxMessage
 from bot.db.session import make_engine
+from bot.domain.enums import CaseStatus, OutboxKind, RootCause, Severity
 from bot.services import cases, mentions, outbox, queries, reminders, reports, source_health
 from bot.services.mentions import Assessment
 from sources import Mention, SourceError, SourceRateLimited, build_source, config_model
@@ -156,10 +156,8 @@ def test_lists_filter_by_state_and_person(session: Session) -> None:
 def test_a_failing_source_backs_off_longer_and_is_announced_once(session: Session) -> None:
     source = build_source(config_model("rss").model_validate({"kind": "rss", "name": "feed", "url": "https://x.example/feed"}), httpx.Client())
     failures = [source_health.record_failure(session=session, source=source, error=SourceError("HTTP 500"), now=NOW) for _ in range(6)]
-    assert failures == [1, 2, 3, 4, 5, 6]
+    assert [(f.in_a_row, f.announce) for f in failures] == [(1, False), (2, False), (3, False), (4, False), (5, True), (6, False)]
     standing = source_health.standings(session=session)["feed"]
     assert standing.backoff_until == NOW + timedelta(minutes=32)
-    announced = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == OutboxKind.CHANNEL_MESSAGE)).all()
-    assert len(announced) == 1 and "has failed 5 polls in a row" in announced[0].payload["text"]
     source_health.record_failure(session=session, source=source, error=SourceRateLimited("429", retry_after=600), now=NOW)
     assert source_health.standings(session=session)["feed"].backoff_until == NOW + timedelta(seconds=600)

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from bot.db.enums import RootCause
 from bot.db.models import Case, MentionRecord
 from bot.db.session import session_scope
 from bot.domain.drafts.post_length import mastodon_length
+from bot.domain.enums import RootCause
 from bot.flows.reminders import run_reminders
 from bot.runtime import Runtime
 from bot.services import cases

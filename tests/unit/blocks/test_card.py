@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 from slack_sdk.models.blocks import Block
 
+from bot.domain.views import CaseView
 from message_blocks.card import card_text, case_card, status_line
 from message_blocks.ids import Action, MoreChoice, parse_case_value, parse_more_value
-from message_blocks.views import CaseView
 
 DETECTED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 

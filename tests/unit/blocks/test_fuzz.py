@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
+from bot.domain.views import CaseView, DraftOptions, DraftShown, EventView, ReplyDraftView, ReplyRoute
 from message_blocks.blocks import section
 from message_blocks.burst import burst_summary
 from message_blocks.card import card_text, case_card
@@ -16,7 +17,6 @@ from message_blocks.notes import escalation_dm
 from message_blocks.reminders import unclaimed_blocks, unsnoozed_blocks
 from message_blocks.replies import case_detail, case_list
 from message_blocks.reply_notes import draft_message, not_published_note, unsure_note
-from message_blocks.views import CaseView, DraftOptions, DraftShown, EventView, ReplyDraftView, ReplyRoute
 
 HOSTILE = st.sampled_from(["<!channel>", "<!here>", "<@U0ADMIN01>", "<https://evil.example|acme.com>", "&amp;", "\u202e", "\x00", "*_~`", "@everyone", "|", ">"])
 text = st.lists(st.one_of(st.text(max_size=400), HOSTILE), max_size=30).map("".join)

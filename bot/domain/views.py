@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.db.enums import Severity
+from bot.domain.enums import Severity
 
 
 @dataclass(frozen=True)
