@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import socket
 import time
@@ -10,6 +12,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
+from bot.web import slack_signature_valid
 from tests.conftest import SIGNING_SECRET, BotClient
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import block_action, interactive_body, signed_headers, slash_command, view_submission
@@ -55,6 +58,39 @@ def test_a_request_signed_with_a_forged_timestamp_header_is_401(bot: BotClient, 
     before = len(slack.calls)
     assert bot.http.post(f"{bot.base_url}/slack/events", content=body, headers=headers).status_code == 401
     assert _settled(slack, before) == []
+
+
+GATE_REFUSAL = {"ok": False, "error": "invalid request signature"}
+
+
+def test_a_correctly_signed_but_hour_old_request_is_refused_at_the_gate(bot: BotClient, slack: FakeSlack) -> None:
+    """A replay: the signature is right, only its age gives it away. Refused by our gate (its answer, not Bolt's), before any listener."""
+    before = len(slack.calls)
+    body = slash_command(user_id=VICTIM, text="list", response_url=RESPONSE_URL)
+    answer = bot.post(body, "application/x-www-form-urlencoded", timestamp=int(time.time()) - 3600)
+    assert (answer.status_code, answer.json()) == (401, GATE_REFUSAL)
+    assert _settled(slack, before) == []
+
+
+def test_a_request_without_a_signature_header_is_refused_at_the_gate(bot: BotClient, slack: FakeSlack) -> None:
+    before = len(slack.calls)
+    body = slash_command(user_id=VICTIM, text="list", response_url=RESPONSE_URL)
+    headers = signed_headers(SIGNING_SECRET, body, content_type="application/x-www-form-urlencoded")
+    del headers["X-Slack-Signature"]
+    answer = bot.http.post(f"{bot.base_url}/slack/events", content=body, headers=headers)
+    assert (answer.status_code, answer.json()) == (401, GATE_REFUSAL)
+    assert _settled(slack, before) == []
+
+
+def test_the_signature_age_limit_is_five_minutes_either_way() -> None:
+    body, timestamp = b"token=x&text=list", "1700000000"
+    signature = "v0=" + hmac.new(SIGNING_SECRET.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
+
+    def valid(age: float) -> bool:
+        return slack_signature_valid(SIGNING_SECRET, timestamp=timestamp, signature=signature, body=body, now=int(timestamp) + age)
+
+    assert [valid(age) for age in (0, 300, -300)] == [True, True, True]
+    assert [valid(age) for age in (301, -301, 3600)] == [False, False, False]
 
 
 def test_an_unreadable_content_length_is_400_not_a_crash(bot: BotClient) -> None:
