@@ -43,6 +43,20 @@ def seed_cases(runtime: Runtime, count: int) -> None:
             open_case(session=session, record=record, triage=triage, now=now)
 
 
+@pytest.mark.parametrize(("waiting", "summarised"), [(4, False), (5, True)])
+def test_the_burst_guard_starts_one_card_past_its_threshold(runtime: Runtime, slack: FakeSlack, waiting: int, summarised: bool) -> None:
+    """burst_threshold cards waiting are still posted one by one; one more and all but burst_cards go in a summary."""
+    runtime.drainer.burst_threshold, runtime.drainer.burst_cards = 4, 2
+    seed_cases(runtime, waiting)
+    runtime.drainer.drain()
+
+    texts = [m["text"] for m in slack.channel_messages(CHANNEL)]
+    if summarised:
+        assert texts[0] == f"{waiting} new complaints arrived at once" and len(texts) == 1 + 2
+    else:
+        assert len(texts) == waiting and not any("arrived at once" in t for t in texts)
+
+
 def test_a_burst_is_one_summary_plus_the_most_severe_cards(runtime: Runtime, slack: FakeSlack) -> None:
     seed_cases(runtime, 60)
     runtime.drainer.drain()
