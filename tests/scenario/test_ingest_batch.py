@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import gc
+import math
+from collections.abc import Sequence
 
 import pytest
 from sqlalchemy import select
 
+from bot.classifier.base import Classification
 from bot.classifier.triage import REPEAT_AUTHOR, Triage
 from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage
 from bot.db.session import session_scope
@@ -169,3 +172,24 @@ def test_the_cycle_collector_runs_again_after_a_batch_even_one_that_failed(runti
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class FixedScore:
+    """A detector that gives every text the same score: the threshold's edge, exactly."""
+
+    name = "fixed"
+
+    def __init__(self, score: float) -> None:
+        self.score = score
+
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
+        return Classification(self.score, ("fixed score",))
+
+
+def test_a_score_exactly_at_the_threshold_is_routed_and_just_below_is_not(runtime: Runtime) -> None:
+    threshold = runtime.config.classifier.threshold
+    runtime.classifier = FixedScore(threshold)
+    at = run(runtime, [mention(1, COMPLAINTS[0])])
+    runtime.classifier = FixedScore(math.nextafter(threshold, 0))
+    below = run(runtime, [mention(2, COMPLAINTS[1])])
+    assert [o.kind for o in at + below] == [Outcome.NEW_CASE, Outcome.STORED]
