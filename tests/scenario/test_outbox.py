@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import string
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -191,6 +192,24 @@ def test_one_poll_drains_everything_it_queued_however_many_rows(runtime: Runtime
         assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))) == 0
     assert opened > 200
     assert len(slack.channel_messages(MANAGER_DM)) == opened
+
+
+def test_a_retry_after_longer_than_the_first_backoff_is_honoured(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
+    """Slack asks for 6 s, one more than the outbox's first backoff (5 s): the card waits the 6 s, not the backoff."""
+    seed_cases(runtime, 1)
+    runtime.slack.retry_handlers = []  # the outbox itself gets the 429 (the client's own retry would sleep it out)
+    slack.fail("chat.postMessage", status=429, retry_after=6, times=1)
+    assert runtime.drainer.drain().failed == 1
+    calls = len(slack.calls)
+
+    clock.advance(seconds=5.5)  # past the first backoff, not yet past Retry-After: the card is not even looked for
+    runtime.drainer.drain()
+    assert len(slack.calls) == calls
+    time.sleep(max(0.0, slack.penalties[CHANNEL] - time.monotonic()) + 0.05)  # the fake Slack keeps Retry-After in real time
+    clock.advance(seconds=1)
+    runtime.drainer.drain()
+    assert len(slack.channel_messages(CHANNEL)) == 1
+    assert slack.early_calls == []
 
 
 def test_retry_after_holds_back_every_message_to_that_channel(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
