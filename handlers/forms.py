@@ -1,23 +1,26 @@
 """What a person filled in, parsed from a modal's view state into typed forms (handed to flows as keyword arguments).
 
-A value that is not one we offered raises ValueError: the error path answers
+A value that is not one we offered raises NotUnderstood: the error path answers
 "that request did not make sense" and nothing changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from bot.domain.drafts import TONES
 from bot.domain.drafts.post_length import LIMITS, post_length
 from bot.domain.enums import RootCause, Severity
+from bot.domain.refusals import NotUnderstood
 from bot.domain.views import DraftOptions
 from message_blocks.ids import Field
 from message_blocks.modals import draft_too_long
 
 State = dict[str, dict[str, dict[str, Any]]]
+Chosen = TypeVar("Chosen")
 
 
 def _input(state: State, field: Field) -> dict[str, Any]:
@@ -26,6 +29,13 @@ def _input(state: State, field: Field) -> dict[str, Any]:
 
 def _text(state: State, field: Field) -> str:
     return (_input(state, field).get("value") or "").strip()
+
+
+def _offered(kind: Callable[[str], Chosen], value: str | None, what: str) -> Chosen:
+    try:
+        return kind(value or "")
+    except ValueError:
+        raise NotUnderstood(f"{what} {value!r} is not one we offered") from None
 
 
 def _selected(state: State, field: Field) -> str | None:
@@ -41,7 +51,7 @@ class DraftForm:
 def draft_options(state: State) -> DraftOptions:
     tone = _selected(state, Field.DRAFT_TONE) or "warm"
     if tone not in TONES:
-        raise ValueError(f"unknown tone {tone!r}")
+        raise NotUnderstood(f"unknown tone {tone!r}")
     picked = {option["value"] for option in _input(state, Field.DRAFT_OPTIONS).get("selected_options") or []}
     return DraftOptions(tone=tone, offer_gesture="gesture" in picked, move_offline="offline" in picked)
 
@@ -77,8 +87,8 @@ class EscalateForm:
 def escalate_form(state: State) -> EscalateForm:
     manager = _input(state, Field.MANAGER).get("selected_user")
     if not manager:
-        raise ValueError("no manager was chosen")
-    return EscalateForm(manager, _text(state, Field.REASON), Severity(_selected(state, Field.SEVERITY)))
+        raise NotUnderstood("no manager was chosen")
+    return EscalateForm(manager, _text(state, Field.REASON), _offered(Severity, _selected(state, Field.SEVERITY), "severity"))
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,8 @@ class ResolveForm:
 
 def resolve_form(state: State) -> ResolveForm:
     follow_up = _selected(state, Field.FOLLOW_UP)
-    return ResolveForm(_text(state, Field.RESOLUTION), RootCause(_selected(state, Field.ROOT_CAUSE)), int(follow_up) if follow_up else None)
+    root_cause = _offered(RootCause, _selected(state, Field.ROOT_CAUSE), "root cause")
+    return ResolveForm(_text(state, Field.RESOLUTION), root_cause, _offered(int, follow_up, "follow-up") if follow_up else None)
 
 
 @dataclass(frozen=True)

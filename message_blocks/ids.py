@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 
+from bot.domain.refusals import NotUnderstood
+
 
 class Action(StrEnum):
     CLAIM = "case-claim"
@@ -58,13 +60,13 @@ def case_value(case_id: int) -> str:
 
 
 def parse_case_value(value: str | None) -> int:
-    """The case id from a button value or private_metadata; ValueError if it is not one of ours."""
+    """The case id from a button value or private_metadata; NotUnderstood if it is not one of ours."""
     try:
         case_id = json.loads(value or "")["case_id"]
     except (ValueError, KeyError, TypeError):
-        raise ValueError(f"not a case reference: {value!r}") from None
+        raise NotUnderstood(f"not a case reference: {value!r}") from None
     if not isinstance(case_id, int) or case_id <= 0:
-        raise ValueError(f"not a case reference: {value!r}")
+        raise NotUnderstood(f"not a case reference: {value!r}")
     return case_id
 
 
@@ -77,7 +79,7 @@ def parse_more_value(value: str | None) -> tuple[int, MoreChoice]:
     try:
         return case_id, MoreChoice(json.loads(value or "")["do"])
     except (KeyError, ValueError):
-        raise ValueError(f"not a menu choice: {value!r}") from None
+        raise NotUnderstood(f"not a menu choice: {value!r}") from None
 
 
 def draft_value(case_id: int, draft_id: int) -> str:
@@ -89,7 +91,7 @@ def parse_draft_value(value: str | None) -> tuple[int, int]:
     case_id = parse_case_value(value)
     draft_id = json.loads(value or "").get("draft_id")
     if not isinstance(draft_id, int) or draft_id <= 0:
-        raise ValueError(f"not a draft reference: {value!r}")
+        raise NotUnderstood(f"not a draft reference: {value!r}")
     return case_id, draft_id
 
 

@@ -1,9 +1,11 @@
-"""`/complaint`: parsing the text into a command. Pure; `bot.team` runs it."""
+"""`/complaint`: parsing the text into a command. Pure; bot/flows/complaint_command.py runs it."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from bot.domain.refusals import NotUnderstood
 
 HELP_LINES = (
     ("help", "this help"),
@@ -23,13 +25,22 @@ STATS_PERIODS = {"7d": 7, "30d": 30}
 
 @dataclass(frozen=True)
 class Command:
+    """A subcommand with text arguments: list, stats, add, mute, unmute, help, sources, digest."""
+
     name: str
     argument: str = ""
     note: str = ""
-    case_id: int | None = None
 
 
-class UsageError(ValueError):
+@dataclass(frozen=True)
+class CaseCommand:
+    """A subcommand about one case: show, claim, resolve."""
+
+    name: str
+    case_id: int
+
+
+class UsageError(NotUnderstood):
     """The text is not a command we know; the message says what was expected."""
 
 
@@ -40,7 +51,7 @@ def _case_id(name: str, raw: str) -> int:
     return int(match.group(1))
 
 
-def parse(text: str) -> Command:
+def parse(text: str) -> Command | CaseCommand:
     words = text.strip().split(maxsplit=1)
     if not words:
         return Command("help")
@@ -58,7 +69,7 @@ def parse(text: str) -> Command:
             raise UsageError("`stats` takes `7d` or `30d`.")
         return Command(name, period)
     if name in ("show", "claim", "resolve"):
-        return Command(name, case_id=_case_id(name, rest))
+        return CaseCommand(name, _case_id(name, rest))
     if name == "add":
         parts = rest.split(maxsplit=1)
         if not parts or not re.match(r"^<?https?://", parts[0], re.IGNORECASE):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.domain.commands import HELP_LINES, Command, UsageError, parse
+from bot.domain.commands import HELP_LINES, CaseCommand, Command, UsageError, parse
 from bot.flows import case_actions, manual_report
 from bot.flows.reports import digest_preview, stats_reply
 from bot.runtime import Runtime
@@ -29,20 +29,14 @@ def run_command(rt: Runtime, *, text: str, user_id: str, trigger_id: str, respon
         respond(blocks=blocks, text=replies.fallback_text(blocks), response_type="ephemeral", replace_original=False)
 
 
-def _run(rt: Runtime, command: Command, *, user_id: str, trigger_id: str) -> list[dict[str, Any]] | None:
+def _run(rt: Runtime, command: Command | CaseCommand, *, user_id: str, trigger_id: str) -> list[dict[str, Any]] | None:
+    if isinstance(command, CaseCommand):
+        return _about_a_case(rt, command, user_id=user_id, trigger_id=trigger_id)
     name = command.name
     if name == "help":
         return replies.help_reply(HELP_LINES)
     if name == "list":
         return _list(rt, command.argument, user_id)
-    if name == "show":
-        return _show(rt, command.case_id)  # type: ignore[arg-type]
-    if name == "claim":
-        case_actions.claim(rt, case_id=command.case_id, user_id=user_id)  # type: ignore[arg-type]
-        return replies.claimed_reply(command.case_id)  # type: ignore[arg-type]
-    if name == "resolve":
-        case_actions.open_resolve(rt, case_id=command.case_id, user_id=user_id, trigger_id=trigger_id)  # type: ignore[arg-type]
-        return None
     if name in ("mute", "unmute"):
         return _mute(rt, command, user_id)
     if name == "sources":
@@ -55,6 +49,18 @@ def _run(rt: Runtime, command: Command, *, user_id: str, trigger_id: str) -> lis
     if name == "digest":
         return digest_preview(rt)
     raise UsageError(f"unknown command {name}")
+
+
+def _about_a_case(rt: Runtime, command: CaseCommand, *, user_id: str, trigger_id: str) -> list[dict[str, Any]] | None:
+    if command.name == "show":
+        return _show(rt, command.case_id)
+    if command.name == "claim":
+        case_actions.claim(rt, case_id=command.case_id, user_id=user_id)
+        return replies.claimed_reply(command.case_id)
+    if command.name == "resolve":
+        case_actions.open_resolve(rt, case_id=command.case_id, user_id=user_id, trigger_id=trigger_id)
+        return None
+    raise UsageError(f"unknown command {command.name}")
 
 
 def _list(rt: Runtime, which: str, user_id: str) -> list[dict[str, Any]]:

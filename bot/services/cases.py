@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Case, MutedAuthor
 from bot.domain.enums import CaseStatus, DismissReason, OutboxKind, RootCause, Severity
+from bot.domain.refusals import NotUnderstood, Refusal
 from bot.domain.relevance import author_key
 from bot.domain.views import CaseView
 from bot.services.events import record_event
@@ -20,13 +21,13 @@ from bot.services.outbox import enqueue
 from bot.services.views import case_view
 
 
-class CaseNotFound(LookupError):
+class CaseNotFound(Refusal, LookupError):
     def __init__(self, case_id: int) -> None:
         super().__init__(f"There is no case #{case_id}.")
         self.case_id = case_id
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refusal):
     """The case is not in a state that allows `action`; `case` is its current state (usable after rollback)."""
 
     def __init__(self, case: CaseView, action: str) -> None:
@@ -222,7 +223,7 @@ def mute_author(*, session: Session, author: str, user_id: str, now: datetime) -
     """Future mentions by `author` are dropped. False if they were muted already."""
     key = author_key(author)
     if not key:
-        raise ValueError("an author name is needed")
+        raise NotUnderstood("an author name is needed")
     if session.get(MutedAuthor, key) is not None:
         return False
     session.add(MutedAuthor(author=key, muted_by=user_id, muted_at=now))

@@ -18,17 +18,18 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import ReplyDraft
 from bot.domain.enums import DraftPurpose
+from bot.domain.refusals import Refusal
 from bot.domain.views import ReplyDraftView
 from bot.services.cases import get_case
 from bot.services.events import record_event
 
 
-class DraftNotFound(LookupError):
+class DraftNotFound(Refusal, LookupError):
     def __init__(self, case_id: int, draft_id: int) -> None:
         super().__init__(f"Case #{case_id} has no draft {draft_id}.")
 
 
-class PublishRefused(Exception):
+class PublishRefused(Refusal):
     """This click publishes nothing: the draft was published, or is being published (`draft` says which)."""
 
     def __init__(self, draft: ReplyDraftView) -> None:
@@ -36,7 +37,7 @@ class PublishRefused(Exception):
         self.draft = draft
 
 
-class CannotPublish(Exception):
+class CannotPublish(Refusal):
     """The source has no reply API, no credentials to post, or the mention was stored without what a reply needs."""
 
     def __init__(self, source_name: str) -> None:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from slack_sdk import WebClient
 
 from bot.config import AppConfig
+from bot.domain.refusals import Refusal
 from message_blocks.notes import not_allowed_message
 
 MEMBERSHIP_TTL_SECONDS = 300
@@ -43,8 +44,8 @@ class Permission(StrEnum):
         }[self]
 
 
-class NotAllowed(Exception):
-    pass
+class NotAllowed(Refusal):
+    """The person may not do this; the message says who may."""
 
 
 class Permissions:
