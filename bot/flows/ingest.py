@@ -8,9 +8,7 @@ commit together.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -24,6 +22,7 @@ from bot.classifier.triage import assess
 from bot.config import AppConfig
 from bot.domain.enums import OutboxKind, Severity
 from bot.domain.relevance import RelevanceFilter, mention_text
+from bot.flows import cycle_collector
 from bot.runtime import Runtime
 from bot.services import mentions, outbox
 from bot.services.mentions import Assessment, NewCase, NewMention, Stored, case_id, item_key, page_key
@@ -124,7 +123,7 @@ def ingest(
     already and the authors' recent history are read once, decisions are made in memory
     (a later mention sees the cases the earlier ones opened), then everything is written.
     """
-    with _cycle_collector_paused():
+    with cycle_collector.paused_for(len(batch)):
         relevance = relevance_filter(rt, session)
         kept = [(m, item_key(m), page_key(m)) if intake.reporter is not None or not _dropped(relevance, m, intake) else None for m in batch]
         state = _Batch(rt, session, intake, now, [k for k in kept if k], active or ActiveCases())
@@ -132,20 +131,6 @@ def ingest(
         mentions.store_batch(session=session, cases=state.cases, records=state.records, now=now)
         outbox.enqueue_all(session=session, messages=list(_messages(rt, [d for d in decided if d], now)), at=now)
         return [_outcome(d) for d in decided]
-
-
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """A batch holds tens of thousands of small objects until it is written: Python's cycle collector would walk
-    them, and everything else the process holds, again and again and find nearly nothing (a tenth of a large
-    batch's time). It runs as usual once the batch is done; whoever paused it first resumes it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _dropped(relevance: RelevanceFilter, mention: Mention, intake: Intake) -> bool:

@@ -14,6 +14,7 @@ from bot.classifier.triage import REPEAT_AUTHOR, Triage
 from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage
 from bot.db.session import session_scope
 from bot.domain.enums import OutboxKind
+from bot.flows.cycle_collector import LARGE_BATCH
 from bot.flows.ingest import POLLED, ActiveCases, Ingested, Outcome, ingest, reported_by
 from bot.runtime import Runtime
 from bot.services.mentions import open_case
@@ -159,19 +160,38 @@ def test_a_mention_that_joined_an_older_case_is_joinable_by_the_next_batch(runti
         assert active.current(session, runtime.clock()).find(far_from_the_first) == case_id
 
 
-def test_the_cycle_collector_runs_again_after_a_batch_even_one_that_failed(runtime: Runtime) -> None:
-    run(runtime, [mention(1, COMPLAINTS[0])])
-    assert gc.isenabled()
+def test_a_large_batch_pauses_the_cycle_collector_and_resumes_it_even_when_it_fails(runtime: Runtime) -> None:
+    seen: list[bool] = []
+    runtime.classifier = Recording(seen)
+    run(runtime, [mention(n, f"Acme order {n} never came") for n in range(LARGE_BATCH)])
+    assert set(seen) == {False} and gc.isenabled()
+    seen.clear()
+    run(runtime, [mention(LARGE_BATCH, "Acme order never came, again")])
+    assert seen == [True]  # one pushed or reported mention leaves it alone
+
     broken = Mention(source_kind="rss", source_name="a", external_id="x", url="https://x.example", text="Acme", author=None)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        run(runtime, [broken])
+        run(runtime, [broken, *(mention(1000 + n, f"Acme parcel {n} lost") for n in range(LARGE_BATCH))])
     assert gc.isenabled()
     gc.disable()  # paused by someone else: theirs to resume
     try:
-        run(runtime, [mention(2, COMPLAINTS[1])])
+        run(runtime, [mention(2000 + n, f"Acme refund {n} missing") for n in range(LARGE_BATCH)])
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class Recording:
+    """A detector that calls nothing negative and notes whether the cycle collector was running."""
+
+    name = "recording"
+
+    def __init__(self, seen: list[bool]) -> None:
+        self.seen = seen
+
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
+        self.seen.append(gc.isenabled())
+        return Classification(0.0, ())
 
 
 class FixedScore:
