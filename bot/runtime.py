@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -25,7 +24,6 @@ from bot.settings import Settings
 from bot.slack.delivery import Drainer
 from bot.slack.people import People
 from bot.slack.permissions import Permissions
-from sources.llm_writer import LlmDraftWriter
 
 WORK_THREADS = 4
 # The longest a task waits for acks in flight: under a flood of requests work still moves.
@@ -116,16 +114,6 @@ class Runtime:
     def work(self) -> ThreadPoolExecutor:
         """Where listeners' work runs after the ack (database, Slack calls), so acks never queue behind it."""
         return WorkPool(self.acks)
-
-    @cached_property
-    def draft_writer(self) -> Callable[[str], str] | None:
-        """The LLM that words reply drafts when [playbook] writer = "llm", reached with the classifier's llm_* settings."""
-        if self.config.playbook.writer != "llm":
-            return None
-        llm = self.config.classifier
-        return LlmDraftWriter(
-            base_url=llm.llm_base_url, model=llm.llm_model, api_key=os.environ.get(llm.llm_api_key_env, ""), timeout_seconds=llm.llm_timeout_seconds
-        )
 
     @cached_property
     def permissions(self) -> Permissions:

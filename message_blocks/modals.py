@@ -9,7 +9,7 @@ from bot.domain.views import CaseView, DraftOptions, DraftShown
 from message_blocks.blocks import context, section
 from message_blocks.card import kind_label
 from message_blocks.ids import Field, View, case_value, draft_modal_value
-from message_blocks.text import mrkdwn, plain
+from message_blocks.text import mrkdwn
 
 TEXT_INPUT_LIMIT = 3000
 ROOT_CAUSES = (
@@ -193,12 +193,3 @@ def resolve_modal(case: CaseView) -> dict[str, Any]:
         },
     ]
     return _modal(View.RESOLVE, "Mark resolved", "Resolve", case.case_id, blocks)
-
-
-def error_modal(title: str, message: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": plain(title, 24)},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [section(mrkdwn(message, 2900))],
-    }

@@ -40,7 +40,9 @@ EVIDENCE_MIN_WORDS = 4
 
 
 @dataclass(frozen=True)
-class Settings:
+class ModelSettings:
+    """What training chose besides the weights: the temperature pooling passages' scores, their length, the weight of those naming the brand."""
+
     tau: float = 1.0
     passage_chars: int = 300
     brand_share: float = 0.5
@@ -53,7 +55,7 @@ class LinearModel:
     bias: np.ndarray
     experts: tuple[str, ...]
     lexicon: dict[str, int]
-    settings: Settings
+    settings: ModelSettings
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> LinearModel:
@@ -62,7 +64,7 @@ class LinearModel:
             if weights.shape != (BUCKETS, 2 * len(experts)) or bias.shape != (2 * len(experts),):
                 raise ValueError(f"{path}: weights {weights.shape} and bias {bias.shape} do not fit {BUCKETS} buckets and {len(experts)} experts")
             lexicon = dict(zip(data["lexicon_words"].tolist(), data["lexicon_classes"].tolist()))
-            return cls(weights, bias, experts, lexicon, Settings(**json.loads(str(data["settings"]))))
+            return cls(weights, bias, experts, lexicon, ModelSettings(**json.loads(str(data["settings"]))))
 
     def save(self, path: Path) -> None:
         """An .npz file np.load reads; written with fixed timestamps so that the same training gives the same bytes."""

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.classifier.features import BUCKETS, Featurizer
-from bot.classifier.linear import MODEL_PATH, LinearClassifier, LinearModel, Settings, text_indices
+from bot.classifier.linear import MODEL_PATH, LinearClassifier, LinearModel, ModelSettings, text_indices
 from bot.classifier.metrics import scores
 from bot.classifier.tsv import DataError, read_labelled
 
@@ -158,7 +158,7 @@ def _best_cut(labels: np.ndarray, logits: np.ndarray) -> float:
     return float(max(CUTS, key=lambda cut: _f1(labels, logits >= cut)))
 
 
-def _model(fitted: _Fitted, mix: float, shifts: np.ndarray, names: list[str], lexicon_classes: dict[str, int], settings: Settings) -> LinearModel:
+def _model(fitted: _Fitted, mix: float, shifts: np.ndarray, names: list[str], lexicon_classes: dict[str, int], settings: ModelSettings) -> LinearModel:
     experts = mix * fitted.experts + (1 - mix) * fitted.pooled
     bias = mix * fitted.expert_bias + (1 - mix) * fitted.pooled_bias - shifts
     weights = np.hstack([experts.T, fitted.gate.T]).astype(np.float32)
@@ -202,7 +202,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     mix = max(MIXES, key=lambda m: max(np.mean(f1_per_set(m, candidates[m], cut)) for cut in CUTS))
     shifts = candidates[mix]
     # One threshold for every kind of text: the best mean F1 over the sets (and the long texts), not the best per set.
-    settings = Settings()
+    settings = ModelSettings()
     cut = float(max(CUTS, key=lambda c: np.mean(f1_per_set(mix, shifts, c))))
     validation_f1 = {name: round(_f1(held[name][1], blended(mix, shifts, name) >= cut), 4) for name in names}
     long_f1 = None
@@ -214,7 +214,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
         best = -1.0
         for passage_chars in PASSAGE_CHARS:
             for tau in TAUS:
-                trial = Settings(tau=tau, passage_chars=passage_chars)
+                trial = ModelSettings(tau=tau, passage_chars=passage_chars)
                 judge = LinearClassifier(_model(fitted, mix, shifts, names, classes, trial)).judge
                 logits = {name: np.array([judge(t).logit for t in texts]) for name, (texts, _) in checks.items()}
                 for c in CUTS:

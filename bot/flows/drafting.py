@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.domain.drafts import Draft, DraftInput, builtin_draft, draft_reply, follow_up_draft
 from bot.domain.enums import DraftPurpose, OutboxKind
 from bot.domain.views import CaseView, DraftOptions, DraftShown
+from bot.flows.llm_writer import draft_writer
 from bot.flows.publish import route
 from bot.runtime import Runtime
 from bot.services import cases, outbox, replies
@@ -62,7 +63,7 @@ def _shown(draft: Draft, *, rewording: bool = False) -> DraftShown:
 def _modal(rt: Runtime, case: CaseView, options: DraftOptions) -> tuple[dict[str, Any], bool]:
     """The modal with the playbook's draft, and whether the LLM writer will reword it."""
     draft = builtin_draft(draft_input(rt, case, options))
-    rewording = rt.draft_writer is not None and bool(draft.text)
+    rewording = draft_writer(rt.config) is not None and bool(draft.text)
     return modals.draft_modal(case, _shown(draft, rewording=rewording), options), rewording
 
 
@@ -91,7 +92,7 @@ def redraft(rt: Runtime, *, case_id: int, user_id: str, view_id: str, view_hash:
 def _reword(rt: Runtime, view_id: str, view_hash: str, case: CaseView, options: DraftOptions) -> None:
     """In the work pool: ask the writer (the playbook's draft stands on any failure) and show its wording if the modal is unchanged."""
     try:
-        draft = draft_reply(draft_input(rt, case, options), write=rt.draft_writer)
+        draft = draft_reply(draft_input(rt, case, options), write=draft_writer(rt.config))
         rt.slack.views_update(view_id=view_id, hash=view_hash, view=modals.draft_modal(case, _shown(draft), options))
     except SlackApiError as exc:
         if exc.response.get("error") not in STALE_VIEW_ERRORS:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from bot.domain.drafts import DraftInput, builtin_draft, draft_reply
-from sources.llm_writer import LlmDraftWriter
+from bot.flows.llm_writer import LlmDraftWriter
 
 COMPLAINT = DraftInput(
     author="ines",
