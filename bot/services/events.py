@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import CaseEvent
 from bot.domain.views import EventView
+from bot.services.views import view_of
 
 
 def record_event(*, session: Session, case_id: int, actor: str, action: str, at: datetime, **details: Any) -> None:
@@ -18,4 +19,4 @@ def record_event(*, session: Session, case_id: int, actor: str, action: str, at:
 
 def history(*, session: Session, case_id: int) -> list[EventView]:
     events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id))
-    return [EventView(e.at, e.actor, e.action) for e in events]
+    return [view_of(EventView, e) for e in events]

@@ -22,6 +22,7 @@ from bot.domain.refusals import Refusal
 from bot.domain.views import ReplyDraftView
 from bot.services.cases import get_case
 from bot.services.events import record_event
+from bot.services.views import view_of
 
 
 class DraftNotFound(Refusal, LookupError):
@@ -57,18 +58,7 @@ class ReplyTarget:
 
 
 def _view(draft: ReplyDraft) -> ReplyDraftView:
-    return ReplyDraftView(
-        draft_id=draft.id,
-        case_id=draft.case_id,
-        purpose=draft.purpose,
-        text=draft.text,
-        saved_by=draft.saved_by,
-        saved_at=draft.saved_at,
-        publish_started_at=draft.publish_started_at,
-        published_at=draft.published_at,
-        published_url=draft.published_url,
-        publish_error=draft.publish_error,
-    )
+    return view_of(ReplyDraftView, draft, draft_id=draft.id)
 
 
 def save(*, session: Session, case_id: int, purpose: DraftPurpose, text: str, saved_by: str, now: datetime) -> ReplyDraftView:

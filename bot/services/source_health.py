@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import SourceState
 from bot.domain.views import SourceHealthView
+from bot.services.views import view_of
 from sources import Cursor, Source, SourceConfig, SourceDisabled, SourceError, SourceRateLimited
 
 # A source failing this many polls in a row is announced in the channel, once.
@@ -90,16 +91,6 @@ def health(*, session: Session, sources: Sequence[SourceConfig]) -> list[SourceH
     views = []
     for config in sources:
         state = states.get(config.name)
-        views.append(
-            SourceHealthView(
-                name=config.name,
-                kind=config.kind,
-                enabled=config.enabled,
-                last_success_at=state.last_success_at if state else None,
-                last_error_at=state.last_error_at if state else None,
-                last_error=state.last_error if state else None,
-                consecutive_failures=state.consecutive_failures if state else 0,
-                items_seen=state.items_seen if state else 0,
-            )
-        )
+        # A source that never ran has no state: its view keeps the defaults (no failures, nothing seen).
+        views.append(view_of(SourceHealthView, state, name=config.name, kind=config.kind, enabled=config.enabled))
     return views
