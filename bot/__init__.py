@@ -1,5 +1,5 @@
-"""Complaint Bot. The top level is wiring only: settings, the runtime, the Bolt app, the web edge, the scheduler, the CLI.
+"""Complaint Bot. The modules at the top of bot/ are the wiring (CLI, lifecycles, Bolt app, web edge, scheduler),
+the runtime handed to every flow, and the environment and TOML settings.
 
-Layers below, each importing only what is under it: handlers/ -> bot/flows/ -> bot/services/ -> bot/db/;
-flows also use bot/slack/ (delivery, permissions), bot/domain/, bot/classifier/, message_blocks/ and sources/.
+The layers, top to bottom, and what each may import: docs/architecture.md (tests/unit/test_architecture.py checks it).
 """

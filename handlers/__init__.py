@@ -1,4 +1,7 @@
-"""Slack listeners, grouped by kind; each package registers its own in `register(app)`."""
+"""Slack listeners, grouped by kind; each package registers its own in `register(app)`.
+
+Its place in the layers (what it may import, and why): docs/architecture.md.
+"""
 
 from slack_bolt import App
 

@@ -1,4 +1,4 @@
-"""Pure Block Kit builders: plain data in (views.py), Slack JSON out; every message text lives here. No I/O.
+"""Pure Block Kit builders: plain data in (bot/domain/views.py), Slack JSON out; every message text lives here. No I/O.
 
-Imports only itself and the stored vocabulary (bot/db/enums.py).
+Its place in the layers (what it may import, and why): docs/architecture.md.
 """

@@ -1,4 +1,7 @@
-"""Mention sources: one module per kind, all behind `sources.base.Source`; some can also publish replies."""
+"""Mention sources: one module per kind, all behind `sources.base.Source`; some can also publish replies.
+
+Its place in the layers (what it may import, and why): docs/architecture.md.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Negative-mention detection: the shipped model, a lexicon, and optional transformers / LLM backends."""
+"""Negative-mention detection: the shipped model, a lexicon, and optional transformers / LLM backends.
+
+Its place in the layers (what it may import, and why): docs/architecture.md.
+"""
 
 from __future__ import annotations
 

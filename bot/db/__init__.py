@@ -1,1 +1,4 @@
-"""Database: models, the stored vocabulary (enums), engine, per-unit-of-work sessions, migrations. Imports nothing else of ours."""
+"""Database: models, engine, per-unit-of-work sessions, migrations (the stored vocabulary is bot/domain/enums.py).
+
+Its place in the layers (what it may import, and why): docs/architecture.md.
+"""

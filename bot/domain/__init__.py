@@ -1,1 +1,5 @@
-"""Pure rules of the product (relevance, SLA, playbook, drafts, command parsing): no I/O; imports nothing from bot/ but other domain modules."""
+"""Pure rules of the product: the vocabulary (enums), the views builders take, refusals, relevance, SLA, drafts,
+command parsing. No I/O.
+
+Its place in the layers (what it may import, and why): docs/architecture.md.
+"""

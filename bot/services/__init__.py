@@ -1,4 +1,4 @@
-"""All SQL and every state change. Each function takes the session keyword-only and knows nothing of Slack.
+"""All SQL and every state change. Each function takes the session keyword-only, knows nothing of Slack and returns plain views.
 
-May import bot/db, bot/domain, the classifier's pure types, bot.domain.views (the plain data it returns) and sources.Mention.
+Its place in the layers (what it may import, and why): docs/architecture.md.
 """

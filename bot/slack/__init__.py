@@ -1,4 +1,4 @@
 """Talking to Slack outside a request: the outbox drainer (pacing, rate limits, once-only posts) and permissions.
 
-May import bot/services, bot/db, bot/config and message_blocks; never flows or handlers.
+Its place in the layers (what it may import, and why): docs/architecture.md.
 """

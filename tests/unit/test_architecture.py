@@ -1,26 +1,52 @@
-"""The layers keep their direction: each package imports only what the README's Architecture section allows."""
+"""The architecture in one place: ALLOWED below is the source of truth, docs/architecture.md shows it (a test keeps them equal).
+
+Each entry is a package, or one module of the wiring in bot/, with the modules of ours it may import,
+top layer first. Every Python module of ours belongs to exactly one entry.
+"""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = ("bot", "handlers", "message_blocks", "sources")
-ALLOWED = {
-    "bot/db": ("bot.db", "bot.domain"),
-    "bot/domain": ("bot.domain",),
-    "message_blocks": ("message_blocks", "bot.domain"),
-    "sources": ("sources",),
-    "bot/classifier": ("bot.classifier", "bot.domain"),
-    "bot/services": ("bot.services", "bot.db", "bot.domain", "bot.classifier", "bot.config", "sources"),
-    "bot/slack": ("bot.slack", "bot.services", "bot.db", "bot.domain", "bot.config", "message_blocks"),
+OURS = ("bot", "handlers", "message_blocks", "sources", "benchmarks", "tests")
+ALLOWED: dict[str, tuple[str, ...]] = {
+    # Outside the app: measures it as the tests drive it (their fakes and fixture config).
+    "benchmarks": ("benchmarks", "bot", "message_blocks", "sources", "tests"),
+    # Wiring: the entry points, built once at start-up.
+    "bot/cli.py": ("bot", "message_blocks"),
+    "bot/serve.py": ("bot.app", "bot.web", "bot.scheduler", "bot.runtime", "bot.settings", "bot.slack"),
+    "bot/app.py": ("handlers", "bot.flows", "bot.runtime"),
+    "bot/web.py": ("bot.flows", "bot.runtime", "bot.db", "bot.slack"),
+    "bot/scheduler.py": ("bot.flows", "bot.runtime", "bot.db"),
+    # A request or a job: listeners, then the one flow each calls.
+    "handlers": ("handlers", "bot.flows", "bot.domain", "message_blocks"),
     "bot/flows": (
-        "bot.flows", "bot.services", "bot.db", "bot.domain", "bot.classifier", "bot.config", "bot.settings", "bot.runtime", "bot.slack",
+        "bot.flows", "bot.runtime", "bot.slack", "bot.services", "bot.db", "bot.domain", "bot.classifier", "bot.config", "bot.settings",
         "message_blocks", "sources",
     ),
-    "handlers": ("handlers", "bot.flows", "bot.domain", "message_blocks"),
+    # What a flow is handed (rt): the process's shared resources. Below flows, above what it builds.
+    "bot/runtime.py": ("bot.slack", "bot.classifier", "bot.db", "bot.config", "bot.settings"),
+    "bot/slack": ("bot.slack", "bot.services", "bot.db", "bot.domain", "bot.config", "message_blocks"),
+    "bot/services": ("bot.services", "bot.db", "bot.domain", "bot.classifier", "bot.config", "sources"),
+    # The TOML file, read by everything from services up.
+    "bot/config.py": ("bot.settings", "bot.classifier.config", "sources"),
+    "message_blocks": ("message_blocks", "bot.domain"),
+    "bot/classifier": ("bot.classifier", "bot.domain"),
+    "bot/db": ("bot.db", "bot.domain"),
+    "sources": ("sources",),
+    # The bottom: the environment, and the pure rules, vocabulary and views.
+    "bot/settings.py": (),
+    "bot/domain": ("bot.domain",),
+    "bot/__init__.py": (),
 }
+
+
+def modules(entry: str) -> list[Path]:
+    path = ROOT / entry
+    return [path] if path.suffix == ".py" else sorted(path.rglob("*.py"))
 
 
 def imported_modules(path: Path) -> list[str]:
@@ -36,12 +62,35 @@ def imported_modules(path: Path) -> list[str]:
 def test_every_package_imports_only_the_layers_below_it() -> None:
     wrong = [
         f"{path.relative_to(ROOT)} imports {name}"
-        for folder, allowed in ALLOWED.items()
-        for path in sorted((ROOT / folder).rglob("*.py"))
+        for entry, allowed in ALLOWED.items()
+        for path in modules(entry)
         for name in imported_modules(path)
         if not any(name == layer or name.startswith(layer + ".") for layer in allowed)
     ]
     assert wrong == []
+
+
+def test_every_module_of_ours_is_in_exactly_one_entry() -> None:
+    claimed = [path for entry in ALLOWED for path in modules(entry)]
+    ours = sorted(path for package in OURS if package != "tests" for path in (ROOT / package).rglob("*.py"))
+    assert sorted(claimed) == ours
+
+
+def documented_table() -> list[tuple[str, tuple[str, ...]]]:
+    """docs/architecture.md's layer table: (entry, what it may import) per row, top to bottom."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([\w/.]+)` \|[^|]*\| ([^|]*) \|$", text, flags=re.MULTILINE)
+    return [(entry.rstrip("/"), tuple(re.findall(r"`([\w.]+)`", may))) for entry, may in rows]
+
+
+def test_the_architecture_document_shows_exactly_this_table() -> None:
+    assert documented_table() == list(ALLOWED.items())
+
+
+def test_the_package_docstrings_point_to_the_document_instead_of_restating_it() -> None:
+    packages = [entry for entry in ALLOWED if not entry.endswith(".py")] + ["bot"]
+    stale = [entry for entry in packages if "docs/architecture.md" not in (ast.get_docstring(ast.parse((ROOT / entry / "__init__.py").read_text())) or "")]
+    assert stale == []
 
 
 def test_the_checker_sees_a_wrong_import(tmp_path: Path) -> None:
