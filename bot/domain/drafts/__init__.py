@@ -7,6 +7,13 @@ go; offer to continue in private but close the loop in public; offer a
 gesture where policy allows; never argue, delete or demand a retraction;
 leave trolls alone; follow up later to check the fix held.
 
+The reply speaks as the brand: what the complaint says of the brand ("Acme
+lost my order", "their support", "the Acme app") comes back as "we", "our
+support", "our app". And it is not boilerplate: the kind of trouble
+(situations.py: a lost order, a crash, rude staff, a wrong charge…) decides
+what is asked and which next step is offered, so unrelated complaints get
+drafts that share under half their words (tests/unit/domain/test_draft_voice.py).
+
 The medium shapes the reply: a blog post or review gets a personal comment
 that a senior person can sign, with an invitation to come back and see the
 fix; Mastodon, Bluesky and X get one short post within the network's limit as

@@ -8,6 +8,7 @@ from bot.domain.drafts.details import details_to_ask
 from bot.domain.drafts.model import FORUMS, MAX_DRAFT, TONES, Ask, Draft, DraftInput
 from bot.domain.drafts.post_length import LIMITS, post_length
 from bot.domain.drafts.reflection import Reflection, reflect
+from bot.domain.drafts.situations import Situation, situations_of
 from bot.domain.drafts.wording import (
     ABOUT,
     COME_BACK,
@@ -15,7 +16,6 @@ from bot.domain.drafts.wording import (
     THANKS,
     THANKS_SHORT,
     TROLL_NOTE,
-    URGENCY,
     ask_sentence,
     greeting_name,
     listed,
@@ -50,7 +50,7 @@ def first_that_fits(candidates: list[Written], draft_input: DraftInput) -> Writt
     return " ".join(words) + "…", []
 
 
-def _short(draft_input: DraftInput, tone: str, reflection: Reflection | None, asks: list[Ask]) -> Written:
+def _short(draft_input: DraftInput, tone: str, reflection: Reflection | None, asks: list[Ask], situation: Situation) -> Written:
     address = mastodon_address(draft_input.author) if draft_input.source_kind == "mastodon" else ""
     name = greeting_name(draft_input.author)
     greeting = address or {"warm": f"Hi {name}, ", "formal": f"Hello {name}. ", "brief": ""}[tone]
@@ -62,10 +62,12 @@ def _short(draft_input: DraftInput, tone: str, reflection: Reflection | None, as
         sentences = [apology, *parts[:1], ask_sentence(asking, draft_input, tone, short=True), *parts[1:]]
         return (greeting + " ".join(p for p in sentences if p)).strip(), asking
 
+    step = situation.short
     candidates = [
-        post(apology, asks, URGENCY[tone], gesture, THANKS_SHORT[tone]),
-        post(apology, asks, "", gesture),
-        post(apology, asks[:2], "", gesture),
+        post(apology, asks, situation.now, step, gesture, THANKS_SHORT[tone]),
+        post(apology, asks, "", step, gesture),
+        post(apology, asks[:2], "", step, gesture),
+        post(apology, asks[:1], "", step),
         post(apology, asks[:1], ""),
         post(generic, asks[:1], ""),
         ((greeting + generic + (f" Please write to us {write_to(draft_input.contact)}." if draft_input.move_offline else "")).strip(), []),
@@ -73,32 +75,31 @@ def _short(draft_input: DraftInput, tone: str, reflection: Reflection | None, as
     return first_that_fits(candidates, draft_input)
 
 
-def _forum(draft_input: DraftInput, tone: str, reflection: Reflection | None, asks: list[Ask]) -> Written:
-    """Plain words, no marketing: who is answering, what went wrong, what is needed."""
+def _forum(draft_input: DraftInput, tone: str, reflection: Reflection | None, asks: list[Ask], situation: Situation) -> Written:
+    """Plain words, no marketing: who is answering, what went wrong, what is needed, what happens next."""
     apology = sorry_sentence(reflection, draft_input, tone).replace("We are sorry", "Sorry").replace("I'm sorry", "Sorry")
-    lines = [f"Hi {greeting_name(draft_input.author)}, I work on the support team here. {apology} I can see why that's frustrating."]
+    lines = [f"Hi {greeting_name(draft_input.author)}, I work on the support team here. {apology} {situation.now}"]
     if asks:
         details = listed([a.wording for a in asks])
-        if draft_input.move_offline:
-            lines.append(f"If you send {details} {send_to(draft_input.contact)}, I'll look into it myself and report back in this thread.")
-        else:
-            lines.append(f"If you can reply with {details}, I'll look into it myself and report back in this thread.")
+        how = f"send {details} {send_to(draft_input.contact)}" if draft_input.move_offline else f"can reply with {details}"
+        lines.append(f"If you {how}, I'll look into it myself and report back in this thread. {situation.offer}")
+    else:
+        lines.append(situation.offer)
     if draft_input.offer_gesture:
         lines.append("We'll also put a credit on your account for the trouble.")
     return first_that_fits([("\n\n".join(lines), asks)], draft_input)
 
 
-def _long(draft_input: DraftInput, tone: str, reflection: Reflection | None, asks: list[Ask]) -> Written:
+def _long(draft_input: DraftInput, tone: str, reflection: Reflection | None, asks: list[Ask], situation: Situation) -> Written:
     """A personal comment on a blog post or review, signed where a signer is configured."""
     name, full_name = greeting_name(draft_input.author), greeting_name(draft_input.author, full=True)
     # "Dear there" reads as a mail merge gone wrong: without a name, the formal comment opens with "Hello".
     formal = f"Dear {full_name}," if full_name != "there" else "Hello,"
     greeting = {"warm": f"Hi {name},", "formal": formal, "brief": f"Hi {name},"}[tone]
-    first = [sorry_sentence(reflection, draft_input, tone)]
+    first = [sorry_sentence(reflection, draft_input, tone), situation.now]
     if tone != "brief":
         first.append(THANKS[tone])
-    first.append(URGENCY[tone])
-    paragraphs = [greeting, " ".join(first), ask_sentence(asks, draft_input, tone, short=False)]
+    paragraphs = [greeting, " ".join(first), ask_sentence(asks, draft_input, tone, short=False, then=situation.offer)]
     if draft_input.offer_gesture:
         paragraphs.append(GESTURE[tone])
     if tone != "brief":
@@ -108,8 +109,8 @@ def _long(draft_input: DraftInput, tone: str, reflection: Reflection | None, ask
     return first_that_fits([("\n\n".join(p for p in paragraphs if p), asks)], draft_input)
 
 
-def _checklist(draft_input: DraftInput, draft: Draft) -> tuple[str, ...]:
-    lines = [f"Asked for {a.wording}: {a.why}." for a in draft.asked] + list(draft.not_asked)
+def _checklist(draft_input: DraftInput, draft: Draft, checks: tuple[str, ...]) -> tuple[str, ...]:
+    lines = [f"Asked for {a.wording}: {a.why}." for a in draft.asked] + list(draft.not_asked) + list(checks)
     if draft.limit:
         lines.append(f"{draft_input.source_kind.capitalize()} counts this reply as {draft.length} of {draft.limit} characters.")
     if medium_of(draft_input.source_kind) == "long" and not draft_input.signer_name:
@@ -126,7 +127,9 @@ def _checklist(draft_input: DraftInput, draft: Draft) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def finished(draft_input: DraftInput, text: str, asks: list[Ask], not_asked: list[str], written_by: str = "playbook") -> Draft:
+def finished(
+    draft_input: DraftInput, text: str, asks: list[Ask], not_asked: list[str], written_by: str = "playbook", checks: tuple[str, ...] = ()
+) -> Draft:
     limit = LIMITS.get(draft_input.source_kind)
     draft = Draft(
         text=text,
@@ -136,7 +139,7 @@ def finished(draft_input: DraftInput, text: str, asks: list[Ask], not_asked: lis
         length=post_length(text, draft_input.source_kind),
         written_by=written_by,
     )
-    return replace(draft, checklist=_checklist(draft_input, draft))
+    return replace(draft, checklist=_checklist(draft_input, draft, checks), checks=checks)
 
 
 def builtin_draft(draft_input: DraftInput) -> Draft:
@@ -145,12 +148,13 @@ def builtin_draft(draft_input: DraftInput) -> Draft:
         return Draft(text="", note=TROLL_NOTE, limit=LIMITS.get(draft_input.source_kind), checklist=(TROLL_NOTE,))
     tone = draft_input.tone if draft_input.tone in TONES else "warm"
     reflection = reflect(draft_input.text, draft_input.evidence, title=draft_input.title, brand=draft_input.brand)
-    asks, not_asked = details_to_ask(draft_input)
+    situations = situations_of(draft_input)
+    asks, not_asked = details_to_ask(draft_input, situations)
     build = {"short": _short, "forum": _forum, "long": _long}[medium_of(draft_input.source_kind)]
-    text, asked = build(draft_input, tone, reflection, asks)
+    text, asked = build(draft_input, tone, reflection, asks, situations[0])
     limit = LIMITS.get(draft_input.source_kind)
     left_out = [f"Not asked for {a.wording}: no room within {limit} characters; ask once you talk privately." for a in asks if a not in asked]
-    return finished(draft_input, text, asked, not_asked + left_out)
+    return finished(draft_input, text, asked, not_asked + left_out, checks=tuple(s.check for s in situations[:2] if s.check))
 
 
 def _period(days: int) -> str:

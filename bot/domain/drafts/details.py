@@ -1,4 +1,4 @@
-"""Which details a complaint needs for its topics, and which its post (or the case) already gives."""
+"""The details a complaint's situations need, and which of them its post (or the case) already gives."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 
 from bot.domain.drafts.model import Ask, DraftInput
 from bot.domain.drafts.reflection import EMAIL
+from bot.domain.drafts.situations import Situation
 
 # detail -> (how we ask for it, why we need it, whether it is private: asked only in private)
 DETAILS: dict[str, tuple[str, str, bool]] = {
@@ -15,18 +16,12 @@ DETAILS: dict[str, tuple[str, str, bool]] = {
     "account_email": ("the email address on your account (never your password)", "to find the account", True),
     "device": ("your device model and app version", "to reproduce the problem", False),
     "steps": ("a note of what you were doing when it went wrong", "to reproduce the problem", False),
-    "when_where": ("where and when it happened", "to find out who was there and put it right", False),
+    "when_where": ("which store it was and roughly what time", "to find out who was working and put it right", False),
+    "photo": ("a photo of the damage", "to replace it without a return", False),
+    "symptoms": ("when it started and what you see on screen", "to find the fault", False),
     "what_when": ("what happened and when", "to look into it properly", False),
-}
-
-
-NEEDS = {
-    "delivery": ("order_number",),
-    "billing": ("order_number", "charge"),
-    "support": ("ticket",),
-    "account": ("account_email",),
-    "product": ("device", "steps"),
-    "staff": ("when_where",),
+    "returned_on": ("the day you sent it back", "to trace the refund", False),
+    "promised_date": ("the delivery date you were promised", "to hold the courier to it", False),
 }
 
 
@@ -51,9 +46,9 @@ PRESENT = {
 }
 
 
-def details_to_ask(draft_input: DraftInput) -> tuple[list[Ask], list[str]]:
-    """What to ask for (every detail the topics need that the case lacks) and what was left out, with why."""
-    wanted = [d for topic in draft_input.topics for d in NEEDS.get(topic, ())] or ["what_when"]
+def details_to_ask(draft_input: DraftInput, situations: list[Situation]) -> tuple[list[Ask], list[str]]:
+    """What to ask for (every detail the situations need that the case lacks) and what was left out, with why."""
+    wanted = [d for s in situations for d in s.details]
     have = f"{draft_input.title}\n{draft_input.text}"
     asks, not_asked = [], []
     for detail in dict.fromkeys(wanted):

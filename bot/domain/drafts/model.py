@@ -62,3 +62,5 @@ class Draft:
     length: int = 0
     written_by: str = "playbook"
     checklist: tuple[str, ...] = field(default_factory=tuple)
+    # What the sender must check or fill in first, for this kind of trouble (kept when an LLM words the draft).
+    checks: tuple[str, ...] = ()

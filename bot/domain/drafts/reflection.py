@@ -26,6 +26,7 @@ _DESCRIBE = frozenset(
     broken broke breaks crash crashes crashed crashing freezes froze frozen stuck lost missing wrong damaged cancelled canceled
     charges charging ignored ignoring rude hung failed fails failing error errors outage down locked hacked slow unusable leaked leaking stopped
     disappeared declined rejected refused lied cut faulty defective dead empty cold burnt expired removed deleted unanswered
+    cracked crushed smashed dented torn
     """.split()
 )
 _RECURRING = re.compile(r"\b(?:every (?:single )?time|each time|over and over|no one|at all|any ?more)\b", re.IGNORECASE)
@@ -96,6 +97,30 @@ _AGREEMENT = (
     (re.compile(r"\bwe does\b"), "we do"), (re.compile(r"\bwe doesn't\b"), "we don't"),
     (re.compile(r"\bwe (\w+)s\b(?= (?:me|you|us|my|your|our|the|it|to|a|an)\b)"), r"we \1"),
 )
+
+
+# The reply speaks as the brand: what the complaint says of "them" (the brand) comes back as "we/our/us".
+_THIRD_PERSON = {
+    "they": "we", "them": "us", "their": "our", "theirs": "ours", "themselves": "ourselves",
+    "they're": "we're", "they've": "we've", "they'd": "we'd", "they'll": "we'll",
+}
+# Unless the clause names people "they" may mean instead ("the driver lost their temper"): then it is left as it is.
+_PEOPLE = frozenset(
+    """
+    staff cashier cashiers driver drivers courier couriers employee employees worker workers people guy guys agent agents assistant
+    assistants manager managers waiter waiters waitress clerk clerks guard guards rep reps technician technicians engineer engineers man
+    woman lady kids children friend friends husband wife son daughter mum mom dad family neighbour neighbor parents
+    """.split()
+)
+# "Acme support never answered": the brand used as an adjective is "our", not "we".
+_BRAND_NOUNS = frozenset(
+    """
+    support app apps store stores shop shops staff team customer service services website site account accounts delivery deliveries
+    driver drivers courier couriers product products subscription help helpline hotline chat agent agents employees manager managers
+    update updates order orders box card plan checkout refund refunds warehouse branch branches phone email emails office offices
+    """.split()
+)
+_COMPANY = ("this company", "that company", "the company")
 
 
 @dataclass(frozen=True)
@@ -180,11 +205,18 @@ def _turn(clause: str, brand: tuple[str, ...], proper: set[str]) -> str:
     letters = [c for c in clause if c.isalpha()]
     if len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
         clause = clause.lower()
-    for term in sorted(brand, key=len, reverse=True):
+    third_person = not (_PEOPLE & set(_words(clause)))
+    nouns = "|".join(sorted(_BRAND_NOUNS))
+    for term in sorted(brand, key=len, reverse=True) + list(_COMPANY):
         name = re.escape(term)
         clause = re.sub(rf"(?<!\w){name}'s\b", "BRANDOWNS", clause, flags=re.IGNORECASE)
-        # "my Acme refund" -> "my refund"
+        # "the Acme app" -> "our app"; "my Acme refund" -> "my refund"; "an Acme kettle" -> "a kettle"
+        clause = re.sub(rf"\b(?:the|their|this|that) {name}(?!\w)\s*", "BRANDOWNS ", clause, flags=re.IGNORECASE)
+        clause = re.sub(rf"\b(?:a|an) {name}\s+(?=[aeiou])", "an ", clause, flags=re.IGNORECASE)
+        clause = re.sub(rf"\b(?:a|an) {name}\s+", "a ", clause, flags=re.IGNORECASE)
         clause = re.sub(rf"\b({'|'.join(_DETERMINERS)}) {name}(?!\w)\s*", r"\1 ", clause, flags=re.IGNORECASE)
+        clause = re.sub(rf"\b(new|old|latest|first|second|last|cheap|expensive|premium|replacement) {name}\s+(?=[a-z])", r"\1 ", clause, flags=re.IGNORECASE)
+        clause = re.sub(rf"(?<!\w){name} (?=(?:{nouns})\b)", "BRANDOWNS ", clause, flags=re.IGNORECASE)
         clause = re.sub(rf"(?<!\w){name}(?!\w)", "BRANDNAME", clause, flags=re.IGNORECASE)
 
     def swap(match: re.Match[str]) -> str:
@@ -194,6 +226,8 @@ def _turn(clause: str, brand: tuple[str, ...], proper: set[str]) -> str:
             return "our"
         if word == "BRANDNAME" or lower == "you":
             return "we" if _opens_clause(match.string, match.start()) else "us"
+        if third_person and lower in _THIRD_PERSON:
+            return _THIRD_PERSON[lower]
         return _SWAP.get(lower, word)
 
     text = re.sub(r"[A-Za-z]+(?:'[A-Za-z]+)?", swap, clause)

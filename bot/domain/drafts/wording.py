@@ -25,11 +25,8 @@ SORRY = {
 }
 
 
-URGENCY = {"warm": "We're looking into it now.", "formal": "We are looking into this as a priority.", "brief": "We're on it."}
-
-
 THANKS = {
-    "warm": "Thank you for taking the time to write this up; it helps us put it right.",
+    "warm": "Thank you for writing this up.",
     "formal": "Thank you for your detailed feedback.",
     "brief": "Thanks for flagging it.",
 }
@@ -46,8 +43,8 @@ GESTURE = {
 
 
 COME_BACK = {
-    "review": "When the fix is out, we'd be glad to hear whether it works for you.",
-    "other": "Once it's fixed, we'd value you giving us another try and telling us whether it's better.",
+    "review": "When the fix is out, tell us whether it works for you.",
+    "other": "We'd value another try from you once it's sorted.",
 }
 
 
@@ -115,17 +112,22 @@ def sorry_sentence(reflection: Reflection | None, draft_input: DraftInput, tone:
     return about.format(about="what happened")
 
 
-def ask_sentence(asks: list[Ask], draft_input: DraftInput, tone: str, *, short: bool) -> str:
+def ask_sentence(asks: list[Ask], draft_input: DraftInput, tone: str, *, short: bool, then: str = "") -> str:
+    """The details asked for in one go, then (`then`) the next step we offer once we have them."""
     where = send_to(draft_input.contact)
     if not asks:
-        return f"If there's anything more we should know, write to us {write_to(draft_input.contact)}." if draft_input.move_offline else ""
+        anything = f"If there's anything more we should know, write to us {write_to(draft_input.contact)}." if draft_input.move_offline else ""
+        return " ".join(part for part in (then, anything) if part)
     details = listed([a.wording for a in asks])
     if not draft_input.move_offline:
-        return f"Could you reply here with {details}?" if tone != "formal" else f"Could you please reply here with {details}?"
+        asking = f"Could you reply here with {details}?" if tone != "formal" else f"Could you please reply here with {details}?"
+        return " ".join(part for part in (asking, then) if part)
     if short:
         return f"Could you send {details} {where}?"
-    opener = {"warm": "So we can sort this out in one go, could you send us", "formal": "So that we can resolve this without delay, could you please send us", "brief": "Could you send us"}[tone]
-    return f"{opener} {details} {where}? We'll keep your details private and post an update here once it's fixed."
+    # Everything at once, and why: the first detail's reason ("to trace the payment") tells them what it is for.
+    opener = {"warm": "Could you send us", "formal": "Could you please send us", "brief": "Could you send us"}[tone]
+    why = {"warm": f", so we can {asks[0].why.removeprefix('to ')}", "formal": f", so that we can {asks[0].why.removeprefix('to ')}", "brief": ""}[tone]
+    return f"{opener} {details} {where}{why}? {then}".strip()
 
 
 def sign_off(draft_input: DraftInput) -> str:

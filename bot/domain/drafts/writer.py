@@ -56,4 +56,4 @@ def draft_reply(draft_input: DraftInput, *, write: Callable[[str], str] | None =
         return builtin
     if not _acceptable(draft_input, builtin, text):
         return builtin
-    return finished(draft_input, text, list(builtin.asked), list(builtin.not_asked), written_by="the LLM")
+    return finished(draft_input, text, list(builtin.asked), list(builtin.not_asked), written_by="the LLM", checks=builtin.checks)
