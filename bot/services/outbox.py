@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Case, OutboxMessage
 from bot.domain.enums import OutboxKind
+from bot.domain.outbox import QueuedMessage, UnreadableMessage, read_message
 from bot.domain.views import CaseView
 from bot.services.bulk import insert_all
 from bot.services.events import record_event
@@ -28,12 +29,24 @@ class Taken:
     """A row this drainer now holds; `look_first` when an earlier attempt may have reached Slack (a crash, a timeout)."""
 
     id: int
-    kind: OutboxKind
     case_id: int | None
-    payload: dict[str, Any]
+    message: QueuedMessage
     attempts: int
     created_at: datetime
     look_first: bool
+
+    @property
+    def kind(self) -> OutboxKind:
+        return self.message.kind
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A row taken that this version cannot read (see bot/domain/outbox.py): set aside, never sent, never a crash."""
+
+    id: int
+    case_id: int | None
+    error: str
 
 
 @dataclass(frozen=True)
@@ -46,15 +59,15 @@ class WaitingCard:
     case: CaseView
 
 
-def enqueue(*, session: Session, case_id: int | None, kind: OutboxKind, at: datetime, **payload: Any) -> None:
-    session.add(OutboxMessage(case_id=case_id, kind=kind, payload=payload, created_at=at, not_before=at))
+def enqueue(*, session: Session, case_id: int | None, message: QueuedMessage, at: datetime) -> None:
+    session.add(OutboxMessage(case_id=case_id, kind=message.kind, payload=message.payload(), created_at=at, not_before=at))
 
 
-def enqueue_all(*, session: Session, messages: Sequence[tuple[int | None, OutboxKind, dict[str, Any]]], at: datetime) -> None:
-    """Many rows (case id, kind, payload) in a few statements: a burst of new cards."""
+def enqueue_all(*, session: Session, messages: Sequence[tuple[int | None, QueuedMessage]], at: datetime) -> None:
+    """Many rows (case id, message) in a few statements: a burst of new cards."""
     rows = [
-        {"case_id": case_id, "kind": kind, "payload": payload, "created_at": at, "not_before": at, "attempts": 0}
-        for case_id, kind, payload in messages
+        {"case_id": case_id, "kind": message.kind, "payload": message.payload(), "created_at": at, "not_before": at, "attempts": 0}
+        for case_id, message in messages
     ]
     insert_all(session=session, model=OutboxMessage, rows=rows)
 
@@ -76,7 +89,7 @@ def due_ids(*, session: Session, now: datetime, lease: timedelta, case_id: int |
     return list(session.scalars(query))
 
 
-def take(*, session: Session, row_id: int, now: datetime, lease: timedelta) -> Taken | None:
+def take(*, session: Session, row_id: int, now: datetime, lease: timedelta) -> Taken | Unreadable | None:
     """Take the row for this drainer; None if another drainer has it or it was sent."""
     row = session.get(OutboxMessage, row_id)
     if row is None:
@@ -90,7 +103,11 @@ def take(*, session: Session, row_id: int, now: datetime, lease: timedelta) -> T
     if taken.rowcount != 1:
         return None
     session.refresh(row)
-    return Taken(row.id, OutboxKind(row.kind), row.case_id, dict(row.payload), row.attempts, row.created_at, was_started or row.attempts > 1)
+    try:
+        message = read_message(row.kind, row.payload)
+    except UnreadableMessage as exc:
+        return Unreadable(row.id, row.case_id, str(exc))
+    return Taken(row.id, row.case_id, message, row.attempts, row.created_at, was_started or row.attempts > 1)
 
 
 def release(*, session: Session, row_id: int, not_before: datetime, error: str | None, count_attempt: bool = True) -> None:

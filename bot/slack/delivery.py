@@ -15,22 +15,17 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
-
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.session import session_scope
-from bot.domain.enums import OutboxKind, Severity
+from bot.domain.enums import Severity
 from bot.services import outbox
-from bot.services.outbox import Taken, WaitingCard
-from bot.slack.digest_share import share_digest
-from bot.slack.permalinks import permalink
+from bot.services.outbox import Unreadable, WaitingCard
 from bot.slack.posting import MESSAGE_EVENT, Deferred, Poster, outbox_ids, retry_after
+from bot.slack.sending import Sender
 from message_blocks.burst import burst_summary, burst_text
-from message_blocks.card import card_text, case_card
-from message_blocks.notes import card_link
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +63,7 @@ class Drainer:
         self.clock = clock
         self._stopping = threading.Event()
         self.poster = Poster(client, post_interval_seconds=post_interval_seconds, stopping=self._stopping)
+        self.sender = Sender(sessions=sessions, client=client, channel=channel, poster=self.poster)
 
     def stop(self) -> None:
         """Shutting down: no new message goes out (one already sent is marked); the rest stays in the outbox."""
@@ -96,8 +92,11 @@ class Drainer:
             row = outbox.take(session=session, row_id=row_id, now=self.clock(), lease=self.lease)
         if row is None:
             return
+        if isinstance(row, Unreadable):
+            self._set_aside(row, report)
+            return
         try:
-            posted = self._send(row)
+            posted = self.sender.send(row)
         except Deferred:
             report.deferred += 1
             self._release(row.id, delay=timedelta(seconds=5), error=None, count_attempt=False)
@@ -124,60 +123,6 @@ class Drainer:
 
     def _record_post(self, session: Session, case_id: int, posted: tuple[str, str]) -> None:
         outbox.record_post(session=session, case_id=case_id, channel=posted[0], ts=posted[1], now=self.clock())
-
-    def _send(self, row: Taken) -> tuple[str, str] | None:
-        """Returns where a new card now is; None for every other kind."""
-        payload = row.payload
-        if row.kind is OutboxKind.DIGEST:
-            if not (row.look_first and self._digest_shared(payload["filename"], row.created_at)):
-                self.poster.to_channel(self.channel, lambda channel: share_digest(self.client, channel, payload))
-            return None
-        if row.kind is OutboxKind.CHANNEL_MESSAGE:  # about the channel as a whole, or a case re-surfaced at the bottom
-            self.poster.post_once(row, channel=self.channel, text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False)
-            return None
-        if row.kind is OutboxKind.UPDATE_MESSAGE:
-            self.poster.to_channel(payload["channel"], self.client.chat_update, post=False, ts=payload["ts"], text=payload["text"], blocks=payload["blocks"])
-            return None
-        if row.kind is OutboxKind.DM and not payload.get("link_card"):
-            self._dm(row, payload.get("blocks"))
-            return None
-        if row.case_id is None:
-            raise ValueError(f"outbox {row.kind} without a case")
-        with session_scope(self.sessions) as session:
-            found = outbox.card_location(session=session, case_id=row.case_id)
-        if found is None:
-            return None
-        view, channel, ts = found
-        if row.kind is OutboxKind.DM:
-            self._dm(row, self._link_card(row.case_id, channel, ts, payload["blocks"]))
-            return None
-        if row.kind is OutboxKind.POST_CARD:
-            if ts:  # already posted (a duplicate row): nothing to do
-                return None
-            return self.poster.post_once(
-                row, channel=self.channel, text=card_text(view), blocks=case_card(view), unfurl_links=False, unfurl_media=False
-            )
-        if row.kind is OutboxKind.UPDATE_CARD:
-            if ts:  # not posted yet: the post will render the current state anyway
-                self.poster.to_channel(channel, self.client.chat_update, post=False, ts=ts, text=card_text(view), blocks=case_card(view))
-            return None
-        if row.kind is OutboxKind.THREAD_NOTE:
-            if not ts:
-                raise Deferred()
-            self.poster.post_once(
-                row, channel=channel, thread_ts=ts, text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False, unfurl_media=False
-            )
-            return None
-        raise ValueError(f"unknown outbox kind {row.kind!r}")
-
-    def _digest_shared(self, filename: str, since: datetime) -> bool:
-        """An earlier attempt may have shared the chart before it was cut off: its file is in the channel."""
-        history = self.poster.history(self.channel, None, since)
-        return any(file.get("name") == filename for message in history for file in message.get("files") or [])
-
-    def _dm(self, row: Taken, blocks: list[dict[str, Any]] | None) -> None:
-        opened = self.client.conversations_open(users=row.payload["user"])
-        self.poster.post_once(row, channel=opened["channel"]["id"], text=row.payload["text"], blocks=blocks, unfurl_links=False)
 
     def _summarise_burst(self, report: DrainReport) -> None:
         """Too many new cards at once: the most severe go out as cards, the rest in one summary."""
@@ -229,19 +174,16 @@ class Drainer:
             outbox.mark_sent(session=session, row_ids=[w.row_id for w in rows], now=self.clock())
             outbox.record_summarised(session=session, case_ids=[w.case.case_id for w in rows], now=now)
 
+    def _set_aside(self, row: Unreadable, report: DrainReport) -> None:
+        """Never sent by this version, and no crash loop: it waits an hour (a newer replica may know it), its error on the row."""
+        report.failed += 1
+        report.errors.append(f"outbox row {row.id}: {row.error}")
+        log.error("outbox row %s (case %s) set aside: %s", row.id, row.case_id, row.error)
+        self._release(row.id, delay=MAX_BACKOFF, error=row.error)
+
     def _release(self, row_id: int, *, delay: timedelta, error: str | None, count_attempt: bool = True) -> None:
         with session_scope(self.sessions) as session:
             outbox.release(session=session, row_id=row_id, not_before=self.clock() + delay, error=error, count_attempt=count_attempt)
-
-    def _link_card(self, case_id: int, channel: str | None, ts: str | None, blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """A DM queued with its case, before the card was posted: wait for the card, then add its link."""
-        if not ts:
-            with session_scope(self.sessions) as session:
-                if outbox.card_on_its_way(session=session, case_id=case_id):
-                    raise Deferred()
-            return blocks  # summarised in a burst, or its post is failing: the DM must not wait for it
-        url = permalink(self.client, channel, ts)
-        return blocks + [card_link(url)] if url else blocks
 
 
 def _backoff(attempts: int) -> timedelta:

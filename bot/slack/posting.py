@@ -16,7 +16,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.enums import OutboxKind
+from bot.domain.outbox import PostCard
 from bot.services.outbox import Taken
 
 CARD_EVENT = "complaint_case"
@@ -31,7 +31,7 @@ class Deferred(Exception):
 
 
 def metadata(row: Taken) -> dict[str, Any]:
-    if row.kind is OutboxKind.POST_CARD:
+    if isinstance(row.message, PostCard):
         return {"event_type": CARD_EVENT, "event_payload": {"case_id": row.case_id, "outbox_ids": [row.id]}}
     return {"event_type": MESSAGE_EVENT, "event_payload": {"outbox_ids": [row.id]}}
 
@@ -45,7 +45,7 @@ def delivered_by(row: Taken, message: dict[str, Any]) -> bool:
     if row.id in outbox_ids(message):
         return True
     found = message.get("metadata") or {}
-    return row.kind is OutboxKind.POST_CARD and found.get("event_type") == CARD_EVENT and (found.get("event_payload") or {}).get("case_id") == row.case_id
+    return isinstance(row.message, PostCard) and found.get("event_type") == CARD_EVENT and (found.get("event_payload") or {}).get("case_id") == row.case_id
 
 
 def retry_after(exc: SlackApiError) -> float | None:
