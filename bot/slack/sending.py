@@ -6,8 +6,6 @@ card-linked DMs wait for their card. Posting once and pacing are bot/slack/posti
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,7 +22,7 @@ from bot.domain.outbox import (
     UpdateMessage,
 )
 from bot.services import outbox
-from bot.services.outbox import Taken
+from bot.services.outbox import CardAddress, Taken
 from bot.slack.digest_share import share_digest
 from bot.slack.permalinks import permalink
 from bot.slack.posting import Deferred, Poster
@@ -60,32 +58,46 @@ class Sender:
                 raise ValueError(f"outbox {message.kind} has no sender")
         return None
 
+    def lane(self, row: Taken) -> str:
+        """Where the message goes, for pacing: messages to one place keep their order, other places go side by side."""
+        match row.message:
+            case DirectMessage():
+                return f"dm:{row.message.user}"
+            case UpdateMessage():
+                return row.message.channel
+            case _:  # the triage channel: cards, their threads, channel messages, the digest
+                return self.channel
+
+    def waits_for_card(self, row: Taken) -> bool:
+        return isinstance(row.message, DirectMessage) and row.message.link_card
+
     def _about_the_card(self, row: Taken, message: QueuedMessage) -> tuple[str, str] | None:
+        """Only the card's address is read for a thread note or a DM; the whole case only to draw the card."""
         if row.case_id is None:
             raise ValueError(f"outbox {message.kind} without a case")
         with session_scope(self.sessions) as session:
-            found = outbox.card_location(session=session, case_id=row.case_id)
-        if found is None:
+            card = outbox.card_address(session=session, case_id=row.case_id)
+            view = outbox.case_now(session=session, case_id=row.case_id) if card and _draws_the_card(message, card) else None
+        if card is None:  # the case is gone
             return None
-        view, channel, ts = found
         match message:
             case PostCard():
-                if ts:  # already posted (a duplicate row): nothing to do
+                if view is None:  # already posted (a duplicate row): nothing to do
                     return None
                 return self.poster.post_once(
                     row, channel=self.channel, text=card_text(view), blocks=case_card(view), unfurl_links=False, unfurl_media=False
                 )
             case UpdateCard():
-                if ts:  # not posted yet: the post will render the current state anyway
-                    self.poster.to_channel(channel, self.client.chat_update, post=False, ts=ts, text=card_text(view), blocks=case_card(view))
+                if view is not None and card.channel:  # not posted yet: the post will render the current state anyway
+                    self.poster.to_channel(card.channel, self.client.chat_update, post=False, ts=card.ts, text=card_text(view), blocks=case_card(view))
             case ThreadNote():
-                if not ts:
+                if not (card.channel and card.ts):
                     raise Deferred()
                 self.poster.post_once(
-                    row, channel=channel, thread_ts=ts, text=message.text, blocks=message.blocks, unfurl_links=False, unfurl_media=False
+                    row, channel=card.channel, thread_ts=card.ts, text=message.text, blocks=message.blocks, unfurl_links=False, unfurl_media=False
                 )
             case DirectMessage():
-                self._dm(row, message, self._link_card(row.case_id, channel, ts, message.blocks or []))
+                self._dm(row, message, self._link_card(row.case_id, card, message.blocks or []))
             case _:
                 raise ValueError(f"outbox {message.kind} has no sender")
         return None
@@ -99,12 +111,17 @@ class Sender:
         opened = self.client.conversations_open(users=message.user)
         self.poster.post_once(row, channel=opened["channel"]["id"], text=message.text, blocks=blocks, unfurl_links=False)
 
-    def _link_card(self, case_id: int, channel: str | None, ts: str | None, blocks: Blocks) -> list[dict[str, Any]]:
+    def _link_card(self, case_id: int, card: CardAddress, blocks: Blocks) -> Blocks:
         """A DM queued with its case, before the card was posted: wait for the card, then add its link."""
-        if not ts:
+        if not (card.channel and card.ts):
             with session_scope(self.sessions) as session:
                 if outbox.card_on_its_way(session=session, case_id=case_id):
                     raise Deferred()
             return blocks  # summarised in a burst, or its post is failing: the DM must not wait for it
-        url = permalink(self.client, channel, ts)
+        url = permalink(self.client, card.channel, card.ts)
         return blocks + [card_link(url)] if url else blocks
+
+
+def _draws_the_card(message: QueuedMessage, card: CardAddress) -> bool:
+    """A new card not posted yet, or an update of one that was."""
+    return (isinstance(message, PostCard) and not card.ts) or (isinstance(message, UpdateCard) and bool(card.ts))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import string
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from bot.db.session import session_scope
 from bot.domain.outbox import ChannelMessage, DirectMessage, QueuedMessage, ThreadNote
 from bot.runtime import Runtime
 from bot.services.mentions import open_case
-from bot.services.outbox import enqueue
+from bot.services.outbox import enqueue, take_due
 from tests.conftest import Clock
 from tests.fake_slack import FakeSlack
 from tests.processes import FeedServer, bot_env, start_bot, write_config
@@ -25,6 +26,7 @@ from tests.scenario.test_core_loop import CHANNEL
 MANAGER, MANAGER_DM = "U0MANAGER1", "D0MANAGER1"
 
 SEVERITIES = ["low", "medium", "high", "critical"]
+LEASE = timedelta(minutes=2)
 
 
 def seed_cases(runtime: Runtime, count: int) -> None:
@@ -217,3 +219,26 @@ def test_a_row_this_version_cannot_read_is_set_aside_and_the_rest_is_sent(runtim
 
     clock.advance(minutes=30)
     assert runtime.drainer.drain().failed == 0  # set aside: not taken again at once
+
+
+def test_two_drainers_taking_batches_at_once_never_take_the_same_row(runtime: Runtime, clock: Clock) -> None:
+    """Drainer A has taken a batch and not committed yet when drainer B asks for one: B must get other rows (PostgreSQL
+    skips rows being taken) or wait and see A's leases (SQLite's single writer), never the rows A holds."""
+    with session_scope(runtime.sessions) as session:
+        for n in range(10):
+            enqueue(session=session, case_id=None, message=ChannelMessage(text=f"message {n}"), at=clock.now)
+    took_b: list[int] = []
+
+    def drainer_b() -> None:
+        with session_scope(runtime.sessions) as session:
+            took_b.extend(row.id for row in take_due(session=session, now=clock.now, lease=LEASE, case_id=None, limit=10))
+
+    with session_scope(runtime.sessions) as session:
+        took_a = [row.id for row in take_due(session=session, now=clock.now, lease=LEASE, case_id=None, limit=4)]
+        other = threading.Thread(target=drainer_b)
+        other.start()
+        other.join(timeout=1)  # B is done (skipped A's rows) or waits for A's commit
+    other.join(timeout=30)
+    assert len(took_a) == 4
+    assert set(took_a).isdisjoint(took_b)
+    assert sorted(took_a + took_b) == list(range(1, 11))
