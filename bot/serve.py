@@ -19,7 +19,7 @@ from bot.runtime import Runtime
 from bot.scheduler import start_scheduler
 from bot.settings import ConfigError
 from bot.slack.socket_mode import SocketModeConnection
-from bot.web import WebApp, make_server, run_until_closed
+from bot.web import WebApp, endpoints, make_server, run_until_closed
 
 log = logging.getLogger("complaint-bot")
 
@@ -43,21 +43,34 @@ def serve_http(rt: Runtime, host: str, port: int, *, with_scheduler: bool) -> in
     # collection walks only what requests create, not every module and model (a pause acks would feel).
     gc.freeze()
 
-    def stop(signum: int, frame: object) -> None:
-        log.info("signal %s: finishing in-flight work and stopping", signum)
-        if scheduler is not None:
-            threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}).start()
-        server.close()
-
+    stop = Stopper(server.close)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("listening on http://%s:%s (POST /slack/events, GET /healthz)", host, server.effective_port)
+    log.info("listening on http://%s:%s (%s)", host, server.effective_port, endpoints(rt, slack_over_http=True))
     run_until_closed(server)
+    # Shut down here only, once: a shutdown also started from the signal handler raced this one (SchedulerNotRunningError).
+    if scheduler is not None:
+        scheduler.shutdown(wait=True)
     listeners.shutdown(wait=True)
     rt.work.shutdown(wait=True)
-    if scheduler is not None and scheduler.running:
-        scheduler.shutdown(wait=True)
     return 0
+
+
+class Stopper:
+    """HTTP mode's signal handler: the first signal closes the server (serve_http then finishes the work in flight);
+    a later one (a second Ctrl-C, `docker stop` after a `kill`) only says it is already stopping."""
+
+    def __init__(self, close_server: Callable[[], object]) -> None:
+        self.close_server = close_server
+        self.stopping = threading.Event()
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.stopping.is_set():
+            log.info("signal %s: already stopping", signum)
+            return
+        self.stopping.set()
+        log.info("signal %s: finishing in-flight work and stopping", signum)
+        self.close_server()
 
 
 def run_socket_mode(rt: Runtime, app_token: str) -> int:
@@ -80,7 +93,7 @@ def run_socket_mode(rt: Runtime, app_token: str) -> int:
     threading.Thread(target=run_until_closed, args=(server,), daemon=True, name="http").start()
     scheduler = start_scheduler(rt)
     socket.start()
-    log.info("Socket Mode; /healthz and /webhooks/mentions on port %s", server.effective_port)
+    log.info("Socket Mode; on port %s: %s", server.effective_port, endpoints(rt, slack_over_http=False))
     while not stopping.wait(1):
         pass
     log.info("stopping: finishing acknowledged work; whatever is not sent yet stays in the outbox")

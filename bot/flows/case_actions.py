@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.telemetry import CASES_CLAIMED, CASES_RESOLVED
 from bot.domain.enums import DismissReason, OutboxKind, RootCause, Severity
 from bot.domain.views import CaseView
 from bot.runtime import Runtime
@@ -45,6 +46,7 @@ def claim(rt: Runtime, *, case_id: int, user_id: str) -> None:
     with rt.transaction() as session:
         case = cases.claim(session=session, case_id=case_id, user_id=user_id, now=now)
         _note(session, case_id, now, notes.claimed_note(case, user_id))
+    CASES_CLAIMED.inc()
     rt.drainer.drain(case_id=case_id)
 
 
@@ -146,6 +148,7 @@ def resolve(rt: Runtime, *, case_id: int, user_id: str, resolution: str, root_ca
             follow_up_at=now + timedelta(days=follow_up_days) if follow_up_days else None,
         )
         _note(session, case_id, now, notes.resolved_note(case, user_id))
+    CASES_RESOLVED.inc()
     rt.drainer.drain(case_id=case_id)
 
 

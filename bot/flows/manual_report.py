@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.telemetry import CASES_OPENED
 from bot.flows.ingest import Outcome, ingest, reported_by
 from bot.runtime import Runtime
 from bot.services import cases
@@ -21,6 +22,8 @@ def _report(rt: Runtime, mention: Mention, *, reporter: str, untitled: bool = Fa
     with rt.transaction() as session:
         (outcome,) = ingest(rt, session=session, batch=[mention], intake=reported_by(reporter), now=rt.clock())
     assert outcome.case_id is not None
+    if outcome.kind is Outcome.NEW_CASE:
+        CASES_OPENED.inc()
     rt.drainer.drain(case_id=outcome.case_id)
     with rt.transaction() as session:
         view = cases.get_view(session=session, case_id=outcome.case_id)

@@ -17,7 +17,7 @@ ALLOWED = {
     "bot/slack": ("bot.slack", "bot.services", "bot.db", "bot.domain", "bot.config", "message_blocks"),
     "bot/flows": (
         "bot.flows", "bot.services", "bot.db", "bot.domain", "bot.classifier", "bot.config", "bot.settings", "bot.runtime", "bot.slack",
-        "message_blocks", "sources",
+        "bot.telemetry", "message_blocks", "sources",
     ),
     "handlers": ("handlers", "bot.flows", "bot.domain", "message_blocks"),
 }
