@@ -103,13 +103,18 @@ def first_error(exc: ValidationError, *, env_names: bool = False) -> str:
     return f"{location}: {message}" if location else message
 
 
+def _leading_newlines(text: str) -> int:
+    return text[: len(text) - len(text.lstrip())].count("\n")
+
+
 def _warn_unreadable_env_lines(path: Path) -> None:
     """A line of .env that is not NAME=value is skipped: say which file and line (never its text: it may hold a secret)."""
     from dotenv.parser import parse_stream
 
     try:
         with path.open(encoding="utf-8") as stream:
-            bad = [binding.original.line for binding in parse_stream(stream) if binding.error]
+            # A statement's text starts with the blank lines before it; its line number is where those start.
+            bad = [b.original.line + _leading_newlines(b.original.string) for b in parse_stream(stream) if b.error]
     except (OSError, UnicodeDecodeError) as exc:
         log.warning("%s: cannot be read (%s); its settings are ignored", path.resolve(), exc)
         return
