@@ -38,6 +38,7 @@ def serve_http(rt: Runtime, host: str, port: int, *, with_scheduler: bool) -> in
         server = make_server(WebApp(rt, build_app(rt, executor=listeners)), host, port)
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    _tell_the_port(rt, server.effective_port)
     scheduler = start_scheduler(rt) if with_scheduler else None
     # Everything built so far lives as long as the process: out of the collector's sight, a full
     # collection walks only what requests create, not every module and model (a pause acks would feel).
@@ -54,6 +55,16 @@ def serve_http(rt: Runtime, host: str, port: int, *, with_scheduler: bool) -> in
     listeners.shutdown(wait=True)
     rt.work.shutdown(wait=True)
     return 0
+
+
+def _tell_the_port(rt: Runtime, port: int) -> None:
+    """COMPLAINT_BOT_PORT_FILE: the container's health check reads the port from here (with PORT=0 only the bot knows it)."""
+    path = rt.settings.complaint_bot_port_file
+    if path is not None:
+        try:
+            path.write_text(f"{port}\n")
+        except OSError as exc:
+            raise ConfigError(f"COMPLAINT_BOT_PORT_FILE: cannot write {path}: {exc.strerror}") from None
 
 
 class Stopper:
@@ -87,6 +98,7 @@ def run_socket_mode(rt: Runtime, app_token: str) -> int:
         server = make_server(WebApp(rt, bolt=None, socket=socket), "0.0.0.0", rt.settings.port)
     except OSError as exc:
         raise ConfigError(f"cannot listen on 0.0.0.0:{rt.settings.port}: {exc.strerror}") from None
+    _tell_the_port(rt, server.effective_port)
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda signum, frame: stopping.set())

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     complaint_bot_webhook_secret: SecretStr | None = None
     # 0: any free port (the log says which).
     port: int = Field(default=3000, ge=0, le=65535)
+    # Where `run`/`serve` write the port they listen on, for the container's health check (python -m bot.healthcheck).
+    complaint_bot_port_file: Path | None = None
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -24,10 +24,10 @@ from bot.serve import Stopper
 from bot.settings import ConfigError, get_settings
 from bot.web import endpoints
 from message_blocks.terminal import render
-from tests.conftest import TEST_CONFIG
+from tests.conftest import FIXTURES, TEST_CONFIG
 from tests.fake_slack import FakeSlack
 from tests.helpers import wait_for
-from tests.processes import bot_env, free_port
+from tests.processes import FeedServer, bot_env, free_port, write_config
 from tests.scenario.test_admin import ROOT, admin, one_line_error  # noqa: F401 (admin is a fixture)
 
 TRANSFORMERS_INSTALLED = any((Path(p) / "transformers").is_dir() for p in sys.path if p)
@@ -160,25 +160,31 @@ def test_a_second_signal_while_stopping_only_says_so() -> None:
     assert closed == [1]
 
 
-def test_two_sigterms_stop_the_server_cleanly(runtime: Runtime, slack: FakeSlack, tmp_path: Path) -> None:
-    config = tmp_path / "bot.toml"
-    config.write_text(TEST_CONFIG.replace("https://feeds.example.com/acme.xml", "http://127.0.0.1:9/acme.xml"))
-    env = bot_env(config=config, database_url=runtime.settings.database_url, slack_url=slack.url)
-    port = free_port()
+def test_the_health_check_follows_the_port_even_port_zero_and_two_sigterms_stop_cleanly(runtime: Runtime, slack: FakeSlack, tmp_path: Path) -> None:
+    # A slow feed: the first poll is still running when the signals come, so the shutdown waits for it.
+    feed = FeedServer((FIXTURES / "feeds" / "acme-alerts.xml").read_bytes(), delay_seconds=2)
+    feed_server = feed.start()
+    config = write_config(tmp_path / "bot.toml", feed.url)
+    port_file = tmp_path / "port"
+    env = {**bot_env(config=config, database_url=runtime.settings.database_url, slack_url=slack.url), "PORT": "0", "COMPLAINT_BOT_PORT_FILE": str(port_file)}
+    health = [sys.executable, "-m", "bot.healthcheck"]
+    assert subprocess.run(health, env={**env, "PORT": str(free_port())}, capture_output=True).returncode == 1  # nothing listens yet
     log = tmp_path / "bot.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
-    )
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     try:
         wait_for(lambda: "listening on" in log.read_text(), timeout=30)
+        port = int(port_file.read_text())
         assert f"listening on http://127.0.0.1:{port} (POST /slack/events, GET /healthz, GET /metrics)" in log.read_text()
+        assert subprocess.run(health, env=env, capture_output=True).returncode == 0
+        wait_for(lambda: feed.requests, timeout=30)
         process.send_signal(signal.SIGTERM)
-        time.sleep(0.05)
+        time.sleep(0.2)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
     finally:
         if process.poll() is None:
             process.kill()
+        feed_server.shutdown()
     output = log.read_text()
     assert "Traceback" not in output and "SchedulerNotRunningError" not in output, output
 
