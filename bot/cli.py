@@ -6,9 +6,10 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -18,6 +19,9 @@ from bot.logs import configure_logging
 from bot.settings import ConfigError, Settings, get_settings
 from message_blocks.text import plural
 
+if TYPE_CHECKING:  # imported where used: most commands never build a runtime
+    from bot.runtime import Runtime
+
 log = logging.getLogger("complaint-bot")
 
 
@@ -26,7 +30,7 @@ def _load() -> tuple[Settings, AppConfig]:
     return settings, load_config(settings.complaint_bot_config)
 
 
-def _runtime(require_token: bool = True):  # type: ignore[no-untyped-def]
+def _runtime(require_token: bool = True) -> Runtime:
     from bot.runtime import Runtime
 
     settings, config = _load()
@@ -35,7 +39,7 @@ def _runtime(require_token: bool = True):  # type: ignore[no-untyped-def]
     return Runtime.build(settings, config)
 
 
-def _slack_accepts(rt, *, app_token: str | None = None, must_reach: bool = True) -> None:  # type: ignore[no-untyped-def]
+def _slack_accepts(rt: Runtime, *, app_token: str | None = None, must_reach: bool = True) -> None:
     """Before anything is posted: a token Slack refuses is one line naming it, not a failure deep in a send.
 
     `must_reach=False`: Slack being down does not stop the command; what it posts waits in the outbox.
@@ -157,7 +161,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return run_checks()
 
 
-def _ready_to_serve(*, socket_mode: bool):  # type: ignore[no-untyped-def]
+def _ready_to_serve(*, socket_mode: bool) -> Runtime:
     """Runtime for a long-running bot: Slack accepts the tokens and the database is migrated, or one line says what is wrong."""
     from bot.db.session import upgrade
 
@@ -183,7 +187,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_socket_mode(rt, rt.settings.slack_app_token.get_secret_value())
 
 
-def _command(sub: argparse._SubParsersAction, name: str, summary: str, func, details: str = "") -> argparse.ArgumentParser:  # type: ignore[type-arg, no-untyped-def]
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, func: Callable[[argparse.Namespace], int], details: str = ""
+) -> argparse.ArgumentParser:
     """A subcommand whose `--help` says what it does, not only its usage line."""
     parser = sub.add_parser(name, help=summary, description=f"{summary[0].upper()}{summary[1:]}." + (f" {details}" if details else ""))
     parser.set_defaults(func=func)
@@ -245,13 +251,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     # Below the top level the default is SUPPRESS: an option given before the command keeps its value.
-    default: dict[str, object] = {} if top else {"default": argparse.SUPPRESS}
     parser.add_argument(
-        "-v", "--verbose", action="store_true", help="log every scheduler tick, request and Slack call (default: one line per poll)", **default
+        "-v", "--verbose", action="store_true", default=False if top else argparse.SUPPRESS,
+        help="log every scheduler tick, request and Slack call (default: one line per poll)",
     )
     parser.add_argument(
-        "--log-format", choices=("text", "json"), help="json: one JSON object per log line, for log shippers (default: text)",
-        **({"default": "text"} if top else default),
+        "--log-format", choices=("text", "json"), default="text" if top else argparse.SUPPRESS,
+        help="json: one JSON object per log line, for log shippers (default: text)",
     )
 
 

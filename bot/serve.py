@@ -19,7 +19,7 @@ from bot.runtime import Runtime
 from bot.scheduler import start_scheduler
 from bot.settings import ConfigError
 from bot.slack.socket_mode import SocketModeConnection
-from bot.web import WebApp, endpoints, make_server, run_until_closed
+from bot.web import WebApp, endpoints, listening_port, make_server, run_until_closed
 
 log = logging.getLogger("complaint-bot")
 
@@ -38,7 +38,7 @@ def serve_http(rt: Runtime, host: str, port: int, *, with_scheduler: bool) -> in
         server = make_server(WebApp(rt, build_app(rt, executor=listeners)), host, port)
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    _tell_the_port(rt, server.effective_port)
+    _tell_the_port(rt, listening_port(server))
     scheduler = start_scheduler(rt) if with_scheduler else None
     # Everything built so far lives as long as the process: out of the collector's sight, a full
     # collection walks only what requests create, not every module and model (a pause acks would feel).
@@ -47,7 +47,7 @@ def serve_http(rt: Runtime, host: str, port: int, *, with_scheduler: bool) -> in
     stop = Stopper(server.close)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("listening on http://%s:%s (%s)", host, server.effective_port, endpoints(rt, slack_over_http=True))
+    log.info("listening on http://%s:%s (%s)", host, listening_port(server), endpoints(rt, slack_over_http=True))
     run_until_closed(server)
     # Shut down here only, once: a shutdown also started from the signal handler raced this one (SchedulerNotRunningError).
     if scheduler is not None:
@@ -98,14 +98,14 @@ def run_socket_mode(rt: Runtime, app_token: str) -> int:
         server = make_server(WebApp(rt, bolt=None, socket=socket), "0.0.0.0", rt.settings.port)
     except OSError as exc:
         raise ConfigError(f"cannot listen on 0.0.0.0:{rt.settings.port}: {exc.strerror}") from None
-    _tell_the_port(rt, server.effective_port)
+    _tell_the_port(rt, listening_port(server))
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda signum, frame: stopping.set())
     threading.Thread(target=run_until_closed, args=(server,), daemon=True, name="http").start()
     scheduler = start_scheduler(rt)
     socket.start()
-    log.info("Socket Mode; on port %s: %s", server.effective_port, endpoints(rt, slack_over_http=False))
+    log.info("Socket Mode; on port %s: %s", listening_port(server), endpoints(rt, slack_over_http=False))
     while not stopping.wait(1):
         pass
     log.info("stopping: finishing acknowledged work; whatever is not sent yet stays in the outbox")

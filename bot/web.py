@@ -24,6 +24,7 @@ from urllib.parse import parse_qs
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress.server import BaseWSGIServer
 
 from bot.db.session import database_answers
 from bot.flows import webhook
@@ -226,12 +227,12 @@ def endpoints(rt: Runtime, *, slack_over_http: bool) -> str:
     return ", ".join([*paths, "GET /healthz", "GET /metrics"])
 
 
-def make_server(app: WebApp, host: str, port: int):  # type: ignore[no-untyped-def]
+def make_server(app: WebApp, host: str, port: int) -> BaseWSGIServer:
     """A waitress server (port 0 picks a free port); call .run() to serve, .close() to stop."""
     from waitress.server import create_server
 
     _allow_open_files(CONNECTION_LIMIT + 200)
-    return create_server(
+    server = create_server(
         app,
         host=host,
         port=port,
@@ -244,6 +245,14 @@ def make_server(app: WebApp, host: str, port: int):  # type: ignore[no-untyped-d
         asyncore_use_poll=True,
         ident="complaint-bot",
     )
+    assert isinstance(server, BaseWSGIServer)  # one host and port: one socket (several would make a MultiSocketServer)
+    return server
+
+
+def listening_port(server: BaseWSGIServer) -> int:
+    """The port it listens on (port 0 picked one). Waitress keeps it as effective_port, which its type stubs leave out."""
+    assert server.socket is not None  # bound in create_server
+    return int(server.socket.getsockname()[1])
 
 
 def _allow_open_files(wanted: int) -> None:
@@ -252,7 +261,7 @@ def _allow_open_files(wanted: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
 
 
-def run_until_closed(server) -> None:  # type: ignore[no-untyped-def]
+def run_until_closed(server: BaseWSGIServer) -> None:
     """Serve until another thread calls server.close(); the select() under run() then fails, which is the signal."""
     try:
         server.run()

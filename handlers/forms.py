@@ -78,7 +78,7 @@ def escalate_form(state: State) -> EscalateForm:
     manager = _input(state, Field.MANAGER).get("selected_user")
     if not manager:
         raise ValueError("no manager was chosen")
-    return EscalateForm(manager, _text(state, Field.REASON), Severity(_selected(state, Field.SEVERITY)))
+    return EscalateForm(manager, _text(state, Field.REASON), Severity(_selected(state, Field.SEVERITY) or ""))
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class ResolveForm:
 
 def resolve_form(state: State) -> ResolveForm:
     follow_up = _selected(state, Field.FOLLOW_UP)
-    return ResolveForm(_text(state, Field.RESOLUTION), RootCause(_selected(state, Field.ROOT_CAUSE)), int(follow_up) if follow_up else None)
+    return ResolveForm(_text(state, Field.RESOLUTION), RootCause(_selected(state, Field.ROOT_CAUSE) or ""), int(follow_up) if follow_up else None)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def _terms(value: str) -> list[str]:
     return [term.strip() for term in value.split(",") if term.strip()]
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     classify = sub.add_parser("classify", help="score texts for negativity and say why", description="Score texts for negativity and say why.")
     classify.add_argument("text", nargs="+", help="one or more texts (quote each)")
     classify.add_argument("--rating", type=int, choices=range(1, 6), help="star rating, for reviews")

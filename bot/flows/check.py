@@ -58,8 +58,10 @@ def run_checks(print_line: Callable[[str], None] = print) -> int:
         report(False, "Slack signing secret (SLACK_SIGNING_SECRET)", "not set; without SLACK_APP_TOKEN `run` serves HTTP, which needs it to verify Slack's requests")
     elif settings.slack_app_token is None:
         report(True, app_token, "not set, so `run` serves HTTP (SLACK_SIGNING_SECRET is set)")
-    elif slack_call(app_token, lambda: check_app_token(settings.slack_app_token.get_secret_value(), settings.slack_api_url)):
-        report(True, app_token, "Socket Mode can connect")
+    else:
+        secret = settings.slack_app_token.get_secret_value()
+        if slack_call(app_token, lambda: check_app_token(secret, settings.slack_api_url)):
+            report(True, app_token, "Socket Mode can connect")
 
     for source in enabled_sources(rt, http_client()):
         try:

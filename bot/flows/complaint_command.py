@@ -35,13 +35,15 @@ def _run(rt: Runtime, command: Command, *, user_id: str, trigger_id: str) -> lis
         return replies.help_reply(HELP_LINES)
     if name == "list":
         return _list(rt, command.argument, user_id)
-    if name == "show":
-        return _show(rt, command.case_id)  # type: ignore[arg-type]
-    if name == "claim":
-        case_actions.claim(rt, case_id=command.case_id, user_id=user_id)  # type: ignore[arg-type]
-        return replies.claimed_reply(command.case_id)  # type: ignore[arg-type]
-    if name == "resolve":
-        case_actions.open_resolve(rt, case_id=command.case_id, user_id=user_id, trigger_id=trigger_id)  # type: ignore[arg-type]
+    if name in ("show", "claim", "resolve"):
+        case_id = command.case_id
+        assert case_id is not None  # parse() gives these three a case number or refuses them
+        if name == "show":
+            return _show(rt, case_id)
+        if name == "claim":
+            case_actions.claim(rt, case_id=case_id, user_id=user_id)
+            return replies.claimed_reply(case_id)
+        case_actions.open_resolve(rt, case_id=case_id, user_id=user_id, trigger_id=trigger_id)
         return None
     if name in ("mute", "unmute"):
         return _mute(rt, command, user_id)

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case, OutboxMessage
+from bot.db.session import rows_changed
 from bot.domain.enums import OutboxKind
 from bot.domain.views import CaseView
 from bot.services.bulk import insert_all
@@ -59,7 +60,7 @@ def enqueue_all(*, session: Session, messages: Sequence[tuple[int | None, Outbox
     insert_all(session=session, model=OutboxMessage, rows=rows)
 
 
-def _free(now: datetime, lease: timedelta):  # type: ignore[no-untyped-def]
+def _free(now: datetime, lease: timedelta) -> ColumnElement[bool]:
     return or_(OutboxMessage.started_at.is_(None), OutboxMessage.started_at < now - lease)
 
 
@@ -82,12 +83,13 @@ def take(*, session: Session, row_id: int, now: datetime, lease: timedelta) -> T
     if row is None:
         return None
     was_started = row.started_at is not None
-    taken = session.execute(
+    taken = rows_changed(
+        session,
         update(OutboxMessage)
         .where(OutboxMessage.id == row_id, OutboxMessage.sent_at.is_(None), _free(now, lease))
         .values(started_at=now, attempts=OutboxMessage.attempts + 1)
     )
-    if taken.rowcount != 1:
+    if taken != 1:
         return None
     session.refresh(row)
     return Taken(row.id, OutboxKind(row.kind), row.case_id, dict(row.payload), row.attempts, row.created_at, was_started or row.attempts > 1)

@@ -77,7 +77,7 @@ class Drainer:
         """Send everything that is due, a batch at a time, in the order it was queued."""
         report = DrainReport()
         if case_id is None and self.burst_threshold is not None and not self._stopping.is_set():
-            self._summarise_burst(report)
+            self._summarise_burst(report, self.burst_threshold)
         last_id = 0
         while not self._stopping.is_set():
             with session_scope(self.sessions) as session:
@@ -158,11 +158,11 @@ class Drainer:
                 row, channel=self.channel, text=card_text(view), blocks=case_card(view), unfurl_links=False, unfurl_media=False
             )
         if row.kind is OutboxKind.UPDATE_CARD:
-            if ts:  # not posted yet: the post will render the current state anyway
+            if ts and channel:  # not posted yet: the post will render the current state anyway
                 self.poster.to_channel(channel, self.client.chat_update, post=False, ts=ts, text=card_text(view), blocks=case_card(view))
             return None
         if row.kind is OutboxKind.THREAD_NOTE:
-            if not ts:
+            if not ts or not channel:
                 raise Deferred()
             self.poster.post_once(
                 row, channel=channel, thread_ts=ts, text=payload["text"], blocks=payload.get("blocks"), unfurl_links=False, unfurl_media=False
@@ -179,12 +179,12 @@ class Drainer:
         opened = self.client.conversations_open(users=row.payload["user"])
         self.poster.post_once(row, channel=opened["channel"]["id"], text=row.payload["text"], blocks=blocks, unfurl_links=False)
 
-    def _summarise_burst(self, report: DrainReport) -> None:
+    def _summarise_burst(self, report: DrainReport, threshold: int) -> None:
         """Too many new cards at once: the most severe go out as cards, the rest in one summary."""
         now = self.clock()
         with session_scope(self.sessions) as session:
             waiting = outbox.waiting_cards(session=session, now=now)
-            if len(waiting) <= self.burst_threshold:  # type: ignore[operator]
+            if len(waiting) <= threshold:
                 return
             ranked = sorted(waiting, key=lambda w: (Severity.parse(w.case.severity, Severity.LOW).rank, w.case.score), reverse=True)
             taken = [w for w in ranked[self.burst_cards :] if outbox.take(session=session, row_id=w.row_id, now=now, lease=self.lease)]

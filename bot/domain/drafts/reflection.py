@@ -172,7 +172,7 @@ def _opens_clause(text: str, start: int) -> bool:
     if not before or before.endswith(","):
         return True
     last = re.search(r"[A-Za-z']+$", before)
-    return bool(last) and last.group(0).lower() in _CONJUNCTIONS
+    return last is not None and last.group(0).lower() in _CONJUNCTIONS
 
 
 def _turn(clause: str, brand: tuple[str, ...], proper: set[str]) -> str:
