@@ -28,7 +28,10 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = make_engine(_url())
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        # `complaint-bot db upgrade` hears of each migration applied, to say what it did.
+        context.configure(
+            connection=connection, target_metadata=target_metadata, render_as_batch=True, on_version_apply=config.attributes.get("on_version_apply")
+        )
         with context.begin_transaction():
             if connection.dialect.name == "postgresql":
                 # Replicas starting together must not run the same migration twice.

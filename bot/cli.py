@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot.config import AppConfig, load_config
+from bot.db.session import display_url
+from bot.logs import configure_logging
 from bot.settings import ConfigError, Settings, get_settings
 from message_blocks.text import plural
+
+if TYPE_CHECKING:  # imported where used: most commands never build a runtime
+    from bot.runtime import Runtime
 
 log = logging.getLogger("complaint-bot")
 
@@ -23,7 +30,7 @@ def _load() -> tuple[Settings, AppConfig]:
     return settings, load_config(settings.complaint_bot_config)
 
 
-def _runtime(require_token: bool = True):  # type: ignore[no-untyped-def]
+def _runtime(require_token: bool = True) -> Runtime:
     from bot.runtime import Runtime
 
     settings, config = _load()
@@ -32,7 +39,7 @@ def _runtime(require_token: bool = True):  # type: ignore[no-untyped-def]
     return Runtime.build(settings, config)
 
 
-def _slack_accepts(rt, *, app_token: str | None = None, must_reach: bool = True) -> None:  # type: ignore[no-untyped-def]
+def _slack_accepts(rt: Runtime, *, app_token: str | None = None, must_reach: bool = True) -> None:
     """Before anything is posted: a token Slack refuses is one line naming it, not a failure deep in a send.
 
     `must_reach=False`: Slack being down does not stop the command; what it posts waits in the outbox.
@@ -50,16 +57,28 @@ def _slack_accepts(rt, *, app_token: str | None = None, must_reach: bool = True)
         raise ConfigError(problem)
 
 
+def _require_schema(url: str) -> None:
+    """Commands that only read: an unmigrated database is one line saying what to run (they never create the schema)."""
+    from bot.db.session import schema_problem
+
+    problem = schema_problem(url)
+    if problem is not None:
+        raise ConfigError(f"DATABASE_URL: {problem}")
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from bot.db.session import upgrade
 
-    upgrade(get_settings().database_url)
-    print("database is up to date")
+    url = get_settings().database_url
+    applied = upgrade(url)
+    for migration in applied:
+        print(f"applied {migration}")
+    print(f"{display_url(url)} is up to date" + ("" if applied else " (nothing to apply)"))
     return 0
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
-    from bot.db.session import is_migrated, upgrade
+    from bot.db.session import upgrade
     from bot.flows.poll import poll
     from message_blocks.card import case_card
     from message_blocks.terminal import render
@@ -68,8 +87,8 @@ def cmd_poll(args: argparse.Namespace) -> int:
     if not args.dry_run:
         _slack_accepts(rt, must_reach=False)
         upgrade(rt.settings.database_url)
-    elif not is_migrated(rt.engine):
-        raise ConfigError(f"the database at {rt.engine.url.render_as_string(hide_password=True)} is empty: run `complaint-bot db upgrade` first")
+    else:
+        _require_schema(rt.settings.database_url)
     report = poll(rt, dry_run=args.dry_run)
     for source in report.sources:
         print(f"{source.name}: {source.describe()}")
@@ -77,7 +96,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
         print("no source is enabled: add [[sources]] tables to the config")
     if args.dry_run:
         for view in report.previews:
-            print(render(case_card(view)))
+            print(render(case_card(view), zone=rt.config.schedule.zone))
         print(f"{plural(len(report.previews), 'card')} would be posted; nothing was written.")
     else:
         drained = rt.drainer.drain()
@@ -104,7 +123,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
     rt = _runtime(require_token=not args.dry_run)
     if args.dry_run:
-        print(render(digest_blocks(build_digest(rt, end=rt.clock()))))
+        _require_schema(rt.settings.database_url)
+        print(render(digest_blocks(build_digest(rt, end=rt.clock())), zone=rt.config.schedule.zone))
         return 0
     _slack_accepts(rt, must_reach=False)
     upgrade(rt.settings.database_url)
@@ -126,7 +146,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
 def cmd_export_labels(args: argparse.Namespace) -> int:
     from bot.flows.labels import export
 
-    rows = export(_runtime(require_token=False), args.out)
+    rt = _runtime(require_token=False)
+    _require_schema(rt.settings.database_url)
+    rows = export(rt, args.out)
     complaints = sum(label for _, label in rows)
     print(f"wrote {plural(len(rows), 'labelled mention')} to {args.out} ({plural(complaints, 'complaint')}, {plural(len(rows) - complaints, 'false alarm')})")
     print(f"re-train with them: complaint-bot train --add {args.out.parent}")
@@ -139,7 +161,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return run_checks()
 
 
-def _ready_to_serve(*, socket_mode: bool):  # type: ignore[no-untyped-def]
+def _ready_to_serve(*, socket_mode: bool) -> Runtime:
     """Runtime for a long-running bot: Slack accepts the tokens and the database is migrated, or one line says what is wrong."""
     from bot.db.session import upgrade
 
@@ -165,7 +187,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_socket_mode(rt, rt.settings.slack_app_token.get_secret_value())
 
 
-def _command(sub: argparse._SubParsersAction, name: str, summary: str, func, details: str = "") -> argparse.ArgumentParser:  # type: ignore[type-arg, no-untyped-def]
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, func: Callable[[argparse.Namespace], int], details: str = ""
+) -> argparse.ArgumentParser:
     """A subcommand whose `--help` says what it does, not only its usage line."""
     parser = sub.add_parser(name, help=summary, description=f"{summary[0].upper()}{summary[1:]}." + (f" {details}" if details else ""))
     parser.set_defaults(func=func)
@@ -180,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__,
         epilog="Start with `complaint-bot preview --sample` (no Slack needed), then `complaint-bot check`. `complaint-bot COMMAND --help` says more.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log every scheduler tick, request and Slack call (default: one line per poll)")
+    _add_common_options(parser, top=True)
     parser.add_argument("--version", action="version", version=f"%(prog)s {version('complaint-bot')}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -221,35 +245,51 @@ def build_parser() -> argparse.ArgumentParser:
     _command(db_sub, "upgrade", "apply migrations (alembic upgrade head)", cmd_db_upgrade)
 
     classifier_commands.register(sub)
+    _options_after_the_command(parser)
     return parser
 
 
-def configure_logging(verbose: bool) -> None:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger().setLevel(logging.DEBUG if verbose else logging.INFO)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    # httpx logs every request URL at INFO, query string included: source URLs can carry keys.
-    for chatty in ("httpx", "httpcore"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
-    # APScheduler logs two lines per job run (about 11,000 a day); each poll logs its own summary instead.
-    for chatty in ("apscheduler", "slack_sdk", "slack_bolt", "waitress.queue"):
-        logging.getLogger(chatty).setLevel(logging.NOTSET if verbose else logging.WARNING)
-    # The Web API client logs every failed call at ERROR before raising it; we report each failure ourselves.
-    logging.getLogger("slack_sdk.web").setLevel(logging.NOTSET if verbose else logging.CRITICAL)
+def _add_common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # Below the top level the default is SUPPRESS: an option given before the command keeps its value.
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=False if top else argparse.SUPPRESS,
+        help="log every scheduler tick, request and Slack call (default: one line per poll)",
+    )
+    parser.add_argument(
+        "--log-format", choices=("text", "json"), default="text" if top else argparse.SUPPRESS,
+        help="json: one JSON object per log line, for log shippers (default: text)",
+    )
+
+
+def _options_after_the_command(parser: argparse.ArgumentParser) -> None:
+    """`complaint-bot poll --once -v` works as well as `complaint-bot -v poll --once`, for every command and subcommand."""
+    for action in parser._actions:  # argparse keeps subcommands here; there is no public accessor
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                _add_common_options(command, top=False)
+                _options_after_the_command(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    configure_logging(args.verbose)
+    configure_logging(args.verbose, json_lines=args.log_format == "json")
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        sys.stdout.flush()  # here, where a closed pipe can still be caught, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        # `complaint-bot preview | head`: the reader has gone. Stop quietly, as other command-line tools do; point
+        # stdout at /dev/null so the interpreter's last flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except ConfigError as exc:
         print(f"complaint-bot: {exc}", file=sys.stderr)
         return 2
-    except OperationalError as exc:  # the database cannot be opened: unreachable, wrong password, missing folder…
-        from bot.db.session import connection_problem
+    except (OperationalError, ProgrammingError) as exc:  # cannot be opened (unreachable, wrong password…) or not migrated
+        from bot.db.session import connection_problem, schema_problem
 
-        print(f"complaint-bot: DATABASE_URL: {connection_problem(get_settings().database_url, exc)}", file=sys.stderr)
+        url = get_settings().database_url
+        print(f"complaint-bot: DATABASE_URL: {schema_problem(url) or connection_problem(url, exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

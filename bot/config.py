@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.classifier import backend_unavailable
 from bot.classifier.config import ClassifierConfig
 from bot.settings import ConfigError, first_error
 from sources import SourceConfig, config_model
@@ -194,9 +195,13 @@ def parse_config(text: str, origin: str = "config") -> AppConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
     try:
-        return AppConfig.model_validate(data)
+        config = AppConfig.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"{origin}: {first_error(exc)}") from None
+    # Refused here, so `check` fails and `run` does not start, instead of the first mention failing to be scored.
+    if missing := backend_unavailable(config.classifier.backend):
+        raise ConfigError(f"{origin}: classifier.backend: {missing}")
+    return config
 
 
 def load_config(path: Path) -> AppConfig:

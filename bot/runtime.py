@@ -12,7 +12,12 @@ from functools import cached_property
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web import SlackResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +29,7 @@ from bot.settings import Settings
 from bot.slack.delivery import Drainer
 from bot.slack.people import People
 from bot.slack.permissions import Permissions
+from bot.telemetry import SLACK_ERRORS, SLACK_RATE_LIMITED
 
 WORK_THREADS = 4
 # The longest a task waits for acks in flight: under a flood of requests work still moves.
@@ -74,13 +80,43 @@ class WorkPool(ThreadPoolExecutor):
         return super().submit(after_the_acks)
 
 
+def _method(request: HttpRequest) -> str:
+    return request.url.split("?", 1)[0].rsplit("/", 1)[-1]
+
+
+class CountedRateLimits(RateLimitErrorRetryHandler):
+    """Slack's 429 answers that are waited out and retried (a 429 left after the retry is counted as an error)."""
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None, error: Exception | None = None) -> bool:
+        retry = super()._can_retry(state=state, request=request, response=response, error=error)
+        if retry:
+            SLACK_RATE_LIMITED.labels(_method(request)).inc()
+        return retry
+
+
+class CountingWebClient(WebClient):
+    """Every Web API method goes through api_call: the one place to count Slack's errors for /metrics."""
+
+    def api_call(self, api_method: str, *args: Any, **kwargs: Any) -> SlackResponse:
+        try:
+            return super().api_call(api_method, *args, **kwargs)
+        except SlackApiError as exc:
+            SLACK_ERRORS.labels(api_method, str(exc.response.get("error") or exc.response.status_code)).inc()
+            if exc.response.status_code == 429:
+                SLACK_RATE_LIMITED.labels(api_method).inc()
+            raise
+        except OSError:
+            SLACK_ERRORS.labels(api_method, "connection_failed").inc()
+            raise
+
+
 def make_slack_client(settings: Settings) -> WebClient:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     # One short wait on 429 absorbs a burst; anything longer goes back to the outbox with Retry-After.
     # No blind retry on connection errors (slack_sdk's default): a post Slack already carried out would be
     # posted twice; the outbox retries instead, after looking for it.
-    return WebClient(
-        token=token, base_url=settings.slack_api_url, timeout=15, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)]
+    return CountingWebClient(
+        token=token, base_url=settings.slack_api_url, timeout=15, retry_handlers=[CountedRateLimits(max_retry_count=1)]
     )
 
 

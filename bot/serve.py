@@ -19,7 +19,7 @@ from bot.runtime import Runtime
 from bot.scheduler import start_scheduler
 from bot.settings import ConfigError
 from bot.slack.socket_mode import SocketModeConnection
-from bot.web import WebApp, make_server, run_until_closed
+from bot.web import WebApp, endpoints, listening_port, make_server, run_until_closed
 
 log = logging.getLogger("complaint-bot")
 
@@ -38,26 +38,50 @@ def serve_http(rt: Runtime, host: str, port: int, *, with_scheduler: bool) -> in
         server = make_server(WebApp(rt, build_app(rt, executor=listeners)), host, port)
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    _tell_the_port(rt, listening_port(server))
     scheduler = start_scheduler(rt) if with_scheduler else None
     # Everything built so far lives as long as the process: out of the collector's sight, a full
     # collection walks only what requests create, not every module and model (a pause acks would feel).
     gc.freeze()
 
-    def stop(signum: int, frame: object) -> None:
-        log.info("signal %s: finishing in-flight work and stopping", signum)
-        if scheduler is not None:
-            threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}).start()
-        server.close()
-
+    stop = Stopper(server.close)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("listening on http://%s:%s (POST /slack/events, GET /healthz)", host, server.effective_port)
+    log.info("listening on http://%s:%s (%s)", host, listening_port(server), endpoints(rt, slack_over_http=True))
     run_until_closed(server)
+    # Shut down here only, once: a shutdown also started from the signal handler raced this one (SchedulerNotRunningError).
+    if scheduler is not None:
+        scheduler.shutdown(wait=True)
     listeners.shutdown(wait=True)
     rt.work.shutdown(wait=True)
-    if scheduler is not None and scheduler.running:
-        scheduler.shutdown(wait=True)
     return 0
+
+
+def _tell_the_port(rt: Runtime, port: int) -> None:
+    """COMPLAINT_BOT_PORT_FILE: the container's health check reads the port from here (with PORT=0 only the bot knows it)."""
+    path = rt.settings.complaint_bot_port_file
+    if path is not None:
+        try:
+            path.write_text(f"{port}\n")
+        except OSError as exc:
+            raise ConfigError(f"COMPLAINT_BOT_PORT_FILE: cannot write {path}: {exc.strerror}") from None
+
+
+class Stopper:
+    """HTTP mode's signal handler: the first signal closes the server (serve_http then finishes the work in flight);
+    a later one (a second Ctrl-C, `docker stop` after a `kill`) only says it is already stopping."""
+
+    def __init__(self, close_server: Callable[[], object]) -> None:
+        self.close_server = close_server
+        self.stopping = threading.Event()
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.stopping.is_set():
+            log.info("signal %s: already stopping", signum)
+            return
+        self.stopping.set()
+        log.info("signal %s: finishing in-flight work and stopping", signum)
+        self.close_server()
 
 
 def run_socket_mode(rt: Runtime, app_token: str) -> int:
@@ -74,13 +98,14 @@ def run_socket_mode(rt: Runtime, app_token: str) -> int:
         server = make_server(WebApp(rt, bolt=None, socket=socket), "0.0.0.0", rt.settings.port)
     except OSError as exc:
         raise ConfigError(f"cannot listen on 0.0.0.0:{rt.settings.port}: {exc.strerror}") from None
+    _tell_the_port(rt, listening_port(server))
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda signum, frame: stopping.set())
     threading.Thread(target=run_until_closed, args=(server,), daemon=True, name="http").start()
     scheduler = start_scheduler(rt)
     socket.start()
-    log.info("Socket Mode; /healthz and /webhooks/mentions on port %s", server.effective_port)
+    log.info("Socket Mode; on port %s: %s", listening_port(server), endpoints(rt, slack_over_http=False))
     while not stopping.wait(1):
         pass
     log.info("stopping: finishing acknowledged work; whatever is not sent yet stays in the outbox")

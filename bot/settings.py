@@ -6,6 +6,7 @@ that names the key.
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -31,8 +32,14 @@ def _printable_ascii(value: SecretStr | None) -> SecretStr | None:
     return value
 
 
+ENV_FILE = Path(".env")
+log = logging.getLogger("complaint-bot")
+# python-dotenv's own warning gives a line number but not the file; _warn_unreadable_env_lines names both.
+logging.getLogger("dotenv.main").setLevel(logging.ERROR)
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=ENV_FILE, extra="ignore")
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -44,6 +51,8 @@ class Settings(BaseSettings):
     complaint_bot_webhook_secret: SecretStr | None = None
     # 0: any free port (the log says which).
     port: int = Field(default=3000, ge=0, le=65535)
+    # Where `run`/`serve` write the port they listen on, for the container's health check (python -m bot.healthcheck).
+    complaint_bot_port_file: Path | None = None
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -96,8 +105,29 @@ def first_error(exc: ValidationError, *, env_names: bool = False) -> str:
     return f"{location}: {message}" if location else message
 
 
+def _leading_newlines(text: str) -> int:
+    return text[: len(text) - len(text.lstrip())].count("\n")
+
+
+def _warn_unreadable_env_lines(path: Path) -> None:
+    """A line of .env that is not NAME=value is skipped: say which file and line (never its text: it may hold a secret)."""
+    from dotenv.parser import parse_stream
+
+    try:
+        with path.open(encoding="utf-8") as stream:
+            # A statement's text starts with the blank lines before it; its line number is where those start.
+            bad = [b.original.line + _leading_newlines(b.original.string) for b in parse_stream(stream) if b.error]
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("%s: cannot be read (%s); its settings are ignored", path.resolve(), exc)
+        return
+    for line in bad:
+        log.warning("%s line %d: not NAME=value, ignored", path.resolve(), line)
+
+
 @lru_cache
 def get_settings() -> Settings:
+    if ENV_FILE.is_file():
+        _warn_unreadable_env_lines(ENV_FILE)
     try:
         return Settings()
     except ValidationError as exc:

@@ -4,6 +4,7 @@ POST /slack/events       events, interactivity and slash commands (signed by Sla
 POST /webhooks/mentions  mentions pushed by other tools (signed with the webhook secret)
 GET  /healthz            200 when the database answers (and, in Socket Mode, Slack's socket is up or
                          has been down for less than [slack] socket_grace_seconds)
+GET  /metrics            Prometheus series (bot/telemetry.py, bot/flows/scrape.py)
 """
 
 from __future__ import annotations
@@ -20,12 +21,16 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress.server import BaseWSGIServer
 
 from bot.db.session import database_answers
 from bot.flows import webhook
+from bot.flows.scrape import metrics_registry
 from bot.runtime import Runtime
+from bot.telemetry import ACK_SECONDS
 
 if TYPE_CHECKING:
     from bot.slack.socket_mode import SocketModeConnection
@@ -129,6 +134,7 @@ class WebApp:
         secret = rt.settings.slack_signing_secret
         self.signing_secret = secret.get_secret_value() if secret is not None else None
         self.socket = socket
+        self.metrics = metrics_registry(rt)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         try:
@@ -140,6 +146,10 @@ class WebApp:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == "/healthz" and method == "GET":
             return self._health(start_response)
+        if path == "/metrics" and method == "GET":
+            body = generate_latest(self.metrics)
+            start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST), ("Content-Length", str(len(body)))])
+            return [body]
         if path == "/slack/events" and self.slack is not None:
             if method != "POST":
                 return _json(start_response, "405 Method Not Allowed", {"ok": False, "error": "POST only"})
@@ -151,7 +161,7 @@ class WebApp:
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not found"})
 
     def _slack(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        with self.rt.acks.answering():  # work waits while a request is being answered
+        with self.rt.acks.answering(), ACK_SECONDS.time():  # work waits while a request is being answered
             return self._verified_slack(environ, start_response)
 
     def _verified_slack(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -209,12 +219,20 @@ class WebApp:
         return _json(start_response, "200 OK" if answer["duplicate"] else "202 Accepted", answer)
 
 
-def make_server(app: WebApp, host: str, port: int):  # type: ignore[no-untyped-def]
+def endpoints(rt: Runtime, *, slack_over_http: bool) -> str:
+    """What this process answers, for the start-up line."""
+    paths = ["POST /slack/events"] if slack_over_http else []
+    if rt.settings.complaint_bot_webhook_secret is not None:
+        paths.append("POST /webhooks/mentions")
+    return ", ".join([*paths, "GET /healthz", "GET /metrics"])
+
+
+def make_server(app: WebApp, host: str, port: int) -> BaseWSGIServer:
     """A waitress server (port 0 picks a free port); call .run() to serve, .close() to stop."""
     from waitress.server import create_server
 
     _allow_open_files(CONNECTION_LIMIT + 200)
-    return create_server(
+    server = create_server(
         app,
         host=host,
         port=port,
@@ -227,6 +245,14 @@ def make_server(app: WebApp, host: str, port: int):  # type: ignore[no-untyped-d
         asyncore_use_poll=True,
         ident="complaint-bot",
     )
+    assert isinstance(server, BaseWSGIServer)  # one host and port: one socket (several would make a MultiSocketServer)
+    return server
+
+
+def listening_port(server: BaseWSGIServer) -> int:
+    """The port it listens on (port 0 picked one). Waitress keeps it as effective_port, which its type stubs leave out."""
+    assert server.socket is not None  # bound in create_server
+    return int(server.socket.getsockname()[1])
 
 
 def _allow_open_files(wanted: int) -> None:
@@ -235,7 +261,7 @@ def _allow_open_files(wanted: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
 
 
-def run_until_closed(server) -> None:  # type: ignore[no-untyped-def]
+def run_until_closed(server: BaseWSGIServer) -> None:
     """Serve until another thread calls server.close(); the select() under run() then fails, which is the signal."""
     try:
         server.run()

@@ -28,15 +28,16 @@ SOURCE_LABELS = {
     "slack": "Slack",
     "manual": "Reported by hand",
 }
-SEVERITY_ICONS = {Severity.LOW: "⚪", Severity.MEDIUM: "🟡", Severity.HIGH: "🟠", Severity.CRITICAL: "🔴"}
-STATUS_LABELS = {
+# Keyed by str: a view carries the stored value, and Severity is a StrEnum, so either finds its entry.
+SEVERITY_ICONS: dict[str, str] = {Severity.LOW: "⚪", Severity.MEDIUM: "🟡", Severity.HIGH: "🟠", Severity.CRITICAL: "🔴"}
+STATUS_LABELS: dict[str, str] = {
     CaseStatus.OPEN: "Unclaimed",
     CaseStatus.CLAIMED: "Claimed",
     CaseStatus.ESCALATED: "Escalated",
     CaseStatus.RESOLVED: "Resolved",
     CaseStatus.DISMISSED: "Dismissed",
 }
-ROOT_CAUSE_LABELS = {
+ROOT_CAUSE_LABELS: dict[str, str] = {
     RootCause.ISOLATED: "isolated case",
     RootCause.SYSTEMIC: "systemic problem",
     RootCause.NOT_ACTIONABLE: "not actionable",

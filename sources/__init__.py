@@ -22,6 +22,7 @@ from sources.base import (
     SourceDisabled,
     SourceError,
     SourceRateLimited,
+    SourceType,
 )
 from sources.bluesky import BlueskySource
 from sources.hackernews import HackerNewsSource
@@ -32,7 +33,7 @@ from sources.x import XSource
 from sources.youtube import YouTubeSource
 
 # kind -> class with `kind`, `Config` and `__init__(self, config, http: httpx.Client)`.
-SOURCE_TYPES: dict[str, type] = {
+SOURCE_TYPES: dict[str, SourceType] = {
     cls.kind: cls
     for cls in (RssSource, HackerNewsSource, RedditSource, MastodonSource, BlueskySource, AppStoreSource, XSource, YouTubeSource)
 }

@@ -46,6 +46,11 @@ class Mention:
     # The URL is a page many items share (an app's reviews page): the item is identified by its ID alone.
     url_is_shared: bool = False
 
+    @property
+    def published_timestamp(self) -> float:
+        """Where a cursor moves by time: the sources that page by time always set published_at (else: the epoch)."""
+        return self.published_at.timestamp() if self.published_at is not None else 0.0
+
 
 @dataclass(frozen=True)
 class FetchResult:
@@ -178,6 +183,20 @@ class Source(Protocol):
     def publish_reply(self, target: dict[str, Any], text: str, *, idempotency_key: str | None = None) -> Published:
         """Publish `text` as a reply to the mention `target` (its `reply_to`). Raises PublishError."""
         ...
+
+
+class SourceType(Protocol):
+    """A source class, as sources.SOURCE_TYPES holds it: its kind, its config model, how to build one."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def Config(self) -> type[SourceConfig]: ...  # noqa: N802 (the nested class every source declares)
+
+    def __call__(self, config: Any, http: httpx.Client) -> Source: ...
+
+    def can_publish(self, config: SourceConfig) -> bool: ...
 
 
 def secret_from_env(variable: str | None, what: str) -> str:

@@ -200,8 +200,8 @@ class BlueskySource(HttpSource):
             posts = json.loads(fetched.content)["posts"]
         except (ValueError, KeyError, TypeError) as exc:
             raise SourceError(f"Bluesky sent an unexpected body: {type(exc).__name__}") from None
-        mentions = [m for m in map(self._mention, posts) if m and since.is_new(m.external_id, m.published_at.timestamp())]
-        return FetchResult(mentions, since.advance((m.external_id, m.published_at.timestamp()) for m in mentions))
+        mentions = [m for m in map(self._mention, posts) if m and since.is_new(m.external_id, m.published_timestamp)]
+        return FetchResult(mentions, since.advance((m.external_id, m.published_timestamp) for m in mentions))
 
     def _mention(self, post: dict[str, Any]) -> Mention | None:
         record, author = post.get("record") or {}, post.get("author") or {}

@@ -135,8 +135,8 @@ class RedditSource(HttpSource):
             children = json.loads(fetched.content)["data"]["children"]
         except (ValueError, KeyError, TypeError) as exc:
             raise SourceError(f"Reddit sent an unexpected body: {type(exc).__name__}") from None
-        mentions = [m for m in (self._mention(c.get("data") or {}) for c in children) if m and since.is_new(m.external_id, m.published_at.timestamp())]
-        return FetchResult(mentions, since.advance((m.external_id, m.published_at.timestamp()) for m in mentions))
+        mentions = [m for m in (self._mention(c.get("data") or {}) for c in children) if m and since.is_new(m.external_id, m.published_timestamp)]
+        return FetchResult(mentions, since.advance((m.external_id, m.published_timestamp) for m in mentions))
 
     def _mention(self, post: dict[str, Any]) -> Mention | None:
         if not post.get("name") or not post.get("created_utc") or not post.get("permalink"):

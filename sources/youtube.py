@@ -40,8 +40,8 @@ class YouTubeSource(HttpSource):
             threads = json.loads(fetched.content).get("items", [])
         except (ValueError, AttributeError) as exc:
             raise SourceError(f"YouTube sent an unexpected body: {type(exc).__name__}") from None
-        mentions = [m for m in map(self._mention, threads) if m and since.is_new(m.external_id, m.published_at.timestamp())]
-        return FetchResult(mentions, since.advance((m.external_id, m.published_at.timestamp()) for m in mentions))
+        mentions = [m for m in map(self._mention, threads) if m and since.is_new(m.external_id, m.published_timestamp)]
+        return FetchResult(mentions, since.advance((m.external_id, m.published_timestamp) for m in mentions))
 
     def _mention(self, thread: dict[str, Any]) -> Mention | None:
         top = ((thread.get("snippet") or {}).get("topLevelComment") or {})

@@ -5,8 +5,18 @@ Its place in the layers (what it may import, and why): docs/architecture.md.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+
 from bot.classifier.base import Classification, Classifier
 from bot.classifier.config import ClassifierConfig
+
+
+def backend_unavailable(backend: str) -> str | None:
+    """Why this backend cannot run on this install (a package it needs is missing), in one line; None when it can."""
+    if backend == "transformers" and "transformers" not in sys.modules and importlib.util.find_spec("transformers") is None:
+        return "the transformers backend needs the transformers package, which is not installed: pip install transformers torch"
+    return None
 
 
 def load_classifier(config: ClassifierConfig | None = None) -> Classifier:
@@ -28,4 +38,4 @@ def load_classifier(config: ClassifierConfig | None = None) -> Classifier:
     return LinearClassifier()
 
 
-__all__ = ["Classification", "Classifier", "ClassifierConfig", "load_classifier"]
+__all__ = ["Classification", "Classifier", "ClassifierConfig", "backend_unavailable", "load_classifier"]

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.classifier import ClassifierConfig, load_classifier
+from bot.classifier import Classifier, ClassifierConfig, backend_unavailable, load_classifier
 from bot.classifier.tsv import DataError
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -16,11 +16,21 @@ PUBLIC_SETS = ("tweeteval", "complaints", "airline", "goemotions", "sentences")
 LONG_TEXTS = Path("reviews") / "dev.tsv"
 
 
-def _classifier(backend: str):  # type: ignore[no-untyped-def]
-    return load_classifier(ClassifierConfig(backend=backend))
+def _classifier(backend: str) -> Classifier:
+    return load_classifier(ClassifierConfig.model_validate({"backend": backend}))
+
+
+def _unavailable(command: str, backend: str) -> bool:
+    """A backend this install cannot run is one line, before anything is loaded."""
+    missing = backend_unavailable(backend)
+    if missing is not None:
+        print(f"complaint-bot {command}: --backend {backend}: {missing}", file=sys.stderr)
+    return missing is not None
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    if _unavailable("classify", args.backend):
+        return 2
     classifier = _classifier(args.backend)
     for text in args.text:
         result = classifier.classify(text, rating=args.rating, brand_terms=args.brand or ())
@@ -37,6 +47,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.all == (args.file is not None):
         print("complaint-bot eval: give either FILE or --all", file=sys.stderr)
+        return 2
+    if _unavailable("eval", args.backend):
         return 2
     classifier = _classifier(args.backend)
     detectors = {classifier.name: lambda text: classifier.classify(text).score}
@@ -81,11 +93,18 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _terms(value: str) -> list[str]:
+    return [term.strip() for term in value.split(",") if term.strip()]
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     classify = sub.add_parser("classify", help="score texts for negativity and say why", description="Score texts for negativity and say why.")
     classify.add_argument("text", nargs="+", help="one or more texts (quote each)")
     classify.add_argument("--rating", type=int, choices=range(1, 6), help="star rating, for reviews")
-    classify.add_argument("--brand", nargs="+", help="brand terms: passages naming them weigh more")
+    # One value per --brand (repeat it, or separate terms with commas): a list option would swallow the texts after it.
+    classify.add_argument(
+        "--brand", action="extend", type=_terms, metavar="TERM[,TERM…]", help="brand terms: passages naming them weigh more (repeatable)"
+    )
     classify.add_argument("--backend", choices=BACKENDS, default="default", help="which detector (default: the shipped one)")
     classify.add_argument("--threshold", type=float, default=0.5, help="score at or above which a text is negative (default: 0.5)")
     classify.set_defaults(func=cmd_classify)

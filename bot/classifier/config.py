@@ -14,7 +14,7 @@ DEFAULT_TOPICS = {
     "staff": ["staff", "rude", "employee", "manager", "driver", "cashier", "attitude"],
     "account": ["account", "login", "log in", "password", "locked out", "hacked", "data breach", "privacy"],
 }
-DEFAULT_URGENT = {
+DEFAULT_URGENT: dict[Literal["critical", "high"], list[str]] = {
     "critical": ["lawsuit", "lawyer", "legal action", "sue", "suing", "unsafe", "dangerous", "injured", "injury", "fire", "data breach", "hacked", "fraud", "police"],
     "high": ["refund", "chargeback", "cancel", "cancelling", "canceling", "scam", "never again", "report you", "trading standards", "ombudsman", "bbb"],
 }

@@ -68,7 +68,7 @@ class LinearModel:
 
     def save(self, path: Path) -> None:
         """An .npz file np.load reads; written with fixed timestamps so that the same training gives the same bytes."""
-        arrays = {
+        arrays: dict[str, np.ndarray] = {
             "weights": self.weights.astype(np.float16),
             "bias": self.bias.astype(np.float32),
             "experts": np.array(self.experts),

@@ -24,6 +24,7 @@ import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,6 +32,13 @@ from bot.classifier.features import BUCKETS, Featurizer
 from bot.classifier.linear import MODEL_PATH, LinearClassifier, LinearModel, ModelSettings, text_indices
 from bot.classifier.metrics import scores
 from bot.classifier.tsv import DataError, read_labelled
+
+if TYPE_CHECKING:  # scipy and scikit-learn are the train extra's, imported where they are used
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+# One set's rows: the feature matrix and the labels.
+Rows = tuple["csr_matrix", np.ndarray]
 
 C = 3.0
 # Each expert's regularisation is chosen on its own validation split (sets differ a hundredfold in size).
@@ -79,7 +87,7 @@ def lexicon() -> tuple[dict[str, int], Path]:
     return classes, path
 
 
-def _matrix(featurizer: Featurizer, texts: list[str]):  # type: ignore[no-untyped-def]
+def _matrix(featurizer: Featurizer, texts: list[str]) -> csr_matrix:
     from scipy.sparse import csr_matrix
 
     indptr, indices, values = [0], [], []
@@ -102,19 +110,19 @@ class _Fitted:
     gate: np.ndarray  # (sets, BUCKETS)
     gate_bias: np.ndarray
 
-    def parts(self, matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    def parts(self, matrix: csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         gate = matrix @ self.gate.T + self.gate_bias
         gate = np.exp(gate - gate.max(axis=1, keepdims=True))
         return matrix @ self.experts.T + self.expert_bias, matrix @ self.pooled + self.pooled_bias, gate / gate.sum(axis=1, keepdims=True)
 
 
-def _logistic(matrix, labels, seed: int, c: float = C, weights=None):  # type: ignore[no-untyped-def]
+def _logistic(matrix: csr_matrix, labels: np.ndarray, seed: int, c: float = C, weights: np.ndarray | None = None) -> LogisticRegression:
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(C=c, solver="liblinear", max_iter=3000, random_state=seed).fit(matrix, labels, sample_weight=weights)
 
 
-def _expert_c(fit: dict[str, tuple], held: dict[str, tuple], seed: int) -> dict[str, float]:  # type: ignore[type-arg]
+def _expert_c(fit: dict[str, Rows], held: dict[str, Rows], seed: int) -> dict[str, float]:
     def validation_f1(name: str, c: float) -> float:
         model = _logistic(*fit[name], seed, c)
         matrix, labels = held[name]
@@ -124,7 +132,7 @@ def _expert_c(fit: dict[str, tuple], held: dict[str, tuple], seed: int) -> dict[
     return {name: max(EXPERT_C, key=lambda c: validation_f1(name, c)) for name in fit}
 
 
-def _fit(sets: dict[str, tuple], seed: int, expert_c: dict[str, float]) -> _Fitted:  # type: ignore[type-arg]
+def _fit(sets: dict[str, Rows], seed: int, expert_c: dict[str, float]) -> _Fitted:
     from scipy.sparse import vstack
     from sklearn.linear_model import LogisticRegression
 
@@ -179,8 +187,8 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     fit_rows, held_rows = {}, {}
     for name, (_, labels) in full.items():
         order = rng.permutation(len(labels))
-        cut = max(1, int(len(labels) * VALIDATION_SHARE))
-        held_rows[name], fit_rows[name] = np.sort(order[:cut]), np.sort(order[cut:])
+        held_count = max(1, int(len(labels) * VALIDATION_SHARE))
+        held_rows[name], fit_rows[name] = np.sort(order[:held_count]), np.sort(order[held_count:])
 
     fit = {name: (m[fit_rows[name]], y[fit_rows[name]]) for name, (m, y) in full.items()}
     expert_c = _expert_c(fit, {name: (m[held_rows[name]], y[held_rows[name]]) for name, (m, y) in full.items()}, seed)
@@ -199,7 +207,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
         return [_f1(held[name][1], blended(mix, shifts, name) >= cut) for name in names]
 
     candidates = {mix: shifts_for(mix) for mix in MIXES}
-    mix = max(MIXES, key=lambda m: max(np.mean(f1_per_set(m, candidates[m], cut)) for cut in CUTS))
+    mix = max(MIXES, key=lambda m: max(np.mean(f1_per_set(m, candidates[m], c)) for c in CUTS))
     shifts = candidates[mix]
     # One threshold for every kind of text: the best mean F1 over the sets (and the long texts), not the best per set.
     settings = ModelSettings()
@@ -248,8 +256,8 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     shipped = LinearClassifier(LinearModel.load(out))
     for directory in [*data_dirs, *([long_texts.parent] if long_texts else [])]:
         if (directory / "dev.tsv").exists():  # a team's exported labels have none: training data only
-            texts, labels = read_labelled(directory / "dev.tsv")
-            run.dev_f1[directory.name] = round(scores(labels, [shipped.classify(t).score >= 0.5 for t in texts])["f1"], 4)
+            dev_texts, dev_labels = read_labelled(directory / "dev.tsv")
+            run.dev_f1[directory.name] = round(scores(dev_labels, [shipped.classify(t).score >= 0.5 for t in dev_texts])["f1"], 4)
     run.seconds = round(time.monotonic() - started, 1)
     run.model_bytes = out.stat().st_size
     if out == MODEL_PATH:

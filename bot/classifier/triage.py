@@ -39,8 +39,8 @@ def _found(text: str, pattern: re.Pattern[str] | None, starts: Sequence[int]) ->
     term occurs): finditer's scan without the positions where nothing can match."""
     found: set[str] = set()
     resume = 0
-    for start in starts if pattern else ():
-        if start >= resume and (match := pattern.match(text, start)):
+    for start in starts if pattern is not None else ():
+        if start >= resume and pattern is not None and (match := pattern.match(text, start)):
             found.add(match.group(0).lower())
             resume = match.end()
     return sorted(found)

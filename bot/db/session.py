@@ -7,11 +7,21 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from alembic.config import Config
+from sqlalchemy import URL, CursorResult, Engine, Executable, create_engine, event, inspect, make_url, text
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "alembic"
+
+def _migrations_dir() -> Path:
+    """Installed from a wheel, alembic/ ships inside the package as bot/migrations (setup.py); in a checkout it is beside bot/."""
+    installed = Path(__file__).resolve().parents[1] / "migrations"
+    return installed if (installed / "env.py").is_file() else Path(__file__).resolve().parents[2] / "alembic"
+
+
+MIGRATIONS_DIR = _migrations_dir()
 
 
 def make_engine(url: str) -> Engine:
@@ -27,7 +37,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"prepare_threshold": None})
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the web threads read while the poller writes; foreign keys are off by default in SQLite.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -54,6 +64,13 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+def rows_changed(session: Session, statement: Executable) -> int:
+    """How many rows an UPDATE or DELETE changed (Session.execute is typed as returning any Result; this one has a rowcount)."""
+    result = session.execute(statement)
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
 def database_answers(engine: Engine) -> bool:
     return database_problem(engine) is None
 
@@ -68,10 +85,16 @@ def database_problem(engine: Engine) -> str | None:
         return connection_problem(engine.url.render_as_string(hide_password=False), exc)
 
 
+def display_url(url: str | URL) -> str:
+    """The one way a database URL is shown: password hidden, without the driver the engine adds (postgresql+psycopg)."""
+    parsed = make_url(url)
+    return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
+
+
 def connection_problem(url: str, error: BaseException) -> str:
     """One line for a database that cannot be opened: where it is (no password) and why."""
     parsed = make_url(url)
-    where = parsed.render_as_string(hide_password=True)
+    where = display_url(parsed)
     if parsed.get_backend_name() == "sqlite" and parsed.database:
         folder = Path(parsed.database).resolve().parent
         if not folder.exists():
@@ -89,8 +112,30 @@ def is_migrated(engine: Engine) -> bool:
     return inspect(engine).has_table("source_states")
 
 
-def alembic_config(url: str):  # type: ignore[no-untyped-def]
-    from alembic.config import Config
+def unmigrated(url: str) -> str:
+    return f"the database at {display_url(url)} has no tables yet: run `complaint-bot db upgrade` (`run` applies migrations itself)"
+
+
+def schema_problem(url: str) -> str | None:
+    """Why the bot cannot use this database yet, in one line; None when it answers and is migrated.
+
+    Only looks: a SQLite file that does not exist is not created (connecting would create it, empty).
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database)
+        folder = path.parent.resolve()
+        # Where the file could not be created anyway, connecting fails and connection_problem says why.
+        if folder.is_dir() and os.access(folder, os.W_OK) and not path.exists():
+            return f"{display_url(url)} does not exist yet: run `complaint-bot db upgrade` to create it (`run` applies migrations itself)"
+    engine = make_engine(url)
+    try:
+        return database_problem(engine) or (None if is_migrated(engine) else unmigrated(url))
+    finally:
+        engine.dispose()
+
+
+def alembic_config(url: str) -> Config:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -98,10 +143,19 @@ def alembic_config(url: str):  # type: ignore[no-untyped-def]
     return config
 
 
-def upgrade(url: str) -> None:
+def upgrade(url: str) -> list[str]:
+    """Apply every migration not yet applied; one line per migration it applied ("0002_…: what it does"), oldest first."""
     from alembic import command
 
-    command.upgrade(alembic_config(url), "head")
+    applied: list[str] = []
+
+    def note(*, step: Any, **_: Any) -> None:
+        applied.append(f"{step.up_revision_id}: {step.up_revision.doc}")
+
+    config = alembic_config(url)
+    config.attributes["on_version_apply"] = note
+    command.upgrade(config, "head")
+    return applied
 
 
 @contextmanager

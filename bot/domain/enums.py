@@ -37,6 +37,8 @@ class Severity(StrEnum):
 
     @classmethod
     def parse(cls, value: str | None, default: Severity) -> Severity:
+        if value is None:
+            return default
         try:
             return cls(value)
         except ValueError:

@@ -22,6 +22,7 @@ from bot.runtime import Runtime
 from bot.services import cases, outbox
 from bot.slack.permalinks import permalink
 from bot.slack.permissions import Permission
+from bot.telemetry import CASES_CLAIMED, CASES_RESOLVED
 from message_blocks import modals, notes
 from message_blocks.ids import MoreChoice
 
@@ -46,6 +47,7 @@ def claim(rt: Runtime, *, case_id: int, user_id: str) -> None:
     with rt.transaction() as session:
         case = cases.claim(session=session, case_id=case_id, user_id=user_id, now=now)
         _note(session, case_id, now, notes.claimed_note(case, user_id))
+    CASES_CLAIMED.inc()
     rt.drainer.drain(case_id=case_id)
 
 
@@ -148,6 +150,7 @@ def resolve(rt: Runtime, *, case_id: int, user_id: str, resolution: str, root_ca
             follow_up_at=now + timedelta(days=follow_up_days) if follow_up_days else None,
         )
         _note(session, case_id, now, notes.resolved_note(case, user_id))
+    CASES_RESOLVED.inc()
     rt.drainer.drain(case_id=case_id)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.config import load_config
-from bot.db.session import database_problem
+from bot.db.session import display_url, schema_problem
 from bot.flows.poll import enabled_sources, http_client
 from bot.runtime import Runtime
 from bot.settings import ConfigError, get_settings
@@ -31,9 +31,9 @@ def run_checks(print_line: Callable[[str], None] = print) -> int:
         report(False, "configuration", str(exc))
         return 1
     report(True, "configuration", f"{settings.complaint_bot_config}, {plural(len(config.sources), 'source')}")
+    problem = schema_problem(settings.database_url)
+    report(problem is None, "database (DATABASE_URL)", problem or display_url(settings.database_url))
     rt = Runtime.build(settings, config)
-    problem = database_problem(rt.engine)
-    report(problem is None, "database (DATABASE_URL)", problem or rt.engine.url.render_as_string(hide_password=True))
 
     def slack_call(what: str, call: Callable[[], Any]) -> Any:
         """The call's answer; None (and a FAIL line saying why) if Slack refused or could not be reached."""
@@ -54,10 +54,14 @@ def run_checks(print_line: Callable[[str], None] = print) -> int:
         if info is not None:
             member = bool(info.get("is_member"))
             report(member, channel, "the bot is a member" if member else "the bot is not a member: type /invite @Complaint Bot in the channel")
-    if settings.slack_app_token is None:
-        report(True, app_token, "not set, so `run` serves HTTP (needs SLACK_SIGNING_SECRET)")
-    elif slack_call(app_token, lambda: check_app_token(settings.slack_app_token.get_secret_value(), settings.slack_api_url)):
-        report(True, app_token, "Socket Mode can connect")
+    if settings.slack_app_token is None and settings.slack_signing_secret is None:
+        report(False, "Slack signing secret (SLACK_SIGNING_SECRET)", "not set; without SLACK_APP_TOKEN `run` serves HTTP, which needs it to verify Slack's requests")
+    elif settings.slack_app_token is None:
+        report(True, app_token, "not set, so `run` serves HTTP (SLACK_SIGNING_SECRET is set)")
+    else:
+        secret = settings.slack_app_token.get_secret_value()
+        if slack_call(app_token, lambda: check_app_token(secret, settings.slack_api_url)):
+            report(True, app_token, "Socket Mode can connect")
 
     for source in enabled_sources(rt, http_client()):
         try:

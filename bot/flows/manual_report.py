@@ -10,6 +10,7 @@ from bot.runtime import Runtime
 from bot.services import cases
 from bot.slack.permalinks import permalink
 from bot.slack.permissions import Permission
+from bot.telemetry import CASES_OPENED
 from message_blocks import replies
 from message_blocks.text import slack_message_url
 from sources import Mention
@@ -21,6 +22,8 @@ def _report(rt: Runtime, mention: Mention, *, reporter: str, untitled: bool = Fa
     with rt.transaction() as session:
         (outcome,) = ingest(rt, session=session, batch=[mention], intake=reported_by(reporter), now=rt.clock())
     assert outcome.case_id is not None
+    if outcome.kind is Outcome.NEW_CASE:
+        CASES_OPENED.inc()
     rt.drainer.drain(case_id=outcome.case_id)
     with rt.transaction() as session:
         view = cases.get_view(session=session, case_id=outcome.case_id)

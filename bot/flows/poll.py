@@ -23,6 +23,7 @@ from bot.flows.ingest import POLLED, ActiveCases, Outcome, ingest, judge, releva
 from bot.flows.reports import alert_spikes
 from bot.runtime import Runtime
 from bot.services import mentions, outbox, source_health
+from bot.telemetry import POLL_SECONDS, SOURCE_ERRORS, count_intake
 from message_blocks import notes
 from message_blocks.text import plural
 from sources import FetchResult, Source, SourceError, build_source
@@ -112,6 +113,13 @@ def fetch_all(sources: list[Source], cursors: dict[str, dict | None]) -> dict[st
 
 
 def poll(rt: Runtime, *, http: httpx.Client | None = None, dry_run: bool = False) -> PollReport:
+    if dry_run:
+        return _poll(rt, http=http, dry_run=True)
+    with POLL_SECONDS.time():
+        return _poll(rt, http=http, dry_run=False)
+
+
+def _poll(rt: Runtime, *, http: httpx.Client | None, dry_run: bool) -> PollReport:
     http = http or http_client()
     now = rt.clock()
     with rt.transaction() as session:
@@ -164,6 +172,9 @@ def store_fetched(rt: Runtime, source: Source, result: FetchResult, active: Acti
     except Exception as exc:  # rolled back, cursor not moved: the batch is fetched again next time
         log.exception("storing %s's batch failed", source.name)
         return _failed(rt, source, SourceError(f"could not store this batch ({type(exc).__name__}); it will be fetched again"))
+    kept = outcomes[Outcome.STORED] + outcomes[Outcome.NEW_CASE] + outcomes[Outcome.JOINED]
+    negative = outcomes[Outcome.NEW_CASE] + outcomes[Outcome.JOINED]
+    count_intake(source.name, fetched=len(result.mentions), stored=kept, negative=negative, opened=outcomes[Outcome.NEW_CASE])
     return SourceReport(
         source.name,
         fetched=len(result.mentions),
@@ -175,6 +186,7 @@ def store_fetched(rt: Runtime, source: Source, result: FetchResult, active: Acti
 
 
 def _failed(rt: Runtime, source: Source, error: SourceError) -> SourceReport:
+    SOURCE_ERRORS.labels(source.name).inc()
     with rt.transaction() as session:
         now = rt.clock()
         failure = source_health.record_failure(session=session, source=source, error=error, now=now)

@@ -42,7 +42,7 @@ def preview(*, sample: bool) -> int:
     rt = Runtime.build(settings, config)
     report = poll(rt, http=http, dry_run=True)
     for view in report.previews:
-        print(render(case_card(view)))
+        print(render(case_card(view), zone=config.schedule.zone))
     for source in report.sources:
         print(f"{source.name}: {source.describe()}")
     print(f"{plural(len(report.previews), 'card')} would be posted to {config.slack.channel}.")

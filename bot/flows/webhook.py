@@ -18,6 +18,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from bot.flows.ingest import PUSHED, Outcome, ingest
 from bot.runtime import Runtime
+from bot.telemetry import count_intake
 from sources import Mention
 
 MAX_CLOCK_SKEW_SECONDS = 300
@@ -88,4 +89,7 @@ def accept(rt: Runtime, *, body: bytes, now: datetime) -> dict[str, Any]:
     )
     with rt.transaction() as session:
         (outcome,) = ingest(rt, session=session, batch=[mention], intake=PUSHED, now=now)
+    kept = outcome.kind in (Outcome.STORED, Outcome.NEW_CASE, Outcome.JOINED)
+    negative = outcome.kind in (Outcome.NEW_CASE, Outcome.JOINED)
+    count_intake(mention.source_name, fetched=1, stored=kept, negative=negative, opened=outcome.kind is Outcome.NEW_CASE)
     return {"ok": True, "result": outcome.kind.value, "case_id": outcome.case_id, "duplicate": outcome.kind == Outcome.DUPLICATE}

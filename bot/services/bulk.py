@@ -12,17 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Dialect, func, select
+from sqlalchemy import Column, Dialect, Table, func, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Base, UTCDateTime
+
+
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)  # every model here maps one table
+    return table
 
 
 def insert_numbered(*, session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert `rows` (dicts of column values, without ids; each gets its "id") and return the new ids, in order."""
     if not rows:
         return []
-    table = model.__table__
+    table = _table(model)
     if session.get_bind().dialect.name == "postgresql":
         sequence = func.pg_get_serial_sequence(table.name, "id")
         ids = list(session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, len(rows)))))
@@ -42,14 +48,16 @@ def insert_all(*, session: Session, model: type[Base], rows: Sequence[dict[str, 
     tens of thousands of rows cost a third of what SQLAlchemy's executemany takes."""
     if not rows:
         return
-    connection, table = session.connection(), model.__table__
+    connection, table = session.connection(), _table(model)
     names = list(rows[0])
     left_out = [column.name for column in table.columns if column.default is not None and column.name not in names]
     if left_out:
         raise ValueError(f"{table.name} rows leave out {left_out}: bulk rows get no Python-side defaults")
     converters = [_converter(table.c[name], connection.dialect) for name in names]
     values = ([value if convert is None else convert(value) for convert, value in zip(converters, map(row.__getitem__, names))] for row in rows)
-    cursor = connection.connection.driver_connection.cursor()
+    driver = connection.connection.driver_connection
+    assert driver is not None  # an open connection has its driver's
+    cursor = driver.cursor()
     try:
         if connection.dialect.name == "postgresql":
             with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:

@@ -12,6 +12,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case, MutedAuthor
+from bot.db.session import rows_changed
 from bot.domain.enums import CaseStatus, DismissReason, RootCause, Severity
 from bot.domain.outbox import UpdateCard
 from bot.domain.refusals import NotUnderstood, Refusal
@@ -51,12 +52,13 @@ def get_view(*, session: Session, case_id: int) -> CaseView:
 def _transition(
     *, session: Session, case_id: int, action: str, allowed_from: tuple[CaseStatus, ...], values: dict[str, Any]
 ) -> Case:
-    result = session.execute(
+    result = rows_changed(
+        session,
         update(Case).where(Case.id == case_id, Case.status.in_(allowed_from)).values(**values)
     )
     case = get_case(session=session, case_id=case_id)
     session.refresh(case)
-    if result.rowcount != 1:
+    if result != 1:
         raise TransitionRefused(case_view(case), action)
     return case
 

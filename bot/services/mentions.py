@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -23,6 +23,7 @@ from sqlalchemy.sql import Select
 from bot.classifier.similarity import fingerprint
 from bot.classifier.triage import Triage
 from bot.db.models import Case, CaseEvent, MentionRecord, MutedAuthor
+from bot.db.session import rows_changed
 from bot.domain.enums import CaseStatus
 from bot.domain.outbox import PostCard
 from bot.domain.relevance import canonical_url, mention_text
@@ -108,7 +109,7 @@ def already_stored(*, session: Session, items: Collection[tuple[str, str]], page
     """The stored mentions that are one of `items` (source kind, external id) or at one of `pages` (canonical URLs)."""
     m = MentionRecord
     columns = select(m.id, m.case_id, m.source_kind, m.external_id, m.canonical_url, m.score, m.source_name)
-    found = session.execute(columns.where(m.canonical_url.in_(_listed(session, pages)))).all()
+    found = list(session.execute(columns.where(m.canonical_url.in_(_listed(session, pages)))).all())
     found += session.execute(columns.where(tuple_(m.source_kind, m.external_id).in_(_listed_pairs(session, items)))).all()
     return [Stored(*row) for row in {row[0]: row for row in found}.values()]
 
@@ -138,11 +139,16 @@ def active_fingerprints(*, session: Session, now: datetime, after: int = 0) -> l
         rows = session.execute(
             select(m.id, m.fingerprint, m.case_id).join(Case, Case.id == m.case_id).where(*active, m.fingerprint.is_not(None)).order_by(m.id)
         )
-        return [(mention_id, fp, case_id) for mention_id, fp, case_id in rows]
+        return _with_cases(rows)
     # The few mentions stored since, each looking up its own case: joined, PostgreSQL reads every active case again.
     live = select(Case.id).where(Case.id == m.case_id, *active).scalar_subquery()
     rows = session.execute(select(m.id, m.fingerprint, m.case_id).where(m.id > after, m.fingerprint.is_not(None), live.is_not(None)).order_by(m.id))
-    return [(mention_id, fp, case_id) for mention_id, fp, case_id in rows]
+    return _with_cases(rows)
+
+
+def _with_cases(rows: Iterable[tuple[int, str | None, int | None]]) -> list[tuple[int, str, int]]:
+    # Both queries ask for a fingerprint and a case; the columns are nullable, so say so to the type checker.
+    return [(mention_id, fp, case_id) for mention_id, fp, case_id in rows if fp is not None and case_id is not None]
 
 
 def _record_values(mention: Mention, assessment: Assessment, now: datetime, *, page: str, print_: str | None) -> dict[str, Any]:
@@ -247,8 +253,8 @@ def store_unless_stored(*, session: Session, mention: Mention, assessment: Asses
 def case_given_meanwhile(*, session: Session, mention_id: int) -> int | None:
     """Lock a stored mention that has no case, for this transaction: None then. Else the case another transaction gave it
     meanwhile (a report racing ours waits on the lock, then sees that case)."""
-    locked = session.execute(update(MentionRecord).where(MentionRecord.id == mention_id, MentionRecord.case_id.is_(None)).values(case_id=None))
-    if locked.rowcount == 1:
+    locked = rows_changed(session, update(MentionRecord).where(MentionRecord.id == mention_id, MentionRecord.case_id.is_(None)).values(case_id=None))
+    if locked == 1:
         return None
     return session.scalar(select(MentionRecord.case_id).where(MentionRecord.id == mention_id))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case
@@ -26,14 +26,15 @@ def _page(session: Session, conditions: list[Any], limit: int) -> Page:
     return Page([case_view(c) for c in session.scalars(select(Case).where(*conditions).order_by(Case.detected_at).limit(limit))], total)
 
 
-def _filter(which: str, user_id: str) -> list[Any]:
-    return {
+def _filter(which: str, user_id: str) -> list[ColumnElement[bool]]:
+    filters: dict[str, list[ColumnElement[bool]]] = {
         "open": [Case.status.in_(CaseStatus.active())],
         "mine": [Case.status.in_(CaseStatus.active()), Case.assignee == user_id],
         "unclaimed": [Case.status == CaseStatus.OPEN],
         "escalated": [Case.status == CaseStatus.ESCALATED],
         "escalated to me": [Case.status == CaseStatus.ESCALATED, Case.escalated_to == user_id],
-    }[which]
+    }
+    return filters[which]
 
 
 def listed(*, session: Session, which: str, user_id: str, limit: int) -> Page:
@@ -46,7 +47,7 @@ def labelled_mentions(*, session: Session) -> list[tuple[str, int]]:
 
     Trolls and "not actionable" say nothing clear about negativity and are left out.
     """
-    rows = []
+    rows: list[tuple[str, int]] = []
     for case in session.scalars(select(Case).where(Case.status.in_(CaseStatus.closed())).order_by(Case.id)):
         if case.status == CaseStatus.DISMISSED and case.dismissed_reason == DismissReason.FALSE_POSITIVE:
             label = 0

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.db.models import Case
+from bot.db.session import rows_changed
 from bot.domain.enums import CaseStatus
 from bot.domain.views import CaseView
 from bot.services.views import case_view
@@ -23,7 +24,7 @@ class Due:
     follow_ups: list[int]
 
 
-def _not_snoozed(now: datetime):  # type: ignore[no-untyped-def]
+def _not_snoozed(now: datetime) -> ColumnElement[bool]:
     return (Case.snoozed_until.is_(None)) | (Case.snoozed_until <= now)
 
 
@@ -49,19 +50,20 @@ def due(*, session: Session, now: datetime, claim_target: timedelta, resolve_tar
     return Due([case_view(c) for c in unclaimed], [case_view(c) for c in unresolved], list(woke), list(follow_ups))
 
 
-def _mark_once(session: Session, case_id: int, column, now: datetime) -> bool:  # type: ignore[no-untyped-def]
-    marked = session.execute(update(Case).where(Case.id == case_id, column.is_(None)).values({column: now}))
-    return marked.rowcount == 1
+def _mark_once(session: Session, case_id: int, column: InstrumentedAttribute[datetime | None], now: datetime) -> bool:
+    marked = rows_changed(session, update(Case).where(Case.id == case_id, column.is_(None)).values({column: now}))
+    return marked == 1
 
 
 def mark_claim_breach(*, session: Session, case_id: int, now: datetime) -> bool:
     """True for exactly one caller, however many replicas ask at once; False too if someone claimed it meanwhile."""
-    marked = session.execute(
+    marked = rows_changed(
+        session,
         update(Case)
         .where(Case.id == case_id, Case.status == CaseStatus.OPEN, Case.claim_breach_notified_at.is_(None))
         .values(claim_breach_notified_at=now)
     )
-    return marked.rowcount == 1
+    return marked == 1
 
 
 def mark_resolve_breach(*, session: Session, case_id: int, now: datetime) -> bool:
@@ -73,9 +75,10 @@ def mark_follow_up_sent(*, session: Session, case_id: int, now: datetime) -> boo
 
 
 def end_snooze(*, session: Session, case_id: int, now: datetime) -> bool:
-    woke = session.execute(
+    woke = rows_changed(
+        session,
         update(Case)
         .where(Case.id == case_id, Case.snoozed_until.is_not(None), Case.snoozed_until <= now)
         .values(snoozed_until=None, unsnoozed_at=now)
     )
-    return woke.rowcount == 1
+    return woke == 1

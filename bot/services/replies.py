@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.db.models import ReplyDraft
+from bot.db.session import rows_changed
 from bot.domain.enums import DraftPurpose
 from bot.domain.refusals import Refusal
 from bot.domain.views import ReplyDraftView
@@ -87,33 +88,34 @@ def target(*, session: Session, case_id: int) -> ReplyTarget:
 def start_publishing(*, session: Session, case_id: int, draft_id: int, now: datetime) -> ReplyDraftView:
     """Claim the draft for one publication; PublishRefused if it is published or someone's publication is under way."""
     draft = _get(session, case_id, draft_id)
-    claimed = session.execute(
+    claimed = rows_changed(
+        session,
         update(ReplyDraft)
         .where(ReplyDraft.id == draft_id, ReplyDraft.publish_started_at.is_(None), ReplyDraft.published_at.is_(None))
         .values(publish_started_at=now, publish_error=None)
     )
     session.refresh(draft)
-    if claimed.rowcount != 1:
+    if claimed != 1:
         raise PublishRefused(_view(draft))
     return _view(draft)
 
 
 def publish_refused(*, session: Session, draft_id: int, user_id: str, reason: str, now: datetime) -> None:
     """The network definitely did not publish it: the draft can be published again."""
-    draft = session.get(ReplyDraft, draft_id)
+    draft = session.get_one(ReplyDraft, draft_id)
     session.execute(update(ReplyDraft).where(ReplyDraft.id == draft_id).values(publish_started_at=None, publish_error=reason))
     record_event(session=session, case_id=draft.case_id, actor=user_id, action="publish_failed", at=now, draft_id=draft_id, reason=reason)
 
 
 def publish_unsure(*, session: Session, draft_id: int, user_id: str, reason: str, now: datetime) -> None:
     """It may have gone out: the draft stays started, so nothing publishes it a second time."""
-    draft = session.get(ReplyDraft, draft_id)
+    draft = session.get_one(ReplyDraft, draft_id)
     session.execute(update(ReplyDraft).where(ReplyDraft.id == draft_id).values(publish_error=reason))
     record_event(session=session, case_id=draft.case_id, actor=user_id, action="publish_unsure", at=now, draft_id=draft_id, reason=reason)
 
 
 def published(*, session: Session, draft_id: int, url: str, now: datetime) -> ReplyDraftView:
-    draft = session.get(ReplyDraft, draft_id)
+    draft = session.get_one(ReplyDraft, draft_id)
     session.execute(update(ReplyDraft).where(ReplyDraft.id == draft_id).values(published_at=now, published_url=url, publish_error=None))
     session.refresh(draft)
     return _view(draft)

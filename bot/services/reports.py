@@ -9,15 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.db.models import DigestRun, SpikeAlert
+from bot.db.models import Base, DigestRun, SpikeAlert
 
 
-def _insert_once(session: Session, model: type, **values: Any) -> bool:
+def _insert_once(session: Session, model: type[Base], **values: Any) -> bool:
     """True if this row is new; False if it exists (or a concurrent transaction just wrote it)."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     # RETURNING rather than rowcount: psycopg reports -1 for this statement.
     statement = dialect.insert(model).values(**values).on_conflict_do_nothing()
-    return session.execute(statement.returning(*model.__table__.primary_key.columns)).first() is not None
+    return session.execute(statement.returning(*model.__mapper__.primary_key)).first() is not None
 
 
 def claim_digest_period(*, session: Session, period_end: datetime, now: datetime) -> bool:

@@ -10,17 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.session import session_scope
-from bot.domain.outbox import (
-    Blocks,
-    ChannelMessage,
-    DigestWithChart,
-    DirectMessage,
-    PostCard,
-    QueuedMessage,
-    ThreadNote,
-    UpdateCard,
-    UpdateMessage,
-)
+from bot.domain.outbox import Blocks, ChannelMessage, DigestWithChart, DirectMessage, PostCard, QueuedMessage, ThreadNote, UpdateCard, UpdateMessage
 from bot.services import outbox
 from bot.services.outbox import CardAddress, Taken
 from bot.slack.digest_share import share_digest

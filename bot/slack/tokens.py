@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -48,7 +50,7 @@ def refusal(client: WebClient, app_token: str | None) -> str | None:
 
     Raises OSError when Slack cannot be reached: whether that stops the caller is its own choice.
     """
-    checks = [("SLACK_BOT_TOKEN", lambda: bot_identity(client))]
+    checks: list[tuple[str, Callable[[], object]]] = [("SLACK_BOT_TOKEN", lambda: bot_identity(client))]
     if app_token is not None:
         checks.append(("SLACK_APP_TOKEN", lambda: check_app_token(app_token, client.base_url)))
     for setting, call in checks:

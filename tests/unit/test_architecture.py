@@ -24,8 +24,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     # A request or a job: listeners, then the one flow each calls.
     "handlers": ("handlers", "bot.flows", "bot.domain", "message_blocks"),
     "bot/flows": (
-        "bot.flows", "bot.runtime", "bot.slack", "bot.services", "bot.db", "bot.domain", "bot.classifier", "bot.config", "bot.settings",
-        "message_blocks", "sources",
+        "bot.flows", "bot.services", "bot.db", "bot.domain", "bot.classifier", "bot.config", "bot.settings", "bot.runtime", "bot.slack",
+        "bot.telemetry", "message_blocks", "sources",
     ),
     # What a flow is handed (rt): the process's shared resources. Below flows, above what it builds.
     "bot/runtime.py": ("bot.slack", "bot.classifier", "bot.db", "bot.config", "bot.settings"),
