@@ -45,8 +45,7 @@ class Assessment:
     reasons: tuple[str, ...]
     negative: bool
     triage: Triage | None
-    # The passage that weighed most in the verdict (plain text).
-    evidence: str = ""
+    evidence: str = ""  # the passage that weighed most in the verdict (plain text)
 
 
 def muted_authors(*, session: Session) -> set[str]:
