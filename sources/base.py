@@ -12,6 +12,7 @@ they fetched: `can_publish(config)` says whether this config can, and
 from __future__ import annotations
 
 import os
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -51,6 +52,8 @@ class Mention:
 class FetchResult:
     mentions: list[Mention]
     cursor: Cursor
+    # Something a person should know although the fetch worked (e.g. more new items than max_pages holds).
+    warning: str = ""
 
 
 class SourceError(Exception):
@@ -71,9 +74,13 @@ class SourceHttpError(SourceError):
 
 
 class SourceRateLimited(SourceError):
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    """The service asks us to wait: `retry_after` seconds if it said how long; `detail` is its own reason."""
+
+    def __init__(self, message: str, retry_after: float | None = None, *, status: int = 429, detail: str = "") -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.status = status
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -138,7 +145,7 @@ class SourceConfig(BaseModel):
     allow_private_network: bool = False
 
 
-class HttpSource:
+class HttpSource(ABC):
     """What every source here shares: its config and the HTTP client it fetches with."""
 
     kind: ClassVar[str]
@@ -151,6 +158,15 @@ class HttpSource:
     @property
     def name(self) -> str:
         return self.config.name
+
+    @abstractmethod
+    def fetch(self, cursor: Cursor | None) -> FetchResult:
+        """Mentions newer than `cursor` (None on the first run) and the next cursor."""
+
+    def verify(self) -> str:
+        """`check`: are the credentials and ids right? Raises SourceError; says what it saw. Sources with a cheaper call override it."""
+        found = len(self.fetch(None).mentions)
+        return f"{found} recent item{'' if found == 1 else 's'}"
 
     @classmethod
     def can_publish(cls, config: SourceConfig) -> bool:
@@ -170,6 +186,10 @@ class Source(Protocol):
 
     def fetch(self, cursor: Cursor | None) -> FetchResult:
         """Return mentions newer than `cursor` (None on the first run) and the next cursor."""
+        ...
+
+    def verify(self) -> str:
+        """One cheap call that proves the credentials and ids work; raises SourceError saying why not."""
         ...
 
     @classmethod

@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import httpx
 
 from sources.base import SourceConfig, SourceError, SourceHttpError, SourceRateLimited
+from sources.service_errors import service_reason
 
 MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -189,19 +190,41 @@ def _secrets(headers: dict[str, str] | None, json_body: dict[str, Any] | None, f
     return [s for s in found if len(s) >= 4]
 
 
+# Where each service says when its window opens again: Retry-After (everyone), RateLimit-Reset (Bluesky, epoch),
+# X-RateLimit-Reset (GitHub epoch, Reddit delta seconds, Mastodon ISO time), x-rate-limit-reset (X, epoch).
+RESET_HEADERS = ("Retry-After", "RateLimit-Reset", "X-RateLimit-Reset", "X-Rate-Limit-Reset")
+
+
+def rate_limit_wait(headers: httpx.Headers) -> float | None:
+    """Seconds until the service takes calls again, from the first reset header it sent; None if it sent none."""
+    for name in RESET_HEADERS:
+        if (wait := retry_after_seconds(headers.get(name))) is not None:
+            return wait
+    return None
+
+
+def _is_rate_limited(response: httpx.Response) -> bool:
+    """429/503, or a 403 that says so in its headers (GitHub's primary and secondary limits)."""
+    if response.status_code in (429, 503):
+        return True
+    headers = response.headers
+    spent = headers.get("X-RateLimit-Remaining") == "0" or headers.get("X-Rate-Limit-Remaining") == "0"
+    return response.status_code == 403 and (spent or "Retry-After" in headers)
+
+
 def _status_error(response: httpx.Response, url: str, secrets: list[str]) -> SourceError:
     status = response.status_code
-    if status in (429, 503):
-        wait = retry_after_seconds(
-            response.headers.get("Retry-After") or response.headers.get("RateLimit-Reset") or response.headers.get("X-RateLimit-Reset")
-        )
-        return SourceRateLimited(f"{redact(url)} answered {status}: slow down" + (f" for {math.ceil(wait)}s" if wait else ""), retry_after=wait)
     detail = _error_detail(response, secrets)
+    why = f" ({detail})" if detail else ""
+    if _is_rate_limited(response):
+        wait = rate_limit_wait(response.headers)
+        until = f" for {math.ceil(wait)}s" if wait else ""
+        return SourceRateLimited(f"{redact(url)} answered {status}: slow down{until}{why}", retry_after=wait, status=status, detail=detail)
     return SourceHttpError(f"{redact(url)} answered HTTP {status}" + (f": {detail}" if detail else ""), status=status, detail=detail)
 
 
 def _error_detail(response: httpx.Response, secrets: list[str]) -> str:
-    """The service's own short reason ("ExpiredToken: Token has expired"), one line, no secrets."""
+    """The service's own short reason ("quotaExceeded: The request cannot…"), one line, no secrets."""
     body = bytearray()
     try:
         for chunk in response.iter_bytes():
@@ -214,11 +237,7 @@ def _error_detail(response: httpx.Response, secrets: list[str]) -> str:
         answer = json.loads(bytes(body[:ERROR_BODY_BYTES]))
     except ValueError:
         return ""
-    if not isinstance(answer, dict):
-        return ""
-    code, message = answer.get("error"), answer.get("message")
-    parts = [str(p) for p in (code, message) if isinstance(p, str | int) and str(p).strip()]
-    detail = " ".join(": ".join(parts).split())
+    detail = " ".join(service_reason(answer).split())
     for secret in secrets:
         detail = detail.replace(secret, "***")
     return detail[:ERROR_DETAIL_CHARS]
