@@ -24,6 +24,7 @@ SOURCE_LABELS = {
     "appstore": "App Store",
     "x": "X",
     "youtube": "YouTube",
+    "stackexchange": "Stack Exchange",
     "webhook": "Webhook",
     "slack": "Slack",
     "manual": "Reported by hand",

@@ -25,13 +25,16 @@ from sources.hackernews import HackerNewsSource
 from sources.mastodon import MastodonSource
 from sources.reddit import RedditSource
 from sources.rss import RssSource
+from sources.stackexchange import StackExchangeSource
 from sources.x import XSource
 from sources.youtube import YouTubeSource
 
 # kind -> class with `kind`, `Config` and `__init__(self, config, http: httpx.Client)`.
 SOURCE_TYPES: dict[str, type] = {
     cls.kind: cls
-    for cls in (RssSource, HackerNewsSource, RedditSource, MastodonSource, BlueskySource, AppStoreSource, XSource, YouTubeSource)
+    for cls in (
+        RssSource, HackerNewsSource, RedditSource, MastodonSource, BlueskySource, AppStoreSource, XSource, YouTubeSource, StackExchangeSource,
+    )
 }
 
 

@@ -144,6 +144,9 @@ class SourceConfig(BaseModel):
     # Private, loopback and link-local addresses are refused unless this is set (internal sources, tests).
     allow_private_network: bool = False
 
+    def take_brand_terms(self, terms: list[str]) -> None:
+        """Called once with the [brand] terms: a kind whose query defaults to them fills it in."""
+
 
 class HttpSource(ABC):
     """What every source here shares: its config and the HTTP client it fetches with."""
