@@ -25,6 +25,7 @@ SOURCE_LABELS = {
     "x": "X",
     "youtube": "YouTube",
     "stackexchange": "Stack Exchange",
+    "discourse": "Discourse",
     "webhook": "Webhook",
     "slack": "Slack",
     "manual": "Reported by hand",

@@ -21,6 +21,7 @@ from sources.base import (
     SourceRateLimited,
 )
 from sources.bluesky import BlueskySource
+from sources.discourse import DiscourseSource
 from sources.hackernews import HackerNewsSource
 from sources.mastodon import MastodonSource
 from sources.reddit import RedditSource
@@ -34,6 +35,7 @@ SOURCE_TYPES: dict[str, type] = {
     cls.kind: cls
     for cls in (
         RssSource, HackerNewsSource, RedditSource, MastodonSource, BlueskySource, AppStoreSource, XSource, YouTubeSource, StackExchangeSource,
+        DiscourseSource,
     )
 }
 

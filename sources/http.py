@@ -156,7 +156,7 @@ def request(
                     target = urljoin(url, location)
                     if urlsplit(target).hostname != urlsplit(url).hostname and headers:
                         # Credentials are for the host they were meant for, not wherever it redirects.
-                        headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+                        headers = {k: v for k, v in headers.items() if not _is_secret_header(k)}
                     url = target
                     continue
                 if response.status_code >= 400:
@@ -182,9 +182,14 @@ def request(
     raise SourceError(f"more than {MAX_REDIRECTS} redirects from {redact(url)}")
 
 
+def _is_secret_header(name: str) -> bool:
+    """Authorization, and the services' own credential headers (Discourse's Api-Key, Trustpilot's apikey)."""
+    return name.lower() == "authorization" or any(s in name.lower() for s in SECRET_PARAMS)
+
+
 def _secrets(headers: dict[str, str] | None, json_body: dict[str, Any] | None, form: dict[str, str] | None) -> list[str]:
     """Values that must never appear in an error: credentials in headers and secret-named fields sent."""
-    found = [v.split(" ", 1)[-1] for k, v in (headers or {}).items() if k.lower() == "authorization"]
+    found = [v.split(" ", 1)[-1] for k, v in (headers or {}).items() if _is_secret_header(k)]
     for fields in (json_body or {}, form or {}):
         found += [v for k, v in fields.items() if isinstance(v, str) and any(s in k.lower() for s in SECRET_PARAMS)]
     return [s for s in found if len(s) >= 4]
