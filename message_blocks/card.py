@@ -26,6 +26,7 @@ SOURCE_LABELS = {
     "youtube": "YouTube",
     "stackexchange": "Stack Exchange",
     "discourse": "Discourse",
+    "github": "GitHub",
     "webhook": "Webhook",
     "slack": "Slack",
     "manual": "Reported by hand",

@@ -22,6 +22,7 @@ from sources.base import (
 )
 from sources.bluesky import BlueskySource
 from sources.discourse import DiscourseSource
+from sources.github import GitHubSource
 from sources.hackernews import HackerNewsSource
 from sources.mastodon import MastodonSource
 from sources.reddit import RedditSource
@@ -35,7 +36,7 @@ SOURCE_TYPES: dict[str, type] = {
     cls.kind: cls
     for cls in (
         RssSource, HackerNewsSource, RedditSource, MastodonSource, BlueskySource, AppStoreSource, XSource, YouTubeSource, StackExchangeSource,
-        DiscourseSource,
+        DiscourseSource, GitHubSource,
     )
 }
 

@@ -200,9 +200,27 @@ def _secrets(headers: dict[str, str] | None, json_body: dict[str, Any] | None, f
 RESET_HEADERS = ("Retry-After", "RateLimit-Reset", "X-RateLimit-Reset", "X-Rate-Limit-Reset")
 
 
+REMAINING_HEADERS = ("X-RateLimit-Remaining", "X-Rate-Limit-Remaining", "RateLimit-Remaining")
+
+
+def _quota_spent(headers: httpx.Headers) -> bool:
+    """No calls left in the window (or no count given): a reset header then says when it opens."""
+    said = next((headers[name] for name in REMAINING_HEADERS if name in headers), None)
+    try:
+        return said is None or float(said) <= 0
+    except ValueError:
+        return True
+
+
 def rate_limit_wait(headers: httpx.Headers) -> float | None:
-    """Seconds until the service takes calls again, from the first reset header it sent; None if it sent none."""
-    for name in RESET_HEADERS:
+    """Seconds until the service takes calls again: Retry-After, else a reset header when the window's calls are spent.
+
+    (GitHub sends x-ratelimit-reset on every answer; with calls left, a refusal is not about that window.)"""
+    if (wait := retry_after_seconds(headers.get("Retry-After"))) is not None:
+        return wait
+    if not _quota_spent(headers):
+        return None
+    for name in RESET_HEADERS[1:]:
         if (wait := retry_after_seconds(headers.get(name))) is not None:
             return wait
     return None
@@ -212,9 +230,8 @@ def _is_rate_limited(response: httpx.Response) -> bool:
     """429/503, or a 403 that says so in its headers (GitHub's primary and secondary limits)."""
     if response.status_code in (429, 503):
         return True
-    headers = response.headers
-    spent = headers.get("X-RateLimit-Remaining") == "0" or headers.get("X-Rate-Limit-Remaining") == "0"
-    return response.status_code == 403 and (spent or "Retry-After" in headers)
+    named = any(name in response.headers for name in REMAINING_HEADERS)
+    return response.status_code == 403 and ("Retry-After" in response.headers or named and _quota_spent(response.headers))
 
 
 def _status_error(response: httpx.Response, url: str, secrets: list[str]) -> SourceError:

@@ -58,6 +58,6 @@ def service_reason(answer: Any) -> str:
     errors = answer.get("errors")
     if isinstance(errors, list) and errors and not error:  # Discourse (strings), GitHub 422 (objects)
         first = errors[0]
-        said = first if isinstance(first, str) else _joined(first.get("code"), first.get("message")) if isinstance(first, dict) else ""
+        said = first if isinstance(first, str) else _text(first.get("message") or first.get("code")) if isinstance(first, dict) else ""
         return _joined(answer.get("error_type") or answer.get("message"), said)
     return _joined(error, answer.get("error_description") or answer.get("message"))
