@@ -27,6 +27,7 @@ SOURCE_LABELS = {
     "stackexchange": "Stack Exchange",
     "discourse": "Discourse",
     "github": "GitHub",
+    "trustpilot": "Trustpilot",
     "webhook": "Webhook",
     "slack": "Slack",
     "manual": "Reported by hand",

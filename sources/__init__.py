@@ -28,6 +28,7 @@ from sources.mastodon import MastodonSource
 from sources.reddit import RedditSource
 from sources.rss import RssSource
 from sources.stackexchange import StackExchangeSource
+from sources.trustpilot import TrustpilotSource
 from sources.x import XSource
 from sources.youtube import YouTubeSource
 
@@ -36,7 +37,7 @@ SOURCE_TYPES: dict[str, type] = {
     cls.kind: cls
     for cls in (
         RssSource, HackerNewsSource, RedditSource, MastodonSource, BlueskySource, AppStoreSource, XSource, YouTubeSource, StackExchangeSource,
-        DiscourseSource, GitHubSource,
+        DiscourseSource, GitHubSource, TrustpilotSource,
     )
 }
 
