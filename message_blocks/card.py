@@ -28,6 +28,7 @@ SOURCE_LABELS = {
     "discourse": "Discourse",
     "github": "GitHub",
     "trustpilot": "Trustpilot",
+    "googleplay": "Google Play",
     "webhook": "Webhook",
     "slack": "Slack",
     "manual": "Reported by hand",

@@ -23,6 +23,7 @@ from sources.base import (
 from sources.bluesky import BlueskySource
 from sources.discourse import DiscourseSource
 from sources.github import GitHubSource
+from sources.googleplay import GooglePlaySource
 from sources.hackernews import HackerNewsSource
 from sources.mastodon import MastodonSource
 from sources.reddit import RedditSource
@@ -37,7 +38,7 @@ SOURCE_TYPES: dict[str, type] = {
     cls.kind: cls
     for cls in (
         RssSource, HackerNewsSource, RedditSource, MastodonSource, BlueskySource, AppStoreSource, XSource, YouTubeSource, StackExchangeSource,
-        DiscourseSource, GitHubSource, TrustpilotSource,
+        DiscourseSource, GitHubSource, TrustpilotSource, GooglePlaySource,
     )
 }
 

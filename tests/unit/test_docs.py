@@ -16,7 +16,7 @@ from tests.conftest import TEST_CONFIG
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 EXAMPLE = (ROOT / "complaint-bot.example.toml").read_text(encoding="utf-8")
-SOURCE_KINDS = ("rss", "hackernews", "reddit", "mastodon", "bluesky", "appstore", "x", "youtube", "stackexchange", "discourse", "github", "trustpilot")
+SOURCE_KINDS = ("rss", "hackernews", "reddit", "mastodon", "bluesky", "appstore", "x", "youtube", "stackexchange", "discourse", "github", "trustpilot", "googleplay")
 
 
 def config_keys() -> list[tuple[str, str]]:
