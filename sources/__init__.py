@@ -10,6 +10,7 @@ from sources.appstore import AppStoreSource
 from sources.base import (
     Cursor,
     FetchResult,
+    HttpSource,
     Mention,
     Published,
     PublishError,
@@ -34,7 +35,7 @@ from sources.x import XSource
 from sources.youtube import YouTubeSource
 
 # kind -> class with `kind`, `Config` and `__init__(self, config, http: httpx.Client)`.
-SOURCE_TYPES: dict[str, type] = {
+SOURCE_TYPES: dict[str, type[HttpSource]] = {
     cls.kind: cls
     for cls in (
         RssSource, HackerNewsSource, RedditSource, MastodonSource, BlueskySource, AppStoreSource, XSource, YouTubeSource, StackExchangeSource,

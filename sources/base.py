@@ -46,6 +46,8 @@ class Mention:
     reply_to: dict[str, Any] | None = None
     # The URL is a page many items share (an app's reviews page): the item is identified by its ID alone.
     url_is_shared: bool = False
+    # Everything this source finds is about the brand (reviews of its own app or business page): no brand term is needed.
+    about_the_brand: bool = False
 
 
 @dataclass(frozen=True)

@@ -205,14 +205,14 @@ class BlueskySource(HttpSource):
                 posts, page_cursor = body["posts"], str(body.get("cursor") or "")
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise SourceError(f"Bluesky sent an unexpected body: {type(exc).__name__}") from None
-            mentions += [m for m in map(self._mention, posts) if m and since.is_new(m.external_id, m.published_at.timestamp())]
+            mentions += [m for m in map(self._mention, posts) if m and since.is_new_mention(m)]
             # `since` already bounds the search: a page short of the limit, or no cursor, is the end.
             if not page_cursor or len(posts) < self.config.limit:
                 break
         else:
             left = True
         warning = f"more than {self.config.max_pages} pages of new posts since the last poll: the oldest were not fetched" if left else ""
-        return FetchResult(mentions, since.advance((m.external_id, m.published_at.timestamp()) for m in mentions), warning)
+        return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def _mention(self, post: dict[str, Any]) -> Mention | None:
         record, author = post.get("record") or {}, post.get("author") or {}

@@ -87,13 +87,13 @@ class DiscourseSource(HttpSource):
             except (ValueError, TypeError, AttributeError, KeyError) as exc:
                 raise SourceError(f"Discourse sent an unexpected body: {type(exc).__name__}") from None
             found = [m for m in (self._mention(p, topics.get(p.get("topic_id"), {})) for p in posts) if m]
-            mentions += [m for m in found if m.published_at and since.is_new(m.external_id, m.published_at.timestamp())]
-            if not more or any(m.published_at and m.published_at.timestamp() <= since.at for m in found):
+            mentions += [m for m in found if since.is_new_mention(m)]
+            if not more or since.reached_by(found):
                 break
         else:
             left = True
         warning = f"more than {self.config.max_pages} pages of new posts since the last poll: the oldest were not fetched" if left else ""
-        return FetchResult(mentions, since.advance((m.external_id, m.published_at.timestamp()) for m in mentions if m.published_at), warning)
+        return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def _mention(self, post: dict[str, Any], topic: dict[str, Any]) -> Mention | None:
         post_id, topic_id, number, created = post.get("id"), post.get("topic_id"), post.get("post_number"), _time(post.get("created_at"))

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
+from sources import github_discussions as discussions
 from sources import http as bounded
 from sources.base import (
     Cursor,
@@ -38,7 +39,6 @@ from sources.base import (
     SourceRateLimited,
     publish_failure,
 )
-from sources import github_discussions as discussions
 from sources.cursor import Since
 
 API = "https://api.github.com"
@@ -51,7 +51,7 @@ _COMMENTS_PATH = re.compile(r"^/repos/[\w.-]+/[\w.-]+/issues/\d+/comments$")
 class GitHubConfig(SourceConfig):
     # GitHub search syntax: "acme in:title,body", "org:acme crash"; repos are added as repo: qualifiers.
     query: str = Field(min_length=1)
-    repos: list[str] = []
+    repos: list[str] = Field(default_factory=list)
     # A token (fine-grained: Issues read, or read and write to publish replies); without it, search is anonymous.
     token_env: str | None = "GITHUB_TOKEN"
     user_agent: str = "complaint-bot"
@@ -151,17 +151,17 @@ class GitHubSource(HttpSource):
         for page in range(1, self.config.max_pages + 1):
             items = self._search(datetime.fromtimestamp(since.at, tz=UTC), page, self.config.per_page)["items"]
             found = [m for m in map(self._mention, items) if m]
-            mentions += [m for m in found if m.published_at and since.is_new(m.external_id, m.published_at.timestamp())]
+            mentions += [m for m in found if since.is_new_mention(m)]
             if len(items) < self.config.per_page:
                 break
         else:
             left = True
         if self.config.discussions and self._token():
             found, more = self._discussions(since)
-            mentions += [m for m in found if m.published_at and since.is_new(m.external_id, m.published_at.timestamp())]
+            mentions += [m for m in found if since.is_new_mention(m)]
             left = left or more
         warning = f"more than {self.config.max_pages} pages of new issues or discussions since the last poll: the oldest were not fetched" if left else ""
-        return FetchResult(mentions, since.advance((m.external_id, m.published_at.timestamp()) for m in mentions if m.published_at), warning)
+        return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def _mention(self, item: Any) -> Mention | None:
         if not isinstance(item, dict) or not item.get("html_url") or not item.get("created_at") or not item.get("id"):

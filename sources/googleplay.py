@@ -56,7 +56,7 @@ class GooglePlayConfig(SourceConfig):
 
 def _seconds(stamp: Any) -> datetime | None:
     try:
-        return datetime.fromtimestamp(int((stamp or {}).get("seconds")), tz=UTC)
+        return datetime.fromtimestamp(int(str((stamp or {}).get("seconds"))), tz=UTC)
     except (TypeError, ValueError, AttributeError):
         return None
 
@@ -159,6 +159,7 @@ class GooglePlaySource(HttpSource):
             reach=user.get("thumbsUpCount") or None,
             extra={"app_version": user.get("appVersionName"), "device": user.get("device"), "language": user.get("reviewerLanguage")},
             reply_to={"review_id": review_id},
+            about_the_brand=True,
         )
 
     def verify(self) -> str:

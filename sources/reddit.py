@@ -141,14 +141,14 @@ class RedditSource(HttpSource):
             except (ValueError, KeyError, TypeError) as exc:
                 raise SourceError(f"Reddit sent an unexpected body: {type(exc).__name__}") from None
             page = [m for m in (self._mention(c.get("data") or {}) for c in children) if m]
-            mentions += [m for m in page if since.is_new(m.external_id, m.published_at.timestamp())]
+            mentions += [m for m in page if since.is_new_mention(m)]
             # Newest first: a short page, or one reaching back to the cursor, is the last one needed.
-            if not after or len(children) < self.config.limit or any(m.published_at.timestamp() <= since.at for m in page):
+            if not after or len(children) < self.config.limit or since.reached_by(page):
                 break
         else:
             left = True
         warning = f"more than {self.config.max_pages} pages of new posts since the last poll: the oldest were not fetched" if left else ""
-        return FetchResult(mentions, since.advance((m.external_id, m.published_at.timestamp()) for m in mentions), warning)
+        return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def _mention(self, post: dict[str, Any]) -> Mention | None:
         if not post.get("name") or not post.get("created_utc") or not post.get("permalink"):

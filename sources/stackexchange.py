@@ -25,17 +25,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from sources import http as bounded
-from sources.base import (
-    Cursor,
-    FetchResult,
-    HttpSource,
-    Mention,
-    SourceConfig,
-    SourceError,
-    SourceHttpError,
-    SourceRateLimited,
-    secret_from_env,
-)
+from sources.base import Cursor, FetchResult, HttpSource, Mention, SourceConfig, SourceError, SourceHttpError, SourceRateLimited, secret_from_env
 from sources.cursor import Since
 from sources.text import html_to_text
 
@@ -127,7 +117,7 @@ class StackExchangeSource(HttpSource):
                 left = True
         mentions, authors_backoff = self._with_authors(excerpts, since)
         wait = max(backoff, authors_backoff, float(self.config.min_interval_seconds))
-        advanced = since.advance((m.external_id, m.published_at.timestamp()) for m in mentions if m.published_at)
+        advanced = since.advance_past(mentions)
         warning = f"more than {self.config.max_pages} pages of new posts for a query: the oldest were not fetched" if left else ""
         return FetchResult(mentions, {**advanced, "not_before": now + wait}, warning)
 

@@ -93,15 +93,15 @@ class TrustpilotSource(HttpSource):
             found = [m for m in map(self._mention, body["reviews"]) if m]
             # A review written while paging shifts the pages by one: the same review can come twice.
             known = {m.external_id for m in mentions}
-            mentions += [m for m in found if m.external_id not in known and m.published_at and since.is_new(m.external_id, m.published_at.timestamp())]
+            mentions += [m for m in found if m.external_id not in known and since.is_new_mention(m)]
             more = any(isinstance(link, dict) and link.get("rel") == "next-page" for link in body.get("links") or [])
             # Newest first: a page reaching back to the cursor is the last one needed.
-            if not more or any(m.published_at and m.published_at.timestamp() <= since.at for m in found):
+            if not more or since.reached_by(found):
                 break
         else:
             left = True
         warning = f"more than {self.config.max_pages} pages of new reviews since the last poll: the oldest were not fetched" if left else ""
-        return FetchResult(mentions, since.advance((m.external_id, m.published_at.timestamp()) for m in mentions if m.published_at), warning)
+        return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def _mention(self, review: Any) -> Mention | None:
         if not isinstance(review, dict) or not review.get("id") or _time(review.get("createdAt")) is None:
@@ -121,6 +121,7 @@ class TrustpilotSource(HttpSource):
             reach=review.get("numberOfLikes") or None,
             extra={"language": review.get("language"), "verified": review.get("isVerified"), "replied": bool(review.get("companyReply"))},
             reply_to={"review_id": str(review["id"])},
+            about_the_brand=True,
         )
 
     def verify(self) -> str:

@@ -63,15 +63,15 @@ class YouTubeSource(HttpSource):
         for _ in range(self.config.max_pages):
             body = self._page(key, page_token, self.config.max_results)
             page = [m for m in map(self._mention, body.get("items", [])) if m]
-            mentions += [m for m in page if since.is_new(m.external_id, m.published_at.timestamp())]
+            mentions += [m for m in page if since.is_new_mention(m)]
             page_token = str(body.get("nextPageToken") or "")
             # Newest first: a page that reaches back to the cursor is the last one needed.
-            if not page_token or any(m.published_at.timestamp() <= since.at for m in page):
+            if not page_token or since.reached_by(page):
                 break
         else:
             left = True
         warning = f"more than {self.config.max_pages} pages of new comments since the last poll: the oldest were not fetched" if left else ""
-        return FetchResult(mentions, since.advance((m.external_id, m.published_at.timestamp()) for m in mentions), warning)
+        return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def verify(self) -> str:
         """One thread of the channel: the key, the channel id and the quota, for one unit."""

@@ -36,7 +36,7 @@ def token(monkeypatch) -> None:
 
 def test_issues_in_the_chosen_repositories_are_searched_newest_first(client, requests_seen, token) -> None:
     result = make("github", client(github()), **SEARCH).fetch(EARLIER)
-    login, typo, discussion = result.mentions
+    login, typo, _discussion = result.mentions
     assert (login.url, login.author, login.reach) == ("https://github.com/acme/acme-cli/issues/412", "tobias-k", 9)
     assert login.title == "acme/acme-cli#412: acme login loops forever after upgrading to 5.0"
     assert login.reply_to == TARGET and typo.text == ""
