@@ -87,3 +87,14 @@ def test_the_dockerfile_runs_the_bot_as_pid_1_with_a_health_check() -> None:
     assert json.loads(steps["ENTRYPOINT"]) == ["complaint-bot"] and json.loads(steps["CMD"]) == ["run"]  # exec form: no shell in between
     assert steps["STOPSIGNAL"] == "SIGTERM"
     assert re.search(r"--start-period=\d+s", steps["HEALTHCHECK"]) and "/healthz" in steps["HEALTHCHECK"]
+
+
+def test_every_commented_source_example_is_a_valid_source() -> None:
+    """Uncommented, each `# [[sources]]` example in the example config parses as the kind it shows."""
+    blocks = re.findall(r"^# \[\[sources\]\]\n((?:# [^\n]*\n)+)", EXAMPLE, re.MULTILINE)
+    kinds = []
+    for block in blocks:
+        table = "\n".join(line.removeprefix("# ").split("  #")[0] for line in block.splitlines())
+        config = parse_config(TEST_CONFIG + "\n[[sources]]\n" + table.replace('name = "', 'name = "example-', 1), "example")
+        kinds.append(config.sources[-1].kind)
+    assert set(SOURCE_KINDS) - {"rss", "hackernews", "mastodon", "bluesky", "appstore", "x", "youtube"} <= set(kinds)
