@@ -1,8 +1,11 @@
-"""A Discourse forum: posts matching a query, newest first (search.json with `order:latest`).
+"""A Discourse forum: posts matching a query, newest first (search.json with `order:latest`), or a category's new topics.
 
 search.json returns the posts and their topics in separate lists: the topic
 gives the slug a post's address needs (`/t/{slug}/{topic_id}/{post_number}`).
-A post carries only a `blurb` (an excerpt), which is the text here. With an
+A post carries only a `blurb` (an excerpt), which is the text here. A category
+(`category = "support/7"`, the brand's own board: every topic is about it) is read
+from its latest topics, newest first, each new topic's first post fetched for its
+words (`/t/{id}.json`). With an
 API key (and the username it acts as) the source also reads a private forum and
 publishes replies as a post in the topic (POST /posts.json).
 """
@@ -10,6 +13,7 @@ publishes replies as a post in the topic (POST /posts.json).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -35,7 +39,9 @@ from sources.text import html_to_text
 
 class DiscourseConfig(SourceConfig):
     forum_url: str = Field(pattern=r"^https?://")
-    query: str = Field(min_length=1)
+    query: str | None = Field(default=None, min_length=1)
+    # Instead of a query: a category's new topics, as "slug/id" from its address (/c/support/7).
+    category: str | None = Field(default=None, pattern=r"^[\w-]+(/[\w-]+)*/\d+$")
     # An API key (Admin > API) scoped to read search and write posts, and the user it acts as.
     api_key_env: str | None = None
     api_username: str | None = None
@@ -43,6 +49,8 @@ class DiscourseConfig(SourceConfig):
 
     @model_validator(mode="after")
     def _key_and_user_together(self) -> DiscourseConfig:
+        if bool(self.query) == bool(self.category):
+            raise ValueError("set exactly one of query (a search) or category (its new topics, as slug/id)")
         if bool(self.api_key_env) != bool(self.api_username):
             raise ValueError("set both api_key_env and api_username (the user the key acts as), or neither")
         return self
@@ -71,6 +79,8 @@ class DiscourseSource(HttpSource):
 
     def fetch(self, cursor: Cursor | None) -> FetchResult:
         since = Since.read(cursor, self.config.lookback_hours)
+        if self.config.category:
+            return self._category(since)
         # after: takes a date; Since drops what is older than the exact instant.
         after = (datetime.fromtimestamp(since.at, tz=UTC) - timedelta(days=1)).strftime("%Y-%m-%d")
         headers = self._headers()
@@ -94,6 +104,40 @@ class DiscourseSource(HttpSource):
             left = True
         warning = f"more than {self.config.max_pages} pages of new posts since the last poll: the oldest were not fetched" if left else ""
         return FetchResult(mentions, since.advance_past(mentions), warning)
+
+    def _category(self, since: Since) -> FetchResult:
+        """The category's topics created since the cursor (newest first, up to max_pages), each with its first post."""
+        headers = self._headers()
+        topics: list[dict[str, Any]] = []
+        left = False
+        for page in range(self.config.max_pages):
+            params: dict[str, str | int] = {"order": "created", "page": page}
+            url = f"{self._api}/c/{self.config.category}/l/latest.json"
+            fetched = bounded.get(self.http, url, self.config, params=params, headers=headers, accept=("json",))
+            try:
+                listing = json.loads(fetched.content)["topic_list"]
+                found = [t for t in listing.get("topics") or [] if isinstance(t, dict) and isinstance(t.get("id"), int)]
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                raise SourceError(f"Discourse sent an unexpected topic list: {type(exc).__name__}") from None
+            fresh = [t for t in found if (at := _time(t.get("created_at"))) is not None and since.is_new(str(t["id"]), at.timestamp())]
+            topics += fresh
+            if len(fresh) < len(found) or not listing.get("more_topics_url"):
+                break
+        else:
+            left = True
+        mentions = [m for m in map(self._first_post, topics) if m]
+        warning = f"more than {self.config.max_pages} pages of new topics since the last poll: the oldest were not fetched" if left else ""
+        return FetchResult(mentions, since.advance_past(mentions), warning)
+
+    def _first_post(self, topic: dict[str, Any]) -> Mention | None:
+        fetched = bounded.get(self.http, f"{self._api}/t/{topic['id']}.json", self.config, headers=self._headers(), accept=("json",))
+        try:
+            post = json.loads(fetched.content)["post_stream"]["posts"][0]
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            raise SourceError(f"Discourse sent an unexpected topic: {type(exc).__name__}") from None
+        found = self._mention({**post, "blurb": post.get("cooked"), "topic_id": topic["id"]}, topic)
+        # The cursor counts topics: a topic is new once, by its own id and creation time.
+        return replace(found, external_id=str(topic["id"]), about_the_brand=True) if found else None
 
     def _mention(self, post: dict[str, Any], topic: dict[str, Any]) -> Mention | None:
         post_id, topic_id, number, created = post.get("id"), post.get("topic_id"), post.get("post_number"), _time(post.get("created_at"))

@@ -83,3 +83,29 @@ def test_a_refused_key_or_a_deleted_topic_is_said_apart(client, monkeypatch) -> 
     assert refused.problem == PublishProblem.AUTH and "discourse-secret-key" not in str(refused)
     gone = failure(client, lambda r: httpx.Response(404, json={"errors": ["The requested URL or resource could not be found."], "error_type": "not_found"}), WRITER, TARGET)
     assert gone.problem == PublishProblem.GONE
+
+
+def test_a_categorys_new_topics_come_with_their_first_post(client, requests_seen) -> None:
+    def forum(request: httpx.Request) -> httpx.Response:
+        return fixture("discourse-topic.json") if request.url.path.startswith("/t/") else fixture("discourse-category-latest.json")
+
+    board = {"forum_url": "https://forum.example.com", "category": "support/7"}
+    since_the_12th = {"since": 1794700000, "ids_at_since": []}
+    result = make("discourse", client(forum), **board).fetch(since_the_12th)
+    [topic] = result.mentions
+    assert topic.url == "https://forum.example.com/t/billing-page-shows-the-wrong-plan-after-upgrade/9180/1"
+    assert topic.title == "Billing page shows the wrong plan after upgrade" and topic.author == "hanna_b"
+    assert topic.text.startswith("I upgraded to Team yesterday") and topic.about_the_brand
+    assert topic.reply_to == {"topic_id": 9180, "post_number": 1}
+    assert [r.url.path for r in requests_seen] == ["/c/support/7/l/latest.json", "/t/9180.json"]
+    assert requests_seen[0].url.params["order"] == "created"
+    requests_seen.clear()
+    assert make("discourse", client(forum), **board).fetch(result.cursor).mentions == []
+    assert [r.url.path for r in requests_seen] == ["/c/support/7/l/latest.json"]
+
+
+def test_a_forum_is_read_by_query_or_by_category_not_both() -> None:
+    with pytest.raises(ValueError, match="exactly one of query"):
+        config({"kind": "discourse", "name": "f", "forum_url": "https://forum.example.com"})
+    with pytest.raises(ValueError, match="exactly one of query"):
+        config({"kind": "discourse", "name": "f", "forum_url": "https://forum.example.com", "query": "acme", "category": "support/7"})
