@@ -100,6 +100,8 @@ class StackExchangeSource(HttpSource):
         if now < not_before:
             # Asked to back off (or pacing the daily quota): nothing is fetched, the cursor stays.
             return FetchResult([], cursor)
+        if not self.config.queries:
+            raise SourceDisabled("disabled: set query (it defaults to the [brand] terms)")
         since = Since.read(cursor if "since" in cursor else None, self.config.lookback_hours)
         excerpts: list[dict[str, Any]] = []
         backoff, left = 0.0, False
