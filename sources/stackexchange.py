@@ -25,7 +25,18 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from sources import http as bounded
-from sources.base import Cursor, FetchResult, HttpSource, Mention, SourceConfig, SourceError, SourceHttpError, SourceRateLimited, secret_from_env
+from sources.base import (
+    Cursor,
+    FetchResult,
+    HttpSource,
+    Mention,
+    SourceConfig,
+    SourceDisabled,
+    SourceError,
+    SourceHttpError,
+    SourceRateLimited,
+    secret_from_env,
+)
 from sources.cursor import Since
 from sources.text import html_to_text
 

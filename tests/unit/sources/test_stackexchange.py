@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from bot.config import parse_config
-from sources import SourceError, SourceRateLimited
+from sources import SourceDisabled, SourceError, SourceRateLimited
 from tests.conftest import TEST_CONFIG
 from tests.unit.sources.conftest import FIXTURES
 from tests.unit.sources.test_social import make
@@ -88,6 +88,11 @@ def test_check_asks_info_once(client, requests_seen) -> None:
     said = make("stackexchange", client(answers()), site="superuser", **SO).verify()
     assert said == "superuser.com answers; 9987 calls left today"
     assert [r.url.path for r in requests_seen] == ["/2.3/info"]
+
+
+def test_without_a_query_it_is_disabled_clearly(client) -> None:
+    with pytest.raises(SourceDisabled, match="set query"):
+        make("stackexchange", client(answers()), min_interval_seconds=0).fetch(None)
 
 
 def test_the_query_defaults_to_the_brand_terms_one_search_each(client, requests_seen) -> None:
