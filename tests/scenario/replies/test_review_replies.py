@@ -19,7 +19,17 @@ from tests.conftest import BotClient
 from tests.fake_network import Answer, FakeNetwork
 from tests.fake_slack import FakeSlack
 from tests.helpers import wait_for
-from tests.scenario.replies.conftest import AGENT, OTHER, buttons, case_from, click_publish, draft_block, open_draft_modal, poll_all, saved_draft_message
+from tests.scenario.replies.conftest import (
+    AGENT,
+    OTHER,
+    buttons,
+    case_from,
+    click_publish,
+    draft_block,
+    open_draft_modal,
+    poll_all,
+    saved_draft_message,
+)
 
 RACHEL = "gp:AOqpTOFmAVORqfWGcaqfF39ftwFjGkjecjvCXnC-NS1dJ3MnW7CSmMmREIqGQb1kWnzTCo3GRE0LBo8ax7Ab4bvDHwCXmkE"
 PLAY_REPLY = f"/androidpublisher/v3/applications/com.acme.shop/reviews/gp%3A{RACHEL[3:]}:reply"
