@@ -186,6 +186,8 @@ class AppConfig(_Table):
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"sources: duplicate name(s) {', '.join(duplicates)}")
+        for source in self.sources:
+            source.take_brand_terms(self.brand.terms)
         return self
 
 

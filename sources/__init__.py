@@ -13,6 +13,7 @@ from sources.appstore import AppStoreSource
 from sources.base import (
     Cursor,
     FetchResult,
+    HttpSource,
     Mention,
     Published,
     PublishError,
@@ -25,17 +26,25 @@ from sources.base import (
     SourceType,
 )
 from sources.bluesky import BlueskySource
+from sources.discourse import DiscourseSource
+from sources.github import GitHubSource
+from sources.googleplay import GooglePlaySource
 from sources.hackernews import HackerNewsSource
 from sources.mastodon import MastodonSource
 from sources.reddit import RedditSource
 from sources.rss import RssSource
+from sources.stackexchange import StackExchangeSource
+from sources.trustpilot import TrustpilotSource
 from sources.x import XSource
 from sources.youtube import YouTubeSource
 
 # kind -> class with `kind`, `Config` and `__init__(self, config, http: httpx.Client)`.
 SOURCE_TYPES: dict[str, SourceType] = {
     cls.kind: cls
-    for cls in (RssSource, HackerNewsSource, RedditSource, MastodonSource, BlueskySource, AppStoreSource, XSource, YouTubeSource)
+    for cls in (
+        RssSource, HackerNewsSource, RedditSource, MastodonSource, BlueskySource, AppStoreSource, XSource, YouTubeSource, StackExchangeSource,
+        DiscourseSource, GitHubSource, TrustpilotSource, GooglePlaySource,
+    )
 }
 
 

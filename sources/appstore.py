@@ -91,4 +91,5 @@ class AppStoreSource(HttpSource):
             reach=int(_label(entry, "im:voteCount") or 0) or None,
             extra={"version": _label(entry, "im:version")},
             url_is_shared=True,
+            about_the_brand=True,
         )

@@ -12,6 +12,7 @@ they fetched: `can_publish(config)` says whether this config can, and
 from __future__ import annotations
 
 import os
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -45,6 +46,8 @@ class Mention:
     reply_to: dict[str, Any] | None = None
     # The URL is a page many items share (an app's reviews page): the item is identified by its ID alone.
     url_is_shared: bool = False
+    # Everything this source finds is about the brand (reviews of its own app or business page): no brand term is needed.
+    about_the_brand: bool = False
 
     @property
     def published_timestamp(self) -> float:
@@ -56,6 +59,8 @@ class Mention:
 class FetchResult:
     mentions: list[Mention]
     cursor: Cursor
+    # Something a person should know although the fetch worked (e.g. more new items than max_pages holds).
+    warning: str = ""
 
 
 class SourceError(Exception):
@@ -76,9 +81,13 @@ class SourceHttpError(SourceError):
 
 
 class SourceRateLimited(SourceError):
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    """The service asks us to wait: `retry_after` seconds if it said how long; `detail` is its own reason."""
+
+    def __init__(self, message: str, retry_after: float | None = None, *, status: int = 429, detail: str = "") -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.status = status
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -142,8 +151,11 @@ class SourceConfig(BaseModel):
     # Private, loopback and link-local addresses are refused unless this is set (internal sources, tests).
     allow_private_network: bool = False
 
+    def take_brand_terms(self, terms: list[str]) -> None:
+        """Called once with the [brand] terms: a kind whose query defaults to them fills it in."""
 
-class HttpSource:
+
+class HttpSource(ABC):
     """What every source here shares: its config and the HTTP client it fetches with."""
 
     kind: ClassVar[str]
@@ -156,6 +168,15 @@ class HttpSource:
     @property
     def name(self) -> str:
         return self.config.name
+
+    @abstractmethod
+    def fetch(self, cursor: Cursor | None) -> FetchResult:
+        """Mentions newer than `cursor` (None on the first run) and the next cursor."""
+
+    def verify(self) -> str:
+        """`check`: are the credentials and ids right? Raises SourceError; says what it saw. Sources with a cheaper call override it."""
+        found = len(self.fetch(None).mentions)
+        return f"{found} recent item{'' if found == 1 else 's'}"
 
     @classmethod
     def can_publish(cls, config: SourceConfig) -> bool:
@@ -175,6 +196,10 @@ class Source(Protocol):
 
     def fetch(self, cursor: Cursor | None) -> FetchResult:
         """Return mentions newer than `cursor` (None on the first run) and the next cursor."""
+        ...
+
+    def verify(self) -> str:
+        """One cheap call that proves the credentials and ids work; raises SourceError saying why not."""
         ...
 
     @classmethod

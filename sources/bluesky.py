@@ -53,6 +53,7 @@ class BlueskyConfig(SourceConfig):
     # The account's PDS; it proxies searchPosts to the AppView for signed-in users.
     service: str = Field(default="https://bsky.social", pattern=r"^https?://")
     limit: int = Field(default=100, ge=1, le=100)
+    max_pages: int = Field(default=3, ge=1, le=10)
 
 
 
@@ -195,13 +196,23 @@ class BlueskySource(HttpSource):
             "limit": self.config.limit,
             "since": datetime.fromtimestamp(since.at, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         }
-        fetched = self._call("GET", "app.bsky.feed.searchPosts", params=params)
-        try:
-            posts = json.loads(fetched.content)["posts"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise SourceError(f"Bluesky sent an unexpected body: {type(exc).__name__}") from None
-        mentions = [m for m in map(self._mention, posts) if m and since.is_new(m.external_id, m.published_timestamp)]
-        return FetchResult(mentions, since.advance((m.external_id, m.published_timestamp) for m in mentions))
+        mentions: list[Mention] = []
+        page_cursor, left = "", False
+        for _ in range(self.config.max_pages):
+            fetched = self._call("GET", "app.bsky.feed.searchPosts", params={**params, **({"cursor": page_cursor} if page_cursor else {})})
+            try:
+                body = json.loads(fetched.content)
+                posts, page_cursor = body["posts"], str(body.get("cursor") or "")
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise SourceError(f"Bluesky sent an unexpected body: {type(exc).__name__}") from None
+            mentions += [m for m in map(self._mention, posts) if m and since.is_new_mention(m)]
+            # `since` already bounds the search: a page short of the limit, or no cursor, is the end.
+            if not page_cursor or len(posts) < self.config.limit:
+                break
+        else:
+            left = True
+        warning = f"more than {self.config.max_pages} pages of new posts since the last poll: the oldest were not fetched" if left else ""
+        return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def _mention(self, post: dict[str, Any]) -> Mention | None:
         record, author = post.get("record") or {}, post.get("author") or {}

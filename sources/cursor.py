@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sources.base import Cursor
+from sources.base import Cursor, Mention
 
 
 @dataclass(frozen=True)
@@ -35,3 +35,14 @@ class Since:
         if newest == self.at:
             at_newest |= self.seen
         return {"since": newest, "ids_at_since": sorted(at_newest)}
+
+    def is_new_mention(self, mention: Mention) -> bool:
+        """A dated mention newer than the cursor (an undated one cannot be placed, so it is not new)."""
+        return mention.published_at is not None and self.is_new(mention.external_id, mention.published_at.timestamp())
+
+    def reached_by(self, mentions: Iterable[Mention]) -> bool:
+        """Whether a page of newest-first mentions reaches back to the cursor: older pages hold nothing new."""
+        return any(m.published_at is not None and m.published_at.timestamp() <= self.at for m in mentions)
+
+    def advance_past(self, mentions: Iterable[Mention]) -> Cursor:
+        return self.advance((m.external_id, m.published_at.timestamp()) for m in mentions if m.published_at is not None)

@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import httpx
 
 from sources.base import SourceConfig, SourceError, SourceHttpError, SourceRateLimited
+from sources.service_errors import service_reason
 
 MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -155,7 +156,7 @@ def request(
                     target = urljoin(url, location)
                     if urlsplit(target).hostname != urlsplit(url).hostname and headers:
                         # Credentials are for the host they were meant for, not wherever it redirects.
-                        headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+                        headers = {k: v for k, v in headers.items() if not _is_secret_header(k)}
                     url = target
                     continue
                 if response.status_code >= 400:
@@ -181,27 +182,71 @@ def request(
     raise SourceError(f"more than {MAX_REDIRECTS} redirects from {redact(url)}")
 
 
+def _is_secret_header(name: str) -> bool:
+    """Authorization, and the services' own credential headers (Discourse's Api-Key, Trustpilot's apikey)."""
+    return name.lower() == "authorization" or any(s in name.lower() for s in SECRET_PARAMS)
+
+
 def _secrets(headers: dict[str, str] | None, json_body: dict[str, Any] | None, form: dict[str, str] | None) -> list[str]:
     """Values that must never appear in an error: credentials in headers and secret-named fields sent."""
-    found = [v.split(" ", 1)[-1] for k, v in (headers or {}).items() if k.lower() == "authorization"]
+    found = [v.split(" ", 1)[-1] for k, v in (headers or {}).items() if _is_secret_header(k)]
     for fields in (json_body or {}, form or {}):
         found += [v for k, v in fields.items() if isinstance(v, str) and any(s in k.lower() for s in SECRET_PARAMS)]
     return [s for s in found if len(s) >= 4]
 
 
+# Where each service says when its window opens again: Retry-After (everyone), RateLimit-Reset (Bluesky, epoch),
+# X-RateLimit-Reset (GitHub epoch, Reddit delta seconds, Mastodon ISO time), x-rate-limit-reset (X, epoch).
+RESET_HEADERS = ("Retry-After", "RateLimit-Reset", "X-RateLimit-Reset", "X-Rate-Limit-Reset")
+
+
+REMAINING_HEADERS = ("X-RateLimit-Remaining", "X-Rate-Limit-Remaining", "RateLimit-Remaining")
+
+
+def _quota_spent(headers: httpx.Headers) -> bool:
+    """No calls left in the window (or no count given): a reset header then says when it opens."""
+    said = next((headers[name] for name in REMAINING_HEADERS if name in headers), None)
+    try:
+        return said is None or float(said) <= 0
+    except ValueError:
+        return True
+
+
+def rate_limit_wait(headers: httpx.Headers) -> float | None:
+    """Seconds until the service takes calls again: Retry-After, else a reset header when the window's calls are spent.
+
+    (GitHub sends x-ratelimit-reset on every answer; with calls left, a refusal is not about that window.)"""
+    if (wait := retry_after_seconds(headers.get("Retry-After"))) is not None:
+        return wait
+    if not _quota_spent(headers):
+        return None
+    for name in RESET_HEADERS[1:]:
+        if (wait := retry_after_seconds(headers.get(name))) is not None:
+            return wait
+    return None
+
+
+def _is_rate_limited(response: httpx.Response) -> bool:
+    """429/503, or a 403 that says so in its headers (GitHub's primary and secondary limits)."""
+    if response.status_code in (429, 503):
+        return True
+    named = any(name in response.headers for name in REMAINING_HEADERS)
+    return response.status_code == 403 and ("Retry-After" in response.headers or named and _quota_spent(response.headers))
+
+
 def _status_error(response: httpx.Response, url: str, secrets: list[str]) -> SourceError:
     status = response.status_code
-    if status in (429, 503):
-        wait = retry_after_seconds(
-            response.headers.get("Retry-After") or response.headers.get("RateLimit-Reset") or response.headers.get("X-RateLimit-Reset")
-        )
-        return SourceRateLimited(f"{redact(url)} answered {status}: slow down" + (f" for {math.ceil(wait)}s" if wait else ""), retry_after=wait)
     detail = _error_detail(response, secrets)
+    why = f" ({detail})" if detail else ""
+    if _is_rate_limited(response):
+        wait = rate_limit_wait(response.headers)
+        until = f" for {math.ceil(wait)}s" if wait else ""
+        return SourceRateLimited(f"{redact(url)} answered {status}: slow down{until}{why}", retry_after=wait, status=status, detail=detail)
     return SourceHttpError(f"{redact(url)} answered HTTP {status}" + (f": {detail}" if detail else ""), status=status, detail=detail)
 
 
 def _error_detail(response: httpx.Response, secrets: list[str]) -> str:
-    """The service's own short reason ("ExpiredToken: Token has expired"), one line, no secrets."""
+    """The service's own short reason ("quotaExceeded: The request cannot…"), one line, no secrets."""
     body = bytearray()
     try:
         for chunk in response.iter_bytes():
@@ -214,11 +259,7 @@ def _error_detail(response: httpx.Response, secrets: list[str]) -> str:
         answer = json.loads(bytes(body[:ERROR_BODY_BYTES]))
     except ValueError:
         return ""
-    if not isinstance(answer, dict):
-        return ""
-    code, message = answer.get("error"), answer.get("message")
-    parts = [str(p) for p in (code, message) if isinstance(p, str | int) and str(p).strip()]
-    detail = " ".join(": ".join(parts).split())
+    detail = " ".join(service_reason(answer).split())
     for secret in secrets:
         detail = detail.replace(secret, "***")
     return detail[:ERROR_DETAIL_CHARS]

@@ -48,6 +48,7 @@ class RedditConfig(SourceConfig):
     username: str | None = None
     password_env: str = "REDDIT_PASSWORD"
     limit: int = Field(default=100, ge=1, le=100)
+    max_pages: int = Field(default=3, ge=1, le=10)
 
     @field_validator("user_agent")
     @classmethod
@@ -130,13 +131,24 @@ class RedditSource(HttpSource):
         params: dict[str, str | int] = {"q": self.config.query, "sort": "new", "limit": self.config.limit, "raw_json": 1, "type": "link"}
         if self.config.subreddit:
             params["restrict_sr"] = 1
-        fetched = bounded.get(self.http, url, self.config, params=params, headers=headers, accept=("json",))
-        try:
-            children = json.loads(fetched.content)["data"]["children"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise SourceError(f"Reddit sent an unexpected body: {type(exc).__name__}") from None
-        mentions = [m for m in (self._mention(c.get("data") or {}) for c in children) if m and since.is_new(m.external_id, m.published_timestamp)]
-        return FetchResult(mentions, since.advance((m.external_id, m.published_timestamp) for m in mentions))
+        mentions: list[Mention] = []
+        after, left = "", False
+        for _ in range(self.config.max_pages):
+            fetched = bounded.get(self.http, url, self.config, params={**params, **({"after": after} if after else {})}, headers=headers, accept=("json",))
+            try:
+                listing = json.loads(fetched.content)["data"]
+                children, after = listing["children"], str(listing.get("after") or "")
+            except (ValueError, KeyError, TypeError) as exc:
+                raise SourceError(f"Reddit sent an unexpected body: {type(exc).__name__}") from None
+            page = [m for m in (self._mention(c.get("data") or {}) for c in children) if m]
+            mentions += [m for m in page if since.is_new_mention(m)]
+            # Newest first: a short page, or one reaching back to the cursor, is the last one needed.
+            if not after or len(children) < self.config.limit or since.reached_by(page):
+                break
+        else:
+            left = True
+        warning = f"more than {self.config.max_pages} pages of new posts since the last poll: the oldest were not fetched" if left else ""
+        return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def _mention(self, post: dict[str, Any]) -> Mention | None:
         if not post.get("name") or not post.get("created_utc") or not post.get("permalink"):

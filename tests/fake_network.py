@@ -1,4 +1,4 @@
-"""A local stand-in for the networks replies are published to: a Mastodon instance, a Bluesky PDS and Reddit.
+"""A local stand-in for the networks replies are published to: Mastodon, a Bluesky PDS, Reddit, Google Play (with its token endpoint), Trustpilot.
 
 A real HTTP server on port 0 (sources reach it through `base_url`) that answers
 in the shapes recorded in fixtures/sources/ and tests/unit/sources/test_publish.py,
@@ -126,6 +126,14 @@ class FakeNetwork:
             return Answer(body=self.reddit_listing)
         if route == ("POST", "/api/comment"):
             return Answer(body=_reddit_comment(seen))
+        if route == ("POST", "/token"):
+            return Answer(body=_fixture("google-token.json"))
+        if seen.path.startswith("/androidpublisher/v3/applications/"):
+            return Answer(body=_fixture("googleplay-reply.json") if seen.method == "POST" and seen.path.endswith(":reply") else _fixture("googleplay-reviews.json"))
+        if seen.method == "GET" and seen.path.startswith("/v1/business-units/"):
+            return Answer(body=_fixture("trustpilot-reviews.json"))
+        if seen.method == "POST" and seen.path.startswith("/v1/private/reviews/"):
+            return Answer(status=201, body={})
         return Answer(status=404, body={"error": "not found"})
 
 

@@ -65,8 +65,7 @@ def run_checks(print_line: Callable[[str], None] = print) -> int:
 
     for source in enabled_sources(rt, http_client()):
         try:
-            result = source.fetch(None)
-            report(True, f"source {source.name}", f"{plural(len(result.mentions), 'recent item')}")
+            report(True, f"source {source.name}", source.verify())
         except Exception as exc:
             report(False, f"source {source.name}", str(exc) or type(exc).__name__)
     return 1 if failures else 0

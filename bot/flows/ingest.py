@@ -135,7 +135,8 @@ def ingest(
 
 def _dropped(relevance: RelevanceFilter, mention: Mention, intake: Intake) -> bool:
     text = mention_text(mention.title, mention.text)
-    return relevance.why_dropped(text=text, author=mention.author, require_term=intake.require_brand_term) is not None
+    require_term = intake.require_brand_term and not mention.about_the_brand
+    return relevance.why_dropped(text=text, author=mention.author, require_term=require_term) is not None
 
 
 Decision = tuple[Outcome, NewCase | int | None]
@@ -260,6 +261,6 @@ def _manager_dm(rt: Runtime, case: NewCase, now: datetime) -> Iterator[tuple[int
 
 def judge(rt: Runtime, mention: Mention, relevance: RelevanceFilter) -> Assessment | None:
     """For a dry run: the assessment of a relevant mention, None if it would be dropped. Stores nothing."""
-    if relevance.why_dropped(text=mention_text(mention.title, mention.text), author=mention.author):
+    if relevance.why_dropped(text=mention_text(mention.title, mention.text), author=mention.author, require_term=not mention.about_the_brand):
         return None
     return assess_mention(mention, rt.classifier, rt.config)

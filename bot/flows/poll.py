@@ -44,6 +44,8 @@ class SourceReport:
     error: str | None = None
     # Why it was not fetched this time (still backing off after earlier failures).
     skipped: str | None = None
+    # Fetched, but with something to know (more new items than the source's max_pages holds).
+    warning: str = ""
 
     @property
     def worked(self) -> bool:
@@ -56,7 +58,8 @@ class SourceReport:
             return f"failed: {self.error}"
         seen = f", {self.duplicates} seen before" if self.duplicates else ""
         joined = f" ({self.joined} joined an existing case)" if self.joined else ""
-        return f"{self.fetched} fetched, {self.relevant} about the brand{seen}, {self.negative} negative{joined}"
+        warned = f"; {self.warning}" if self.warning else ""
+        return f"{self.fetched} fetched, {self.relevant} about the brand{seen}, {self.negative} negative{joined}{warned}"
 
 
 @dataclass
@@ -83,7 +86,13 @@ class PollReport:
         )
         failed = [f"{s.name} ({s.error})" for s in self.sources if s.error]
         skipped = [s.name for s in self.sources if s.skipped]
-        return line + (f"; failed: {', '.join(failed)}" if failed else "") + (f"; backing off: {', '.join(skipped)}" if skipped else "")
+        warned = [f"{s.name} ({s.warning})" for s in worked if s.warning]
+        return (
+            line
+            + (f"; failed: {', '.join(failed)}" if failed else "")
+            + (f"; backing off: {', '.join(skipped)}" if skipped else "")
+            + (f"; warnings: {', '.join(warned)}" if warned else "")
+        )
 
 
 def http_client() -> httpx.Client:
@@ -155,7 +164,8 @@ def _poll(rt: Runtime, *, http: httpx.Client | None, dry_run: bool) -> PollRepor
 def poll_and_post(rt: Runtime, http: httpx.Client) -> None:
     """The scheduled poll: fetch, store, alert on spikes, post."""
     report = poll(rt, http=http)
-    log.log(logging.INFO if all(s.error is None for s in report.sources) else logging.WARNING, report.summary())
+    calm = all(s.error is None and not s.warning for s in report.sources)
+    log.log(logging.INFO if calm else logging.WARNING, report.summary())
     if report.new_cases:
         alert_spikes(rt)
     rt.drainer.drain()
@@ -182,6 +192,7 @@ def store_fetched(rt: Runtime, source: Source, result: FetchResult, active: Acti
         duplicates=outcomes[Outcome.DUPLICATE],
         negative=outcomes[Outcome.NEW_CASE] + outcomes[Outcome.JOINED],
         joined=outcomes[Outcome.JOINED],
+        warning=result.warning,
     )
 
 
@@ -206,7 +217,7 @@ def _preview(
 ) -> SourceReport:
     if isinstance(result, SourceError):
         return SourceReport(source.name, error=str(result))
-    report = SourceReport(source.name, fetched=len(result.mentions))
+    report = SourceReport(source.name, fetched=len(result.mentions), warning=result.warning)
     for mention in result.mentions:
         assessment = judge(rt, mention, relevance)
         if assessment is None:

@@ -18,7 +18,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 # The README is the front door; the full reference lives in docs/. A key is documented if either has it.
 DOCS = "\n".join([README, *(path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("*.md")))])
 EXAMPLE = (ROOT / "complaint-bot.example.toml").read_text(encoding="utf-8")
-SOURCE_KINDS = ("rss", "hackernews", "reddit", "mastodon", "bluesky", "appstore", "x", "youtube")
+SOURCE_KINDS = ("rss", "hackernews", "reddit", "mastodon", "bluesky", "appstore", "x", "youtube", "stackexchange", "discourse", "github", "trustpilot", "googleplay")
 
 
 def config_keys() -> list[tuple[str, str]]:
@@ -114,3 +114,14 @@ def test_the_dockerfile_runs_the_bot_as_pid_1_with_a_health_check_on_its_port() 
     check = steps["HEALTHCHECK"]
     assert re.search(r"--start-period=\d+s", check) and json.loads(check.split("CMD", 1)[1]) == ["python", "-m", "bot.healthcheck"]
     assert any(op == "ENV" and "COMPLAINT_BOT_PORT_FILE=" in args for op, args in stages()["final"])
+
+
+def test_every_commented_source_example_is_a_valid_source() -> None:
+    """Uncommented, each `# [[sources]]` example in the example config parses as the kind it shows."""
+    blocks = re.findall(r"^# \[\[sources\]\]\n((?:# [^\n]*\n)+)", EXAMPLE, re.MULTILINE)
+    kinds = []
+    for block in blocks:
+        table = "\n".join(line.removeprefix("# ").split("  #")[0] for line in block.splitlines())
+        config = parse_config(TEST_CONFIG + "\n[[sources]]\n" + table.replace('name = "', 'name = "example-', 1), "example")
+        kinds.append(config.sources[-1].kind)
+    assert set(SOURCE_KINDS) - {"rss", "hackernews", "mastodon", "bluesky", "appstore", "x", "youtube"} <= set(kinds)

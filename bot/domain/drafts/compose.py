@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from bot.domain.drafts.details import details_to_ask
 from bot.domain.drafts.model import FORUMS, MAX_DRAFT, TONES, Ask, Draft, DraftInput
-from bot.domain.drafts.post_length import LIMITS, post_length
+from bot.domain.drafts.post_length import LIMITS, NETWORK_NAMES, post_length
 from bot.domain.drafts.reflection import Reflection, reflect
 from bot.domain.drafts.situations import Situation, situations_of
 from bot.domain.drafts.wording import (
@@ -112,7 +112,8 @@ def _long(draft_input: DraftInput, tone: str, reflection: Reflection | None, ask
 def _checklist(draft_input: DraftInput, draft: Draft, checks: tuple[str, ...]) -> tuple[str, ...]:
     lines = [f"Asked for {a.wording}: {a.why}." for a in draft.asked] + list(draft.not_asked) + list(checks)
     if draft.limit:
-        lines.append(f"{draft_input.source_kind.capitalize()} counts this reply as {draft.length} of {draft.limit} characters.")
+        network = NETWORK_NAMES.get(draft_input.source_kind, draft_input.source_kind)
+        lines.append(f"{network} counts this reply as {draft.length} of {draft.limit} characters.")
     if medium_of(draft_input.source_kind) == "long" and not draft_input.signer_name:
         lines.append("A comment signed by a senior person carries weight: set signer_name and signer_role under [playbook].")
     if draft_input.offer_gesture:

@@ -10,7 +10,7 @@ TONES = ("warm", "formal", "brief")
 TOPICS = ("billing", "delivery", "support", "product", "staff", "account")
 
 
-FORUMS = frozenset({"reddit", "hackernews", "youtube"})
+FORUMS = frozenset({"reddit", "hackernews", "youtube", "stackexchange", "discourse", "github"})
 
 
 # A pasted draft must fit Slack's text input.

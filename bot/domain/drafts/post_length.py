@@ -6,6 +6,7 @@
 - Mastodon: every http(s) URL counts 23, a mention @user@domain counts as
   @user, everything else one per grapheme; limit 500 (the default instance).
 - Bluesky: one per grapheme; limit 300 (and 3,000 bytes).
+- Google Play: a developer's reply to a review holds 350 characters.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import unicodedata
 
 import regex
 
-LIMITS = {"x": 280, "bluesky": 300, "mastodon": 500}
+LIMITS = {"x": 280, "bluesky": 300, "mastodon": 500, "googleplay": 350}
+# How the checklist names the network whose limit it is.
+NETWORK_NAMES = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon", "googleplay": "Google Play"}
 URL_LENGTH = 23
 
 _PROTOCOL_URL = regex.compile(r"https?://[^\s<>\"]+")

@@ -41,3 +41,11 @@ def fresh_bluesky_sessions() -> None:
     from sources.bluesky_session import SESSIONS
 
     SESSIONS.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_google_tokens() -> None:
+    """Service-account tokens are cached for the process on purpose; a test must not inherit another test's."""
+    from sources.google_api import TOKENS
+
+    TOKENS.clear()
