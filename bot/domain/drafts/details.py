@@ -31,6 +31,7 @@ DATE_PATTERN = (
 )
 
 
+_PLACES = "[Ss]tore|[Ss]hop|[Bb]ranch|[Rr]estaurant|[Oo]utlet|[Ss]tation|[Dd]epot|[Cc]ounter|[Aa]irport|[Dd]esk"
 # A detail is present when each of its patterns is found (searched one at a time: linear on long texts).
 PRESENT = {
     "order_number": (re.compile(r"\b(?:order|booking|purchase|reservation)\s*(?:no\.?|number|num|id|#)?\s*[:#]?\s*[A-Z0-9-]{0,20}\d[A-Z0-9-]{3,}|#\s?\d{5,}", re.IGNORECASE),),
@@ -41,8 +42,14 @@ PRESENT = {
     "steps": (re.compile(r"\b(?:when i|every time i|whenever i|after i|while i|trying to|tried to)\b", re.IGNORECASE),),
     "when_where": (
         re.compile(rf"\b(?:{DATE_PATTERN}|\d{{1,2}}(?::\d\d)?\s?(?:am|pm))\b", re.IGNORECASE),
-        re.compile(r"\b(?:store|shop|branch|restaurant|outlet|station|depot|counter|airport|desk)\b", re.IGNORECASE),
+        # A place they name ("the Leeds store", "the shop on King Street"), not just "the store".
+        re.compile(rf"\b(?:{_PLACES}) (?:on|in|at|near|by) [A-Z0-9]|\b[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:{_PLACES})\b"),
     ),
+}
+# When a post gives one part of a two-part detail, only the other is asked: the wording when only that pattern is missing.
+PARTLY = {
+    "charge": ("the amount of the charge", "the date of the charge"),
+    "when_where": ("roughly what time it was", "which store it was"),
 }
 
 
@@ -50,13 +57,18 @@ def details_to_ask(draft_input: DraftInput, situations: list[Situation]) -> tupl
     """What to ask for (every detail the situations need that the case lacks) and what was left out, with why."""
     wanted = [d for s in situations for d in s.details]
     have = f"{draft_input.title}\n{draft_input.text}"
+    for term in draft_input.brand:  # "the Acme store" names no store
+        have = re.sub(rf"(?<!\w){re.escape(term)}(?!\w) *", "", have, flags=re.IGNORECASE)
     asks, not_asked = [], []
     for detail in dict.fromkeys(wanted):
         wording, why, private = DETAILS[detail]
+        found = [bool(pattern.search(have)) for pattern in PRESENT.get(detail, ())]
         if detail in draft_input.known:
             not_asked.append(f"Not asked for {wording}: the case already has it.")
-        elif detail in PRESENT and all(pattern.search(have) for pattern in PRESENT[detail]):
+        elif found and all(found):
             not_asked.append(f"Not asked for {wording}: their post already gives it.")
+        elif detail in PARTLY and found.count(False) == 1:
+            asks.append(Ask(detail, PARTLY[detail][found.index(False)], why))
         elif private and not draft_input.move_offline:
             not_asked.append(f"Not asked for {wording} in public: ask for it once you are talking privately.")
         else:

@@ -50,7 +50,7 @@ _FOUND: dict[str, tuple[re.Pattern[str], ...]] = {
     "damaged": (_words(r"damaged|crushed|smashed|cracked|dented|leaking|leaked|spilled|torn|arrived broken|broken on arrival"), _GOODS),
     "late_delivery": (_words(r"late|later|delayed|delay|still waiting|overdue|still not here|not here yet|taking forever|missed the delivery"), _GOODS),
     "wrong_charge": (
-        _words(r"charged (?:me )?(?:twice|double|two times|three times|again|the wrong|too much|after)|double[- ]charged|overcharged|billed twice|extra charge|unauthori[sz]ed (?:charge|payment)"),
+        _words(r"charged (?:me )?(?:[£$€]?\d[\d.,]* )?(?:twice|double|two times|three times|again|the wrong|too much|after)|double[- ]charged|overcharged|billed twice|extra charge|unauthori[sz]ed (?:charge|payment)"),
     ),
     "refund": (_words(r"refunds?"), _words(r"never|still|waiting|no|not|refused|denied|weeks|months|haven't|hasn't")),
     "cancel": (_words(r"cancel|cancelling|canceling|unsubscribe|subscription|membership"), _words(r"can't|cannot|couldn't|won't let|impossible|still|keeps?")),

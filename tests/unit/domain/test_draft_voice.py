@@ -116,3 +116,18 @@ def test_rude_staff_get_an_apology_are_asked_store_and_time_and_offered_a_manage
 def test_each_kind_of_trouble_gets_its_own_next_step(complaint: str, topics: tuple[str, ...], expected: list[str]) -> None:
     text = draft(complaint, topics)
     assert all(part in text for part in expected), text
+
+
+@pytest.mark.parametrize(
+    "complaint,asked",
+    [
+        ("The cashier at the Acme store on King Street was rude to me", "roughly what time it was"),
+        ("The cashier at the Leeds Acme store was rude to me yesterday at 5pm", None),
+        ("A cashier was rude to me yesterday", "which store it was"),
+        ("The cashier at the Acme store was rude to me", "which store it was and roughly what time"),
+        ("Acme charged me £40 twice for one order", "the date of the charge"),
+    ],
+)
+def test_a_post_that_gives_half_a_detail_is_asked_only_for_the_other_half(complaint: str, asked: str | None) -> None:
+    wordings = [a.wording for a in builtin_draft(DraftInput(author="Sam", source_kind="rss", text=complaint, brand=BRAND)).asked]
+    assert (asked in wordings) if asked else not [w for w in wordings if "store" in w or "time" in w], wordings
