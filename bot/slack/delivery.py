@@ -129,12 +129,14 @@ class Drainer:
                 lanes[self.sender.lane(row)].append(row)
         # A DM that links to its card waits for the card's post in this batch (in another lane) to be over.
         cards = {row.case_id: threading.Event() for rows in lanes.values() for row in rows if isinstance(row.message, PostCard)}
+        # Lanes with cards start first: a lane waiting for a card must never hold the only free thread.
+        ordered = sorted(lanes.values(), key=lambda rows: not any(isinstance(row.message, PostCard) for row in rows))
         put_back: list[int] = []
-        if len(lanes) == 1:
-            put_back = self._deliver_lane(next(iter(lanes.values())), report, send_by, cards)
+        if len(ordered) == 1:
+            put_back = self._deliver_lane(ordered[0], report, send_by, cards)
         else:
-            with ThreadPoolExecutor(max_workers=min(LANES, len(lanes)), thread_name_prefix="outbox") as pool:
-                for unsent in pool.map(lambda rows: self._deliver_lane(rows, report, send_by, cards), list(lanes.values())):
+            with ThreadPoolExecutor(max_workers=min(LANES, len(ordered)), thread_name_prefix="outbox") as pool:
+                for unsent in pool.map(lambda rows: self._deliver_lane(rows, report, send_by, cards), ordered):
                     put_back += unsent
         return put_back
 

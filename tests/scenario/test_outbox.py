@@ -295,3 +295,20 @@ def test_a_thread_note_and_a_card_linked_dm_read_only_where_the_card_is(runtime:
     assert [m["text"] for m in slack.thread(CHANNEL, slack.channel_messages(CHANNEL)[0]["ts"])] == ["Claimed"]
     assert "archives" in str(slack.channel_messages(MANAGER_DM)[0]["blocks"])  # the card's link was added
     assert not [s for s in statements if "FROM mentions" in s]
+
+
+def test_dms_waiting_for_their_cards_never_hold_every_thread_the_cards_need(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
+    """Four people's DM lanes come first in the batch and each waits for a card: the cards' lane must still get a thread,
+    or the DMs give up waiting and go out without their links."""
+    people = [f"U0PERSON{n:02d}" for n in range(4)]
+    with session_scope(runtime.sessions) as session:
+        for person in people:
+            enqueue(session=session, case_id=None, message=DirectMessage(user=person, text="hello"), at=clock.now)
+    seed_cases(runtime, 4)
+    with session_scope(runtime.sessions) as session:
+        for case_id, person in enumerate(people, start=1):
+            enqueue(session=session, case_id=case_id, message=DirectMessage(user=person, text="urgent", blocks=[], link_card=True), at=clock.now)
+    runtime.drainer.lease = timedelta(seconds=4)
+    runtime.drainer.drain()
+    linked = [m for person in people for m in slack.channel_messages("D" + person.lstrip("U")[:9]) if m["text"] == "urgent"]
+    assert len(linked) == 4 and all("archives" in str(m["blocks"]) for m in linked)
