@@ -1,4 +1,4 @@
-"""The layers keep their direction: each package imports only what the README's Architecture section allows."""
+"""The layers keep their direction: each package imports only what docs/architecture.md's Architecture section allows."""
 
 from __future__ import annotations
 
