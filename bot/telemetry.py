@@ -18,7 +18,7 @@ ProcessCollector(registry=REGISTRY)
 
 MENTIONS_FETCHED = Counter(f"{PREFIX}_mentions_fetched", "Items fetched from a source", ["source"], registry=REGISTRY)
 MENTIONS_STORED = Counter(f"{PREFIX}_mentions_stored", "Mentions about the brand stored (not seen before)", ["source"], registry=REGISTRY)
-MENTIONS_NEGATIVE = Counter(f"{PREFIX}_mentions_negative", "Stored mentions judged negative (a new case or one joined)", ["source"], registry=REGISTRY)
+MENTIONS_NEGATIVE = Counter(f"{PREFIX}_mentions_negative", "Stored mentions judged negative (new case or joined)", ["source"], registry=REGISTRY)
 SOURCE_ERRORS = Counter(f"{PREFIX}_source_errors", "Polls of a source that failed (fetch or store)", ["source"], registry=REGISTRY)
 
 CASES_OPENED = Counter(f"{PREFIX}_cases_opened", "Cases opened (polls, webhook, reports from Slack)", registry=REGISTRY)
@@ -26,7 +26,7 @@ CASES_CLAIMED = Counter(f"{PREFIX}_cases_claimed", "Cases claimed", registry=REG
 CASES_RESOLVED = Counter(f"{PREFIX}_cases_resolved", "Cases resolved", registry=REGISTRY)
 
 SLACK_ERRORS = Counter(f"{PREFIX}_slack_api_errors", "Slack Web API calls that failed, by method and error", ["method", "error"], registry=REGISTRY)
-SLACK_RATE_LIMITED = Counter(f"{PREFIX}_slack_rate_limited", "Slack Web API answers 429 (rate limited), retried or not", ["method"], registry=REGISTRY)
+SLACK_RATE_LIMITED = Counter(f"{PREFIX}_slack_rate_limited", "Slack Web API answers 429, retried or not", ["method"], registry=REGISTRY)
 
 # Slack wants an answer within 3 s; the buckets are dense below 0.1 s, where the target is.
 ACK_SECONDS = Histogram(

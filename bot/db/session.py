@@ -7,12 +7,15 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic.config import Config
 from sqlalchemy import URL, CursorResult, Engine, Executable, create_engine, event, inspect, make_url, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:  # alembic is imported only when migrating
+    from alembic.config import Config
+
 
 
 def _migrations_dir() -> Path:
@@ -136,6 +139,8 @@ def schema_problem(url: str) -> str | None:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

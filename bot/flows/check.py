@@ -55,7 +55,8 @@ def run_checks(print_line: Callable[[str], None] = print) -> int:
             member = bool(info.get("is_member"))
             report(member, channel, "the bot is a member" if member else "the bot is not a member: type /invite @Complaint Bot in the channel")
     if settings.slack_app_token is None and settings.slack_signing_secret is None:
-        report(False, "Slack signing secret (SLACK_SIGNING_SECRET)", "not set; without SLACK_APP_TOKEN `run` serves HTTP, which needs it to verify Slack's requests")
+        why = "not set; without SLACK_APP_TOKEN `run` serves HTTP, which needs it to verify Slack's requests"
+        report(False, "Slack signing secret (SLACK_SIGNING_SECRET)", why)
     elif settings.slack_app_token is None:
         report(True, app_token, "not set, so `run` serves HTTP (SLACK_SIGNING_SECRET is set)")
     else:

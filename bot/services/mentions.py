@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -138,15 +138,11 @@ def active_fingerprints(*, session: Session, now: datetime, after: int = 0) -> l
         rows = session.execute(
             select(m.id, m.fingerprint, m.case_id).join(Case, Case.id == m.case_id).where(*active, m.fingerprint.is_not(None)).order_by(m.id)
         )
-        return _with_cases(rows)
+        # Both queries ask for a fingerprint and a case; the columns are nullable, so the type checker is told too.
+        return [(mention_id, fp, case_id) for mention_id, fp, case_id in rows if fp is not None and case_id is not None]
     # The few mentions stored since, each looking up its own case: joined, PostgreSQL reads every active case again.
     live = select(Case.id).where(Case.id == m.case_id, *active).scalar_subquery()
     rows = session.execute(select(m.id, m.fingerprint, m.case_id).where(m.id > after, m.fingerprint.is_not(None), live.is_not(None)).order_by(m.id))
-    return _with_cases(rows)
-
-
-def _with_cases(rows: Iterable[tuple[int, str | None, int | None]]) -> list[tuple[int, str, int]]:
-    # Both queries ask for a fingerprint and a case; the columns are nullable, so say so to the type checker.
     return [(mention_id, fp, case_id) for mention_id, fp, case_id in rows if fp is not None and case_id is not None]
 
 
