@@ -17,7 +17,6 @@ if TYPE_CHECKING:  # alembic is imported only when migrating
     from alembic.config import Config
 
 
-
 def _migrations_dir() -> Path:
     """Installed from a wheel, alembic/ ships inside the package as bot/migrations (setup.py); in a checkout it is beside bot/."""
     installed = Path(__file__).resolve().parents[1] / "migrations"
