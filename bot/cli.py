@@ -8,12 +8,17 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import OperationalError
 
+from bot.classifier.base import ModelError
 from bot.config import AppConfig, load_config
 from bot.settings import ConfigError, Settings, get_settings
 from message_blocks.text import plural
+
+if TYPE_CHECKING:
+    from bot.classifier.models import ModelLocations
 
 log = logging.getLogger("complaint-bot")
 
@@ -48,6 +53,12 @@ def _slack_accepts(rt, *, app_token: str | None = None, must_reach: bool = True)
         return
     if problem:
         raise ConfigError(problem)
+
+
+def _model_locations() -> ModelLocations:
+    from bot.runtime import model_locations
+
+    return model_locations(*_load())
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -129,7 +140,8 @@ def cmd_export_labels(args: argparse.Namespace) -> int:
     rows = export(_runtime(require_token=False), args.out)
     complaints = sum(label for _, label in rows)
     print(f"wrote {plural(len(rows), 'labelled mention')} to {args.out} ({plural(complaints, 'complaint')}, {plural(len(rows) - complaints, 'false alarm')})")
-    print(f"re-train with them: complaint-bot train --add {args.out.parent}")
+    # train --add reads FOLDER/train.tsv, or the file itself when it has another name.
+    print(f"teach the detector with them: complaint-bot train --add {args.out.parent if args.out.name == 'train.tsv' else args.out}")
     return 0
 
 
@@ -146,6 +158,8 @@ def _ready_to_serve(*, socket_mode: bool):  # type: ignore[no-untyped-def]
     rt = _runtime()
     _slack_accepts(rt, app_token=rt.settings.slack_app_token.get_secret_value() if socket_mode and rt.settings.slack_app_token else None)
     upgrade(rt.settings.database_url)
+    if rt.models is not None:  # loads the team's model now: one that does not read stops the start, in one line naming it
+        log.info("scoring with %s", rt.models.path or "the shipped model")
     return rt
 
 
@@ -220,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     _command(db_sub, "upgrade", "apply migrations (alembic upgrade head)", cmd_db_upgrade)
 
-    classifier_commands.register(sub)
+    classifier_commands.register(sub, _model_locations)
     return parser
 
 
@@ -243,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(args.verbose)
     try:
         return args.func(args)
-    except ConfigError as exc:
+    except (ConfigError, ModelError) as exc:
         print(f"complaint-bot: {exc}", file=sys.stderr)
         return 2
     except OperationalError as exc:  # the database cannot be opened: unreachable, wrong password, missing folder…

@@ -18,6 +18,7 @@ weights mean nothing.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import zlib
@@ -164,17 +165,19 @@ class Adapter:
             return shipped_logit
         return shipped_logit + opened * ((self.scale - 1) * shipped_logit + self.bias + self.shift(text))
 
-    def save(self, path: Path) -> None:
-        with path.open("wb") as handle:
-            np.savez_compressed(
-                handle,
-                format=np.array(FORMAT),
-                indices=self.indices.astype(np.int32),
-                weights=self.weights.astype(np.float32),
-                numbers=np.array([self.scale, self.bias], dtype=np.float64),
-                words=self.words.astype(np.uint32),
-                provenance=np.array(json.dumps(asdict(self.provenance))),
-            )
+    def to_bytes(self) -> bytes:
+        """The .npz file's bytes (np.load reads them without pickle)."""
+        buffer = io.BytesIO()
+        np.savez_compressed(
+            buffer,
+            format=np.array(FORMAT),
+            indices=self.indices.astype(np.int32),
+            weights=self.weights.astype(np.float32),
+            numbers=np.array([self.scale, self.bias], dtype=np.float64),
+            words=self.words.astype(np.uint32),
+            provenance=np.array(json.dumps(asdict(self.provenance))),
+        )
+        return buffer.getvalue()
 
     @classmethod
     def from_arrays(cls, data: np.lib.npyio.NpzFile) -> Adapter:
