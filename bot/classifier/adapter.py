@@ -25,6 +25,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -80,7 +81,7 @@ def _sentence_features(sentence: str) -> list[int]:
         words.append(f"neg_{token}" if negating else token)
         negating = negating or token in NEGATORS
     found = [i for word in words for i in _word_features(word)]
-    return found + [_bucket(f"b:{a} {b}") for a, b in zip(words, words[1:])]
+    return found + [_bucket(f"b:{a} {b}") for a, b in pairwise(words)]
 
 
 def features(text: str) -> tuple[np.ndarray, np.ndarray]:

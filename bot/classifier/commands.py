@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.classifier import ClassifierConfig, load_classifier
-from bot.classifier import model_commands
+from bot.classifier import ClassifierConfig, load_classifier, model_commands
 from bot.classifier.base import ModelError
 from bot.classifier.tsv import DataError
 
