@@ -15,6 +15,8 @@ if TYPE_CHECKING:  # numpy and the model load only when a command needs them, no
     from bot.classifier.models import ModelInfo, ModelLocations
 
 Locate = Callable[[], "ModelLocations"]
+# `model use shipped`: back to the model the package ships.
+SHIPPED = "shipped"
 
 
 def _stamp() -> str:
@@ -77,12 +79,16 @@ def cmd_model_list(args: argparse.Namespace, locate: Locate) -> int:
 
 
 def cmd_model_use(args: argparse.Namespace, locate: Locate) -> int:
-    from bot.classifier.models import use
+    from bot.classifier.models import use, use_shipped
 
     where = locate()
     if where.pinned is not None:
         print(f"complaint-bot model use: [classifier] model pins {where.pinned} in the config; remove that key to switch models here", file=sys.stderr)
         return 2
+    if str(args.path) == SHIPPED and not args.path.exists():
+        use_shipped(where.directory)
+        print("in use: the shipped model; a running bot switches to it within seconds")
+        return 0
     # A bare name as `model list` shows it means that file in the models folder.
     path = args.path if args.path.exists() or args.path.parent != Path(".") else where.directory / args.path
     try:
@@ -106,5 +112,5 @@ def register(sub: argparse._SubParsersAction, locate: Locate) -> None:  # type: 
     listing = actions.add_parser("list", help="each model: what it was trained on and when; * marks the one in use")
     listing.set_defaults(func=lambda args: cmd_model_list(args, locate))
     choose = actions.add_parser("use", help="check a model file and put it in use (a running bot picks it up; `use OLD` rolls back)")
-    choose.add_argument("path", type=Path, help="a model file, e.g. one `model list` shows")
+    choose.add_argument("path", type=Path, help=f"a model file, e.g. one `model list` shows, or `{SHIPPED}` for the shipped model")
     choose.set_defaults(func=lambda args: cmd_model_use(args, locate))

@@ -155,6 +155,11 @@ def use(directory: Path, path: Path) -> ModelInfo:
     return ModelInfo(target, info.kind, info.base_sha256, info.rows, info.created)
 
 
+def use_shipped(directory: Path) -> None:
+    """Point `current` at nothing: the bot scores with the shipped model again."""
+    _write_atomically(directory, POINTER, b"\n")
+
+
 def listed(directory: Path) -> list[ModelInfo | ModelError]:
     """Every model file in `directory`, newest first: what it is, or why it does not read."""
     found: list[ModelInfo | ModelError] = []

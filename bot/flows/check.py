@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.classifier.base import ModelError
 from bot.config import load_config
 from bot.db.session import database_problem
 from bot.flows.poll import enabled_sources, http_client
@@ -34,6 +35,11 @@ def run_checks(print_line: Callable[[str], None] = print) -> int:
     rt = Runtime.build(settings, config)
     problem = database_problem(rt.engine)
     report(problem is None, "database (DATABASE_URL)", problem or rt.engine.url.render_as_string(hide_password=True))
+    try:
+        in_use = rt.models.path if rt.models is not None else None
+        report(True, "detector model", str(in_use) if in_use else f"the shipped one ({config.classifier.backend} backend)")
+    except ModelError as exc:
+        report(False, "detector model", str(exc))
 
     def slack_call(what: str, call: Callable[[], Any]) -> Any:
         """The call's answer; None (and a FAIL line saying why) if Slack refused or could not be reached."""

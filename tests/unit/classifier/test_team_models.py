@@ -141,6 +141,11 @@ def test_model_list_shows_each_model_and_the_one_in_use(install: Path, two_model
     assert any(line.startswith("    a.npz: adapter") and "150 rows" in line for line in lines), lines
     assert main(["model", "use", "a.npz"]) == 0  # rolls back by the name the list shows
     assert pointed_at(install / "models") == install / "models" / "a.npz"
+    assert main(["model", "use", "shipped"]) == 0
+    assert pointed_at(install / "models") is None
+    capsys.readouterr()
+    assert main(["model", "list"]) == 0
+    assert "in use: the shipped model" in capsys.readouterr().out
 
 
 def _switch_many(directory: str, model: str, times: int) -> None:
