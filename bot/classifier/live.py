@@ -22,12 +22,13 @@ from bot.classifier.models import ModelLocations, read_model
 log = logging.getLogger(__name__)
 
 CHECK_SECONDS = 2.0
-Stamp = tuple[str, int, int] | None  # the file in use, its mtime (ns) and size; None: the shipped model
+Stamp = tuple[str, int, int]  # the file in use, its mtime (ns) and size
+SHIPPED: Stamp = ("", 0, 0)
 
 
 def _stamp(path: Path | None) -> Stamp:
     if path is None:
-        return None
+        return SHIPPED
     try:
         stat = path.stat()
     except OSError:
@@ -45,7 +46,7 @@ class LiveModel:
         self._checked = time.monotonic()
         self._loading: threading.Thread | None = None
         self._stamp = _stamp(where.in_use())
-        self._refused: Stamp = None
+        self._refused: Stamp | None = None
         self._classifier = self._load(where.in_use())
 
     def _load(self, path: Path | None) -> Classifier:
@@ -53,7 +54,7 @@ class LiveModel:
 
     @property
     def path(self) -> Path | None:
-        return Path(self._stamp[0]) if self._stamp else None
+        return Path(self._stamp[0]) if self._stamp != SHIPPED else None
 
     def current(self) -> Classifier:
         """The classifier to score the next batch with; starts loading a newly chosen model when it is time to look."""

@@ -17,7 +17,7 @@ from bot.classifier import commands
 from bot.classifier.base import ModelError
 from bot.classifier.linear import MODEL_PATH, LinearClassifier
 from bot.classifier.live import LiveModel
-from bot.classifier.models import POINTER, ModelLocations, TeamClassifier, pointed_at, read_model, use
+from bot.classifier.models import POINTER, ModelLocations, TeamClassifier, pointed_at, read_model, use, use_shipped
 from bot.classifier.teach import PACKAGE
 from bot.classifier.tsv import write_labelled
 from bot.cli import main
@@ -200,6 +200,9 @@ def test_a_running_bot_switches_without_a_restart_keeps_its_model_when_the_new_o
     use(directory, first)  # roll back
     live.refresh(wait=True)
     assert live.path == first.resolve()
+    use_shipped(directory)
+    live.refresh(wait=True)
+    assert live.path is None and live.current().classify(DECLINED).score == shipped_score
 
 
 def test_a_model_that_does_not_read_stops_the_start_in_one_line(tmp_path: Path, two_models: tuple[Path, Path]) -> None:
