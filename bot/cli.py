@@ -19,6 +19,7 @@ from message_blocks.text import plural
 
 if TYPE_CHECKING:
     from bot.classifier.models import ModelLocations
+    from bot.runtime import Runtime
 
 log = logging.getLogger("complaint-bot")
 
@@ -61,6 +62,12 @@ def _model_locations() -> ModelLocations:
     return model_locations(*_load())
 
 
+def _load_model(rt: Runtime) -> None:
+    """The team's model, loaded now: one that does not read stops the command, in one line naming the file."""
+    if rt.models is not None:
+        log.info("scoring with %s", rt.models.path or "the shipped model")
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from bot.db.session import upgrade
 
@@ -76,6 +83,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
     from message_blocks.terminal import render
 
     rt = _runtime(require_token=not args.dry_run)
+    _load_model(rt)
     if not args.dry_run:
         _slack_accepts(rt, must_reach=False)
         upgrade(rt.settings.database_url)
@@ -158,8 +166,7 @@ def _ready_to_serve(*, socket_mode: bool):  # type: ignore[no-untyped-def]
     rt = _runtime()
     _slack_accepts(rt, app_token=rt.settings.slack_app_token.get_secret_value() if socket_mode and rt.settings.slack_app_token else None)
     upgrade(rt.settings.database_url)
-    if rt.models is not None:  # loads the team's model now: one that does not read stops the start, in one line naming it
-        log.info("scoring with %s", rt.models.path or "the shipped model")
+    _load_model(rt)
     return rt
 
 

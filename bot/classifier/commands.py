@@ -82,7 +82,8 @@ def cmd_train(args: argparse.Namespace, locate: model_commands.Locate) -> int:
     if args.add and not args.data:
         return model_commands.cmd_train_adapter(args, locate)
     if not args.data and not DEFAULT_DATA.is_dir():
-        print(_no_public_data("train", DEFAULT_DATA, "teach the shipped model your team's labels: complaint-bot train --add labels/"), file=sys.stderr)
+        instead = "teach the shipped model your team's labels: complaint-bot train --add labels/"
+        print(_no_public_data("train", DEFAULT_DATA, instead), file=sys.stderr)
         return 2
     try:
         from bot.classifier.train import train
@@ -137,7 +138,9 @@ def register(sub: argparse._SubParsersAction, locate: model_commands.Locate) -> 
             "With --data: re-train the whole model on train.tsv files (needs the public sets and pip install -e '.[train]')."
         ),
     )
-    training.add_argument("--data", type=Path, nargs="+", help=f"folders with a train.tsv for a full re-train (default: {', '.join(PUBLIC_SETS)} under {DEFAULT_DATA})")
+    training.add_argument(
+        "--data", type=Path, nargs="+", help=f"folders with a train.tsv for a full re-train (default: {', '.join(PUBLIC_SETS)} under {DEFAULT_DATA})"
+    )
     training.add_argument("--add", type=Path, nargs="+", help="the team's labels: a folder with train.tsv (as export-labels writes it) or the TSV")
     training.add_argument("--long-texts", type=Path, help=f"labelled long texts for choosing passages and threshold (default: {LONG_TEXTS} there)")
     training.add_argument("--out", type=Path, help="where to write the model (default with --add: a new file in the models folder)")

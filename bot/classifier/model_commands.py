@@ -55,7 +55,7 @@ def _describe(info: ModelInfo) -> str:
 
 
 def cmd_model_list(args: argparse.Namespace, locate: Locate) -> int:
-    from bot.classifier.models import ModelInfo, listed, shipped_sha256
+    from bot.classifier.models import listed, read_model, shipped_sha256
 
     where = locate()
     current = where.in_use()
@@ -71,10 +71,12 @@ def cmd_model_list(args: argparse.Namespace, locate: Locate) -> int:
         print("    none yet: complaint-bot export-labels, then complaint-bot train --add labels/")
     if current is None:
         print("in use: the shipped model")
-    elif where.pinned is not None:
-        print(f"in use: {current} (pinned by [classifier] model in the config)")
-    elif not any(isinstance(e, ModelInfo) and e.path.resolve() == current.resolve() for e in found):
-        print(f"in use: {current}, which does not read: the bot keeps the model it had (choose one with `complaint-bot model use`)")
+        return 0
+    print(f"in use: {current}" + (" (pinned by [classifier] model in the config)" if where.pinned is not None else ""))
+    try:
+        read_model(current)
+    except ModelError as exc:
+        print(f"  {exc}: a running bot keeps the model it had, and a new start is refused (choose one with `complaint-bot model use`)")
     return 0
 
 
@@ -83,7 +85,8 @@ def cmd_model_use(args: argparse.Namespace, locate: Locate) -> int:
 
     where = locate()
     if where.pinned is not None:
-        print(f"complaint-bot model use: [classifier] model pins {where.pinned} in the config; remove that key to switch models here", file=sys.stderr)
+        pinned = f"[classifier] model pins {where.pinned} in the config"
+        print(f"complaint-bot model use: {pinned}; remove that key to switch models here", file=sys.stderr)
         return 2
     if str(args.path) == SHIPPED and not args.path.exists():
         use_shipped(where.directory)

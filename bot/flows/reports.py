@@ -55,11 +55,8 @@ def build_digest(rt: Runtime, *, end: datetime) -> DigestView:
 def precision_by_source(rt: Runtime, session: Session, *, end: datetime) -> tuple[SourcePrecision, ...]:
     """The detector's precision per source from the team's decisions over the PRECISION_DAYS up to `end`."""
     chosen = rt.config.classifier
-    return tuple(
-        source_precision(
-            session=session, start=end - timedelta(days=PRECISION_DAYS), end=end, floor=chosen.precision_floor, min_decisions=chosen.precision_min_decisions
-        )
-    )
+    start = end - timedelta(days=PRECISION_DAYS)
+    return tuple(source_precision(session=session, start=start, end=end, floor=chosen.precision_floor, min_decisions=chosen.precision_min_decisions))
 
 
 def warn_low_precision(rt: Runtime) -> list[str]:

@@ -56,10 +56,13 @@ def two_models(labels: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
 
 
 def package_hashes() -> dict[str, str]:
-    return {str(p.relative_to(PACKAGE)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(PACKAGE.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+    files = [p for p in sorted(PACKAGE.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
+    return {str(p.relative_to(PACKAGE)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
-def test_train_add_writes_the_model_outside_the_package_and_changes_nothing_inside(labels: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_train_add_writes_the_model_outside_the_package_and_changes_nothing_inside(
+    labels: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = package_hashes()
     assert main(["train", "--add", str(labels / "train.tsv"), "--out", str(tmp_path / "team.npz")]) == 0
     assert package_hashes() == before
@@ -89,7 +92,9 @@ def test_train_add_says_what_is_wrong_with_the_labels_and_writes_nothing(
     assert not (tmp_path / "models").exists()
 
 
-def test_train_and_eval_all_without_the_public_sets_say_what_they_need(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_train_and_eval_all_without_the_public_sets_say_what_they_need(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(commands, "DEFAULT_DATA", tmp_path / "shared" / "data")
     assert main(["train"]) == 2
     err = capsys.readouterr().err.strip()
