@@ -35,9 +35,9 @@ def run_checks(print_line: Callable[[str], None] = print) -> int:
     rt = Runtime.build(settings, config)
     problem = database_problem(rt.engine)
     report(problem is None, "database (DATABASE_URL)", problem or rt.engine.url.render_as_string(hide_password=True))
-    try:
-        in_use = rt.models.path if rt.models is not None else None
-        report(True, "detector model", str(in_use) if in_use else f"the shipped one ({config.classifier.backend} backend)")
+    try:  # the team's model, when one is chosen (the shipped one needs no check)
+        if rt.models is not None and rt.models.path is not None:
+            report(True, "detector model", str(rt.models.path))
     except ModelError as exc:
         report(False, "detector model", str(exc))
 

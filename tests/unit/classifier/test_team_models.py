@@ -219,3 +219,20 @@ def test_a_model_that_does_not_read_stops_the_start_in_one_line(tmp_path: Path, 
         with pytest.raises(ModelError) as refused:
             LiveModel(ModelLocations(tmp_path / "models", path), LinearClassifier)
         assert str(path) in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_export_labels_hints_the_train_add_that_reads_what_it_wrote(install: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "upgrade"]) == 0
+    for out, hinted in ((install / "labels" / "train.tsv", install / "labels"), (install / "exports" / "june.tsv", install / "exports" / "june.tsv")):
+        capsys.readouterr()
+        assert main(["export-labels", "--out", str(out)]) == 0
+        assert f"complaint-bot train --add {hinted}\n" in capsys.readouterr().out
+
+
+def test_check_fails_on_a_team_model_that_does_not_read(install: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = install / "broken.npz"
+    broken.write_text("not a model\n", encoding="utf-8")
+    config = install / "complaint-bot.toml"
+    config.write_text(TEST_CONFIG.replace("[playbook]", f'[classifier]\nmodel = "{broken}"\n\n[playbook]'), encoding="utf-8")
+    assert main(["check"]) == 1
+    assert f"FAIL detector model: {broken}: not a complete model file (truncated, or not a model at all)" in capsys.readouterr().out.splitlines()
