@@ -111,9 +111,15 @@ def register(sub: argparse._SubParsersAction, locate: Locate) -> None:  # type: 
         "model", help="the team's models in the data directory: list them, choose the one in use",
         description="The team's models (from `train --add`) in the data directory's models folder ([classifier] models_dir).",
     )
-    actions = model.add_subparsers(dest="model_command", required=True, metavar="ACTION")
-    listing = actions.add_parser("list", help="each model: what it was trained on and when; * marks the one in use")
+    actions = model.add_subparsers(dest="model_command", required=True, metavar="ACTION", help="list: the models; use: choose one")
+    listing = actions.add_parser(
+        "list", help="each model: what it was trained on and when; * marks the one in use",
+        description="Each model in the models folder: what it was trained on and when; * marks the one in use.",
+    )
     listing.set_defaults(func=lambda args: cmd_model_list(args, locate))
-    choose = actions.add_parser("use", help="check a model file and put it in use (a running bot picks it up; `use OLD` rolls back)")
+    choose = actions.add_parser(
+        "use", help="check a model file and put it in use (a running bot picks it up; `use OLD` rolls back)",
+        description="Check a model file and put it in use: a running bot switches to it within seconds; `use OLD` rolls back.",
+    )
     choose.add_argument("path", type=Path, help=f"a model file, e.g. one `model list` shows, or `{SHIPPED}` for the shipped model")
     choose.set_defaults(func=lambda args: cmd_model_use(args, locate))

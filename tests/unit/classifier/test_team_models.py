@@ -236,3 +236,13 @@ def test_check_fails_on_a_team_model_that_does_not_read(install: Path, capsys: p
     config.write_text(TEST_CONFIG.replace("[playbook]", f'[classifier]\nmodel = "{broken}"\n\n[playbook]'), encoding="utf-8")
     assert main(["check"]) == 1
     assert f"FAIL detector model: {broken}: not a complete model file (truncated, or not a model at all)" in capsys.readouterr().out.splitlines()
+
+
+def test_eval_scores_a_file_with_the_teams_model(two_models: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_labelled(mentions(TRAIN, 60, seed=31), tmp_path / "more.tsv")
+    capsys.readouterr()
+    assert main(["eval", str(tmp_path / "more.tsv"), "--model", str(two_models[0])]) == 0
+    assert "| team (a.npz) (score >= 0.5) |" in capsys.readouterr().out
+    (tmp_path / "half.npz").write_bytes(two_models[0].read_bytes()[:1000])
+    assert main(["eval", str(tmp_path / "more.tsv"), "--model", str(tmp_path / "half.npz")]) == 2
+    assert capsys.readouterr().err.strip() == f"complaint-bot eval: {tmp_path / 'half.npz'}: not a complete model file (truncated, or not a model at all)"
