@@ -38,6 +38,9 @@ def cmd_train_adapter(args: argparse.Namespace, locate: Locate) -> int:
     except (DataError, AdapterError) as exc:
         print(f"complaint-bot train: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"complaint-bot train: {out.parent}: cannot write the model there ({exc.strerror})", file=sys.stderr)
+        return 2
     print(f"wrote {taught.path}: an adapter over the shipped model, from {taught.rows:,} labelled texts ({taught.complaints:,} complaints)")
     print(
         f"  on {taught.check_rows} of them held back while fitting: F1 {taught.shipped_f1:.3f} with the shipped model, "
