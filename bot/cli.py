@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from bot.classifier.base import ModelError
 from bot.config import AppConfig, load_config
 from bot.db.session import display_url
 from bot.logs import configure_logging
@@ -20,6 +21,7 @@ from bot.settings import ConfigError, Settings, get_settings
 from message_blocks.text import plural
 
 if TYPE_CHECKING:  # imported where used: most commands never build a runtime
+    from bot.classifier.models import ModelLocations
     from bot.runtime import Runtime
 
 log = logging.getLogger("complaint-bot")
@@ -66,6 +68,18 @@ def _require_schema(url: str) -> None:
         raise ConfigError(f"DATABASE_URL: {problem}")
 
 
+def _model_locations() -> ModelLocations:
+    from bot.runtime import model_locations
+
+    return model_locations(*_load())
+
+
+def _load_model(rt: Runtime) -> None:
+    """The team's model, loaded now: one that does not read stops the command, in one line naming the file."""
+    if rt.models is not None:
+        log.info("scoring with %s", rt.models.path or "the shipped model")
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from bot.db.session import upgrade
 
@@ -84,6 +98,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
     from message_blocks.terminal import render
 
     rt = _runtime(require_token=not args.dry_run)
+    _load_model(rt)
     if not args.dry_run:
         _slack_accepts(rt, must_reach=False)
         upgrade(rt.settings.database_url)
@@ -151,7 +166,8 @@ def cmd_export_labels(args: argparse.Namespace) -> int:
     rows = export(rt, args.out)
     complaints = sum(label for _, label in rows)
     print(f"wrote {plural(len(rows), 'labelled mention')} to {args.out} ({plural(complaints, 'complaint')}, {plural(len(rows) - complaints, 'false alarm')})")
-    print(f"re-train with them: complaint-bot train --add {args.out.parent}")
+    # train --add reads FOLDER/train.tsv, or the file itself when it has another name.
+    print(f"teach the detector with them: complaint-bot train --add {args.out.parent if args.out.name == 'train.tsv' else args.out}")
     return 0
 
 
@@ -168,6 +184,7 @@ def _ready_to_serve(*, socket_mode: bool) -> Runtime:
     rt = _runtime()
     _slack_accepts(rt, app_token=rt.settings.slack_app_token.get_secret_value() if socket_mode and rt.settings.slack_app_token else None)
     upgrade(rt.settings.database_url)
+    _load_model(rt)
     return rt
 
 
@@ -244,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     _command(db_sub, "upgrade", "apply migrations (alembic upgrade head)", cmd_db_upgrade)
 
-    classifier_commands.register(sub)
+    classifier_commands.register(sub, _model_locations)
     _options_after_the_command(parser)
     return parser
 
@@ -282,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # stdout at /dev/null so the interpreter's last flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except ConfigError as exc:
+    except (ConfigError, ModelError) as exc:
         print(f"complaint-bot: {exc}", file=sys.stderr)
         return 2
     except (OperationalError, ProgrammingError) as exc:  # cannot be opened (unreachable, wrong password…) or not migrated

@@ -22,6 +22,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.classifier import Classifier, load_classifier
+from bot.classifier.live import LiveModel
+from bot.classifier.models import ModelLocations, default_directory
 from bot.config import AppConfig
 from bot.db.models import utcnow
 from bot.db.session import make_engine, make_session_factory, session_scope
@@ -120,6 +122,12 @@ def make_slack_client(settings: Settings) -> WebClient:
     )
 
 
+def model_locations(settings: Settings, config: AppConfig) -> ModelLocations:
+    """The data directory's models folder ([classifier] models_dir, default beside the SQLite file) and the config's pin."""
+    chosen = config.classifier
+    return ModelLocations(chosen.models_dir or default_directory(settings.database_url, settings.complaint_bot_config), chosen.model)
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -139,8 +147,20 @@ class Runtime:
         return session_scope(self.sessions)
 
     @cached_property
-    def classifier(self) -> Classifier:
+    def models(self) -> LiveModel | None:
+        """The team's model in use (`complaint-bot model use`), reloaded when it changes; None for the other backends."""
+        if self.config.classifier.backend != "default":
+            return None
+        return LiveModel(model_locations(self.settings, self.config), lambda: load_classifier(self.config.classifier))
+
+    @cached_property
+    def _other_backend(self) -> Classifier:
         return load_classifier(self.config.classifier)
+
+    @property
+    def classifier(self) -> Classifier:
+        """What scores the next batch: looked up per batch, so a newly chosen model takes over without a restart."""
+        return self.models.current() if self.models is not None else self._other_backend
 
     @cached_property
     def acks(self) -> Acks:

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.domain.views import DigestView, PeriodNumbers, Timing
+from bot.domain.views import DigestView, PeriodNumbers, SourcePrecision, Timing
 from message_blocks.blocks import context, header, section
 from message_blocks.card import duration, slack_date
 from message_blocks.replies import case_line
 from message_blocks.text import mrkdwn, plural
+
+PRECISION_DAYS = 30
+# Sources named in the digest's and App Home's precision line; a line stays well inside a block's 3,000 characters.
+PRECISION_SHOWN = 12
 
 
 def _seconds(value: float | None) -> str:
@@ -98,7 +102,31 @@ def digest_blocks(view: DigestView) -> list[dict[str, Any]]:
         blocks.append(section("*Possible systemic issue*\n" + "\n".join(lines)))
     if view.oldest_unclaimed:
         blocks.append(section("*Oldest unclaimed*\n" + "\n".join(case_line(c) for c in view.oldest_unclaimed[:5])))
+    if view.precision:
+        blocks.append(context(precision_line(view.precision)))
     return blocks
+
+
+def _precision_of(entry: SourcePrecision) -> str:
+    flag = " ⚠️" if entry.below_floor else ""
+    return f"{mrkdwn(entry.source, 60)} {entry.precision:.0%} ({entry.confirmed} of {entry.decisions}){flag}"
+
+
+def precision_line(precision: tuple[SourcePrecision, ...]) -> str:
+    """Per source: the share of its cases the team kept as complaints (claimed or resolved) rather than "not a complaint"."""
+    shown = ", ".join(_precision_of(p) for p in precision[:PRECISION_SHOWN])
+    more = f" and {len(precision) - PRECISION_SHOWN} more" if len(precision) > PRECISION_SHOWN else ""
+    return f"Detector precision by your decisions, last {PRECISION_DAYS} days: {shown}{more}"
+
+
+def precision_warning(entry: SourcePrecision) -> str:
+    """Posted once when a source falls below the floor (again only after it has recovered)."""
+    return (
+        f"⚠️ *Detector precision for {mrkdwn(entry.source, 100)} is {entry.precision:.0%}* over the last {PRECISION_DAYS} days: "
+        f"the team marked {entry.false_alarms} of its {entry.decisions} decided cases “not a complaint” (floor {entry.floor:.0%}). "
+        "Teach the detector your decisions: `complaint-bot export-labels`, then `complaint-bot train --add labels/` "
+        "and `complaint-bot model use` the file it writes."
+    )
 
 
 def stats_blocks(days: int, now: PeriodNumbers, before: PeriodNumbers) -> list[dict[str, Any]]:

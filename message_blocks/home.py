@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.views import CaseView
+from bot.domain.views import CaseView, SourcePrecision
 from message_blocks.blocks import context, divider, header, section
+from message_blocks.digest import precision_line
 from message_blocks.replies import case_line
 
 SHOWN_PER_SECTION = 10
-
 
 
 def _cases(cases: list[CaseView], total: int, empty: str) -> list[dict[str, Any]]:
@@ -31,6 +31,7 @@ def home_view(
     unclaimed_total: int,
     escalated_to_me: list[CaseView] | None,
     metrics: list[tuple[str, str]],
+    precision: tuple[SourcePrecision, ...] = (),
 ) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [header(f"Your cases ({mine_total})")]
     blocks += _cases(mine, mine_total, "Nothing claimed by you right now.")
@@ -45,4 +46,6 @@ def home_view(
         blocks.append({"type": "section", "fields": fields})
     else:
         blocks.append(context("No cases this week yet."))
+    if precision:
+        blocks.append(context(precision_line(precision)))
     return {"type": "home", "blocks": blocks[:100]}

@@ -24,3 +24,7 @@ class Classifier(Protocol):
     def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
         """`brand_terms`: the brand's names (case-insensitive whole words); passages naming it weigh more."""
         ...
+
+
+class ModelError(Exception):
+    """A model file cannot be used; the message names the file and says why, in one line."""

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.classifier import Classifier, ClassifierConfig, backend_unavailable, load_classifier
+from bot.classifier import Classifier, ClassifierConfig, backend_unavailable, load_classifier, model_commands
+from bot.classifier.base import ModelError
 from bot.classifier.tsv import DataError
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -14,6 +15,15 @@ BACKENDS = ("default", "lexicon", "transformers", "llm")
 PUBLIC_SETS = ("tweeteval", "complaints", "airline", "goemotions", "sentences")
 # Not for fitting: chooses how long texts are combined and where the threshold sits.
 LONG_TEXTS = Path("reviews") / "dev.tsv"
+# Where the public labelled sets come from, for an install that has no ../shared/data beside it.
+PUBLIC_DATA_HINT = (
+    "the public labelled sets (SET/train.tsv, SET/dev.tsv) that the project keeps in shared/data beside the checkout "
+    "(where each comes from: docs/detector-training.md)"
+)
+
+
+def _no_public_data(command: str, root: Path, instead: str) -> str:
+    return f"complaint-bot {command}: {root} does not exist; this needs {PUBLIC_DATA_HINT}: pass its path with --data, or {instead}"
 
 
 def _classifier(backend: str) -> Classifier:
@@ -50,8 +60,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 2
     if _unavailable("eval", args.backend):
         return 2
-    classifier = _classifier(args.backend)
-    detectors = {classifier.name: lambda text: classifier.classify(text).score}
+    if args.all and not args.data.is_dir():
+        print(_no_public_data("eval --all", args.data, "score your own labelled file: complaint-bot eval FILE.tsv"), file=sys.stderr)
+        return 2
+    from bot.classifier.models import read_model
+
+    try:
+        classifier = read_model(args.model)[0] if args.model else _classifier(args.backend)
+    except ModelError as exc:
+        print(f"complaint-bot eval: {exc}", file=sys.stderr)
+        return 2
+    detectors = {f"{classifier.name} ({args.model.name})" if args.model else classifier.name: lambda text: classifier.classify(text).score}
     try:
         if args.all:
             for name, count, rows, _ in evaluate_all(args.data, detectors, threshold=args.threshold):
@@ -71,7 +90,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_train(args: argparse.Namespace) -> int:
+def cmd_train(args: argparse.Namespace, locate: model_commands.Locate) -> int:
+    if args.add and not args.data:
+        return model_commands.cmd_train_adapter(args, locate)
+    if not args.data and not DEFAULT_DATA.is_dir():
+        instead = "teach the shipped model your team's labels: complaint-bot train --add labels/"
+        print(_no_public_data("train", DEFAULT_DATA, instead), file=sys.stderr)
+        return 2
     try:
         from bot.classifier.train import train
     except ImportError:
@@ -97,7 +122,8 @@ def _terms(value: str) -> list[str]:
     return [term.strip() for term in value.split(",") if term.strip()]
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], locate: model_commands.Locate) -> None:
+    """`locate` says where the team's models live (it reads the config, which only the caller may)."""
     classify = sub.add_parser("classify", help="score texts for negativity and say why", description="Score texts for negativity and say why.")
     classify.add_argument("text", nargs="+", help="one or more texts (quote each)")
     classify.add_argument("--rating", type=int, choices=range(1, 6), help="star rating, for reviews")
@@ -118,17 +144,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     evaluate.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"where --all looks (default: {DEFAULT_DATA})")
     evaluate.add_argument("--compare", action="store_true", help="add VADER and TextBlob, standard and dev-tuned thresholds")
     evaluate.add_argument("--backend", choices=BACKENDS, default="default", help="which detector (default: the shipped one)")
+    evaluate.add_argument("--model", type=Path, help="score with this model file (the team's, from train --add) instead")
     evaluate.add_argument("--dev", type=Path, help="file for choosing the baselines' best threshold (default: dev.tsv beside FILE)")
     evaluate.add_argument("--threshold", type=float, default=0.5, help="score at or above which a text is negative (default: 0.5)")
     evaluate.set_defaults(func=cmd_eval)
 
     training = sub.add_parser(
-        "train", help="re-train the shipped detector (needs the train extra)",
-        description="Re-train the shipped detector on train.tsv files (pip install -e '.[train]').",
+        "train", help="teach the detector the team's labels (--add), or re-train it on public sets (--data)",
+        description=(
+            "With --add alone: fit an adapter over the shipped model on the team's labels (export-labels writes them); "
+            "needs nothing beside the install and writes a new file in the data directory (or --out). "
+            "With --data: re-train the whole model on train.tsv files (needs the public sets and pip install -e '.[train]')."
+        ),
     )
-    training.add_argument("--data", type=Path, nargs="+", help=f"folders with a train.tsv (default: {', '.join(PUBLIC_SETS)} under {DEFAULT_DATA})")
-    training.add_argument("--add", type=Path, nargs="+", help="more folders on top of those, e.g. the team's exported labels")
+    training.add_argument(
+        "--data", type=Path, nargs="+", help=f"folders with a train.tsv for a full re-train (default: {', '.join(PUBLIC_SETS)} under {DEFAULT_DATA})"
+    )
+    training.add_argument("--add", type=Path, nargs="+", help="the team's labels: a folder with train.tsv (as export-labels writes it) or the TSV")
     training.add_argument("--long-texts", type=Path, help=f"labelled long texts for choosing passages and threshold (default: {LONG_TEXTS} there)")
-    training.add_argument("--out", type=Path, help="where to write the model (default: the shipped one)")
+    training.add_argument("--out", type=Path, help="where to write the model (default with --add: a new file in the models folder)")
     training.add_argument("--seed", type=int, default=13, help="random seed for the validation split (default: 13)")
-    training.set_defaults(func=cmd_train)
+    training.set_defaults(func=lambda args: cmd_train(args, locate))
+    model_commands.register(sub, locate)

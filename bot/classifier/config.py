@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,3 +39,11 @@ class ClassifierConfig(BaseModel):
     high_reach: int = Field(default=10_000, ge=0)
     # Tell the first manager at once (DM) about cases at or above this severity.
     notify_manager_at: Literal["high", "critical", "never"] = "critical"
+    # The team's models (train --add, model list / use): default `models/` beside the SQLite file, or beside the config.
+    models_dir: Path | None = None
+    # Pin one model file instead of the one `complaint-bot model use` chose (default: that one, else the shipped model).
+    model: Path | None = None
+    # Warn once in the channel when the team's own decisions put a source's precision below this...
+    precision_floor: float = Field(default=0.6, ge=0.0, le=1.0)
+    # ...over at least this many decisions (not a complaint, against claimed or resolved as one) in the last 30 days.
+    precision_min_decisions: int = Field(default=20, ge=1)

@@ -229,7 +229,10 @@ class DigestRun(Base):
 
 
 class SpikeAlert(Base):
-    """One "possible systemic issue" alert per topic or source per day, however many replicas notice it."""
+    """One "possible systemic issue" alert per topic or source per day, however many replicas notice it.
+
+    Also a source's low-precision warning (key "precision SOURCE", day "floor"), there while the source stays below the floor.
+    """
 
     __tablename__ = "spike_alerts"
 

@@ -158,6 +158,30 @@ class DayVolume:
 
 
 @dataclass(frozen=True)
+class SourcePrecision:
+    """How often the team agreed a source's cases were complaints: claimed or resolved as one, against "not a complaint"."""
+
+    source: str
+    confirmed: int
+    false_alarms: int
+    # The configured floor ([classifier] precision_floor) and how many decisions it needs before it is judged.
+    floor: float = 0.0
+    min_decisions: int = 1
+
+    @property
+    def decisions(self) -> int:
+        return self.confirmed + self.false_alarms
+
+    @property
+    def precision(self) -> float | None:
+        return self.confirmed / self.decisions if self.decisions else None
+
+    @property
+    def below_floor(self) -> bool:
+        return self.decisions >= self.min_decisions and self.precision is not None and self.precision < self.floor
+
+
+@dataclass(frozen=True)
 class DigestView:
     current: PeriodNumbers
     previous: PeriodNumbers
@@ -166,3 +190,5 @@ class DigestView:
     spikes: tuple[tuple[str, int, float], ...] = ()
     # The days up to the period's end, oldest first, for the chart.
     days: tuple[DayVolume, ...] = ()
+    # The detector's precision per source from the team's own decisions, over the last PRECISION_DAYS.
+    precision: tuple[SourcePrecision, ...] = ()

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.classifier.base import ModelError
 from bot.config import load_config
 from bot.db.session import display_url, schema_problem
 from bot.flows.poll import enabled_sources, http_client
@@ -34,6 +35,11 @@ def run_checks(print_line: Callable[[str], None] = print) -> int:
     problem = schema_problem(settings.database_url)
     report(problem is None, "database (DATABASE_URL)", problem or display_url(settings.database_url))
     rt = Runtime.build(settings, config)
+    try:  # the team's model, when one is chosen (the shipped one needs no check)
+        if rt.models is not None and rt.models.path is not None:
+            report(True, "detector model", str(rt.models.path))
+    except ModelError as exc:
+        report(False, "detector model", str(exc))
 
     def slack_call(what: str, call: Callable[[], Any]) -> Any:
         """The call's answer; None (and a FAIL line saying why) if Slack refused or could not be reached."""

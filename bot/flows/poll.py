@@ -20,7 +20,7 @@ from bot.domain.outbox import ChannelMessage
 from bot.domain.relevance import RelevanceFilter
 from bot.domain.views import CaseView
 from bot.flows.ingest import POLLED, ActiveCases, Outcome, ingest, judge, relevance_filter
-from bot.flows.reports import alert_spikes
+from bot.flows.reports import alert_spikes, warn_low_precision
 from bot.runtime import Runtime
 from bot.services import mentions, outbox, source_health
 from bot.telemetry import POLL_SECONDS, SOURCE_ERRORS, count_intake
@@ -168,6 +168,7 @@ def poll_and_post(rt: Runtime, http: httpx.Client) -> None:
     log.log(logging.INFO if calm else logging.WARNING, report.summary())
     if report.new_cases:
         alert_spikes(rt)
+    warn_low_precision(rt)
     rt.drainer.drain()
 
 

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from bot.classifier.similarity import spikes
 from bot.config import SlaConfig
 from bot.domain.outbox import ChannelMessage, DigestWithChart, QueuedMessage
-from bot.domain.views import DayVolume, DigestView
+from bot.domain.views import DayVolume, DigestView, SourcePrecision
 from bot.runtime import Runtime
 from bot.services import outbox, reports
-from bot.services.metrics import daily_counts, daily_volume, oldest_unclaimed, period_numbers
-from message_blocks.digest import digest_blocks, digest_text, is_quiet, metric_rows, spike_alert, stats_blocks
+from bot.services.metrics import daily_counts, daily_volume, oldest_unclaimed, period_numbers, source_precision
+from message_blocks.digest import PRECISION_DAYS, digest_blocks, digest_text, is_quiet, metric_rows, precision_warning, spike_alert, stats_blocks
 from message_blocks.digest_chart import chart_alt_text, chart_filename, chart_title, digest_chart
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,32 @@ def build_digest(rt: Runtime, *, end: datetime) -> DigestView:
         waiting = tuple(oldest_unclaimed(session=session, now=end))
         today, history = daily_counts(session=session, end=end, days=BASELINE_DAYS)
         volume = daily_volume(session=session, end=end, days=CHART_DAYS)
+        precision = precision_by_source(rt, session, end=end)
     spiked = tuple((s.key, s.today, s.baseline) for s in spikes(today, history))
-    return DigestView(current, previous, waiting, spiked, _days(rt, end, volume))
+    return DigestView(current, previous, waiting, spiked, _days(rt, end, volume), precision)
+
+
+def precision_by_source(rt: Runtime, session: Session, *, end: datetime) -> tuple[SourcePrecision, ...]:
+    """The detector's precision per source from the team's decisions over the PRECISION_DAYS up to `end`."""
+    chosen = rt.config.classifier
+    start = end - timedelta(days=PRECISION_DAYS)
+    return tuple(source_precision(session=session, start=start, end=end, floor=chosen.precision_floor, min_decisions=chosen.precision_min_decisions))
+
+
+def warn_low_precision(rt: Runtime) -> list[str]:
+    """One channel message when a source's precision falls below the floor; none again until it has recovered."""
+    now = rt.clock()
+    warned = []
+    with rt.transaction() as session:
+        for entry in precision_by_source(rt, session, end=now):
+            if entry.decisions < entry.min_decisions:
+                continue
+            if not entry.below_floor:
+                reports.clear_precision_warning(session=session, source=entry.source)
+            elif reports.claim_precision_warning(session=session, source=entry.source, now=now):
+                outbox.enqueue(session=session, case_id=None, message=ChannelMessage(text=precision_warning(entry)), at=now)
+                warned.append(entry.source)
+    return warned
 
 
 def _days(rt: Runtime, end: datetime, volume: list[tuple[int, int]]) -> tuple[DayVolume, ...]:

@@ -18,8 +18,8 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from bot.config import SlaConfig
 from bot.db.models import Case, MentionRecord, UTCDateTime
-from bot.domain.enums import CaseStatus, DismissReason
-from bot.domain.views import CaseView, PeriodNumbers, Timing
+from bot.domain.enums import CaseStatus, DismissReason, RootCause
+from bot.domain.views import CaseView, PeriodNumbers, SourcePrecision, Timing
 from bot.services.views import case_view
 
 
@@ -175,3 +175,35 @@ def daily_counts(*, session: Session, end: datetime, days: int) -> tuple[dict[st
     first = session.scalar(select(func.min(MentionRecord.detected_at)))
     observed = 0 if first is None else max(min(int((end - first) // timedelta(days=1)) - 1, days), 0)
     return {key: counts[0] for key, counts in per_day.items()}, {key: counts[1 : 1 + observed] for key, counts in per_day.items()}
+
+
+# Cases people turned into cases themselves ("Report as complaint", `/complaint add`) say nothing of the detector.
+REPORTED_BY_HAND = ("manual", "slack")
+
+
+def source_precision(*, session: Session, start: datetime, end: datetime, floor: float, min_decisions: int) -> list[SourcePrecision]:
+    """Per source, the detector's cases detected in [start, end) that the team decided on: claimed or resolved as a
+    complaint (confirmed) against dismissed as "not a complaint" (false alarms). Open, unclaimed cases are not decided."""
+    false_alarm = and_(Case.status == CaseStatus.DISMISSED, Case.dismissed_reason == DismissReason.FALSE_POSITIVE)
+    complaint_causes = [cause.value for cause in RootCause if cause.is_complaint]
+    confirmed = and_(
+        ~false_alarm,
+        Case.claimed_at.is_not(None) | and_(Case.status == CaseStatus.RESOLVED, Case.root_cause.in_(complaint_causes)),
+    )
+    source = (
+        select(func.min(MentionRecord.source_name))
+        .where(MentionRecord.case_id == Case.id, MentionRecord.source_kind.not_in(REPORTED_BY_HAND))
+        .scalar_subquery()
+    )
+    per_case = select(
+        source.label("source"),
+        case((confirmed, 1), else_=0).label("confirmed"),
+        case((false_alarm, 1), else_=0).label("false_alarms"),
+    ).where(_between(Case.detected_at, start, end)).subquery()
+    rows = session.execute(
+        select(per_case.c.source, func.sum(per_case.c.confirmed), func.sum(per_case.c.false_alarms))
+        .where(per_case.c.source.is_not(None))
+        .group_by(per_case.c.source)
+        .order_by(per_case.c.source)
+    )
+    return [SourcePrecision(name, int(yes), int(no), floor, min_decisions) for name, yes, no in rows if yes or no]

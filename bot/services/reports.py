@@ -1,11 +1,12 @@
-"""Once-only markers for reports: one digest per period and one spike alert per key per day, across replicas."""
+"""Once-only markers for reports, across replicas: one digest per period, one spike alert per key per day, one
+low-precision warning per source until it recovers."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -36,3 +37,21 @@ def digest_overlapping(*, session: Session, period_end: datetime, period: timede
 
 def claim_spike_alert(*, session: Session, key: str, day: str, now: datetime) -> bool:
     return _insert_once(session, SpikeAlert, key=key, day=day, alerted_at=now)
+
+
+# A low-precision warning is a spike_alerts row under its own key (no new table): there while the source is below its floor.
+PRECISION_MARKER = "floor"  # the day column holds 10 characters
+
+
+def _precision_key(source: str) -> str:
+    return f"precision {source}"[:300]
+
+
+def claim_precision_warning(*, session: Session, source: str, now: datetime) -> bool:
+    """True once when a source falls below its precision floor; False while the warning stands."""
+    return _insert_once(session, SpikeAlert, key=_precision_key(source), day=PRECISION_MARKER, alerted_at=now)
+
+
+def clear_precision_warning(*, session: Session, source: str) -> None:
+    """The source is back above its floor: a later fall warns again."""
+    session.execute(delete(SpikeAlert).where(SpikeAlert.key == _precision_key(source), SpikeAlert.day == PRECISION_MARKER))
