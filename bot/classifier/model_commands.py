@@ -109,7 +109,7 @@ def cmd_model_use(args: argparse.Namespace, locate: Locate) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction, locate: Locate) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], locate: Locate) -> None:
     model = sub.add_parser(
         "model", help="the team's models in the data directory: list them, choose the one in use",
         description="The team's models (from `train --add`) in the data directory's models folder ([classifier] models_dir).",
