@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.runtime import Runtime
 from bot.services.cases import CaseNotFound, TransitionRefused
+from bot.services.incidents import IncidentNotFound, IncidentRefused
 from bot.services.replies import CannotPublish, DraftNotFound, PublishRefused
 from bot.slack.permissions import NotAllowed
 from message_blocks import replies
@@ -33,7 +34,7 @@ def explain(error: Exception) -> str:
         return publish_refusal_message(error.draft)
     if isinstance(error, CannotPublish):
         return cannot_publish_message(error.source_name)
-    if isinstance(error, (CaseNotFound, DraftNotFound, NotAllowed)):
+    if isinstance(error, (CaseNotFound, DraftNotFound, NotAllowed, IncidentNotFound, IncidentRefused)):
         return str(error)
     if isinstance(error, ValueError):
         return f"That request did not make sense to me: {mrkdwn(str(error), 300)}"

@@ -14,9 +14,10 @@ from bot.config import SlaConfig
 from bot.domain.enums import OutboxKind
 from bot.domain.views import DayVolume, DigestView
 from bot.runtime import Runtime
-from bot.services import outbox, reports
+from bot.flows.incident_triggers import from_spike
+from bot.services import incident_views, outbox, reports
 from bot.services.metrics import daily_counts, daily_volume, oldest_unclaimed, period_numbers
-from message_blocks.digest import digest_blocks, digest_text, is_quiet, metric_rows, spike_alert, stats_blocks
+from message_blocks.digest import digest_blocks, digest_text, incident_rows, is_quiet, metric_rows, spike_alert, stats_blocks
 from message_blocks.digest_chart import chart_alt_text, chart_filename, chart_title, digest_chart
 
 log = logging.getLogger(__name__)
@@ -32,12 +33,16 @@ def stats_reply(rt: Runtime, *, days: int) -> list[dict[str, Any]]:
     with rt.transaction() as session:
         now = period_numbers(session=session, start=end - span, end=end, sla=rt.config.sla)
         before = period_numbers(session=session, start=end - 2 * span, end=end - span, sla=rt.config.sla)
-    return stats_blocks(days, now, before)
+        grouped = incident_views.numbers(session=session, start=end - span, end=end)
+    return stats_blocks(days, now, before, grouped)
 
 
 def week_rows(session: Session, *, now: datetime, sla: SlaConfig) -> list[tuple[str, str]]:
-    """The App Home's "last 7 days" numbers."""
-    return metric_rows(period_numbers(session=session, start=now - timedelta(days=7), end=now, sla=sla))
+    """The App Home's "last 7 days" numbers, incidents included."""
+    start = now - timedelta(days=7)
+    return metric_rows(period_numbers(session=session, start=start, end=now, sla=sla)) + incident_rows(
+        incident_views.numbers(session=session, start=start, end=now)
+    )
 
 
 def build_digest(rt: Runtime, *, end: datetime) -> DigestView:
@@ -47,8 +52,9 @@ def build_digest(rt: Runtime, *, end: datetime) -> DigestView:
         waiting = tuple(oldest_unclaimed(session=session, now=end))
         today, history = daily_counts(session=session, end=end, days=BASELINE_DAYS)
         volume = daily_volume(session=session, end=end, days=CHART_DAYS)
+        grouped = incident_views.numbers(session=session, start=end - timedelta(days=1), end=end)
     spiked = tuple((s.key, s.today, s.baseline) for s in spikes(today, history))
-    return DigestView(current, previous, waiting, spiked, _days(rt, end, volume))
+    return DigestView(current, previous, waiting, spiked, _days(rt, end, volume), grouped)
 
 
 def _days(rt: Runtime, end: datetime, volume: list[tuple[int, int]]) -> tuple[DayVolume, ...]:
@@ -114,7 +120,8 @@ def alert_spikes(rt: Runtime) -> list[str]:
         today, history = daily_counts(session=session, end=now, days=BASELINE_DAYS)
         for spike in spikes(today, history):
             if reports.claim_spike_alert(session=session, key=spike.key, day=now.date().isoformat(), now=now):
-                text = spike_alert(spike.key, spike.today, spike.baseline)
+                incident_id = from_spike(rt, session, key=spike.key, today=spike.today, usual=spike.baseline, now=now)
+                text = spike_alert(spike.key, spike.today, spike.baseline, incident_id)
                 outbox.enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=now, text=text)
                 alerted.append(spike.key)
     return alerted

@@ -32,6 +32,8 @@ def due(*, session: Session, now: datetime, claim_target: timedelta, resolve_tar
         select(Case).where(
             Case.status == CaseStatus.OPEN,
             Case.claim_breach_notified_at.is_(None),
+            # A case in an incident is nudged through the incident's own SLA.
+            Case.incident_id.is_(None),
             Case.detected_at <= now - claim_target,
             _not_snoozed(now),
         )
@@ -40,6 +42,7 @@ def due(*, session: Session, now: datetime, claim_target: timedelta, resolve_tar
         select(Case).where(
             Case.status.in_((CaseStatus.CLAIMED, CaseStatus.ESCALATED)),
             Case.resolve_breach_notified_at.is_(None),
+            Case.incident_id.is_(None),
             Case.detected_at <= now - resolve_target,
             _not_snoozed(now),
         )

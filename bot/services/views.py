@@ -43,4 +43,5 @@ def case_view(case: Case) -> CaseView:
         follow_up_user=case.follow_up_user,
         channel_id=case.channel_id,
         message_ts=case.message_ts,
+        incident_id=case.incident_id,
     )

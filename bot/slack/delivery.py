@@ -26,6 +26,7 @@ from bot.domain.enums import OutboxKind, Severity
 from bot.services import outbox
 from bot.services.outbox import Taken, WaitingCard
 from bot.slack.digest_share import share_digest
+from bot.slack.incident_delivery import INCIDENT_KINDS, IncidentDelivery
 from bot.slack.permalinks import permalink
 from bot.slack.posting import MESSAGE_EVENT, Deferred, Poster, outbox_ids, retry_after
 from message_blocks.burst import burst_summary, burst_text
@@ -68,6 +69,7 @@ class Drainer:
         self.clock = clock
         self._stopping = threading.Event()
         self.poster = Poster(client, post_interval_seconds=post_interval_seconds, stopping=self._stopping)
+        self.incidents = IncidentDelivery(sessions=sessions, client=client, poster=self.poster, channel=channel, clock=clock)
 
     def stop(self) -> None:
         """Shutting down: no new message goes out (one already sent is marked); the rest stays in the outbox."""
@@ -128,6 +130,9 @@ class Drainer:
     def _send(self, row: Taken) -> tuple[str, str] | None:
         """Returns where a new card now is; None for every other kind."""
         payload = row.payload
+        if row.kind in INCIDENT_KINDS:
+            self.incidents.send(row)
+            return None
         if row.kind is OutboxKind.DIGEST:
             if not (row.look_first and self._digest_shared(payload["filename"], row.created_at)):
                 self.poster.to_channel(self.channel, lambda channel: share_digest(self.client, channel, payload))
