@@ -13,7 +13,7 @@ from message_blocks.ids import Action, incident_value
 from message_blocks.text import link, mrkdwn, plural, quote_block
 
 QUOTE_LIMIT = 400
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     IncidentStatus.INVESTIGATING: "🔎 Investigating",
     IncidentStatus.FIXING: "🛠 Fixing",
     IncidentStatus.FIXED: "✅ Fixed",
@@ -21,7 +21,7 @@ STATUS_LABELS = {
 }
 # The button that moves an incident to each status.
 NEXT_STEP = {IncidentStatus.FIXING: "Start fixing", IncidentStatus.FIXED: "Mark fixed", IncidentStatus.CLOSED: "Close"}
-ORIGINS = {IncidentOrigin.PERSON: "opened by <@{who}>", IncidentOrigin.SPIKE: "opened by a spike", IncidentOrigin.BURST: "opened by a burst"}
+ORIGINS: dict[str, str] = {IncidentOrigin.PERSON: "opened by <@{who}>", IncidentOrigin.SPIKE: "opened by a spike", IncidentOrigin.BURST: "opened by a burst"}
 SPARKS = "▁▂▃▄▅▆▇█"
 
 
@@ -31,7 +31,7 @@ def incident_text(incident: IncidentView) -> str:
 
 
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(IncidentStatus(status), status) if status in IncidentStatus else status
+    return STATUS_LABELS.get(status, status)
 
 
 def trend_line(trend: tuple[int, ...]) -> str:
@@ -51,7 +51,7 @@ def _counted(pairs: tuple[tuple[str, int], ...], limit: int = 5) -> str:
 
 
 def _opened(incident: IncidentView) -> str:
-    origin = ORIGINS.get(IncidentOrigin(incident.origin), "") if incident.origin in IncidentOrigin else ""
+    origin = ORIGINS.get(incident.origin, "")
     return origin.format(who=mrkdwn(incident.opened_by, 20)) + f" {slack_date(incident.opened_at)}"
 
 

@@ -52,7 +52,7 @@ def drafted(*, session: Session, incident_id: int, purpose: DraftPurpose) -> lis
         select(ReplyDraft.id, ReplyDraft.case_id)
         .where(ReplyDraft.incident_id == incident_id, ReplyDraft.purpose == purpose)
         .order_by(ReplyDraft.case_id)
-    ).tuples()
+    )
     return [(get(session=session, case_id=case_id, draft_id=draft_id), target(session=session, case_id=case_id)) for draft_id, case_id in rows]
 
 

@@ -76,7 +76,7 @@ def listed(*, session: Session, now: datetime, open_only: bool, limit: int) -> l
 def open_choices(*, session: Session, limit: int) -> list[tuple[int, str]]:
     """(id, title) of the incidents a case can join, newest first: the modal's menu."""
     query = select(Incident.id, Incident.title).where(Incident.status.in_(IncidentStatus.open())).order_by(Incident.id.desc()).limit(limit)
-    return [(i, t) for i, t in session.execute(query).tuples()]
+    return [(i, t) for i, t in session.execute(query)]
 
 
 def timeline(*, session: Session, incident_id: int) -> list[EventView]:

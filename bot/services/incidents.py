@@ -111,7 +111,7 @@ def add_cases(*, session: Session, incident_id: int, case_ids: Sequence[int], ac
         added += list(moved.scalars())
     taken = set(added)
     rest = [c for c in wanted if c not in taken]
-    found = dict(session.execute(select(Case.id, Case.incident_id).where(Case.id.in_(rest))).tuples().all()) if rest else {}
+    found = dict(session.execute(select(Case.id, Case.incident_id).where(Case.id.in_(rest))).all()) if rest else {}
     elsewhere = {c: i for c, i in found.items() if i is not None}
     missing = [c for c in rest if c not in found]
     if not added:
@@ -246,7 +246,7 @@ def recent_unlinked(*, session: Session, since: datetime) -> list[tuple[int, lis
     rows = session.execute(
         select(Case.id, Case.topics, source).where(Case.detected_at >= since, Case.incident_id.is_(None), Case.status.in_(CaseStatus.active()))
     )
-    return [(case_id, list(topics or []), name or "") for case_id, topics, name in rows.tuples()]
+    return [(case_id, list(topics or []), name or "") for case_id, topics, name in rows]
 
 
 def record_card(*, session: Session, incident_id: int, channel: str, ts: str) -> None:
