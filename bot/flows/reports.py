@@ -118,7 +118,8 @@ def alert_spikes(rt: Runtime) -> list[str]:
     alerted = []
     with rt.transaction() as session:
         today, history = daily_counts(session=session, end=now, days=BASELINE_DAYS)
-        for spike in spikes(today, history):
+        # Topics first: a topic names the problem better than a source does, so it titles the incident its cases join.
+        for spike in sorted(spikes(today, history), key=lambda s: not s.key.startswith("topic ")):
             if reports.claim_spike_alert(session=session, key=spike.key, day=now.date().isoformat(), now=now):
                 incident_id = from_spike(rt, session, key=spike.key, today=spike.today, usual=spike.baseline, now=now)
                 text = spike_alert(spike.key, spike.today, spike.baseline, incident_id)
