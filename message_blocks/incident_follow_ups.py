@@ -52,7 +52,7 @@ def review_messages(incident_id: int, purpose: DraftPurpose, follow_ups: list[In
     publishable = [f for f in follow_ups if f.publishable]
     by_hand = [f for f in follow_ups if not f.publishable]
     intro = INTROS[purpose].format(id=incident_id)
-    counts = f"{plural(len(publishable), 'can be published', 'can be published')} from here, {len(by_hand)} need a reply by hand."
+    counts = f"{len(publishable)} can be published from here, {len(by_hand)} {'needs' if len(by_hand) == 1 else 'need'} a reply by hand."
     head: list[dict[str, Any]] = [section(f"{intro}\n{counts}")]
     if publishable:
         confirm = {
