@@ -21,6 +21,8 @@ STATUS_LABELS: dict[str, str] = {
 }
 # The button that moves an incident to each status.
 NEXT_STEP = {IncidentStatus.FIXING: "Start fixing", IncidentStatus.FIXED: "Mark fixed", IncidentStatus.CLOSED: "Close"}
+# The step after each status (closed has none).
+FOLLOWS: dict[str, IncidentStatus] = {s.value: n for s in IncidentStatus if (n := s.next) is not None}
 ORIGINS: dict[str, str] = {IncidentOrigin.PERSON: "opened by <@{who}>", IncidentOrigin.SPIKE: "opened by a spike", IncidentOrigin.BURST: "opened by a burst"}
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -91,7 +93,7 @@ def incident_actions(incident: IncidentView) -> list[dict[str, Any]]:
     buttons = []
     if not incident.owner:
         buttons.append(_button("Claim", Action.INCIDENT_CLAIM, incident.incident_id, "primary"))
-    step = IncidentStatus(incident.status).next
+    step = FOLLOWS.get(incident.status)
     if step is not None:
         buttons.append(_button(NEXT_STEP[step], Action.INCIDENT_STATUS, incident.incident_id, to=step.value))
     buttons.append(_button("Root cause…", Action.INCIDENT_ROOT_CAUSE, incident.incident_id))

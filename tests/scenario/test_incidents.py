@@ -211,3 +211,37 @@ def test_an_incident_whose_every_case_is_not_a_complaint_closes_and_keeps_its_hi
     assert timeline(runtime, 1)[-1] == "closed_no_complaints"
     with session_scope(runtime.sessions) as session:
         assert session.query(IncidentEvent).filter_by(incident_id=1, action="closed_no_complaints").one().actor == OTHER
+
+
+def test_the_digest_stats_and_app_home_show_incidents_opened_fixed_time_to_fix_and_loops_closed(
+    runtime: Runtime, slack: FakeSlack, clock: Clock
+) -> None:
+    from bot.domain.enums import DraftPurpose
+    from bot.flows import app_home, incident_loops
+    from bot.flows import incidents as incident_flows
+    from bot.flows.reports import build_digest, stats_reply
+    from bot.services import incident_follow_ups
+    from message_blocks.digest import digest_blocks
+
+    cases = posted(runtime, 3)
+    first, _ = incident_flows.join(runtime, case_ids=[cases[0].id, cases[1].id], user_id=AGENT, incident_id=None, title="Double charges")
+    incident_flows.join(runtime, case_ids=[cases[2].id], user_id=AGENT, incident_id=None, title="Late parcels")
+    incident_flows.save_root_cause(runtime, incident_id=first, user_id=AGENT, note="a retry charged cards twice")
+    clock.advance(hours=3)
+    incident_flows.advance(runtime, incident_id=first, to=IncidentStatus.FIXING, user_id=AGENT)
+    incident_flows.advance(runtime, incident_id=first, to=IncidentStatus.FIXED, user_id=AGENT)
+    with runtime.transaction() as session:
+        [one, _] = [f.draft_id for f in incident_loops.follow_up_views(runtime, session, first, DraftPurpose.INCIDENT_FIX)]
+    incident_loops.replied_by_hand(runtime, incident_id=first, draft_id=one, user_id=AGENT)
+    clock.advance(minutes=1)
+
+    expected = "*Incidents:* 2 opened, 1 fixed (median time to fix 3 h), 1.5 complaints per incident, 1 loop closed"
+    assert expected in as_text(stats_reply(runtime, days=7))
+    digest = build_digest(runtime, end=clock.now)
+    assert (digest.incidents.opened, digest.incidents.fixed, digest.incidents.loops_closed) == (2, 1, 1)
+    assert expected in as_text(digest_blocks(digest))
+    app_home.publish(runtime, user_id=AGENT)
+    home = as_text(slack.calls_to("views.publish")[-1].args["view"])
+    assert "Incidents opened / fixed*\\n2 / 1" in home and "Median time to fix*\\n3 h" in home and "Loops closed*\\n1" in home
+    with runtime.transaction() as session:
+        assert len(incident_follow_ups.drafted(session=session, incident_id=first, purpose=DraftPurpose.INCIDENT_FIX)) == 2
