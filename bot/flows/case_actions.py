@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.domain.enums import DismissReason, OutboxKind, RootCause, Severity
+from bot.domain.enums import DismissReason, RootCause, Severity
+from bot.domain.outbox import DirectMessage, ThreadNote
 from bot.domain.views import CaseView
 from bot.flows import incidents as incident_flows
 from bot.runtime import Runtime
@@ -38,7 +39,7 @@ MORE_PERMISSIONS = {
 
 
 def _note(session: Session, case_id: int, now: datetime, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
-    outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.THREAD_NOTE, at=now, text=text, blocks=blocks)
+    outbox.enqueue(session=session, case_id=case_id, message=ThreadNote(text=text, blocks=blocks), at=now)
 
 
 def claim(rt: Runtime, *, case_id: int, user_id: str) -> None:
@@ -95,11 +96,12 @@ def escalate(rt: Runtime, *, case_id: int, user_id: str, manager_id: str, reason
             outbox.enqueue(
                 session=session,
                 case_id=case_id,
-                kind=OutboxKind.DM,
                 at=now,
-                user=manager_id,
-                text=notes.escalated_to_you_text(case_id),
-                blocks=notes.escalation_dm(case, user_id, severity, reason, permalink(rt.slack, case.channel_id, case.message_ts)),
+                message=DirectMessage(
+                    user=manager_id,
+                    text=notes.escalated_to_you_text(case_id),
+                    blocks=notes.escalation_dm(case, user_id, severity, reason, permalink(rt.slack, case.channel_id, case.message_ts)),
+                ),
             )
     rt.drainer.drain(case_id=None if case.incident_id else case_id)
 

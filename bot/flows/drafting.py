@@ -16,7 +16,8 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.domain.drafts import Draft, DraftInput, builtin_draft, draft_reply, follow_up_draft
-from bot.domain.enums import DraftPurpose, OutboxKind
+from bot.domain.enums import DraftPurpose
+from bot.domain.outbox import ThreadNote
 from bot.domain.views import CaseView, DraftOptions, DraftShown
 from bot.flows.publish import route
 from bot.runtime import Runtime
@@ -109,8 +110,8 @@ def save_draft(rt: Runtime, *, case_id: int, user_id: str, text: str, options: D
         draft = replies.save(session=session, case_id=case_id, purpose=DraftPurpose.REPLY, text=text, saved_by=user_id, now=now)
         where = route(rt, replies.target(session=session, case_id=case_id))
         outbox.enqueue(
-            session=session, case_id=case_id, kind=OutboxKind.THREAD_NOTE, at=now,
-            text=reply_notes.draft_text(draft), blocks=reply_notes.draft_message(draft, where),
+            session=session, case_id=case_id, at=now,
+            message=ThreadNote(text=reply_notes.draft_text(draft), blocks=reply_notes.draft_message(draft, where)),
         )
     rt.drainer.drain(case_id=case_id)
 
@@ -126,5 +127,5 @@ def follow_up_check_in(rt: Runtime, *, session: Session, case: CaseView, now: da
         return []
     draft = replies.save(session=session, case_id=case.case_id, purpose=DraftPurpose.FOLLOW_UP, text=check_in.text, saved_by="bot", now=now)
     blocks = reply_notes.draft_message(draft, route(rt, replies.target(session=session, case_id=case.case_id)))
-    outbox.enqueue(session=session, case_id=case.case_id, kind=OutboxKind.THREAD_NOTE, at=now, text=reply_notes.draft_text(draft), blocks=blocks)
+    outbox.enqueue(session=session, case_id=case.case_id, message=ThreadNote(text=reply_notes.draft_text(draft), blocks=blocks), at=now)
     return blocks

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from bot.domain.drafts import follow_up_draft
 from bot.domain.drafts.incident import fix_follow_up_draft
-from bot.domain.enums import DraftPurpose, OutboxKind
+from bot.domain.enums import DraftPurpose
+from bot.domain.outbox import DirectMessage, IncidentNote
 from bot.domain.views import IncidentFollowUpView
 from bot.flows.drafting import FOLLOW_UP_DAYS, draft_input
 from bot.flows.publish import publish, route
@@ -53,8 +54,8 @@ def draft_follow_ups(rt: Runtime, session: Session, *, incident_id: int, purpose
     created = incident_follow_ups.save_drafts(session=session, incident_id=incident_id, purpose=purpose, texts=written, saved_by="bot", now=now)
     review = follow_up_views(rt, session, incident_id, purpose)
     for blocks in review_messages(incident_id, purpose, review):
-        outbox.enqueue(session=session, case_id=None, kind=OutboxKind.INCIDENT_NOTE, at=now, incident_id=incident_id,
-                       text=review_text(incident_id, len(review)), blocks=blocks)
+        note = IncidentNote(incident_id=incident_id, text=review_text(incident_id, len(review)), blocks=blocks)
+        outbox.enqueue(session=session, case_id=None, message=note, at=now)
     return created
 
 
@@ -110,6 +111,6 @@ def check_in(rt: Runtime, *, incident_id: int, now: datetime) -> bool:
         shown = incidents.get(session=session, incident_id=incident_id)
         if shown.owner:
             text = incident_texts.check_in_text(incident_id)
-            outbox.enqueue(session=session, case_id=None, kind=OutboxKind.DM, at=now, user=shown.owner, text=text, blocks=[section(text)])
+            outbox.enqueue(session=session, case_id=None, message=DirectMessage(user=shown.owner, text=text, blocks=[section(text)]), at=now)
         incidents.changed(session=session, incident_id=incident_id, at=now, note=None, dm=False)
     return True

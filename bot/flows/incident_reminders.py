@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.enums import OutboxKind
+from bot.domain.outbox import DirectMessage, IncidentNote
 from bot.domain.sla import elapsed
 from bot.flows.incident_loops import check_in
 from bot.runtime import Runtime
@@ -54,8 +54,8 @@ def _unowned(rt: Runtime, incident_id: int, target: timedelta, now: datetime) ->
         if not incident_follow_ups.mark_once(session=session, incident_id=incident_id, what="claim_breach", now=now):
             return False
         incidents.record(session=session, incident_id=incident_id, actor="bot", action="sla_claim_breached", at=now)
-        outbox.enqueue(session=session, case_id=None, kind=OutboxKind.INCIDENT_NOTE, at=now, incident_id=incident_id,
-                       text=texts.unowned_note(rt.config.sla.claim_minutes))
+        note = IncidentNote(incident_id=incident_id, text=texts.unowned_note(rt.config.sla.claim_minutes))
+        outbox.enqueue(session=session, case_id=None, message=note, at=now)
     return True
 
 
@@ -69,7 +69,7 @@ def _unfixed(rt: Runtime, incident_id: int, target: timedelta, now: datetime) ->
         incidents.record(session=session, incident_id=incident_id, actor="bot", action="sla_fix_breached", at=now)
         who = view.owner or (rt.config.slack.managers[0] if rt.config.slack.managers else None)
         text = texts.unfixed_text(view, rt.config.sla.resolve_hours)
-        outbox.enqueue(session=session, case_id=None, kind=OutboxKind.INCIDENT_NOTE, at=now, incident_id=incident_id, text=text)
+        outbox.enqueue(session=session, case_id=None, message=IncidentNote(incident_id=incident_id, text=text), at=now)
         if who:
-            outbox.enqueue(session=session, case_id=None, kind=OutboxKind.DM, at=now, user=who, text=text, blocks=[section(text)])
+            outbox.enqueue(session=session, case_id=None, message=DirectMessage(user=who, text=text, blocks=[section(text)]), at=now)
     return True

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.domain.enums import IncidentOrigin, OutboxKind
+from bot.domain.enums import IncidentOrigin
+from bot.domain.outbox import IncidentNote
 from bot.flows.incidents import move_in, view
 from bot.runtime import Runtime
 from bot.services import incidents, outbox
@@ -48,8 +49,8 @@ def from_spike(rt: Runtime, session: Session, *, key: str, today: int, usual: fl
         if incident_id is None:
             return None
         why = f"{key} had {today} complaints in 24 h against about {usual:g} on a usual day"
-        outbox.enqueue(session=session, case_id=None, kind=OutboxKind.INCIDENT_NOTE, at=now, incident_id=incident_id,
-                       text=texts.opened_note(view(rt, session, incident_id), why))
+        note = IncidentNote(incident_id=incident_id, text=texts.opened_note(view(rt, session, incident_id), why))
+        outbox.enqueue(session=session, case_id=None, message=note, at=now)
     moved = move_in(rt, session, incident_id, candidates, "bot", now)
     return incident_id if moved.added else None
 
@@ -66,7 +67,8 @@ def from_burst(rt: Runtime, *, case_ids: list[int]) -> int | None:
         )
         if incident_id is None:
             return None
-        outbox.enqueue(session=session, case_id=None, kind=OutboxKind.INCIDENT_NOTE, at=now, incident_id=incident_id,
-                       text=texts.opened_note(view(rt, session, incident_id), f"{plural(len(case_ids), 'new case')} arrived in one poll"))
+        why = f"{plural(len(case_ids), 'new case')} arrived in one poll"
+        note = IncidentNote(incident_id=incident_id, text=texts.opened_note(view(rt, session, incident_id), why))
+        outbox.enqueue(session=session, case_id=None, message=note, at=now)
         move_in(rt, session, incident_id, case_ids, "bot", now)
     return incident_id

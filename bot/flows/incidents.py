@@ -12,7 +12,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.domain.enums import DraftPurpose, IncidentOrigin, IncidentStatus, OutboxKind
+from bot.domain.enums import DraftPurpose, IncidentOrigin, IncidentStatus
+from bot.domain.outbox import IncidentNote, ThreadNote
 from bot.domain.views import IncidentView
 from bot.flows.drafting import FOLLOW_UP_DAYS
 from bot.flows.incident_loops import draft_follow_ups
@@ -36,7 +37,7 @@ def move_in(rt: Runtime, session: Session, incident_id: int, case_ids: list[int]
         return moved
     if len(moved.added) <= 50:  # a burst's thousands of cards get no note each: their card says it
         for case_id in moved.added:
-            outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.THREAD_NOTE, at=now, text=texts.part_of_incident_note(incident_id, actor))
+            outbox.enqueue(session=session, case_id=case_id, message=ThreadNote(text=texts.part_of_incident_note(incident_id, actor)), at=now)
     incidents.changed(session=session, incident_id=incident_id, at=now, note=texts.cases_added_note(actor, moved.added))
     if moved.folded_dms_for:
         reason = f"{plural(len(moved.folded_dms_for), 'severe complaint')} in this incident"
@@ -67,8 +68,8 @@ def open_join(rt: Runtime, *, case_id: int, user_id: str, trigger_id: str) -> No
 def new_incident(rt: Runtime, session: Session, *, title: str, user_id: str, now: datetime) -> int:
     incident_id = incidents.open_incident(session=session, title=title, origin=IncidentOrigin.PERSON, opened_by=user_id, now=now)
     assert incident_id is not None  # no trigger key: nothing to collide with
-    outbox.enqueue(session=session, case_id=None, kind=OutboxKind.INCIDENT_NOTE, at=now, incident_id=incident_id,
-                   text=texts.opened_note(view(rt, session, incident_id), f"by <@{user_id}>"))
+    note = IncidentNote(incident_id=incident_id, text=texts.opened_note(view(rt, session, incident_id), f"by <@{user_id}>"))
+    outbox.enqueue(session=session, case_id=None, message=note, at=now)
     return incident_id
 
 
@@ -102,7 +103,7 @@ def leave(rt: Runtime, *, case_id: int, user_id: str) -> int:
     now = rt.clock()
     with rt.transaction() as session:
         incident_id = incidents.remove_case(session=session, case_id=case_id, actor=user_id, now=now)
-        outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.THREAD_NOTE, at=now, text=texts.left_incident_note(incident_id, user_id))
+        outbox.enqueue(session=session, case_id=case_id, message=ThreadNote(text=texts.left_incident_note(incident_id, user_id)), at=now)
         incidents.changed(session=session, incident_id=incident_id, at=now, note=texts.case_removed_note(user_id, case_id))
     rt.drainer.drain()
     return incident_id

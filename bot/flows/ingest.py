@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -22,7 +21,8 @@ from bot.classifier import Classifier
 from bot.classifier.similarity import NearDuplicates
 from bot.classifier.triage import assess
 from bot.config import AppConfig
-from bot.domain.enums import OutboxKind, Severity
+from bot.domain.enums import Severity
+from bot.domain.outbox import DirectMessage, PostCard, QueuedMessage, UpdateCard
 from bot.domain.relevance import RelevanceFilter, mention_text
 from bot.runtime import Runtime
 from bot.services import mentions, outbox
@@ -245,7 +245,7 @@ class _Batch:
         return None if opened is None else self.cases[opened]
 
 
-def _messages(rt: Runtime, decided: Iterable[Decision], now: datetime) -> Iterator[tuple[int | None, OutboxKind, dict[str, Any]]]:
+def _messages(rt: Runtime, decided: Iterable[Decision], now: datetime) -> Iterator[tuple[int | None, QueuedMessage]]:
     """In the batch's order: each new case's card (and a manager's DM if it is severe), one update per case stored before that others joined.
 
     A case opened in this batch needs no update for what joined it: its card is posted with them.
@@ -253,15 +253,15 @@ def _messages(rt: Runtime, decided: Iterable[Decision], now: datetime) -> Iterat
     updated: set[int] = set()
     for kind, case in decided:
         if kind is Outcome.NEW_CASE and isinstance(case, NewCase):
-            yield case.id, OutboxKind.POST_CARD, {}
+            yield case.id, PostCard()
             if case.reporter is None:
                 yield from _manager_dm(rt, case, now)
         elif kind is Outcome.JOINED and isinstance(case, int) and case not in updated:
             updated.add(case)
-            yield case, OutboxKind.UPDATE_CARD, {}
+            yield case, UpdateCard()
 
 
-def _manager_dm(rt: Runtime, case: NewCase, now: datetime) -> Iterator[tuple[int | None, OutboxKind, dict[str, Any]]]:
+def _manager_dm(rt: Runtime, case: NewCase, now: datetime) -> Iterator[tuple[int | None, QueuedMessage]]:
     """A high-severity case reaches the first manager at once, not only the channel."""
     managers = rt.config.slack.managers
     if not managers or case.triage.severity not in NOTIFY_LEVELS[rt.config.classifier.notify_manager_at]:
@@ -270,7 +270,7 @@ def _manager_dm(rt: Runtime, case: NewCase, now: datetime) -> Iterator[tuple[int
     assert isinstance(opener, NewMention) and case.id is not None
     view = mentions.preview(opener.mention, opener.assessment, now, number=case.id)
     # The card is not posted yet: the drainer adds its link when it is (link_card).
-    yield case.id, OutboxKind.DM, {"user": managers[0], "text": card_text(view), "blocks": urgent_case_dm(view), "link_card": True}
+    yield case.id, DirectMessage(user=managers[0], text=card_text(view), blocks=urgent_case_dm(view), link_card=True)
 
 
 def judge(rt: Runtime, mention: Mention, relevance: RelevanceFilter) -> Assessment | None:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bot.domain.enums import OutboxKind
+from bot.domain.outbox import ChannelMessage
 from bot.domain.relevance import RelevanceFilter
 from bot.domain.views import CaseView
 from bot.flows.http import http_client
@@ -163,7 +163,7 @@ def store_fetched(rt: Runtime, source: Source, result: FetchResult, active: Acti
             ingested = ingest(rt, session=session, batch=result.mentions, intake=POLLED, now=now, active=active)
             outcomes = Counter(i.kind for i in ingested)
             if source_health.record_success(session=session, source=source, cursor=result.cursor, items=len(result.mentions), now=now):
-                outbox.enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=now, text=notes.source_recovered(source.name))
+                outbox.enqueue(session=session, case_id=None, message=ChannelMessage(text=notes.source_recovered(source.name)), at=now)
     except Exception as exc:  # rolled back, cursor not moved: the batch is fetched again next time
         log.exception("storing %s's batch failed", source.name)
         return _failed(rt, source, SourceError(f"could not store this batch ({type(exc).__name__}); it will be fetched again"))
@@ -184,7 +184,7 @@ def _failed(rt: Runtime, source: Source, error: SourceError) -> SourceReport:
         failure = source_health.record_failure(session=session, source=source, error=error, now=now)
         if failure.announce:
             text = notes.source_failing(source.name, failure.in_a_row, failure.last_success_at, str(error))
-            outbox.enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=now, text=text)
+            outbox.enqueue(session=session, case_id=None, message=ChannelMessage(text=text), at=now)
     return SourceReport(source.name, error=str(error))
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.domain.enums import DraftPurpose, OutboxKind
+from bot.domain.enums import DraftPurpose
+from bot.domain.outbox import ThreadNote, UpdateMessage
 from bot.domain.views import ReplyDraftView, ReplyRoute
 from bot.flows.errors import tell
 from bot.flows.http import http_client
@@ -82,13 +83,16 @@ def _published(
             replies.record_follow_up_published(session=session, case_id=draft.case_id, user_id=user_id, url=url, now=now)
             case = cases.get_view(session=session, case_id=draft.case_id)
         note = reply_notes.published_note(case, user_id, draft, target.source_kind)
-        outbox.enqueue(session=session, case_id=draft.case_id, kind=OutboxKind.THREAD_NOTE, at=now, text=note)
+        outbox.enqueue(session=session, case_id=draft.case_id, message=ThreadNote(text=note), at=now)
         if clicked_message and clicked_in == rt.config.slack.channel:
             # The draft's own message in the card's thread: its Publish button gives way to the link. (The follow-up
             # DM keeps its reminder; the outcome is told there.)
             outbox.enqueue(
-                session=session, case_id=draft.case_id, kind=OutboxKind.UPDATE_MESSAGE, at=now, channel=clicked_in, ts=clicked_message,
-                text=reply_notes.draft_text(draft), blocks=reply_notes.draft_message(draft, route(rt, target)),
+                session=session, case_id=draft.case_id, at=now,
+                message=UpdateMessage(
+                    channel=clicked_in, ts=clicked_message,
+                    text=reply_notes.draft_text(draft), blocks=reply_notes.draft_message(draft, route(rt, target)),
+                ),
             )
     rt.drainer.drain(case_id=draft.case_id)
     _tell_elsewhere(rt, user_id, clicked_in, note)
@@ -105,7 +109,7 @@ def _not_published(
             replies.publish_refused(session=session, draft_id=draft.draft_id, user_id=user_id, reason=reason, now=now)
         else:
             replies.publish_unsure(session=session, draft_id=draft.draft_id, user_id=user_id, reason=reason, now=now)
-        outbox.enqueue(session=session, case_id=draft.case_id, kind=OutboxKind.THREAD_NOTE, at=now, text=note)
+        outbox.enqueue(session=session, case_id=draft.case_id, message=ThreadNote(text=note), at=now)
     rt.drainer.drain(case_id=draft.case_id)
     _tell_elsewhere(rt, user_id, clicked_in, note)
 

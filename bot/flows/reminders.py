@@ -10,7 +10,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.domain.enums import CaseStatus, OutboxKind, Severity
+from bot.domain.enums import CaseStatus, Severity
+from bot.domain.outbox import ChannelMessage, DirectMessage, ThreadNote, UpdateCard
 from bot.domain.sla import elapsed
 from bot.domain.views import CaseView
 from bot.flows.drafting import follow_up_check_in
@@ -69,19 +70,19 @@ def _claim_breaches(rt: Runtime, case_ids: list[int], now: datetime) -> int:
                 continue
             view = cases.get_view(session=session, case_id=case_id)
             record_event(session=session, case_id=case_id, actor="bot", action="sla_claim_breached", at=now)
-            outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.THREAD_NOTE, at=now, text=texts.unclaimed_note(minutes))
+            outbox.enqueue(session=session, case_id=case_id, message=ThreadNote(text=texts.unclaimed_note(minutes)), at=now)
             if rt.config.sla.auto_escalate and managers:
                 reason = texts.auto_escalation_reason(minutes)
                 escalated = cases.escalate(
                     session=session, case_id=case_id, user_id="bot", manager_id=managers[0], reason=reason,
                     severity=Severity.parse(view.severity, default=Severity.MEDIUM), now=now,
                 )
-                outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.DM, at=now, user=managers[0],
-                               text=texts.auto_escalated_text(case_id), blocks=texts.auto_escalated_dm(escalated, reason))
+                dm = DirectMessage(user=managers[0], text=texts.auto_escalated_text(case_id), blocks=texts.auto_escalated_dm(escalated, reason))
+                outbox.enqueue(session=session, case_id=case_id, message=dm, at=now)
             breached.append(view)
         if breached:
-            outbox.enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=now,
-                           text=texts.unclaimed_text(breached), blocks=texts.unclaimed_blocks(breached, minutes))
+            listed = ChannelMessage(text=texts.unclaimed_text(breached), blocks=texts.unclaimed_blocks(breached, minutes))
+            outbox.enqueue(session=session, case_id=None, message=listed, at=now)
     return len(breached)
 
 
@@ -93,8 +94,8 @@ def _resolve_breach(rt: Runtime, case_id: int, now: datetime) -> bool:
         owner = view.assignee or view.escalated_to
         record_event(session=session, case_id=case_id, actor="bot", action="sla_resolve_breached", at=now, owner=owner)
         if owner:
-            outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.DM, at=now, user=owner, text=texts.nudge_text(view),
-                           blocks=texts.nudge_blocks(view, rt.config.sla.resolve_hours, texts.card_url(view)))
+            nudge = DirectMessage(user=owner, text=texts.nudge_text(view), blocks=texts.nudge_blocks(view, rt.config.sla.resolve_hours, texts.card_url(view)))
+            outbox.enqueue(session=session, case_id=case_id, message=nudge, at=now)
     return True
 
 
@@ -112,13 +113,13 @@ def _snoozes_ended(rt: Runtime, case_ids: list[int], now: datetime) -> int:
             ended += 1
             view = cases.get_view(session=session, case_id=case_id)
             record_event(session=session, case_id=case_id, actor="bot", action="snooze_ended", at=now)
-            outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.UPDATE_CARD, at=now)
+            outbox.enqueue(session=session, case_id=case_id, message=UpdateCard(), at=now)
             if view.status in CaseStatus.active():
-                outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.THREAD_NOTE, at=now, text=texts.unsnoozed_note())
+                outbox.enqueue(session=session, case_id=case_id, message=ThreadNote(text=texts.unsnoozed_note()), at=now)
                 back.append(view)
         if back:
-            outbox.enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=now,
-                           text=texts.unsnoozed_text(back), blocks=texts.unsnoozed_blocks(back))
+            listed = ChannelMessage(text=texts.unsnoozed_text(back), blocks=texts.unsnoozed_blocks(back))
+            outbox.enqueue(session=session, case_id=None, message=listed, at=now)
     return ended
 
 
@@ -129,7 +130,8 @@ def _follow_up(rt: Runtime, case_id: int, now: datetime) -> bool:
         view = cases.get_view(session=session, case_id=case_id)
         check_in = follow_up_check_in(rt, session=session, case=view, now=now)
         if view.follow_up_user:
-            outbox.enqueue(session=session, case_id=case_id, kind=OutboxKind.DM, at=now, user=view.follow_up_user,
-                           text=texts.follow_up_text(view), blocks=texts.follow_up_blocks(view, texts.card_url(view)) + check_in)
+            blocks = texts.follow_up_blocks(view, texts.card_url(view)) + check_in
+            dm = DirectMessage(user=view.follow_up_user, text=texts.follow_up_text(view), blocks=blocks)
+            outbox.enqueue(session=session, case_id=case_id, message=dm, at=now)
         record_event(session=session, case_id=case_id, actor="bot", action="follow_up_sent", at=now)
     return True

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.classifier.similarity import spikes
 from bot.config import SlaConfig
-from bot.domain.enums import OutboxKind
+from bot.domain.outbox import ChannelMessage, DigestWithChart, QueuedMessage
 from bot.domain.views import DayVolume, DigestView
 from bot.runtime import Runtime
 from bot.flows.incident_triggers import from_spike
@@ -94,20 +94,20 @@ def post_digest(rt: Runtime, *, end: datetime) -> bool:
     """
     view = build_digest(rt, end=end)
     if is_quiet(view):
-        kind, payload = OutboxKind.CHANNEL_MESSAGE, {"text": digest_text(view), "blocks": digest_blocks(view)}
+        message: QueuedMessage = ChannelMessage(text=digest_text(view), blocks=digest_blocks(view))
     else:
-        kind, payload = OutboxKind.DIGEST, {
-            "blocks": digest_blocks(view),
-            "chart": base64.b64encode(digest_chart(view)).decode(),
-            "filename": chart_filename(view),
-            "title": chart_title(view),
-            "alt": chart_alt_text(view),
-        }
+        message = DigestWithChart(
+            blocks=digest_blocks(view),
+            chart=base64.b64encode(digest_chart(view)).decode(),
+            filename=chart_filename(view),
+            title=chart_title(view),
+            alt=chart_alt_text(view),
+        )
     with rt.transaction() as session:
         if not reports.claim_digest_period(session=session, period_end=end, now=rt.clock()):
             log.info("digest for the period ending %s was already posted", end.isoformat())
             return False
-        outbox.enqueue(session=session, case_id=None, kind=kind, at=rt.clock(), **payload)
+        outbox.enqueue(session=session, case_id=None, message=message, at=rt.clock())
     rt.drainer.drain()
     return True
 
@@ -123,6 +123,6 @@ def alert_spikes(rt: Runtime) -> list[str]:
             if reports.claim_spike_alert(session=session, key=spike.key, day=now.date().isoformat(), now=now):
                 incident_id = from_spike(rt, session, key=spike.key, today=spike.today, usual=spike.baseline, now=now)
                 text = spike_alert(spike.key, spike.today, spike.baseline, incident_id)
-                outbox.enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=now, text=text)
+                outbox.enqueue(session=session, case_id=None, message=ChannelMessage(text=text), at=now)
                 alerted.append(spike.key)
     return alerted

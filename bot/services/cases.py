@@ -12,7 +12,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case, MutedAuthor
-from bot.domain.enums import CaseStatus, DismissReason, OutboxKind, RootCause, Severity
+from bot.domain.enums import CaseStatus, DismissReason, RootCause, Severity
+from bot.domain.outbox import UpdateCard
 from bot.domain.relevance import author_key
 from bot.domain.views import CaseView
 from bot.services.events import record_event
@@ -61,7 +62,7 @@ def _transition(
 
 def _changed(*, session: Session, case: Case, actor: str, action: str, at: datetime, **details: Any) -> CaseView:
     record_event(session=session, case_id=case.id, actor=actor, action=action, at=at, **details)
-    enqueue(session=session, case_id=case.id, kind=OutboxKind.UPDATE_CARD, at=at)
+    enqueue(session=session, case_id=case.id, message=UpdateCard(), at=at)
     return case_view(case)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Case, CaseEvent, Incident, IncidentEvent, MentionRecord, OutboxMessage
 from bot.domain.enums import CaseStatus, IncidentOrigin, IncidentStatus, OutboxKind
+from bot.domain.outbox import IncidentDM, IncidentNote, PostIncident, UpdateCard, UpdateIncident, UpdateIncidentDM
 from bot.services.bulk import insert_all
 from bot.services.outbox import enqueue
 
@@ -59,11 +60,12 @@ def record(*, session: Session, incident_id: int, actor: str, action: str, at: d
 
 def changed(*, session: Session, incident_id: int, at: datetime, note: str | None = None, dm: bool = True) -> None:
     """Redraw the card (and the manager's DM, if there is one), with a note in the card's thread."""
-    enqueue(session=session, case_id=None, kind=OutboxKind.UPDATE_INCIDENT, at=at, incident_id=incident_id)
-    if dm and session.scalar(select(Incident.escalated_to).where(Incident.id == incident_id)):
-        enqueue(session=session, case_id=None, kind=OutboxKind.UPDATE_INCIDENT_DM, at=at, incident_id=incident_id)
+    enqueue(session=session, case_id=None, message=UpdateIncident(incident_id=incident_id), at=at)
+    manager = session.scalar(select(Incident.escalated_to).where(Incident.id == incident_id)) if dm else None
+    if manager:
+        enqueue(session=session, case_id=None, message=UpdateIncidentDM(incident_id=incident_id, user=manager), at=at)
     if note:
-        enqueue(session=session, case_id=None, kind=OutboxKind.INCIDENT_NOTE, at=at, incident_id=incident_id, text=note)
+        enqueue(session=session, case_id=None, message=IncidentNote(incident_id=incident_id, text=note), at=at)
 
 
 def open_incident(
@@ -78,7 +80,7 @@ def open_incident(
     if incident_id is None:
         return None
     record(session=session, incident_id=incident_id, actor=opened_by, action="opened", at=now, origin=origin, title=title[:200])
-    enqueue(session=session, case_id=None, kind=OutboxKind.POST_INCIDENT, at=now, incident_id=incident_id)
+    enqueue(session=session, case_id=None, message=PostIncident(incident_id=incident_id), at=now)
     return incident_id
 
 
@@ -130,7 +132,7 @@ def _after_move(session: Session, incident_id: int | None, case_ids: list[int], 
     for start in range(0, len(case_ids), CHUNK):
         posted = session.scalars(select(Case.id).where(Case.id.in_(case_ids[start : start + CHUNK]), Case.message_ts.is_not(None)))
         for case_id in posted:
-            enqueue(session=session, case_id=case_id, kind=OutboxKind.UPDATE_CARD, at=now)
+            enqueue(session=session, case_id=case_id, message=UpdateCard(), at=now)
 
 
 def _fold_case_dms(session: Session, incident_id: int, case_ids: list[int], now: datetime) -> list[str]:
@@ -208,9 +210,10 @@ def escalate(*, session: Session, incident_id: int, manager_id: str, reason: str
     )
     if first.rowcount == 1:
         record(session=session, incident_id=incident_id, actor=actor, action="escalated", at=now, manager=manager_id, reason=reason[:500])
-        enqueue(session=session, case_id=None, kind=OutboxKind.INCIDENT_DM, at=now, incident_id=incident_id)
+        enqueue(session=session, case_id=None, message=IncidentDM(incident_id=incident_id, user=manager_id), at=now)
         return True
-    enqueue(session=session, case_id=None, kind=OutboxKind.UPDATE_INCIDENT_DM, at=now, incident_id=incident_id)
+    manager = session.scalar(select(Incident.escalated_to).where(Incident.id == incident_id)) or manager_id
+    enqueue(session=session, case_id=None, message=UpdateIncidentDM(incident_id=incident_id, user=manager), at=now)
     return False
 
 

@@ -23,7 +23,8 @@ from sqlalchemy.sql import Select
 from bot.classifier.similarity import fingerprint
 from bot.classifier.triage import Triage
 from bot.db.models import Case, CaseEvent, MentionRecord, MutedAuthor
-from bot.domain.enums import CaseStatus, OutboxKind
+from bot.domain.enums import CaseStatus
+from bot.domain.outbox import PostCard
 from bot.domain.relevance import canonical_url, mention_text
 from bot.domain.views import CaseView
 from bot.services.bulk import insert_all, insert_numbered
@@ -188,7 +189,7 @@ def open_case(*, session: Session, record: MentionRecord, triage: Triage, now: d
     record.case_id = case.id
     session.flush()
     record_event(session=session, case_id=case.id, actor="bot", action="detected", at=now, score=record.score, source=record.source_name)
-    enqueue(session=session, case_id=case.id, kind=OutboxKind.POST_CARD, at=now)
+    enqueue(session=session, case_id=case.id, message=PostCard(), at=now)
     session.refresh(case)
     return case_view(case)
 

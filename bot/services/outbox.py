@@ -1,8 +1,9 @@
 """Outbox rows: Slack writes decided in a transaction, performed after it commits (by bot/slack/delivery.py).
 
-A row is taken with a conditional UPDATE, so two drainers never send the same
-row; a crash between taking and marking leaves it "started" until its lease
-runs out.
+Rows are taken in batches with one conditional UPDATE, so two drainers never send
+the same row; a crash between taking and marking leaves a row "started" until its
+lease runs out. Rows Slack never sees (cards folded into a burst summary) are
+taken and settled in bulk.
 """
 
 from __future__ import annotations
@@ -12,15 +13,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import Case, OutboxMessage
+from bot.db.models import Case, CaseEvent, OutboxMessage
 from bot.domain.enums import OutboxKind
+from bot.domain.outbox import QueuedMessage, UnreadableMessage, read_message
 from bot.domain.views import CaseView
 from bot.services.bulk import insert_all
 from bot.services.events import record_event
 from bot.services.views import case_view
+
+# Ids per IN (...) list: well inside every driver's limit on bound parameters.
+IN_LIST = 5_000
 
 
 @dataclass(frozen=True)
@@ -28,12 +33,32 @@ class Taken:
     """A row this drainer now holds; `look_first` when an earlier attempt may have reached Slack (a crash, a timeout)."""
 
     id: int
-    kind: OutboxKind
     case_id: int | None
-    payload: dict[str, Any]
+    message: QueuedMessage
     attempts: int
     created_at: datetime
     look_first: bool
+
+    @property
+    def kind(self) -> OutboxKind:
+        return self.message.kind
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A row taken that this version cannot read (see bot/domain/outbox.py): set aside, never sent, never a crash."""
+
+    id: int
+    case_id: int | None
+    error: str
+
+
+@dataclass(frozen=True)
+class CardAddress:
+    """Where a case's card is: `ts` is None until it is posted."""
+
+    channel: str | None
+    ts: str | None
 
 
 @dataclass(frozen=True)
@@ -46,73 +71,108 @@ class WaitingCard:
     case: CaseView
 
 
-def enqueue(*, session: Session, case_id: int | None, kind: OutboxKind, at: datetime, **payload: Any) -> None:
-    session.add(OutboxMessage(case_id=case_id, kind=kind, payload=payload, created_at=at, not_before=at))
+def enqueue(*, session: Session, case_id: int | None, message: QueuedMessage, at: datetime) -> None:
+    session.add(OutboxMessage(case_id=case_id, kind=message.kind, payload=message.payload(), created_at=at, not_before=at))
 
 
-def enqueue_all(*, session: Session, messages: Sequence[tuple[int | None, OutboxKind, dict[str, Any]]], at: datetime) -> None:
-    """Many rows (case id, kind, payload) in a few statements: a burst of new cards."""
+def enqueue_all(*, session: Session, messages: Sequence[tuple[int | None, QueuedMessage]], at: datetime) -> None:
+    """Many rows (case id, message) in a few statements: a burst of new cards."""
     rows = [
-        {"case_id": case_id, "kind": kind, "payload": payload, "created_at": at, "not_before": at, "attempts": 0}
-        for case_id, kind, payload in messages
+        {"case_id": case_id, "kind": message.kind, "payload": message.payload(), "created_at": at, "not_before": at, "attempts": 0}
+        for case_id, message in messages
     ]
     insert_all(session=session, model=OutboxMessage, rows=rows)
 
 
-def _free(now: datetime, lease: timedelta):  # type: ignore[no-untyped-def]
+def _free(now: datetime, lease: timedelta) -> ColumnElement[bool]:
     return or_(OutboxMessage.started_at.is_(None), OutboxMessage.started_at < now - lease)
 
 
-def due_ids(*, session: Session, now: datetime, lease: timedelta, case_id: int | None, limit: int, after: int = 0) -> list[int]:
-    """Due rows in the order they were queued, `limit` at a time, from the one after `after`."""
-    query = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.id > after, OutboxMessage.sent_at.is_(None), OutboxMessage.not_before <= now, _free(now, lease))
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    )
+def _due(now: datetime, lease: timedelta) -> ColumnElement[bool]:
+    return and_(OutboxMessage.sent_at.is_(None), OutboxMessage.not_before <= now, _free(now, lease))
+
+
+def take_due(
+    *, session: Session, now: datetime, lease: timedelta, case_id: int | None, limit: int, after: int = 0
+) -> list[Taken | Unreadable]:
+    """Take up to `limit` due rows for this drainer, in the order they were queued from the one after `after`: one
+    UPDATE sets their leases and returns them. Two drainers never hold the same row: the UPDATE checks again that each
+    row is still free (on PostgreSQL, whose subquery may have read before another drainer's commit, rows another
+    drainer is taking are skipped; on SQLite the statement runs under the database's single write lock)."""
+    due = select(OutboxMessage.id).where(OutboxMessage.id > after, _due(now, lease)).order_by(OutboxMessage.id).limit(limit)
     if case_id is not None:
-        query = query.where(OutboxMessage.case_id == case_id)
-    return list(session.scalars(query))
-
-
-def take(*, session: Session, row_id: int, now: datetime, lease: timedelta) -> Taken | None:
-    """Take the row for this drainer; None if another drainer has it or it was sent."""
-    row = session.get(OutboxMessage, row_id)
-    if row is None:
-        return None
-    was_started = row.started_at is not None
+        due = due.where(OutboxMessage.case_id == case_id)
+    chosen = due.scalar_subquery()
+    if session.get_bind().dialect.name == "postgresql":
+        # Evaluated once (MATERIALIZED): run again for each row, the subquery would skip the rows this UPDATE has just
+        # changed as locked and go on to the next ones, past the limit.
+        chosen = select(due.with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED").c.id).scalar_subquery()
     taken = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.sent_at.is_(None), _free(now, lease))
+        .where(OutboxMessage.id.in_(chosen), _due(now, lease))
         .values(started_at=now, attempts=OutboxMessage.attempts + 1)
-    )
-    if taken.rowcount != 1:
-        return None
-    session.refresh(row)
-    return Taken(row.id, OutboxKind(row.kind), row.case_id, dict(row.payload), row.attempts, row.created_at, was_started or row.attempts > 1)
+        .returning(OutboxMessage.id, OutboxMessage.case_id, OutboxMessage.kind, OutboxMessage.payload, OutboxMessage.attempts, OutboxMessage.created_at)
+        .execution_options(synchronize_session=False)
+    ).all()
+    return [_read(*row) for row in sorted(taken, key=lambda row: row[0])]
 
 
-def release(*, session: Session, row_id: int, not_before: datetime, error: str | None, count_attempt: bool = True) -> None:
+def _read(row_id: int, case_id: int | None, kind: str, payload: dict[str, Any], attempts: int, created_at: datetime) -> Taken | Unreadable:
+    try:
+        message = read_message(kind, payload)
+    except UnreadableMessage as exc:
+        return Unreadable(row_id, case_id, str(exc))
+    # Taken before (a crash, a timeout, a failure): that attempt may have reached Slack, so the retry looks first.
+    return Taken(row_id, case_id, message, attempts, created_at, look_first=attempts > 1)
+
+
+def take_rows(*, session: Session, row_ids: Sequence[int], now: datetime, lease: timedelta) -> set[int]:
+    """Take these rows (those still free) in one UPDATE; the ids of the ones taken."""
+    taken: set[int] = set()
+    for start in range(0, len(row_ids), IN_LIST):
+        chunk = row_ids[start : start + IN_LIST]
+        taken.update(
+            session.scalars(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(chunk), OutboxMessage.sent_at.is_(None), _free(now, lease))
+                .values(started_at=now, attempts=OutboxMessage.attempts + 1)
+                .returning(OutboxMessage.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
+    return taken
+
+
+def release(*, session: Session, row_ids: Sequence[int], not_before: datetime, error: str | None, count_attempt: bool = True) -> None:
     """Back to the queue, to be tried again from `not_before`."""
     values: dict[str, Any] = {"started_at": None, "not_before": not_before}
     if error is not None:
         values["last_error"] = error
     if not count_attempt:
         values["attempts"] = OutboxMessage.attempts - 1
-    session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+    for start in range(0, len(row_ids), IN_LIST):
+        chunk = row_ids[start : start + IN_LIST]
+        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(chunk)).values(**values).execution_options(synchronize_session=False))
 
 
-def mark_sent(*, session: Session, row_ids: list[int], now: datetime) -> None:
-    session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(row_ids)).values(sent_at=now, last_error=None))
+def mark_sent(*, session: Session, row_ids: Sequence[int], now: datetime) -> None:
+    for start in range(0, len(row_ids), IN_LIST):
+        chunk = row_ids[start : start + IN_LIST]
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(chunk)).values(sent_at=now, last_error=None).execution_options(synchronize_session=False)
+        )
 
 
-def card_location(*, session: Session, case_id: int) -> tuple[CaseView, str | None, str | None] | None:
-    """The case as it is now, and where its card is (channel, ts), if it was posted."""
+def card_address(*, session: Session, case_id: int) -> CardAddress | None:
+    """Where the case's card is (two columns, no mentions loaded); None if there is no such case."""
+    found = session.execute(select(Case.channel_id, Case.message_ts).where(Case.id == case_id)).one_or_none()
+    return None if found is None else CardAddress(*found)
+
+
+def case_now(*, session: Session, case_id: int) -> CaseView | None:
+    """The case as it is now, to render its card."""
     case = session.get(Case, case_id)
-    if case is None:
-        return None
-    return case_view(case), case.channel_id, case.message_ts
+    return None if case is None else case_view(case)
 
 
 def card_on_its_way(*, session: Session, case_id: int) -> bool:
@@ -145,6 +205,6 @@ def waiting_cards(*, session: Session, now: datetime) -> list[WaitingCard]:
     return [WaitingCard(row_id, attempts, created_at, case_view(case)) for row_id, attempts, created_at, case in rows]
 
 
-def record_summarised(*, session: Session, case_ids: list[int], now: datetime) -> None:
-    for case_id in case_ids:
-        record_event(session=session, case_id=case_id, actor="bot", action="summarised", at=now)
+def record_summarised(*, session: Session, case_ids: Sequence[int], now: datetime) -> None:
+    rows = [{"case_id": case_id, "actor": "bot", "action": "summarised", "at": now, "details": {}} for case_id in case_ids]
+    insert_all(session=session, model=CaseEvent, rows=rows)

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.domain.outbox import DigestWithChart
 
-def share_digest(client: WebClient, channel: str, payload: dict[str, Any]) -> None:
+
+def share_digest(client: WebClient, channel: str, digest: DigestWithChart) -> None:
     client.files_upload_v2(
-        content=base64.b64decode(payload["chart"]),
-        filename=payload["filename"],
-        title=payload["title"],
-        alt_txt=payload["alt"],
+        content=base64.b64decode(digest.chart),
+        filename=digest.filename,
+        title=digest.title,
+        alt_txt=digest.alt,
         channel=channel,
         # The whole digest in text: complete for people with images off. (Slack ignores blocks given an initial_comment.)
-        blocks=json.dumps(payload["blocks"]),
+        blocks=json.dumps(digest.blocks),
     )

@@ -1,4 +1,4 @@
-"""Delivers an incident's outbox rows: its card (posted once, then redrawn), notes in its thread, the manager's one DM.
+"""Sends an incident's outbox messages: its card (posted once, then redrawn), notes in its thread, the manager's one DM.
 
 Like a case's card: the post carries the row's metadata, so a retry after a crash finds
 it instead of posting again; every redraw renders the incident as it is now, so repeating
@@ -14,54 +14,56 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.session import session_scope
-from bot.domain.enums import OutboxKind
+from bot.domain.outbox import IncidentDM, IncidentNote, PostIncident, UpdateIncident, UpdateIncidentDM
 from bot.services import incident_views, incidents
 from bot.services.outbox import Taken
 from bot.slack.posting import Deferred, Poster
 from message_blocks.incident import incident_card, incident_dm, incident_dm_text, incident_text
 from message_blocks.text import slack_message_url
 
-INCIDENT_KINDS = frozenset(
-    {OutboxKind.POST_INCIDENT, OutboxKind.UPDATE_INCIDENT, OutboxKind.INCIDENT_NOTE, OutboxKind.INCIDENT_DM, OutboxKind.UPDATE_INCIDENT_DM}
-)
+IncidentMessage = PostIncident | UpdateIncident | IncidentNote | IncidentDM | UpdateIncidentDM
 
 
-class IncidentDelivery:
+class IncidentSender:
     def __init__(self, *, sessions: sessionmaker[Session], client: WebClient, poster: Poster, channel: str, clock: Callable[[], datetime]) -> None:
         self.sessions, self.client, self.poster, self.channel, self.clock = sessions, client, poster, channel, clock
 
-    def send(self, row: Taken) -> None:
-        incident_id = int(row.payload["incident_id"])
+    def send(self, row: Taken, message: IncidentMessage) -> None:
         with session_scope(self.sessions) as session:
-            view = incident_views.view(session=session, incident_id=incident_id, now=self.clock())
-            channel, ts, dm_channel, dm_ts = incident_views.location(session=session, incident_id=incident_id)
-        if row.kind is OutboxKind.POST_INCIDENT:
-            if ts:  # already posted
-                return
-            posted = self.poster.post_once(
-                row, channel=self.channel, text=incident_text(view), blocks=incident_card(view), unfurl_links=False, unfurl_media=False
-            )
-            with session_scope(self.sessions) as session:
-                incidents.record_card(session=session, incident_id=incident_id, channel=posted[0], ts=posted[1])
-        elif row.kind is OutboxKind.UPDATE_INCIDENT:
-            if channel and ts:  # not posted yet: the post will show the current state anyway
-                self.poster.to_channel(channel, self.client.chat_update, post=False, ts=ts, text=incident_text(view), blocks=incident_card(view))
-        elif row.kind is OutboxKind.INCIDENT_NOTE:
-            if not (channel and ts):
-                raise Deferred()
-            self.poster.post_once(
-                row, channel=channel, thread_ts=ts, text=row.payload["text"], blocks=row.payload.get("blocks"), unfurl_links=False, unfurl_media=False
-            )
-        elif row.kind is OutboxKind.INCIDENT_DM:
-            if dm_ts or not view.escalated_to:
-                return
-            opened = self.client.conversations_open(users=view.escalated_to)
-            posted = self.poster.post_once(
-                row, channel=opened["channel"]["id"], text=incident_dm_text(view), blocks=incident_dm(view, slack_message_url(channel, ts)), unfurl_links=False
-            )
-            with session_scope(self.sessions) as session:
-                incidents.record_dm(session=session, incident_id=incident_id, channel=posted[0], ts=posted[1])
-        elif row.kind is OutboxKind.UPDATE_INCIDENT_DM and dm_channel and dm_ts:
-            self.poster.to_channel(
-                dm_channel, self.client.chat_update, post=False, ts=dm_ts, text=incident_dm_text(view), blocks=incident_dm(view, slack_message_url(channel, ts))
-            )
+            channel, ts, dm_channel, dm_ts = incident_views.location(session=session, incident_id=message.incident_id)
+            # Drawn only for what shows the incident: a note needs only where the card is.
+            view = None if isinstance(message, IncidentNote) else incident_views.view(session=session, incident_id=message.incident_id, now=self.clock())
+        match message:
+            case PostIncident():
+                if ts or view is None:  # already posted
+                    return
+                posted = self.poster.post_once(
+                    row, channel=self.channel, text=incident_text(view), blocks=incident_card(view), unfurl_links=False, unfurl_media=False
+                )
+                with session_scope(self.sessions) as session:
+                    incidents.record_card(session=session, incident_id=message.incident_id, channel=posted[0], ts=posted[1])
+            case UpdateIncident():
+                if channel and ts and view is not None:  # not posted yet: the post will show the current state anyway
+                    self.poster.to_channel(channel, self.client.chat_update, post=False, ts=ts, text=incident_text(view), blocks=incident_card(view))
+            case IncidentNote():
+                if not (channel and ts):
+                    raise Deferred()
+                self.poster.post_once(
+                    row, channel=channel, thread_ts=ts, text=message.text, blocks=message.blocks, unfurl_links=False, unfurl_media=False
+                )
+            case IncidentDM():
+                if dm_ts or view is None:  # already posted
+                    return
+                opened = self.client.conversations_open(users=message.user)
+                posted = self.poster.post_once(
+                    row, channel=opened["channel"]["id"], text=incident_dm_text(view), blocks=incident_dm(view, slack_message_url(channel, ts)),
+                    unfurl_links=False,
+                )
+                with session_scope(self.sessions) as session:
+                    incidents.record_dm(session=session, incident_id=message.incident_id, channel=posted[0], ts=posted[1])
+            case UpdateIncidentDM():
+                if dm_channel and dm_ts and view is not None:  # not posted yet: the post will show the current state anyway
+                    self.poster.to_channel(
+                        dm_channel, self.client.chat_update, post=False, ts=dm_ts, text=incident_dm_text(view),
+                        blocks=incident_dm(view, slack_message_url(channel, ts)),
+                    )

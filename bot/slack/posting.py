@@ -16,7 +16,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.enums import OutboxKind
+from bot.domain.outbox import PostCard
 from bot.services.outbox import Taken
 
 CARD_EVENT = "complaint_case"
@@ -31,7 +31,7 @@ class Deferred(Exception):
 
 
 def metadata(row: Taken) -> dict[str, Any]:
-    if row.kind is OutboxKind.POST_CARD:
+    if isinstance(row.message, PostCard):
         return {"event_type": CARD_EVENT, "event_payload": {"case_id": row.case_id, "outbox_ids": [row.id]}}
     return {"event_type": MESSAGE_EVENT, "event_payload": {"outbox_ids": [row.id]}}
 
@@ -45,7 +45,7 @@ def delivered_by(row: Taken, message: dict[str, Any]) -> bool:
     if row.id in outbox_ids(message):
         return True
     found = message.get("metadata") or {}
-    return row.kind is OutboxKind.POST_CARD and found.get("event_type") == CARD_EVENT and (found.get("event_payload") or {}).get("case_id") == row.case_id
+    return isinstance(row.message, PostCard) and found.get("event_type") == CARD_EVENT and (found.get("event_payload") or {}).get("case_id") == row.case_id
 
 
 def retry_after(exc: SlackApiError) -> float | None:
@@ -65,8 +65,10 @@ class Poster:
         self.client = client
         self.post_interval_seconds = post_interval_seconds
         self.stopping = stopping
-        # Per channel, the monotonic time before which nothing more is sent there (pacing and Retry-After).
-        self._channel_free_at: dict[str, float] = {}
+        # Per channel, monotonic times: before the first, no new post goes there (about one a second); before the
+        # second, nothing at all (Slack's Retry-After). An update waits only for the second.
+        self._next_post_at: dict[str, float] = {}
+        self._closed_until: dict[str, float] = {}
         self._pacing = threading.Lock()
 
     def history(self, channel: str, thread_ts: str | None, since: datetime) -> Iterator[dict[str, Any]]:
@@ -88,11 +90,13 @@ class Poster:
                 return
 
     def to_channel(self, channel: str, call: Callable[..., Any], *, post: bool = True, **arguments: Any) -> Any:
-        """Make `call` for `channel` when the channel is free; a 429 holds back every message to it, not only this one."""
+        """Make `call` for `channel` when it may: a post waits for the channel's pace, anything else (an update) does not;
+        a 429 holds back every message to the channel, not only this one."""
         with self._pacing:
-            start = max(time.monotonic(), self._channel_free_at.get(channel, 0.0))
+            start = max(time.monotonic(), self._closed_until.get(channel, 0.0))
             if post:
-                self._channel_free_at[channel] = start + self.post_interval_seconds
+                start = max(start, self._next_post_at.get(channel, 0.0))
+                self._next_post_at[channel] = start + self.post_interval_seconds
         if self.stopping.wait(max(start - time.monotonic(), 0.0)):
             raise Deferred()
         try:
@@ -101,7 +105,7 @@ class Poster:
             pause = retry_after(exc)
             if pause is not None:
                 with self._pacing:
-                    self._channel_free_at[channel] = max(self._channel_free_at.get(channel, 0.0), time.monotonic() + pause)
+                    self._closed_until[channel] = max(self._closed_until.get(channel, 0.0), time.monotonic() + pause)
             raise
 
     def post_once(self, row: Taken, *, channel: str, thread_ts: str | None = None, **message: Any) -> tuple[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import string
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,9 +14,10 @@ from sqlalchemy import func, select
 from bot.classifier.triage import Triage
 from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage
 from bot.db.session import session_scope
+from bot.domain.outbox import ChannelMessage, DirectMessage, QueuedMessage, ThreadNote
 from bot.runtime import Runtime
 from bot.services.mentions import open_case
-from bot.services.outbox import enqueue
+from bot.services.outbox import enqueue, take_due
 from tests.conftest import Clock
 from tests.fake_slack import FakeSlack
 from tests.processes import FeedServer, bot_env, start_bot, write_config
@@ -24,6 +26,7 @@ from tests.scenario.test_core_loop import CHANNEL
 MANAGER, MANAGER_DM = "U0MANAGER1", "D0MANAGER1"
 
 SEVERITIES = ["low", "medium", "high", "critical"]
+LEASE = timedelta(minutes=2)
 
 
 def seed_cases(runtime: Runtime, count: int) -> None:
@@ -78,6 +81,13 @@ def test_a_failed_summary_leaves_every_case_in_the_outbox(runtime: Runtime, slac
     assert len(slack.channel_messages(CHANNEL)) == 5
 
 
+HEADS_UP: dict[str, QueuedMessage] = {
+    "channel_message": ChannelMessage(text="Heads up"),
+    "thread_note": ThreadNote(text="Heads up"),
+    "dm": DirectMessage(user=MANAGER, text="Heads up"),
+}
+
+
 def delivered(slack: FakeSlack, kind: str, text: str) -> list[dict]:
     where = {
         "channel_message": slack.channel_messages(CHANNEL),
@@ -92,7 +102,7 @@ def test_a_message_slack_took_without_answering_is_not_sent_again(runtime: Runti
     seed_cases(runtime, 1)
     runtime.drainer.drain()
     with session_scope(runtime.sessions) as session:
-        enqueue(session=session, case_id=1, kind=kind, at=clock.now, text="Heads up", user=MANAGER)
+        enqueue(session=session, case_id=1, message=HEADS_UP[kind], at=clock.now)
     runtime.slack.timeout = 1
     slack.delay("chat.postMessage", 2, after=True)  # Slack posts it, then answers after the bot gave up
     assert runtime.drainer.drain().failed == 1
@@ -114,7 +124,7 @@ def test_a_dropped_connection_after_slack_posted_is_not_posted_again(runtime: Ru
     seed_cases(runtime, 1)
     runtime.drainer.drain()
     with session_scope(runtime.sessions) as session:
-        enqueue(session=session, case_id=1, kind=kind, at=clock.now, text="Heads up", user=MANAGER)
+        enqueue(session=session, case_id=1, message=HEADS_UP[kind], at=clock.now)
     slack.hang_up("chat.postMessage")
     assert runtime.drainer.drain().failed == 1
     assert len(delivered(slack, kind, "Heads up")) == 1
@@ -191,3 +201,44 @@ def test_retry_after_holds_back_every_message_to_that_channel(runtime: Runtime, 
     clock.advance(seconds=2)
     runtime.drainer.drain()
     assert len(slack.channel_messages(CHANNEL)) == 3
+
+
+def test_a_row_this_version_cannot_read_is_set_aside_and_the_rest_is_sent(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
+    """A kind queued by a newer replica (or a payload missing a field): one clear error on the row, no crash, no tight loop."""
+    with session_scope(runtime.sessions) as session:
+        session.add(OutboxMessage(case_id=None, kind="incident_card", payload={"incident": 3}, created_at=clock.now, not_before=clock.now))
+        session.flush()
+        enqueue(session=session, case_id=None, message=ChannelMessage(text="Still delivered"), at=clock.now)
+    report = runtime.drainer.drain()
+    assert (report.sent, report.failed) == (1, 1)
+    assert "unknown outbox kind 'incident_card'" in report.errors[0]
+    assert [m["text"] for m in slack.channel_messages(CHANNEL)] == ["Still delivered"]
+    with session_scope(runtime.sessions) as session:
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "incident_card")).one()
+        assert row.sent_at is None and "queued by a newer version" in (row.last_error or "")
+
+    clock.advance(minutes=30)
+    assert runtime.drainer.drain().failed == 0  # set aside: not taken again at once
+
+
+def test_two_drainers_taking_batches_at_once_never_take_the_same_row(runtime: Runtime, clock: Clock) -> None:
+    """Drainer A has taken a batch and not committed yet when drainer B asks for one: B must get other rows (PostgreSQL
+    skips rows being taken) or wait and see A's leases (SQLite's single writer), never the rows A holds."""
+    with session_scope(runtime.sessions) as session:
+        for n in range(10):
+            enqueue(session=session, case_id=None, message=ChannelMessage(text=f"message {n}"), at=clock.now)
+    took_b: list[int] = []
+
+    def drainer_b() -> None:
+        with session_scope(runtime.sessions) as session:
+            took_b.extend(row.id for row in take_due(session=session, now=clock.now, lease=LEASE, case_id=None, limit=10))
+
+    with session_scope(runtime.sessions) as session:
+        took_a = [row.id for row in take_due(session=session, now=clock.now, lease=LEASE, case_id=None, limit=4)]
+        other = threading.Thread(target=drainer_b)
+        other.start()
+        other.join(timeout=1)  # B is done (skipped A's rows) or waits for A's commit
+    other.join(timeout=30)
+    assert len(took_a) == 4
+    assert set(took_a).isdisjoint(took_b)
+    assert sorted(took_a + took_b) == list(range(1, 11))

@@ -15,8 +15,10 @@ from bot.classifier.triage import Triage
 from bot.db.models import CaseEvent, MentionRecord, OutboxMessage
 from bot.db.session import make_engine
 from bot.domain.enums import CaseStatus, OutboxKind, RootCause, Severity
+from bot.domain.outbox import ChannelMessage
 from bot.services import cases, mentions, outbox, queries, reminders, reports, source_health
 from bot.services.mentions import Assessment
+from bot.services.outbox import Taken
 from sources import Mention, SourceError, SourceRateLimited, build_source, config_model
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -117,15 +119,14 @@ def test_reviews_sharing_one_page_are_told_apart_by_their_ids(session: Session) 
 
 
 def test_an_outbox_row_is_taken_once_until_its_lease_runs_out(session: Session) -> None:
-    outbox.enqueue(session=session, case_id=None, kind=OutboxKind.CHANNEL_MESSAGE, at=NOW, text="hello")
-    (row_id,) = outbox.due_ids(session=session, now=NOW, lease=LEASE, case_id=None, limit=10)
-    first = outbox.take(session=session, row_id=row_id, now=NOW, lease=LEASE)
-    assert first is not None and (first.kind, first.attempts, first.look_first) == (OutboxKind.CHANNEL_MESSAGE, 1, False)
-    assert outbox.take(session=session, row_id=row_id, now=NOW + timedelta(seconds=30), lease=LEASE) is None
-    again = outbox.take(session=session, row_id=row_id, now=NOW + LEASE + timedelta(seconds=1), lease=LEASE)
-    assert again is not None and (again.attempts, again.look_first) == (2, True)
-    outbox.mark_sent(session=session, row_ids=[row_id], now=NOW)
-    assert outbox.due_ids(session=session, now=NOW + timedelta(hours=1), lease=LEASE, case_id=None, limit=10) == []
+    outbox.enqueue(session=session, case_id=None, message=ChannelMessage(text="hello"), at=NOW)
+    (first,) = outbox.take_due(session=session, now=NOW, lease=LEASE, case_id=None, limit=10)
+    assert isinstance(first, Taken) and (first.message, first.attempts, first.look_first) == (ChannelMessage(text="hello"), 1, False)
+    assert outbox.take_due(session=session, now=NOW + timedelta(seconds=30), lease=LEASE, case_id=None, limit=10) == []
+    (again,) = outbox.take_due(session=session, now=NOW + LEASE + timedelta(seconds=1), lease=LEASE, case_id=None, limit=10)
+    assert isinstance(again, Taken) and (again.id, again.attempts, again.look_first) == (first.id, 2, True)
+    outbox.mark_sent(session=session, row_ids=[first.id], now=NOW)
+    assert outbox.take_due(session=session, now=NOW + timedelta(hours=1), lease=LEASE, case_id=None, limit=10) == []
 
 
 def test_a_digest_period_and_a_spike_alert_are_claimed_once(session: Session) -> None:
