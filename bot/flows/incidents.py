@@ -89,6 +89,11 @@ def join(rt: Runtime, *, case_ids: list[int], user_id: str, incident_id: int | N
     return incident_id, moved
 
 
+def join_case(rt: Runtime, *, case_id: int, user_id: str, incident_id: int | None, title: str) -> None:
+    """The card's "Part of an incident…" modal, submitted."""
+    join(rt, case_ids=[case_id], user_id=user_id, incident_id=incident_id, title=title)
+
+
 def create(rt: Runtime, *, title: str, user_id: str) -> int:
     """`/complaint incident new TITLE`: an incident with no case yet."""
     rt.permissions.check(user_id, Permission.CLAIM)

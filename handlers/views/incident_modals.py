@@ -22,7 +22,7 @@ def join_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None
     ack()
     form = forms.join_incident_form(_state(body))
     case_id = parse_case_value(body["view"]["private_metadata"])
-    later(context, body, incidents.join, case_ids=[case_id], user_id=body["user"]["id"], incident_id=form.incident_id, title=form.title)
+    later(context, body, incidents.join_case, case_id=case_id, user_id=body["user"]["id"], incident_id=form.incident_id, title=form.title)
 
 
 def root_cause_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
