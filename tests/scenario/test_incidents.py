@@ -245,3 +245,22 @@ def test_the_digest_stats_and_app_home_show_incidents_opened_fixed_time_to_fix_a
     assert "Incidents opened / fixed*\\n2 / 1" in home and "Median time to fix*\\n3 h" in home and "Loops closed*\\n1" in home
     with runtime.transaction() as session:
         assert len(incident_follow_ups.drafted(session=session, incident_id=first, purpose=DraftPurpose.INCIDENT_FIX)) == 2
+
+
+def test_the_incident_card_escalates_to_a_manager_through_its_modal(runtime: Runtime, bot: BotClient, slack: FakeSlack) -> None:
+    [case] = posted(runtime, 1)
+    reply_to(bot, slack, "incident new Outage")
+    reply_to(bot, slack, f"incident add 1 {case.id}")
+    before = len(slack.calls_to("views.open"))
+    press(bot, AGENT, Action.INCIDENT_ESCALATE, 1)
+    modal = wait_for(lambda: slack.calls_to("views.open")[before:])[0].args["view"]
+    assert modal["callback_id"] == View.INCIDENT_ESCALATE and modal["blocks"][1]["element"]["initial_user"] == MANAGER
+    values = {
+        Field.MANAGER.value: {Field.MANAGER.value: {"type": "users_select", "selected_user": MANAGER}},
+        Field.REASON.value: {Field.REASON.value: {"type": "plain_text_input", "value": "Press are asking <!here>"}},
+    }
+    assert bot.interact(view_submission(user_id=AGENT, view=modal, values=values)).status_code == 200
+    [dm] = wait_for(lambda: slack.channel_messages(MANAGER_DM))
+    assert "*Why:* Press are asking &lt;!here&gt;" in as_text(dm["blocks"]) and "<!here>" not in as_text(dm["blocks"])
+    card = wait_for(lambda: [c for c in slack.calls_to("chat.update") if c.args["ts"] == the_incident(runtime, 1).message_ts and MANAGER in as_text(c.args["blocks"])])[-1]
+    assert Action.INCIDENT_ESCALATE.value not in as_text(card.args["blocks"])  # escalated once: the button is gone
