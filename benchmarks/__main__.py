@@ -9,11 +9,12 @@ import argparse
 import logging
 import time
 
-from benchmarks import ack_latency, classifier_speed, detection_delay, ingest, reports, sources_poll
+from benchmarks import ack_latency, classifier_speed, detection_delay, ingest, poll_command, reports, sources_poll
 
 # Ingest first: its memory figure is the process's peak so far.
 BENCHMARKS = {
     "ingest": ingest,
+    "poll": poll_command,
     "ack": ack_latency,
     "delay": detection_delay,
     "sources": sources_poll,

@@ -5,11 +5,14 @@ keeps posted messages per channel (with metadata, for conversations.history),
 and can be told to fail the next calls of a method: 429 with Retry-After,
 a 5xx, or an `ok: false` error. Like Slack, after a 429 with Retry-After it
 refuses that channel until the time is up, and keeps the calls that came early.
+With `slack_limits` on (benchmarks), it also holds every caller to Slack's published
+rate limits (POST_BURST and TIER_PER_MINUTE below), answering 429 with Retry-After beyond them.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,6 +24,36 @@ BOT_USER = "U0BOT00001"
 PEOPLE = {"U0SUPPORT1": "Jordan Lee"}
 # Members of the triage channel unless a test says otherwise.
 TEAM_MEMBERS = ["U0AGENT001", "U0AGENT002", *(f"U0RACER{n:03d}" for n in range(20))]
+
+
+# Slack's published limits (api.slack.com/apis/rate-limits): chat.postMessage about one message a second per channel,
+# short bursts allowed (here: three at once); other methods by tier, per minute per workspace (Tier 2 ~20, Tier 3 ~50,
+# Tier 4 ~100), each allowing a burst of its minute's worth. Not listed: not limited here.
+POSTS_PER_SECOND, POST_BURST = 1.0, 3
+TIER_PER_MINUTE = {
+    "chat.update": 50, "conversations.open": 50, "conversations.history": 50, "conversations.replies": 50,
+    "chat.getPermalink": 100, "conversations.info": 50, "conversations.members": 100, "auth.test": 100,
+    "files.getUploadURLExternal": 20, "files.completeUploadExternal": 20, "views.open": 100, "views.publish": 100,
+}
+
+
+@dataclass
+class Bucket:
+    """Tokens refilled at `rate` a second up to `capacity`; a call takes one."""
+
+    capacity: float
+    rate: float
+    tokens: float
+    at: float
+
+    def take(self, now: float) -> float:
+        """0 if the call may go now, else the seconds until it may."""
+        self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) / self.rate
 
 
 @dataclass
@@ -70,6 +103,10 @@ class FakeSlack:
     socket_mode_url: str = ""
     # Files of the external upload flow: id -> what files.getUploadURLExternal was told, and the bytes POSTed to its URL.
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Slack's rate limits (POST_BURST, TIER_PER_MINUTE), for measuring with realistic pacing; off in tests that time nothing.
+    slack_limits: bool = False
+    buckets: dict[tuple[str, str], Bucket] = field(default_factory=dict)
+    rate_limited: int = 0
 
     # -- test helpers ---------------------------------------------------------
     def fail(self, method: str, *, status: int = 200, error: str | None = None, retry_after: int | None = None, times: int = 1) -> None:
@@ -145,10 +182,24 @@ class FakeSlack:
             token_kind = "xapp-" if method == "apps.connections.open" else "xoxb-"
             if not headers.get("authorization", "").startswith(f"Bearer {token_kind}"):
                 return 200, {}, {"ok": False, "error": "not_authed"}
+            if self.slack_limits and (wait := self._over_the_limit(method, channel)):
+                self.rate_limited += 1
+                return 429, {"Retry-After": str(math.ceil(wait))}, {"ok": False, "error": "ratelimited"}
             handler = getattr(self, "_" + method.replace(".", "_"), None)
             if handler is None:
                 return 200, {}, {"ok": False, "error": "unknown_method"}
             return 200, {}, handler(args)
+
+    def _over_the_limit(self, method: str, channel: str | None) -> float:
+        if method == "chat.postMessage":
+            key, capacity, rate = (method, channel or ""), POST_BURST, POSTS_PER_SECOND
+        elif method in TIER_PER_MINUTE:
+            key, capacity, rate = (method, ""), TIER_PER_MINUTE[method], TIER_PER_MINUTE[method] / 60
+        else:
+            return 0.0
+        now = time.monotonic()
+        bucket = self.buckets.setdefault(key, Bucket(capacity, rate, capacity, now))
+        return bucket.take(now)
 
     def _next_ts(self) -> str:
         """Like Slack's: the Unix time of the post in microseconds, unique per workspace."""
@@ -352,7 +403,10 @@ def start(fake: FakeSlack | None = None) -> tuple[FakeSlack, ThreadingHTTPServer
 
 
 if __name__ == "__main__":
-    # Run on its own (benchmarks put it in a separate process so it does not share the bot's CPU).
-    _, running = start()
+    # Run on its own (benchmarks put it in a separate process so it does not share the bot's CPU); `--slack-limits`
+    # holds callers to Slack's rate limits.
+    import sys
+
+    _, running = start(FakeSlack(slack_limits="--slack-limits" in sys.argv))
     print(f"http://127.0.0.1:{running.server_port}/api/", flush=True)
     threading.Event().wait()

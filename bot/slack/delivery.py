@@ -33,12 +33,14 @@ from bot.domain.outbox import PostCard
 from bot.services import outbox
 from bot.services.outbox import Taken, Unreadable
 from bot.slack.burst import BurstSummary
-from bot.slack.posting import Deferred, Poster, retry_after
+from bot.slack.posting import Deferred, PastTheLease, Poster, retry_after
 from bot.slack.sending import Sender
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=1)
+# A row deferred (its card not posted yet) or put back because its channel is closed for now.
+LATER = timedelta(seconds=5)
 BATCH = 200
 # Lanes sent side by side: the triage channel, and a few people's DMs.
 LANES = 4
@@ -137,30 +139,40 @@ class Drainer:
         return put_back
 
     def _deliver_lane(self, rows: list[Taken], report: DrainReport, send_by: float, cards: dict[int | None, threading.Event]) -> list[int]:
+        """The lane's rows in order; those not sent once half the lease is gone (or when stopping) go back, unsent."""
         for n, row in enumerate(rows):
-            if self._stopping.is_set() or time.monotonic() > send_by:
-                unsent = rows[n:]
-                self._release([r.id for r in unsent], delay=timedelta(0), error=None, count_attempt=False)
-                for r in unsent:
-                    if r.case_id in cards:
-                        cards[r.case_id].set()
-                return [] if self._stopping.is_set() else [r.id for r in unsent]
             card = cards.get(row.case_id) if self.sender.waits_for_card(row) else None
             if card is not None:
                 card.wait(max(send_by - time.monotonic(), 0.0))
             try:
-                self._deliver(row, report)
+                if self._stopping.is_set() or time.monotonic() > send_by:
+                    raise PastTheLease()
+                self._deliver(row, report, send_by)
+            except PastTheLease:
+                return self._put_back(rows[n:], cards, again=n > 0)
             finally:
                 if isinstance(row.message, PostCard) and row.case_id in cards:
                     cards[row.case_id].set()
         return []
 
-    def _deliver(self, row: Taken, report: DrainReport) -> None:
+    def _put_back(self, rows: list[Taken], cards: dict[int | None, threading.Event], *, again: bool) -> list[int]:
+        """Not attempted: back to the queue as they were (the attempt does not count). This drain takes them `again`
+        with a fresh lease, unless the lane sent nothing (its channel closed for longer than a lease): then a later one."""
+        again = again and not self._stopping.is_set()
+        self._release([r.id for r in rows], delay=timedelta(0) if again else LATER, error=None, count_attempt=False)
+        for r in rows:
+            if r.case_id in cards:
+                cards[r.case_id].set()
+        return [r.id for r in rows] if again else []
+
+    def _deliver(self, row: Taken, report: DrainReport, send_by: float) -> None:
         try:
-            posted = self.sender.send(row)
+            posted = self.sender.send(row, send_by)
+        except PastTheLease:
+            raise
         except Deferred:
             report.count(deferred=1)
-            self._release([row.id], delay=timedelta(seconds=5), error=None, count_attempt=False)
+            self._release([row.id], delay=LATER, error=None, count_attempt=False)
             return
         except SlackApiError as exc:
             error = exc.response.get("error", "unknown_error") if exc.response is not None else str(exc)

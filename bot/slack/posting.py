@@ -30,6 +30,10 @@ class Deferred(Exception):
     """Not sendable yet (e.g. a thread note before its card exists, or shutting down); try again shortly."""
 
 
+class PastTheLease(Exception):
+    """The channel is free only after the row's lease would be half gone: the row goes back unsent, to be taken afresh."""
+
+
 def metadata(row: Taken) -> dict[str, Any]:
     if isinstance(row.message, PostCard):
         return {"event_type": CARD_EVENT, "event_payload": {"case_id": row.case_id, "outbox_ids": [row.id]}}
@@ -89,13 +93,16 @@ class Poster:
             if not page.get("has_more") or not cursor:
                 return
 
-    def to_channel(self, channel: str, call: Callable[..., Any], *, post: bool = True, **arguments: Any) -> Any:
+    def to_channel(self, channel: str, call: Callable[..., Any], *, post: bool = True, send_by: float | None = None, **arguments: Any) -> Any:
         """Make `call` for `channel` when it may: a post waits for the channel's pace, anything else (an update) does not;
-        a 429 holds back every message to the channel, not only this one."""
+        a 429 holds back every message to the channel, not only this one. Nothing starts after `send_by` (monotonic)."""
         with self._pacing:
             start = max(time.monotonic(), self._closed_until.get(channel, 0.0))
             if post:
                 start = max(start, self._next_post_at.get(channel, 0.0))
+            if send_by is not None and start > send_by:
+                raise PastTheLease()
+            if post:
                 self._next_post_at[channel] = start + self.post_interval_seconds
         if self.stopping.wait(max(start - time.monotonic(), 0.0)):
             raise Deferred()
@@ -108,7 +115,9 @@ class Poster:
                     self._closed_until[channel] = max(self._closed_until.get(channel, 0.0), time.monotonic() + pause)
             raise
 
-    def post_once(self, row: Taken, *, channel: str, thread_ts: str | None = None, **message: Any) -> tuple[str, str]:
+    def post_once(
+        self, row: Taken, *, channel: str, thread_ts: str | None = None, send_by: float | None = None, **message: Any
+    ) -> tuple[str, str]:
         """Post, unless an earlier attempt of this row already did: its message carries the row's metadata."""
         if row.look_first:
             for earlier in self.history(channel, thread_ts, row.created_at):
@@ -116,5 +125,5 @@ class Poster:
                     return channel, earlier["ts"]
         if thread_ts is not None:
             message["thread_ts"] = thread_ts
-        response = self.to_channel(channel, self.client.chat_postMessage, metadata=metadata(row), **message)
+        response = self.to_channel(channel, self.client.chat_postMessage, send_by=send_by, metadata=metadata(row), **message)
         return response["channel"], response["ts"]

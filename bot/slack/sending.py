@@ -50,25 +50,25 @@ class Sender:
         self.poster = poster
         self.incidents = IncidentSender(sessions=sessions, client=client, poster=poster, channel=channel, clock=clock)
 
-    def send(self, row: Taken) -> tuple[str, str] | None:
-        """Returns where a new card now is; None for every other message."""
+    def send(self, row: Taken, send_by: float) -> tuple[str, str] | None:
+        """Returns where a new card now is; None for every other message. Nothing starts after `send_by` (PastTheLease)."""
         message = row.message
         if message.about_the_card or (isinstance(message, DirectMessage) and message.link_card):
-            return self._about_the_card(row, message)
+            return self._about_the_card(row, message, send_by)
         match message:
             case DigestWithChart():
                 if not (row.look_first and self._digest_shared(message.filename, row)):
-                    self.poster.to_channel(self.channel, lambda channel: share_digest(self.client, channel, message))
+                    self.poster.to_channel(self.channel, lambda channel: share_digest(self.client, channel, message), send_by=send_by)
             case ChannelMessage():  # about the channel as a whole, or a case re-surfaced at the bottom
-                self.poster.post_once(row, channel=self.channel, text=message.text, blocks=message.blocks, unfurl_links=False)
+                self.poster.post_once(row, channel=self.channel, send_by=send_by, text=message.text, blocks=message.blocks, unfurl_links=False)
             case UpdateMessage():
                 self.poster.to_channel(
-                    message.channel, self.client.chat_update, post=False, ts=message.ts, text=message.text, blocks=message.blocks
+                    message.channel, self.client.chat_update, post=False, send_by=send_by, ts=message.ts, text=message.text, blocks=message.blocks
                 )
             case DirectMessage():
-                self._dm(row, message, message.blocks)
+                self._dm(row, message, message.blocks, send_by)
             case PostIncident() | UpdateIncident() | IncidentNote() | IncidentDM() | UpdateIncidentDM():
-                self.incidents.send(row, message)
+                self.incidents.send(row, message, send_by)
             case _:
                 raise ValueError(f"outbox {message.kind} has no sender")
         return None
@@ -86,7 +86,7 @@ class Sender:
     def waits_for_card(self, row: Taken) -> bool:
         return isinstance(row.message, DirectMessage) and row.message.link_card
 
-    def _about_the_card(self, row: Taken, message: QueuedMessage) -> tuple[str, str] | None:
+    def _about_the_card(self, row: Taken, message: QueuedMessage, send_by: float) -> tuple[str, str] | None:
         """Only the card's address is read for a thread note or a DM; the whole case only to draw the card."""
         if row.case_id is None:
             raise ValueError(f"outbox {message.kind} without a case")
@@ -100,19 +100,22 @@ class Sender:
                 if view is None:  # already posted (a duplicate row): nothing to do
                     return None
                 return self.poster.post_once(
-                    row, channel=self.channel, text=card_text(view), blocks=case_card(view), unfurl_links=False, unfurl_media=False
+                    row, channel=self.channel, send_by=send_by, text=card_text(view), blocks=case_card(view), unfurl_links=False, unfurl_media=False
                 )
             case UpdateCard():
                 if view is not None and card.channel:  # not posted yet: the post will render the current state anyway
-                    self.poster.to_channel(card.channel, self.client.chat_update, post=False, ts=card.ts, text=card_text(view), blocks=case_card(view))
+                    self.poster.to_channel(
+                        card.channel, self.client.chat_update, post=False, send_by=send_by, ts=card.ts, text=card_text(view), blocks=case_card(view)
+                    )
             case ThreadNote():
                 if not (card.channel and card.ts):
                     raise Deferred()
                 self.poster.post_once(
-                    row, channel=card.channel, thread_ts=card.ts, text=message.text, blocks=message.blocks, unfurl_links=False, unfurl_media=False
+                    row, channel=card.channel, thread_ts=card.ts, send_by=send_by, text=message.text, blocks=message.blocks,
+                    unfurl_links=False, unfurl_media=False,
                 )
             case DirectMessage():
-                self._dm(row, message, self._link_card(row.case_id, card, message.blocks or []))
+                self._dm(row, message, self._link_card(row.case_id, card, message.blocks or []), send_by)
             case _:
                 raise ValueError(f"outbox {message.kind} has no sender")
         return None
@@ -122,9 +125,9 @@ class Sender:
         history = self.poster.history(self.channel, None, row.created_at)
         return any(file.get("name") == filename for message in history for file in message.get("files") or [])
 
-    def _dm(self, row: Taken, message: DirectMessage, blocks: Blocks | None) -> None:
+    def _dm(self, row: Taken, message: DirectMessage, blocks: Blocks | None, send_by: float) -> None:
         opened = self.client.conversations_open(users=message.user)
-        self.poster.post_once(row, channel=opened["channel"]["id"], text=message.text, blocks=blocks, unfurl_links=False)
+        self.poster.post_once(row, channel=opened["channel"]["id"], send_by=send_by, text=message.text, blocks=blocks, unfurl_links=False)
 
     def _link_card(self, case_id: int, card: CardAddress, blocks: Blocks) -> Blocks:
         """A DM queued with its case, before the card was posted: wait for the card, then add its link."""

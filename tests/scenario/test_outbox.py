@@ -5,19 +5,21 @@ from __future__ import annotations
 import random
 import string
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.classifier.triage import Triage
-from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage
+from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage, utcnow
 from bot.db.session import session_scope
 from bot.domain.outbox import ChannelMessage, DirectMessage, QueuedMessage, ThreadNote
 from bot.runtime import Runtime
 from bot.services.mentions import open_case
 from bot.services.outbox import enqueue, take_due
+from bot.slack.delivery import Drainer
 from tests.conftest import Clock
 from tests.fake_slack import FakeSlack
 from tests.processes import FeedServer, bot_env, start_bot, write_config
@@ -245,3 +247,54 @@ def test_two_drainers_taking_batches_at_once_never_take_the_same_row(runtime: Ru
     assert len(took_a) == 4
     assert set(took_a).isdisjoint(took_b)
     assert sorted(took_a + took_b) == list(range(1, 11))
+
+
+def test_a_dm_waiting_for_its_pace_holds_up_no_channel_message(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
+    """Three DMs to one manager take two seconds at Slack's one a second; the channel message queued after them goes at once."""
+    runtime.drainer.poster.post_interval_seconds = 1.0
+    with session_scope(runtime.sessions) as session:
+        for n in range(3):
+            enqueue(session=session, case_id=None, message=DirectMessage(user=MANAGER, text=f"note {n}"), at=clock.now)
+        enqueue(session=session, case_id=None, message=ChannelMessage(text="to the channel"), at=clock.now)
+    assert runtime.drainer.drain().sent == 4
+    dms, (channel_message,) = slack.channel_messages(MANAGER_DM), slack.channel_messages(CHANNEL)
+    assert [m["text"] for m in dms] == ["note 0", "note 1", "note 2"]
+    assert float(channel_message["ts"]) < float(dms[1]["ts"])
+
+
+def test_a_row_is_never_sent_after_half_its_lease_so_a_second_drainer_cannot_send_it_too(runtime: Runtime, slack: FakeSlack) -> None:
+    """Drainer A takes six posts to one channel (six seconds at its pace) with a two-second lease; drainer B comes when
+    those leases would have run out. Rows A could not send in time went back and were taken afresh: each posts once."""
+    def drainer() -> Drainer:
+        return Drainer(
+            sessions=runtime.sessions, client=runtime.slack, channel=CHANNEL, clock=utcnow, post_interval_seconds=1.0, lease=timedelta(seconds=2)
+        )
+
+    with session_scope(runtime.sessions) as session:
+        for n in range(6):
+            enqueue(session=session, case_id=None, message=ChannelMessage(text=f"post {n}"), at=utcnow())
+    first = threading.Thread(target=drainer().drain)
+    first.start()
+    time.sleep(2.5)
+    drainer().drain()
+    first.join(timeout=30)
+    assert sorted(m["text"] for m in slack.channel_messages(CHANNEL)) == [f"post {n}" for n in range(6)]
+
+
+def test_a_thread_note_and_a_card_linked_dm_read_only_where_the_card_is(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
+    """Neither draws the card, so neither loads the case with its mentions: one small lookup of the card's channel and ts."""
+    seed_cases(runtime, 1)
+    runtime.drainer.drain()
+    with session_scope(runtime.sessions) as session:
+        enqueue(session=session, case_id=1, message=ThreadNote(text="Claimed"), at=clock.now)
+        enqueue(session=session, case_id=1, message=DirectMessage(user=MANAGER, text="Urgent", blocks=[], link_card=True), at=clock.now)
+    statements: list[str] = []
+    listen = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
+    event.listen(runtime.engine, "before_cursor_execute", listen)
+    try:
+        assert runtime.drainer.drain(case_id=1).sent == 2
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", listen)
+    assert [m["text"] for m in slack.thread(CHANNEL, slack.channel_messages(CHANNEL)[0]["ts"])] == ["Claimed"]
+    assert "archives" in str(slack.channel_messages(MANAGER_DM)[0]["blocks"])  # the card's link was added
+    assert not [s for s in statements if "FROM mentions" in s]

@@ -159,7 +159,7 @@ def test_the_urgent_dm_waits_for_a_card_another_replica_is_posting(runtime: Runt
     poll_sources(runtime, http=critical_feed())
     with session_scope(runtime.sessions) as session:  # another replica has taken the card's row and is posting it
         card_row = session.scalar(select(OutboxMessage.id).where(OutboxMessage.kind == "post_card"))
-        assert outbox.take(session=session, row_id=card_row, now=clock.now, lease=runtime.drainer.lease)
+        assert outbox.take_rows(session=session, row_ids=[card_row], now=clock.now, lease=runtime.drainer.lease) == {card_row}
     assert runtime.drainer.drain().deferred == 1
     assert dms(slack) == []
     clock.advance(minutes=3)  # that replica died: the lease runs out and this one posts the card, then the DM
