@@ -124,7 +124,8 @@ def claim(rt: Runtime, *, incident_id: int, user_id: str) -> None:
 
 
 def advance(rt: Runtime, *, incident_id: int, to: IncidentStatus, user_id: str) -> None:
-    """investigating -> fixing -> fixed -> closed. Marked fixed, one follow-up per complainant is drafted in the thread."""
+    """investigating -> fixing -> fixed -> closed. Marked fixed, one follow-up per complainant is drafted in the thread;
+    closed, its cases still active are resolved with it."""
     rt.permissions.check(user_id, Permission.RESOLVE)
     now = rt.clock()
     with rt.transaction() as session:
@@ -137,6 +138,8 @@ def advance(rt: Runtime, *, incident_id: int, to: IncidentStatus, user_id: str) 
         incidents.changed(session=session, incident_id=incident_id, at=now, note=texts.status_note(user_id, to))
         if to is IncidentStatus.FIXED:
             draft_follow_ups(rt, session, incident_id=incident_id, purpose=DraftPurpose.INCIDENT_FIX, now=now)
+        if to is IncidentStatus.CLOSED:  # fixed once: its cases are resolved with it
+            incidents.resolve_cases(session=session, incident_id=incident_id, actor=user_id, now=now)
     rt.drainer.drain()
 
 

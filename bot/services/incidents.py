@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case, CaseEvent, Incident, IncidentEvent, MentionRecord, OutboxMessage
-from bot.domain.enums import CaseStatus, IncidentOrigin, IncidentStatus, OutboxKind
+from bot.domain.enums import CaseStatus, IncidentOrigin, IncidentStatus, OutboxKind, RootCause
 from bot.domain.outbox import IncidentDM, IncidentNote, PostIncident, UpdateCard, UpdateIncident, UpdateIncidentDM
 from bot.services.bulk import insert_all
 from bot.services.outbox import enqueue
@@ -126,7 +126,7 @@ def add_cases(*, session: Session, incident_id: int, case_ids: Sequence[int], ac
 
 
 def _after_move(session: Session, incident_id: int | None, case_ids: list[int], actor: str, now: datetime, *, action: str) -> None:
-    """A case-history row for each moved case, and a redraw of each card already in the channel."""
+    """A case-history row for each case moved (or resolved with the incident), and a redraw of each card already in the channel."""
     rows = [{"case_id": c, "actor": actor, "action": action, "at": now, "details": {"incident_id": incident_id}} for c in case_ids]
     insert_all(session=session, model=CaseEvent, rows=rows)
     for start in range(0, len(case_ids), CHUNK):
@@ -194,6 +194,22 @@ def advance(*, session: Session, incident_id: int, to: IncidentStatus, user_id: 
     if moved.rowcount != 1:
         raise IncidentRefused(f"Incident #{incident_id} is already {incident.status}; nothing was changed.")
     record(session=session, incident_id=incident_id, actor=user_id, action=str(to), at=now)
+
+
+def resolve_cases(*, session: Session, incident_id: int, actor: str, now: datetime) -> list[int]:
+    """The incident is closed: its cases still active are resolved with it (a systemic problem, its root-cause note)."""
+    incident = get(session=session, incident_id=incident_id)
+    resolution = f"Resolved with incident #{incident_id}" + (f": {incident.root_cause}" if incident.root_cause else ".")
+    resolved = session.execute(
+        update(Case)
+        .where(Case.incident_id == incident_id, Case.status.in_(CaseStatus.active()))
+        .values(status=CaseStatus.RESOLVED, resolved_at=now, resolution=resolution, root_cause=RootCause.SYSTEMIC, snoozed_until=None)
+        .returning(Case.id),
+        execution_options={"synchronize_session": False},
+    )
+    case_ids = sorted(resolved.scalars())
+    _after_move(session, incident_id, case_ids, actor, now, action="resolved")
+    return case_ids
 
 
 def set_root_cause(*, session: Session, incident_id: int, note: str, user_id: str, now: datetime) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import Case
-from bot.domain.enums import CaseStatus
+from bot.db.models import Case, Incident
+from bot.domain.enums import CaseStatus, IncidentStatus
 from bot.domain.views import CaseView
 from bot.services.views import case_view
 
@@ -27,13 +27,18 @@ def _not_snoozed(now: datetime):  # type: ignore[no-untyped-def]
     return (Case.snoozed_until.is_(None)) | (Case.snoozed_until <= now)
 
 
+def _on_its_own() -> ColumnElement[bool]:
+    closed = select(Incident.id).where(Incident.status == IncidentStatus.CLOSED)
+    return or_(Case.incident_id.is_(None), Case.incident_id.in_(closed))
+
+
 def due(*, session: Session, now: datetime, claim_target: timedelta, resolve_target: timedelta) -> Due:
     unclaimed = session.scalars(
         select(Case).where(
             Case.status == CaseStatus.OPEN,
             Case.claim_breach_notified_at.is_(None),
-            # A case in an incident is nudged through the incident's own SLA.
-            Case.incident_id.is_(None),
+            # A case in an incident is nudged through the incident's own SLA (one reopened after it closed, again on its own).
+            _on_its_own(),
             Case.detected_at <= now - claim_target,
             _not_snoozed(now),
         )
@@ -42,7 +47,7 @@ def due(*, session: Session, now: datetime, claim_target: timedelta, resolve_tar
         select(Case).where(
             Case.status.in_((CaseStatus.CLAIMED, CaseStatus.ESCALATED)),
             Case.resolve_breach_notified_at.is_(None),
-            Case.incident_id.is_(None),
+            _on_its_own(),
             Case.detected_at <= now - resolve_target,
             _not_snoozed(now),
         )

@@ -264,3 +264,21 @@ def test_the_incident_card_escalates_to_a_manager_through_its_modal(runtime: Run
     assert "*Why:* Press are asking &lt;!here&gt;" in as_text(dm["blocks"]) and "<!here>" not in as_text(dm["blocks"])
     card = wait_for(lambda: [c for c in slack.calls_to("chat.update") if c.args["ts"] == the_incident(runtime, 1).message_ts and MANAGER in as_text(c.args["blocks"])])[-1]
     assert Action.INCIDENT_ESCALATE.value not in as_text(card.args["blocks"])  # escalated once: the button is gone
+
+
+def test_closing_an_incident_resolves_its_cases_and_one_reopened_later_has_its_own_sla_again(
+    runtime: Runtime, bot: BotClient, slack: FakeSlack, clock: Clock
+) -> None:
+    [case] = posted(runtime, 1)
+    reply_to(bot, slack, "incident new Outage")
+    reply_to(bot, slack, f"incident add 1 {case.id}")
+    reply_to(bot, slack, "incident close 1")
+
+    resolved = the_case(runtime, case.id)
+    assert (resolved.status, resolved.root_cause, resolved.resolution) == ("resolved", "systemic", "Resolved with incident #1.")
+    card = wait_for(lambda: [c for c in slack.calls_to("chat.update") if c.args["ts"] == case.message_ts and "Resolved" in as_text(c.args["blocks"])])
+    assert "part of incident #1" in as_text(card[-1].args["blocks"])
+    choose(bot, AGENT, case, MoreChoice.REOPEN)
+    wait_for(lambda: the_case(runtime, case.id).status == "open")
+    clock.advance(hours=1)
+    assert run_reminders(runtime).claim_breaches == 1  # its incident is closed: it is a case on its own again
