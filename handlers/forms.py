@@ -119,3 +119,42 @@ def reply_sent_errors(state: State) -> dict[str, str]:
 
 def reply_sent_form(state: State) -> ReplySentForm:
     return ReplySentForm(_text(state, Field.REPLY_URL))
+
+
+@dataclass(frozen=True)
+class JoinIncidentForm:
+    """An open incident picked from the menu, or the title of a new one."""
+
+    incident_id: int | None
+    title: str
+
+
+def join_incident_errors(state: State) -> dict[str, str]:
+    if not _selected(state, Field.INCIDENT_PICK) and not _text(state, Field.INCIDENT_TITLE):
+        return {Field.INCIDENT_TITLE.value: "Choose an open incident above, or name a new one here."}
+    return {}
+
+
+def join_incident_form(state: State) -> JoinIncidentForm:
+    picked = _selected(state, Field.INCIDENT_PICK)
+    return JoinIncidentForm(int(picked) if picked else None, _text(state, Field.INCIDENT_TITLE))
+
+
+def root_cause_note(state: State) -> str:
+    note = _text(state, Field.INCIDENT_NOTE)
+    if not note:
+        raise NotUnderstood("the root cause note is empty")
+    return note
+
+
+@dataclass(frozen=True)
+class IncidentEscalateForm:
+    manager_id: str
+    reason: str
+
+
+def incident_escalate_form(state: State) -> IncidentEscalateForm:
+    manager = _input(state, Field.MANAGER).get("selected_user")
+    if not manager:
+        raise NotUnderstood("no manager was chosen")
+    return IncidentEscalateForm(manager, _text(state, Field.REASON))

@@ -110,6 +110,8 @@ def _facts(case: CaseView) -> str:
 
 def status_line(case: CaseView) -> str:
     parts = [f"*{STATUS_LABELS.get(case.status, case.status)}*"]
+    if case.incident_id:
+        parts.append(f"🧯 part of incident #{case.incident_id}")
     if case.assignee:
         since = f" {duration(case.claimed_at - case.detected_at)} after detection" if case.claimed_at else ""
         parts.append(f"owner <@{case.assignee}>{since}")
@@ -157,6 +159,10 @@ def _more_menu(case: CaseView) -> dict[str, Any]:
         ]
         if case.author:
             choices.insert(1, (MoreChoice.MUTE_AUTHOR, "Mute this author"))
+        if not case.incident_id:
+            choices.append((MoreChoice.JOIN_INCIDENT, "Part of an incident…"))
+    if case.incident_id:
+        choices.append((MoreChoice.LEAVE_INCIDENT, f"Leave incident #{case.incident_id}"[:75]))
     return {
         "type": "overflow",
         "action_id": Action.MORE.value,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.domain.views import DigestView, PeriodNumbers, SourcePrecision, Timing
+from bot.domain.views import DigestView, IncidentNumbers, PeriodNumbers, SourcePrecision, Timing
 from message_blocks.blocks import context, header, section
 from message_blocks.card import duration, slack_date
 from message_blocks.replies import case_line
@@ -86,9 +86,35 @@ def metric_rows(numbers: PeriodNumbers) -> list[tuple[str, str]]:
     ]
 
 
+def _has_incidents(numbers: IncidentNumbers) -> bool:
+    return bool(numbers.opened or numbers.fixed or numbers.loops_closed)
+
+
+def incident_line(numbers: IncidentNumbers) -> str:
+    """Incidents opened and fixed, time to fix, complaints per incident, loops closed: one line."""
+    per = "—" if numbers.complaints_per_incident is None else f"{numbers.complaints_per_incident:.1f}"
+    return (
+        f"*Incidents:* {numbers.opened} opened, {numbers.fixed} fixed (median time to fix {_seconds(numbers.time_to_fix.median)}), "
+        f"{per} complaints per incident, {plural(numbers.loops_closed, 'loop')} closed"
+    )
+
+
+def incident_rows(numbers: IncidentNumbers) -> list[tuple[str, str]]:
+    """The App Home's incident numbers (none when there were no incidents)."""
+    if not _has_incidents(numbers):
+        return []
+    per = "—" if numbers.complaints_per_incident is None else f"{numbers.complaints_per_incident:.1f}"
+    return [
+        ("Incidents opened / fixed", f"{numbers.opened} / {numbers.fixed}"),
+        ("Median time to fix", _seconds(numbers.time_to_fix.median)),
+        ("Complaints per incident", per),
+        ("Loops closed", str(numbers.loops_closed)),
+    ]
+
+
 def is_quiet(view: DigestView) -> bool:
     now = view.current
-    return not (now.new or now.resolved or now.backlog or now.escalated or now.dismissed)
+    return not (now.new or now.resolved or now.backlog or now.escalated or now.dismissed or _has_incidents(view.incidents))
 
 
 def digest_blocks(view: DigestView) -> list[dict[str, Any]]:
@@ -97,6 +123,8 @@ def digest_blocks(view: DigestView) -> list[dict[str, Any]]:
         return [section(f"☀️ *Complaint digest* ({period}): a quiet day, no complaints and nothing open.")]
     blocks = [header("Complaint digest"), context(f"{period}, compared with the day before")]
     blocks += numbers_blocks(view.current, view.previous)
+    if _has_incidents(view.incidents):
+        blocks.append(section(incident_line(view.incidents)))
     if view.spikes:
         lines = [f"📈 *{mrkdwn(key, 80)}*: {today} today, usually {usual:g} a day" for key, today, usual in view.spikes[:5]]
         blocks.append(section("*Possible systemic issue*\n" + "\n".join(lines)))
@@ -129,8 +157,8 @@ def precision_warning(entry: SourcePrecision) -> str:
     )
 
 
-def stats_blocks(days: int, now: PeriodNumbers, before: PeriodNumbers) -> list[dict[str, Any]]:
-    return [section(f"*Last {days} days*, compared with the {days} days before")] + numbers_blocks(now, before)
+def stats_blocks(days: int, now: PeriodNumbers, before: PeriodNumbers, incidents: IncidentNumbers = IncidentNumbers()) -> list[dict[str, Any]]:
+    return [section(f"*Last {days} days*, compared with the {days} days before")] + numbers_blocks(now, before) + [section(incident_line(incidents))]
 
 
 def digest_text(view: DigestView) -> str:
@@ -140,8 +168,9 @@ def digest_text(view: DigestView) -> str:
     return f"Complaint digest: {now.new} new, {now.resolved} resolved, {now.backlog} open"
 
 
-def spike_alert(key: str, today: int, usual: float) -> str:
+def spike_alert(key: str, today: int, usual: float, incident_id: int | None = None) -> str:
+    grouped = f" They are grouped as incident #{incident_id}." if incident_id else ""
     return (
         f"📈 *Possible systemic issue:* {mrkdwn(key, 100)} has {today} complaints in the last 24 h, "
-        f"against about {usual:g} on a usual day. Look for one root cause before answering them one by one."
+        f"against about {usual:g} on a usual day. Look for one root cause before answering them one by one.{grouped}"
     )

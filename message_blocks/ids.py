@@ -20,6 +20,15 @@ class Action(StrEnum):
     ACKNOWLEDGE = "case-escalation-acknowledge"
     TAKE_OVER = "case-escalation-take-over"
     MORE = "case-more"
+    INCIDENT_CLAIM = "incident-claim"
+    # value: the incident and the status it moves to.
+    INCIDENT_STATUS = "incident-status"
+    INCIDENT_ROOT_CAUSE = "incident-root-cause"
+    INCIDENT_ESCALATE = "incident-escalate"
+    # value: the incident and which drafts (a DraftPurpose) to publish.
+    INCIDENT_APPROVE_ALL = "incident-approve-all"
+    # value: the incident and the draft a person answered by hand.
+    INCIDENT_REPLIED_BY_HAND = "incident-replied-by-hand"
 
 
 class MoreChoice(StrEnum):
@@ -30,6 +39,8 @@ class MoreChoice(StrEnum):
     SNOOZE_HOUR = "snooze-1h"
     SNOOZE_DAY = "snooze-1d"
     REOPEN = "reopen"
+    JOIN_INCIDENT = "join-incident"
+    LEAVE_INCIDENT = "leave-incident"
 
 
 class View(StrEnum):
@@ -37,6 +48,9 @@ class View(StrEnum):
     ESCALATE = "case-escalate-modal"
     RESOLVE = "case-resolve-modal"
     REPLY_SENT = "case-reply-sent-modal"
+    JOIN_INCIDENT = "case-join-incident-modal"
+    INCIDENT_ROOT_CAUSE = "incident-root-cause-modal"
+    INCIDENT_ESCALATE = "incident-escalate-modal"
 
 
 class Field(StrEnum):
@@ -52,6 +66,9 @@ class Field(StrEnum):
     ROOT_CAUSE = "resolve-root-cause"
     FOLLOW_UP = "resolve-follow-up"
     REPLY_URL = "reply-url"
+    INCIDENT_PICK = "incident-pick"
+    INCIDENT_TITLE = "incident-title"
+    INCIDENT_NOTE = "incident-root-cause-note"
 
 
 def case_value(case_id: int) -> str:
@@ -107,3 +124,20 @@ def parse_source_kind(value: str | None) -> str:
     except (ValueError, AttributeError):
         return ""
     return kind if isinstance(kind, str) else ""
+
+
+def incident_value(incident_id: int, **extra: object) -> str:
+    """A button value or private_metadata carrying the incident id (and what the button does)."""
+    return json.dumps({"incident_id": incident_id, **extra})
+
+
+def parse_incident_value(value: str | None) -> tuple[int, dict[str, object]]:
+    """The incident id and the rest of the value; ValueError if it is not one of ours."""
+    try:
+        parsed = json.loads(value or "")
+        incident_id = parsed.pop("incident_id")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise ValueError(f"not an incident reference: {value!r}") from None
+    if not isinstance(incident_id, int) or incident_id <= 0:
+        raise ValueError(f"not an incident reference: {value!r}")
+    return incident_id, parsed

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.domain.enums import CaseStatus, Severity
+from bot.domain.enums import CaseStatus, IncidentStatus, Severity
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -139,6 +139,8 @@ class Case(Base):
     follow_up_sent_at: Mapped[datetime | None]
     # When the case was last re-surfaced in the channel after a snooze ended.
     unsnoozed_at: Mapped[datetime | None]
+    # The incident it is part of (at most one): it stops raising its own SLA reminders and DMs.
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
 
     mentions: Mapped[list[MentionRecord]] = relationship(order_by=MentionRecord.id, lazy="selectin")
 
@@ -207,6 +209,61 @@ class ReplyDraft(Base):
     published_at: Mapped[datetime | None]
     published_url: Mapped[str | None] = mapped_column(Text)
     publish_error: Mapped[str | None] = mapped_column(Text)
+    # Drafted for an incident's complainants: one per case, incident and purpose, however many replicas draft it.
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+
+    __table_args__ = (Index("uq_reply_drafts_incident_case", "incident_id", "case_id", "purpose", unique=True),)
+
+
+class Incident(Base):
+    """One systemic problem behind many cases: owned, fixed once, every complainant's loop closed from it."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_status_opened", "status", "opened_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    # An IncidentStatus.
+    status: Mapped[str] = mapped_column(String(20), default=IncidentStatus.INVESTIGATING)
+    # An IncidentOrigin, and for a spike or burst the key that made it (unique: replicas noticing it together open one).
+    origin: Mapped[str] = mapped_column(String(20))
+    trigger_key: Mapped[str | None] = mapped_column(String(300), unique=True)
+    opened_by: Mapped[str] = mapped_column(String(50))
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    owner: Mapped[str | None] = mapped_column(String(50))
+    claimed_at: Mapped[datetime | None]
+    # What was wrong and what fixed it, in the team's words: the follow-ups tell complainants this.
+    root_cause: Mapped[str | None] = mapped_column(Text)
+    fixed_at: Mapped[datetime | None] = mapped_column(index=True)
+    closed_at: Mapped[datetime | None]
+    # Where its card is, once posted.
+    channel_id: Mapped[str | None] = mapped_column(String(50))
+    message_ts: Mapped[str | None] = mapped_column(String(50))
+    # The one escalation DM: who got it and where it is (redrawn in place as the incident grows).
+    escalated_to: Mapped[str | None] = mapped_column(String(50))
+    escalated_at: Mapped[datetime | None]
+    escalation_reason: Mapped[str | None] = mapped_column(Text)
+    dm_channel: Mapped[str | None] = mapped_column(String(50))
+    dm_ts: Mapped[str | None] = mapped_column(String(50))
+    # The incident's own SLA: each breach announced once (conditional on NULL).
+    claim_breach_notified_at: Mapped[datetime | None]
+    fix_breach_notified_at: Mapped[datetime | None]
+    # The check-in a month after the fix, asking each complainant whether it held.
+    check_in_at: Mapped[datetime | None]
+    check_in_sent_at: Mapped[datetime | None]
+
+
+class IncidentEvent(Base):
+    """Append-only timeline of an incident: opened, cases moved in and out, owner, status, root cause, loops closed."""
+
+    __tablename__ = "incident_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(50))
+    action: Mapped[str] = mapped_column(String(50))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class MutedAuthor(Base):

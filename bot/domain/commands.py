@@ -18,6 +18,13 @@ HELP_LINES = (
     ("mute AUTHOR / unmute AUTHOR", "ignore (or stop ignoring) an author's future mentions"),
     ("sources", "health of each source"),
     ("digest", "preview today's digest"),
+    ("incident new TITLE", "open an incident: one systemic problem behind many complaints"),
+    ("incident add INCIDENT CASE…", "make cases part of an open incident (`remove CASE` takes one out)"),
+    ("incident list [all] / show INCIDENT / close INCIDENT", "open incidents (or all), one in full, close one"),
+)
+INCIDENT_USAGE = (
+    "`incident` takes `new TITLE`, `add INCIDENT CASE…`, `remove CASE`, `list [all]`, `show INCIDENT` or `close INCIDENT`, "
+    "like `/complaint incident add 3 41 42`."
 )
 LIST_FILTERS = ("open", "mine", "unclaimed", "escalated")
 STATS_PERIODS = {"7d": 7, "30d": 30}
@@ -30,6 +37,9 @@ class Command:
     name: str
     argument: str = ""
     note: str = ""
+    # `incident …`: the incident's number; `incident add`: the cases to move in.
+    case_id: int | None = None
+    case_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,10 +54,10 @@ class UsageError(NotUnderstood):
     """The text is not a command we know; the message says what was expected."""
 
 
-def _case_id(name: str, raw: str) -> int:
+def _case_id(name: str, raw: str, what: str = "a case number") -> int:
     match = re.fullmatch(r"#?(\d{1,12})", raw.strip())
     if not match:
-        raise UsageError(f"`{name}` needs a case number, like `/complaint {name} 42`.")
+        raise UsageError(f"`{name}` needs {what}, like `/complaint {name} 42`.")
     return int(match.group(1))
 
 
@@ -77,9 +87,36 @@ def parse(text: str) -> Command | CaseCommand:
         # Slack wraps links it recognises in <…> (and sometimes <url|label>).
         url = parts[0].strip("<>").split("|", 1)[0]
         return Command(name, url, note=parts[1] if len(parts) > 1 else "")
+    if name == "incident":
+        return _incident(rest)
     if name in ("mute", "unmute"):
         if not rest:
             raise UsageError(f"`{name}` needs an author, like `/complaint {name} @angry_bot`.")
         return Command(name, rest)
     raise UsageError(f"I don't know `{name[:40]}`.")
 
+
+
+def _incident(text: str) -> Command:
+    """`incident new TITLE | add INCIDENT CASE… | remove CASE | list [all] | show INCIDENT | close INCIDENT`."""
+    words = text.split(maxsplit=1)
+    sub, rest = (words[0].lower(), words[1].strip() if len(words) > 1 else "") if words else ("list", "")
+    if sub == "new":
+        if not rest:
+            raise UsageError("`incident new` needs a title, like `/complaint incident new Double charges after the billing update`.")
+        return Command("incident", "new", note=rest[:200])
+    if sub == "list":
+        if rest.lower() not in ("", "all"):
+            raise UsageError("`incident list` takes nothing (open incidents) or `all`.")
+        return Command("incident", "list", note=rest.lower())
+    if sub in ("show", "close"):
+        return Command("incident", sub, case_id=_case_id(f"incident {sub}", rest, "an incident number"))
+    if sub == "remove":
+        return Command("incident", sub, case_id=_case_id("incident remove", rest))
+    if sub == "add":
+        numbers = rest.replace(",", " ").split()
+        if len(numbers) < 2:
+            raise UsageError("`incident add` needs an incident and at least one case, like `/complaint incident add 3 41 42`.")
+        ids = [_case_id("incident add", n, "an incident and case numbers") for n in numbers]
+        return Command("incident", "add", case_id=ids[0], case_ids=tuple(ids[1:51]))
+    raise UsageError(INCIDENT_USAGE)

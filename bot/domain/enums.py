@@ -74,6 +74,14 @@ class OutboxKind(StrEnum):
     UPDATE_MESSAGE = "update_message"
     # The daily digest with its chart: the PNG is uploaded and shared in one message with the digest's blocks.
     DIGEST = "digest"
+    # An incident's card (payload: incident_id), posted once; later rows redraw it (chat.update) from its current state.
+    POST_INCIDENT = "post_incident"
+    UPDATE_INCIDENT = "update_incident"
+    # A note in the incident card's thread (payload: incident_id, text, blocks).
+    INCIDENT_NOTE = "incident_note"
+    # The manager's one DM about an incident (payload: incident_id), posted once; later rows redraw it with the count.
+    INCIDENT_DM = "incident_dm"
+    UPDATE_INCIDENT_DM = "update_incident_dm"
 
 
 class DraftPurpose(StrEnum):
@@ -81,3 +89,33 @@ class DraftPurpose(StrEnum):
 
     REPLY = "reply"
     FOLLOW_UP = "follow_up"
+    # What an incident's fix means for this complainant, drafted when the incident is marked fixed.
+    INCIDENT_FIX = "incident_fix"
+
+
+class IncidentStatus(StrEnum):
+    """An incident moves forward only: investigating -> fixing -> fixed -> closed."""
+
+    INVESTIGATING = "investigating"
+    FIXING = "fixing"
+    FIXED = "fixed"
+    CLOSED = "closed"
+
+    @classmethod
+    def open(cls) -> tuple[IncidentStatus, ...]:
+        """Cases can still be moved into an incident in these states."""
+        return (cls.INVESTIGATING, cls.FIXING)
+
+    @property
+    def next(self) -> IncidentStatus | None:
+        order = list(IncidentStatus)
+        index = order.index(self)
+        return order[index + 1] if index + 1 < len(order) else None
+
+
+class IncidentOrigin(StrEnum):
+    """What opened the incident: a person, a topic or source over its baseline, or a burst of new cases in one poll."""
+
+    PERSON = "person"
+    SPIKE = "spike"
+    BURST = "burst"

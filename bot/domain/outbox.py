@@ -109,8 +109,54 @@ class DigestWithChart(QueuedMessage):
     alt: str
 
 
+@dataclass(frozen=True)
+class PostIncident(QueuedMessage):
+    """An incident's card in the triage channel, posted once, rendered from the incident as it is when sent."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.POST_INCIDENT
+    incident_id: int
+
+
+@dataclass(frozen=True)
+class UpdateIncident(QueuedMessage):
+    """The incident's card redrawn from its current state (chat.update): repeating it changes nothing."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.UPDATE_INCIDENT
+    incident_id: int
+
+
+@dataclass(frozen=True)
+class IncidentNote(QueuedMessage):
+    """A message in the incident card's thread (its timeline, the follow-ups for approval); waits for the card."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.INCIDENT_NOTE
+    incident_id: int
+    text: str
+    blocks: Blocks | None = None
+
+
+@dataclass(frozen=True)
+class IncidentDM(QueuedMessage):
+    """The manager's one DM about an incident, posted once (queued only by the escalation that set its manager)."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.INCIDENT_DM
+    incident_id: int
+    user: str
+
+
+@dataclass(frozen=True)
+class UpdateIncidentDM(QueuedMessage):
+    """That DM redrawn with the incident as it is now (its count grew): chat.update, nothing if it is not posted yet."""
+
+    kind: ClassVar[OutboxKind] = OutboxKind.UPDATE_INCIDENT_DM
+    incident_id: int
+    user: str
+
+
+INCIDENT_MESSAGES = (PostIncident, UpdateIncident, IncidentNote, IncidentDM, UpdateIncidentDM)
 MESSAGES: dict[str, type[QueuedMessage]] = {
-    cls.kind.value: cls for cls in (PostCard, UpdateCard, ThreadNote, DirectMessage, ChannelMessage, UpdateMessage, DigestWithChart)
+    cls.kind.value: cls
+    for cls in (PostCard, UpdateCard, ThreadNote, DirectMessage, ChannelMessage, UpdateMessage, DigestWithChart, *INCIDENT_MESSAGES)
 }
 
 

@@ -46,6 +46,71 @@ class CaseView:
     # Where the card is, once posted.
     channel_id: str | None = None
     message_ts: str | None = None
+    # The incident it is part of, if any.
+    incident_id: int | None = None
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    """An incident as its card, DM and reports show it: counts over its cases (dismissed ones apart)."""
+
+    incident_id: int
+    title: str
+    status: str
+    origin: str
+    opened_by: str
+    opened_at: datetime
+    owner: str | None = None
+    claimed_at: datetime | None = None
+    root_cause: str | None = None
+    fixed_at: datetime | None = None
+    closed_at: datetime | None = None
+    escalated_to: str | None = None
+    escalation_reason: str | None = None
+    # Cases that are complaints, and those later marked "not a complaint" (still linked: nothing is lost).
+    complaints: int = 0
+    dismissed: int = 0
+    # (name, count), most first.
+    sources: tuple[tuple[str, int], ...] = ()
+    topics: tuple[tuple[str, int], ...] = ()
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    # (case id, url, text): the most negative complaints by different authors, unescaped.
+    quotes: tuple[tuple[int, str, str], ...] = ()
+    # Complaints detected in each of the last hours, oldest first.
+    trend: tuple[int, ...] = ()
+    # Follow-ups drafted when it was fixed, and how many reached their complainant (published, or replied by hand).
+    follow_ups: int = 0
+    loops_closed: int = 0
+    channel_id: str | None = None
+    message_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class IncidentFollowUpView:
+    """One complainant's drafted follow-up, with where it goes: published by Approve all, or replied by hand."""
+
+    draft_id: int
+    case_id: int
+    purpose: str
+    author: str
+    source_kind: str
+    url: str
+    text: str
+    publishable: bool
+    published_at: datetime | None = None
+    published_url: str | None = None
+
+
+@dataclass(frozen=True)
+class IncidentNumbers:
+    """Incidents in a period: opened, fixed, how long fixing took, how many complaints each grouped, loops closed."""
+
+    opened: int = 0
+    fixed: int = 0
+    time_to_fix: Timing = field(default_factory=lambda: Timing())
+    complaints_per_incident: float | None = None
+    loops_closed: int = 0
 
 
 @dataclass(frozen=True)
@@ -192,3 +257,4 @@ class DigestView:
     days: tuple[DayVolume, ...] = ()
     # The detector's precision per source from the team's own decisions, over the last PRECISION_DAYS.
     precision: tuple[SourcePrecision, ...] = ()
+    incidents: IncidentNumbers = IncidentNumbers()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.domain.enums import DismissReason, RootCause, Severity
 from bot.domain.outbox import DirectMessage, ThreadNote
 from bot.domain.views import CaseView
+from bot.flows import incidents as incident_flows
 from bot.runtime import Runtime
 from bot.services import cases, outbox
 from bot.slack.permalinks import permalink
@@ -33,6 +34,8 @@ MORE_PERMISSIONS = {
     MoreChoice.SNOOZE_HOUR: Permission.CLAIM,
     MoreChoice.SNOOZE_DAY: Permission.CLAIM,
     MoreChoice.REOPEN: Permission.REOPEN,
+    MoreChoice.JOIN_INCIDENT: Permission.CLAIM,
+    MoreChoice.LEAVE_INCIDENT: Permission.CLAIM,
 }
 
 
@@ -89,17 +92,20 @@ def escalate(rt: Runtime, *, case_id: int, user_id: str, manager_id: str, reason
             session=session, case_id=case_id, user_id=user_id, manager_id=manager_id, reason=reason, severity=severity, now=now
         )
         _note(session, case_id, now, notes.escalated_note(case, user_id, manager_id, severity, reason))
-        outbox.enqueue(
-            session=session,
-            case_id=case_id,
-            at=now,
-            message=DirectMessage(
-                user=manager_id,
-                text=notes.escalated_to_you_text(case_id),
-                blocks=notes.escalation_dm(case, user_id, severity, reason, permalink(rt.slack, case.channel_id, case.message_ts)),
-            ),
-        )
-    rt.drainer.drain(case_id=case_id)
+        if case.incident_id:  # the manager hears of it through the incident's one DM, not one per case
+            incident_flows.escalate_in(session, incident_id=case.incident_id, user_id=user_id, manager_id=manager_id, reason=reason, now=now)
+        else:
+            outbox.enqueue(
+                session=session,
+                case_id=case_id,
+                at=now,
+                message=DirectMessage(
+                    user=manager_id,
+                    text=notes.escalated_to_you_text(case_id),
+                    blocks=notes.escalation_dm(case, user_id, severity, reason, permalink(rt.slack, case.channel_id, case.message_ts)),
+                ),
+            )
+    rt.drainer.drain(case_id=None if case.incident_id else case_id)
 
 
 def _check_escalation_owner(rt: Runtime, case_id: int, user_id: str) -> None:
@@ -155,12 +161,18 @@ def resolve(rt: Runtime, *, case_id: int, user_id: str, resolution: str, root_ca
 
 
 def more(rt: Runtime, *, case_id: int, choice: MoreChoice, user_id: str) -> None:
-    """The card's overflow menu: not a complaint, mute author, snooze, reopen."""
+    """The card's overflow menu: not a complaint, mute author, snooze, reopen, leave its incident ("Part of an incident…"
+    opens a modal: bot/flows/incidents.py)."""
     rt.permissions.check(user_id, MORE_PERMISSIONS[choice])
+    if choice is MoreChoice.LEAVE_INCIDENT:
+        incident_flows.leave(rt, case_id=case_id, user_id=user_id)
+        return
     now = rt.clock()
+    in_incident = False
     with rt.transaction() as session:
         if choice is MoreChoice.NOT_A_COMPLAINT:
             cases.dismiss(session=session, case_id=case_id, user_id=user_id, reason=DismissReason.FALSE_POSITIVE, now=now)
+            in_incident = incident_flows.case_dismissed(rt, session, case_id=case_id, user_id=user_id, now=now)
             note = notes.dismissed_note(user_id)
         elif choice is MoreChoice.MUTE_AUTHOR:
             author = cases.get_view(session=session, case_id=case_id).author
@@ -175,4 +187,4 @@ def more(rt: Runtime, *, case_id: int, choice: MoreChoice, user_id: str) -> None
             cases.snooze(session=session, case_id=case_id, user_id=user_id, until=until, now=now)
             note = notes.snoozed_note(user_id, until)
         _note(session, case_id, now, note)
-    rt.drainer.drain(case_id=case_id)
+    rt.drainer.drain(case_id=None if in_incident else case_id)

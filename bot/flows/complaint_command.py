@@ -7,10 +7,12 @@ from typing import Any
 
 from bot.domain.commands import HELP_LINES, CaseCommand, Command, UsageError, parse
 from bot.flows import case_actions, manual_report
+from bot.flows import incidents as incident_flows
 from bot.flows.reports import digest_preview, stats_reply
 from bot.runtime import Runtime
-from bot.services import cases, events, queries, source_health
+from bot.services import cases, events, incident_views, queries, source_health
 from bot.slack.permissions import Permission
+from message_blocks import incident as incident_texts
 from message_blocks import replies
 
 Respond = Callable[..., Any]
@@ -48,6 +50,8 @@ def _run(rt: Runtime, command: Command | CaseCommand, *, user_id: str, trigger_i
         return stats_reply(rt, days=int(command.argument.removesuffix("d")))
     if name == "digest":
         return digest_preview(rt)
+    if name == "incident":
+        return _incident(rt, command, user_id)
     raise UsageError(f"unknown command {name}")
 
 
@@ -61,6 +65,30 @@ def _about_a_case(rt: Runtime, command: CaseCommand, *, user_id: str, trigger_id
         case_actions.open_resolve(rt, case_id=command.case_id, user_id=user_id, trigger_id=trigger_id)
         return None
     raise UsageError(f"unknown command {command.name}")
+
+
+def _incident(rt: Runtime, command: Command, user_id: str) -> list[dict[str, Any]]:
+    """`/complaint incident new|add|remove|list|show|close`; refusals (a closed incident, a case elsewhere) go to the error path."""
+    sub, number = command.argument, command.case_id or 0
+    if sub == "new":
+        opened = incident_flows.create(rt, title=command.note, user_id=user_id)
+        return replies.notice(incident_texts.opened_reply(opened))
+    if sub == "add":
+        incident_id, moved = incident_flows.join(rt, case_ids=list(command.case_ids), user_id=user_id, incident_id=number)
+        return replies.notice(incident_texts.added_reply(incident_id, moved.added, incident_flows.refused_moves(moved, incident_id)))
+    if sub == "remove":
+        left = incident_flows.leave(rt, case_id=number, user_id=user_id)
+        return replies.notice(f"Case #{number} is no longer part of incident #{left}.")
+    if sub == "close":
+        incident_flows.close(rt, incident_id=number, user_id=user_id)
+        return replies.notice(f"Incident #{number} is closed.")
+    with rt.transaction() as session:
+        if sub == "show":
+            return incident_texts.incident_detail(
+                incident_views.view(session=session, incident_id=number, now=rt.clock()), incident_views.timeline(session=session, incident_id=number)
+            )
+        open_only = command.note != "all"
+        return incident_texts.incident_list(incident_views.listed(session=session, now=rt.clock(), open_only=open_only, limit=25), open_only=open_only)
 
 
 def _list(rt: Runtime, which: str, user_id: str) -> list[dict[str, Any]]:

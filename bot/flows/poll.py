@@ -19,6 +19,8 @@ import httpx
 from bot.domain.outbox import ChannelMessage
 from bot.domain.relevance import RelevanceFilter
 from bot.domain.views import CaseView
+from bot.flows.http import http_client
+from bot.flows.incident_triggers import from_burst
 from bot.flows.ingest import POLLED, ActiveCases, Outcome, ingest, judge, relevance_filter
 from bot.flows.reports import alert_spikes, warn_low_precision
 from bot.runtime import Runtime
@@ -46,6 +48,7 @@ class SourceReport:
     skipped: str | None = None
     # Fetched, but with something to know (more new items than the source's max_pages holds).
     warning: str = ""
+    new_case_ids: list[int] = field(default_factory=list)
 
     @property
     def worked(self) -> bool:
@@ -93,10 +96,6 @@ class PollReport:
             + (f"; backing off: {', '.join(skipped)}" if skipped else "")
             + (f"; warnings: {', '.join(warned)}" if warned else "")
         )
-
-
-def http_client() -> httpx.Client:
-    return httpx.Client(follow_redirects=False, headers={"User-Agent": "complaint-bot/0.1"})
 
 
 def enabled_sources(rt: Runtime, http: httpx.Client) -> list[Source]:
@@ -158,6 +157,9 @@ def _poll(rt: Runtime, *, http: httpx.Client | None, dry_run: bool) -> PollRepor
             report.sources.append(_failed(rt, source, result))
         else:
             report.sources.append(store_fetched(rt, source, result, active))
+    if not dry_run:
+        # Before anything is posted: the burst's cards say "part of incident #N" and its one DM replaces theirs.
+        from_burst(rt, case_ids=[case_id for s in report.sources for case_id in s.new_case_ids])
     return report
 
 
@@ -177,7 +179,8 @@ def store_fetched(rt: Runtime, source: Source, result: FetchResult, active: Acti
     try:
         with rt.transaction() as session:
             now = rt.clock()
-            outcomes = Counter(i.kind for i in ingest(rt, session=session, batch=result.mentions, intake=POLLED, now=now, active=active))
+            ingested = ingest(rt, session=session, batch=result.mentions, intake=POLLED, now=now, active=active)
+            outcomes = Counter(i.kind for i in ingested)
             if source_health.record_success(session=session, source=source, cursor=result.cursor, items=len(result.mentions), now=now):
                 outbox.enqueue(session=session, case_id=None, message=ChannelMessage(text=notes.source_recovered(source.name)), at=now)
     except Exception as exc:  # rolled back, cursor not moved: the batch is fetched again next time
@@ -194,6 +197,7 @@ def store_fetched(rt: Runtime, source: Source, result: FetchResult, active: Acti
         negative=outcomes[Outcome.NEW_CASE] + outcomes[Outcome.JOINED],
         joined=outcomes[Outcome.JOINED],
         warning=result.warning,
+        new_case_ids=[i.case_id for i in ingested if i.kind is Outcome.NEW_CASE and i.case_id is not None],
     )
 
 

@@ -18,7 +18,7 @@ from bot.domain.enums import DraftPurpose
 from bot.domain.outbox import ThreadNote, UpdateMessage
 from bot.domain.views import ReplyDraftView, ReplyRoute
 from bot.flows.errors import tell
-from bot.flows.poll import http_client
+from bot.flows.http import http_client
 from bot.runtime import Runtime
 from bot.services import cases, outbox, replies
 from bot.services.replies import CannotPublish, ReplyTarget

@@ -7,7 +7,7 @@ is in the same transaction as its outbox rows, so replicas and restarts cannot r
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.domain.enums import CaseStatus, Severity
@@ -15,6 +15,7 @@ from bot.domain.outbox import ChannelMessage, DirectMessage, ThreadNote, UpdateC
 from bot.domain.sla import elapsed
 from bot.domain.views import CaseView
 from bot.flows.drafting import follow_up_check_in
+from bot.flows.incident_reminders import IncidentNudges, incident_reminders
 from bot.runtime import Runtime
 from bot.services import cases, outbox
 from bot.services import reminders as due_reminders
@@ -30,6 +31,7 @@ class ReminderReport:
     resolve_breaches: int = 0
     unsnoozed: int = 0
     follow_ups: int = 0
+    incidents: IncidentNudges = field(default_factory=IncidentNudges)
 
 
 def _past(rt: Runtime, case: CaseView, target: timedelta, now: datetime) -> bool:
@@ -50,7 +52,8 @@ def run_reminders(rt: Runtime) -> ReminderReport:
     report.unsnoozed = _snoozes_ended(rt, due.snooze_ended, now)
     for case_id in due.follow_ups:
         report.follow_ups += _follow_up(rt, case_id, now)
-    if report.claim_breaches or report.resolve_breaches or report.unsnoozed or report.follow_ups:
+    report.incidents = incident_reminders(rt, now)
+    if report.claim_breaches or report.resolve_breaches or report.unsnoozed or report.follow_ups or report.incidents.any:
         rt.drainer.drain()
     return report
 

@@ -14,9 +14,12 @@ from bot.config import SlaConfig
 from bot.domain.outbox import ChannelMessage, DigestWithChart, QueuedMessage
 from bot.domain.views import DayVolume, DigestView, SourcePrecision
 from bot.runtime import Runtime
-from bot.services import outbox, reports
+from bot.flows.incident_triggers import from_spike
+from bot.services import incident_views, outbox, reports
 from bot.services.metrics import daily_counts, daily_volume, oldest_unclaimed, period_numbers, source_precision
-from message_blocks.digest import PRECISION_DAYS, digest_blocks, digest_text, is_quiet, metric_rows, precision_warning, spike_alert, stats_blocks
+from message_blocks.digest import (
+    PRECISION_DAYS, digest_blocks, digest_text, incident_rows, is_quiet, metric_rows, precision_warning, spike_alert, stats_blocks,
+)
 from message_blocks.digest_chart import chart_alt_text, chart_filename, chart_title, digest_chart
 
 log = logging.getLogger(__name__)
@@ -32,12 +35,16 @@ def stats_reply(rt: Runtime, *, days: int) -> list[dict[str, Any]]:
     with rt.transaction() as session:
         now = period_numbers(session=session, start=end - span, end=end, sla=rt.config.sla)
         before = period_numbers(session=session, start=end - 2 * span, end=end - span, sla=rt.config.sla)
-    return stats_blocks(days, now, before)
+        grouped = incident_views.numbers(session=session, start=end - span, end=end)
+    return stats_blocks(days, now, before, grouped)
 
 
 def week_rows(session: Session, *, now: datetime, sla: SlaConfig) -> list[tuple[str, str]]:
-    """The App Home's "last 7 days" numbers."""
-    return metric_rows(period_numbers(session=session, start=now - timedelta(days=7), end=now, sla=sla))
+    """The App Home's "last 7 days" numbers, incidents included."""
+    start = now - timedelta(days=7)
+    return metric_rows(period_numbers(session=session, start=start, end=now, sla=sla)) + incident_rows(
+        incident_views.numbers(session=session, start=start, end=now)
+    )
 
 
 def build_digest(rt: Runtime, *, end: datetime) -> DigestView:
@@ -48,8 +55,9 @@ def build_digest(rt: Runtime, *, end: datetime) -> DigestView:
         today, history = daily_counts(session=session, end=end, days=BASELINE_DAYS)
         volume = daily_volume(session=session, end=end, days=CHART_DAYS)
         precision = precision_by_source(rt, session, end=end)
+        grouped = incident_views.numbers(session=session, start=end - timedelta(days=1), end=end)
     spiked = tuple((s.key, s.today, s.baseline) for s in spikes(today, history))
-    return DigestView(current, previous, waiting, spiked, _days(rt, end, volume), precision)
+    return DigestView(current, previous, waiting, spiked, _days(rt, end, volume), precision=precision, incidents=grouped)
 
 
 def precision_by_source(rt: Runtime, session: Session, *, end: datetime) -> tuple[SourcePrecision, ...]:
@@ -136,9 +144,11 @@ def alert_spikes(rt: Runtime) -> list[str]:
     alerted = []
     with rt.transaction() as session:
         today, history = daily_counts(session=session, end=now, days=BASELINE_DAYS)
-        for spike in spikes(today, history):
+        # Topics first: a topic names the problem better than a source does, so it titles the incident its cases join.
+        for spike in sorted(spikes(today, history), key=lambda s: not s.key.startswith("topic ")):
             if reports.claim_spike_alert(session=session, key=spike.key, day=now.date().isoformat(), now=now):
-                text = spike_alert(spike.key, spike.today, spike.baseline)
+                incident_id = from_spike(rt, session, key=spike.key, today=spike.today, usual=spike.baseline, now=now)
+                text = spike_alert(spike.key, spike.today, spike.baseline, incident_id)
                 outbox.enqueue(session=session, case_id=None, message=ChannelMessage(text=text), at=now)
                 alerted.append(spike.key)
     return alerted

@@ -7,10 +7,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
-
 from bot.db.models import Case
 from bot.db.session import rows_changed
 from bot.domain.enums import CaseStatus
+from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy.orm import Session
+from bot.db.models import Case, Incident
+from bot.domain.enums import CaseStatus, IncidentStatus
 from bot.domain.views import CaseView
 from bot.services.views import case_view
 
@@ -28,11 +31,18 @@ def _not_snoozed(now: datetime) -> ColumnElement[bool]:
     return (Case.snoozed_until.is_(None)) | (Case.snoozed_until <= now)
 
 
+def _on_its_own() -> ColumnElement[bool]:
+    closed = select(Incident.id).where(Incident.status == IncidentStatus.CLOSED)
+    return or_(Case.incident_id.is_(None), Case.incident_id.in_(closed))
+
+
 def due(*, session: Session, now: datetime, claim_target: timedelta, resolve_target: timedelta) -> Due:
     unclaimed = session.scalars(
         select(Case).where(
             Case.status == CaseStatus.OPEN,
             Case.claim_breach_notified_at.is_(None),
+            # A case in an incident is nudged through the incident's own SLA (one reopened after it closed, again on its own).
+            _on_its_own(),
             Case.detected_at <= now - claim_target,
             _not_snoozed(now),
         )
@@ -41,6 +51,7 @@ def due(*, session: Session, now: datetime, claim_target: timedelta, resolve_tar
         select(Case).where(
             Case.status.in_((CaseStatus.CLAIMED, CaseStatus.ESCALATED)),
             Case.resolve_breach_notified_at.is_(None),
+            _on_its_own(),
             Case.detected_at <= now - resolve_target,
             _not_snoozed(now),
         )

@@ -85,7 +85,7 @@ class Drainer:
         self.clock = clock
         self._stopping = threading.Event()
         self.poster = Poster(client, post_interval_seconds=post_interval_seconds, stopping=self._stopping)
-        self.sender = Sender(sessions=sessions, client=client, channel=channel, poster=self.poster)
+        self.sender = Sender(sessions=sessions, client=client, channel=channel, poster=self.poster, clock=clock)
         self.burst = BurstSummary(
             sessions=sessions, client=client, channel=channel, clock=clock, poster=self.poster, lease=lease, threshold=burst_threshold, cards=burst_cards
         )

@@ -6,14 +6,34 @@ card-linked DMs wait for their card. Posting once and pacing are bot/slack/posti
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.db.models import utcnow
 from bot.db.session import session_scope
-from bot.domain.outbox import Blocks, ChannelMessage, DigestWithChart, DirectMessage, PostCard, QueuedMessage, ThreadNote, UpdateCard, UpdateMessage
+from bot.domain.outbox import (
+    Blocks,
+    ChannelMessage,
+    DigestWithChart,
+    DirectMessage,
+    IncidentDM,
+    IncidentNote,
+    PostCard,
+    PostIncident,
+    QueuedMessage,
+    ThreadNote,
+    UpdateCard,
+    UpdateIncident,
+    UpdateIncidentDM,
+    UpdateMessage,
+)
 from bot.services import outbox
 from bot.services.outbox import CardAddress, Taken
 from bot.slack.digest_share import share_digest
+from bot.slack.incident_delivery import IncidentSender
 from bot.slack.permalinks import permalink
 from bot.slack.posting import Deferred, Poster
 from message_blocks.card import card_text, case_card
@@ -21,11 +41,14 @@ from message_blocks.notes import card_link
 
 
 class Sender:
-    def __init__(self, *, sessions: sessionmaker[Session], client: WebClient, channel: str, poster: Poster) -> None:
+    def __init__(
+        self, *, sessions: sessionmaker[Session], client: WebClient, channel: str, poster: Poster, clock: Callable[[], datetime] = utcnow
+    ) -> None:
         self.sessions = sessions
         self.client = client
         self.channel = channel
         self.poster = poster
+        self.incidents = IncidentSender(sessions=sessions, client=client, poster=poster, channel=channel, clock=clock)
 
     def send(self, row: Taken, send_by: float) -> tuple[str, str] | None:
         """Returns where a new card now is; None for every other message. Nothing starts after `send_by` (PastTheLease)."""
@@ -44,6 +67,8 @@ class Sender:
                 )
             case DirectMessage():
                 self._dm(row, message, message.blocks, send_by)
+            case PostIncident() | UpdateIncident() | IncidentNote() | IncidentDM() | UpdateIncidentDM():
+                self.incidents.send(row, message, send_by)
             case _:
                 raise ValueError(f"outbox {message.kind} has no sender")
         return None
@@ -51,7 +76,7 @@ class Sender:
     def lane(self, row: Taken) -> str:
         """Where the message goes, for pacing: messages to one place keep their order, other places go side by side."""
         match row.message:
-            case DirectMessage():
+            case DirectMessage() | IncidentDM() | UpdateIncidentDM():
                 return f"dm:{row.message.user}"
             case UpdateMessage():
                 return row.message.channel

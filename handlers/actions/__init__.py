@@ -1,6 +1,6 @@
 from slack_bolt import App
 
-from handlers.actions import case_buttons, escalation_buttons, reply_buttons
+from handlers.actions import case_buttons, escalation_buttons, incident_buttons, reply_buttons
 from handlers.guard import reported
 from message_blocks.ids import Action, Field
 
@@ -18,3 +18,9 @@ def register(app: App) -> None:
     app.action(Field.DRAFT_OPTIONS.value)(reported(case_buttons.redraft))
     app.action(Action.ACKNOWLEDGE.value)(reported(escalation_buttons.acknowledge))
     app.action(Action.TAKE_OVER.value)(reported(escalation_buttons.take_over))
+    app.action(Action.INCIDENT_CLAIM.value)(reported(incident_buttons.claim))
+    app.action(Action.INCIDENT_STATUS.value)(reported(incident_buttons.status))
+    app.action(Action.INCIDENT_ROOT_CAUSE.value)(reported(incident_buttons.root_cause))
+    app.action(Action.INCIDENT_ESCALATE.value)(reported(incident_buttons.escalate))
+    app.action(Action.INCIDENT_APPROVE_ALL.value)(reported(incident_buttons.approve_all))
+    app.action(Action.INCIDENT_REPLIED_BY_HAND.value)(reported(incident_buttons.replied_by_hand))

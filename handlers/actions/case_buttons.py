@@ -8,10 +8,10 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot.flows import case_actions, drafting
+from bot.flows import case_actions, drafting, incidents
 from handlers.forms import draft_options
 from handlers.guard import later
-from message_blocks.ids import parse_case_value, parse_more_value
+from message_blocks.ids import MoreChoice, parse_case_value, parse_more_value
 
 
 def _case_id(body: dict[str, Any]) -> int:
@@ -63,4 +63,7 @@ def reply_sent(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 def more(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     case_id, choice = parse_more_value(body["actions"][0]["selected_option"]["value"])
+    if choice is MoreChoice.JOIN_INCIDENT:  # a modal: opened at once, before the trigger_id expires
+        incidents.open_join(context["runtime"], case_id=case_id, user_id=body["user"]["id"], trigger_id=body["trigger_id"])
+        return
     later(context, body, case_actions.more, case_id=case_id, choice=choice, user_id=body["user"]["id"])

@@ -186,7 +186,8 @@ def critical_feed(count: int) -> bytes:
 
 
 def test_one_poll_drains_everything_it_queued_however_many_rows(runtime: Runtime, slack: FakeSlack, tmp_path: Path) -> None:
-    # Over 200 critical complaints: as many cards (the burst guard turns all but five into one summary) and manager DMs.
+    # Over 200 critical complaints: as many cards (the burst guard turns all but five into one summary); being a burst,
+    # they are one incident, with its card and one manager DM in place of one per case.
     feed = FeedServer(critical_feed(230))
     http = feed.start()
     env = bot_env(config=write_config(tmp_path / "bot.toml", feed.url), database_url=runtime.settings.database_url, slack_url=slack.url)
@@ -197,12 +198,14 @@ def test_one_poll_drains_everything_it_queued_however_many_rows(runtime: Runtime
 
     channel = slack.channel_messages(CHANNEL)
     assert len([m for m in channel if "arrived at once" in m["text"]]) == 1
-    assert len(channel) == 1 + runtime.config.slack.burst_cards
+    assert len([m for m in channel if m["text"].startswith("Incident #1:")]) == 1
+    assert len(channel) == 1 + runtime.config.slack.burst_cards + 1
     with session_scope(runtime.sessions) as session:
         opened = session.scalar(select(func.count()).select_from(Case))
         assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))) == 0
     assert opened > 200
-    assert len(slack.channel_messages(MANAGER_DM)) == opened
+    [dm] = slack.channel_messages(MANAGER_DM)
+    assert dm["text"] == f"Incident #1 ({opened} complaints) was escalated to you."
 
 
 def test_a_retry_after_longer_than_the_first_backoff_is_honoured(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:

@@ -52,7 +52,17 @@ def test_open_card_has_the_four_buttons_with_the_case_id() -> None:
         (7, MoreChoice.MUTE_AUTHOR),
         (7, MoreChoice.SNOOZE_HOUR),
         (7, MoreChoice.SNOOZE_DAY),
+        (7, MoreChoice.JOIN_INCIDENT),
     ]
+
+
+def test_a_case_in_an_incident_says_so_and_offers_to_leave_it_not_to_join_another() -> None:
+    blocks = case_card(replace(CASE, incident_id=3))
+    _valid(blocks)
+    assert "part of incident #3" in str(blocks)
+    options = [parse_more_value(o["value"]) for o in blocks[-1]["elements"][-1]["options"]]
+    assert (7, MoreChoice.LEAVE_INCIDENT) in options and (7, MoreChoice.JOIN_INCIDENT) not in options
+    assert len(options) <= 5  # Slack's limit for an overflow menu
 
 
 def test_card_shows_source_author_link_excerpt_time_and_score() -> None:

@@ -11,11 +11,16 @@ from bot.domain.outbox import (
     ChannelMessage,
     DigestWithChart,
     DirectMessage,
+    IncidentDM,
+    IncidentNote,
     PostCard,
+    PostIncident,
     QueuedMessage,
     ThreadNote,
     UnreadableMessage,
     UpdateCard,
+    UpdateIncident,
+    UpdateIncidentDM,
     UpdateMessage,
     read_message,
 )
@@ -29,6 +34,11 @@ EVERY_KIND: list[QueuedMessage] = [
     ChannelMessage(text="Source back"),
     UpdateMessage(channel="C0TRIAGE01", ts="1700000000.000100", text="Published", blocks=BLOCKS),
     DigestWithChart(blocks=BLOCKS, chart="iVBORw0KGgo=", filename="digest.png", title="Digest", alt="A chart"),
+    PostIncident(incident_id=3),
+    UpdateIncident(incident_id=3),
+    IncidentNote(incident_id=3, text="Incident #3 is fixed", blocks=BLOCKS),
+    IncidentDM(incident_id=3, user="U0MANAGER1"),
+    UpdateIncidentDM(incident_id=3, user="U0MANAGER1"),
 ]
 
 
