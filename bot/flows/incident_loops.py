@@ -13,11 +13,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.domain.refusals import NotUnderstood
 from bot.domain.drafts import follow_up_draft
 from bot.domain.drafts.incident import fix_follow_up_draft
 from bot.domain.enums import DraftPurpose
 from bot.domain.outbox import DirectMessage, IncidentNote
+from bot.domain.refusals import NotUnderstood
 from bot.domain.views import IncidentFollowUpView
 from bot.flows.drafting import FOLLOW_UP_DAYS, draft_input
 from bot.flows.publish import publish, route

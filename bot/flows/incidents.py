@@ -12,9 +12,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.domain.refusals import NotUnderstood
 from bot.domain.enums import DraftPurpose, IncidentOrigin, IncidentStatus
 from bot.domain.outbox import IncidentNote, ThreadNote
+from bot.domain.refusals import NotUnderstood
 from bot.domain.views import IncidentView
 from bot.flows.drafting import FOLLOW_UP_DAYS
 from bot.flows.incident_loops import draft_follow_ups

@@ -13,12 +13,20 @@ from bot.classifier.similarity import spikes
 from bot.config import SlaConfig
 from bot.domain.outbox import ChannelMessage, DigestWithChart, QueuedMessage
 from bot.domain.views import DayVolume, DigestView, SourcePrecision
-from bot.runtime import Runtime
 from bot.flows.incident_triggers import from_spike
+from bot.runtime import Runtime
 from bot.services import incident_views, outbox, reports
 from bot.services.metrics import daily_counts, daily_volume, oldest_unclaimed, period_numbers, source_precision
 from message_blocks.digest import (
-    PRECISION_DAYS, digest_blocks, digest_text, incident_rows, is_quiet, metric_rows, precision_warning, spike_alert, stats_blocks,
+    PRECISION_DAYS,
+    digest_blocks,
+    digest_text,
+    incident_rows,
+    is_quiet,
+    metric_rows,
+    precision_warning,
+    spike_alert,
+    stats_blocks,
 )
 from message_blocks.digest_chart import chart_alt_text, chart_filename, chart_title, digest_chart
 

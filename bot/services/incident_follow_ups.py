@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case, Incident, ReplyDraft
+from bot.db.session import rows_changed
 from bot.domain.enums import CaseStatus, DraftPurpose
 from bot.domain.relevance import author_key
 from bot.domain.views import CaseView, ReplyDraftView
@@ -61,14 +62,15 @@ def replied_by_hand(*, session: Session, draft_id: int, user_id: str, now: datet
     draft = session.get(ReplyDraft, draft_id)
     if draft is None or draft.incident_id is None:
         raise LookupError(f"There is no incident follow-up {draft_id}.")
-    marked = session.execute(
+    marked = rows_changed(
+        session,
         update(ReplyDraft)
         .where(ReplyDraft.id == draft_id, ReplyDraft.published_at.is_(None), ReplyDraft.publish_started_at.is_(None))
         .values(published_at=now, publish_error=None)
     )
     session.refresh(draft)
     view = get(session=session, case_id=draft.case_id, draft_id=draft_id)
-    if marked.rowcount != 1:
+    if marked != 1:
         raise PublishRefused(view)
     record_event(session=session, case_id=draft.case_id, actor=user_id, action="follow_up_sent_by_hand", at=now, incident_id=draft.incident_id)
     return view
@@ -82,6 +84,6 @@ def mark_once(*, session: Session, incident_id: int, what: str, now: datetime) -
     """True for exactly one caller: `what` is claim_breach, fix_breach or check_in (its …_at column is set only if NULL)."""
     column = {"claim_breach": Incident.claim_breach_notified_at, "fix_breach": Incident.fix_breach_notified_at,
               "check_in": Incident.check_in_sent_at}[what]
-    marked = session.execute(update(Incident).where(Incident.id == incident_id, column.is_(None)).values({column: now}))
-    return marked.rowcount == 1
+    marked = rows_changed(session, update(Incident).where(Incident.id == incident_id, column.is_(None)).values({column: now}))
+    return marked == 1
 

@@ -18,9 +18,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case, CaseEvent, Incident, IncidentEvent, MentionRecord, OutboxMessage
+from bot.db.session import rows_changed
 from bot.domain.enums import CaseStatus, IncidentOrigin, IncidentStatus, OutboxKind, RootCause
-from bot.domain.refusals import Refusal
 from bot.domain.outbox import IncidentDM, IncidentNote, PostIncident, UpdateCard, UpdateIncident, UpdateIncidentDM
+from bot.domain.refusals import Refusal
 from bot.services.bulk import insert_all
 from bot.services.outbox import enqueue
 
@@ -87,12 +88,13 @@ def open_incident(
 
 def _hold_open(session: Session, incident_id: int) -> Incident:
     """The incident, locked while this transaction moves cases into it; IncidentRefused unless it is open."""
-    held = session.execute(
+    held = rows_changed(
+        session,
         update(Incident).where(Incident.id == incident_id, Incident.status.in_(IncidentStatus.open())).values(status=Incident.status)
     )
     incident = get(session=session, incident_id=incident_id)
     session.refresh(incident)
-    if held.rowcount != 1:
+    if held != 1:
         raise IncidentRefused(
             f"Incident #{incident_id} is {incident.status}: no case can join it any more. "
             f"If the problem is back, open a new incident (`/complaint incident new TITLE`). Nothing was changed."
@@ -154,11 +156,11 @@ def _fold_case_dms(session: Session, incident_id: int, case_ids: list[int], now:
 def remove_case(*, session: Session, case_id: int, actor: str, now: datetime) -> int:
     """Move the case out of its incident; returns the incident it left. IncidentRefused if it is in none."""
     current = session.scalar(select(Case.incident_id).where(Case.id == case_id))
-    left = session.execute(
-        update(Case).where(Case.id == case_id, Case.incident_id == current).values(incident_id=None),
-        execution_options={"synchronize_session": False},
+    left = rows_changed(
+        session,
+        update(Case).where(Case.id == case_id, Case.incident_id == current).values(incident_id=None).execution_options(synchronize_session=False),
     )
-    if current is None or left.rowcount != 1:
+    if current is None or left != 1:
         raise IncidentRefused(f"Case #{case_id} is not part of an incident.")
     _after_move(session, None, [case_id], actor, now, action="left_incident")
     record(session=session, incident_id=current, actor=actor, action="case_removed", at=now, case_id=case_id)
@@ -166,13 +168,14 @@ def remove_case(*, session: Session, case_id: int, actor: str, now: datetime) ->
 
 
 def claim(*, session: Session, incident_id: int, user_id: str, now: datetime) -> None:
-    claimed = session.execute(
+    claimed = rows_changed(
+        session,
         update(Incident)
         .where(Incident.id == incident_id, Incident.owner.is_(None), Incident.status != IncidentStatus.CLOSED)
         .values(owner=user_id, claimed_at=now)
     )
     incident = get(session=session, incident_id=incident_id)
-    if claimed.rowcount != 1:
+    if claimed != 1:
         session.refresh(incident)
         who = f"<@{incident.owner}> already owns" if incident.owner else "Nobody can claim"
         raise IncidentRefused(f"{who} incident #{incident_id}" + ("." if incident.owner else f": it is {incident.status}."))
@@ -189,10 +192,10 @@ def advance(*, session: Session, incident_id: int, to: IncidentStatus, user_id: 
         values["closed_at"] = now
     # Closing may skip ahead (nothing more to do); every other step follows the one before it.
     allowed = list(IncidentStatus)[:-1] if to is IncidentStatus.CLOSED else before
-    moved = session.execute(update(Incident).where(Incident.id == incident_id, Incident.status.in_(allowed)).values(**values))
+    moved = rows_changed(session, update(Incident).where(Incident.id == incident_id, Incident.status.in_(allowed)).values(**values))
     incident = get(session=session, incident_id=incident_id)
     session.refresh(incident)
-    if moved.rowcount != 1:
+    if moved != 1:
         raise IncidentRefused(f"Incident #{incident_id} is already {incident.status}; nothing was changed.")
     record(session=session, incident_id=incident_id, actor=user_id, action=str(to), at=now)
 
@@ -205,8 +208,7 @@ def resolve_cases(*, session: Session, incident_id: int, actor: str, now: dateti
         update(Case)
         .where(Case.incident_id == incident_id, Case.status.in_(CaseStatus.active()))
         .values(status=CaseStatus.RESOLVED, resolved_at=now, resolution=resolution, root_cause=RootCause.SYSTEMIC, snoozed_until=None)
-        .returning(Case.id),
-        execution_options={"synchronize_session": False},
+        .returning(Case.id).execution_options(synchronize_session=False),
     )
     case_ids = sorted(resolved.scalars())
     _after_move(session, incident_id, case_ids, actor, now, action="resolved")
@@ -220,12 +222,13 @@ def set_root_cause(*, session: Session, incident_id: int, note: str, user_id: st
 
 def escalate(*, session: Session, incident_id: int, manager_id: str, reason: str, actor: str, now: datetime) -> bool:
     """The manager's one DM about this incident: True if this call queued it, False if it exists (it is redrawn instead)."""
-    first = session.execute(
+    first = rows_changed(
+        session,
         update(Incident)
         .where(Incident.id == incident_id, Incident.escalated_to.is_(None))
         .values(escalated_to=manager_id, escalated_at=now, escalation_reason=reason)
     )
-    if first.rowcount == 1:
+    if first == 1:
         record(session=session, incident_id=incident_id, actor=actor, action="escalated", at=now, manager=manager_id, reason=reason[:500])
         enqueue(session=session, case_id=None, message=IncidentDM(incident_id=incident_id, user=manager_id), at=now)
         return True
@@ -241,10 +244,11 @@ def close_if_no_complaints(*, session: Session, incident_id: int, actor: str, no
     )
     if left:
         return False
-    closed = session.execute(
+    closed = rows_changed(
+        session,
         update(Incident).where(Incident.id == incident_id, Incident.status != IncidentStatus.CLOSED).values(status=IncidentStatus.CLOSED, closed_at=now)
     )
-    if closed.rowcount != 1:
+    if closed != 1:
         return False
     record(session=session, incident_id=incident_id, actor=actor, action="closed_no_complaints", at=now)
     return True

@@ -5,14 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, select, update
-from sqlalchemy.orm import InstrumentedAttribute, Session
-from bot.db.models import Case
-from bot.db.session import rows_changed
-from bot.domain.enums import CaseStatus
 from sqlalchemy import ColumnElement, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
 from bot.db.models import Case, Incident
+from bot.db.session import rows_changed
 from bot.domain.enums import CaseStatus, IncidentStatus
 from bot.domain.views import CaseView
 from bot.services.views import case_view

@@ -5,8 +5,8 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot.domain.refusals import NotUnderstood
 from bot.domain.enums import DraftPurpose, IncidentStatus
+from bot.domain.refusals import NotUnderstood
 from bot.flows import incident_loops, incidents
 from handlers.guard import later
 from message_blocks.ids import parse_incident_value
