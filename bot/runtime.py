@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.classifier import Classifier, load_classifier
+from bot.classifier.optional import LlmClassifier
 from bot.config import AppConfig
 from bot.db.models import utcnow
 from bot.db.session import make_engine, make_session_factory, session_scope
@@ -107,6 +108,13 @@ class Runtime:
     @cached_property
     def classifier(self) -> Classifier:
         return load_classifier(self.config.classifier)
+
+    @cached_property
+    def other_languages_llm(self) -> LlmClassifier | None:
+        """The LLM that judges mentions in languages the detector cannot, when [classifier] other_languages = "llm"."""
+        if self.config.classifier.other_languages != "llm":
+            return None
+        return LlmClassifier(self.config.classifier, fallback=self.classifier)
 
     @cached_property
     def acks(self) -> Acks:

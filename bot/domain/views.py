@@ -46,6 +46,10 @@ class CaseView:
     # Where the card is, once posted.
     channel_id: str | None = None
     message_ts: str | None = None
+    # The language of the mention (ISO 639-1), when identified with confidence.
+    language: str | None = None
+    # In a language the detector cannot judge: `score` means nothing, a person judges it.
+    unscored: bool = False
 
 
 @dataclass(frozen=True)

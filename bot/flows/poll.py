@@ -40,6 +40,8 @@ class SourceReport:
     duplicates: int = 0
     negative: int = 0
     joined: int = 0
+    # Stored without a card: in a language the detector cannot judge ([classifier] other_languages = "skip").
+    set_aside: int = 0
     error: str | None = None
     # Why it was not fetched this time (still backing off after earlier failures).
     skipped: str | None = None
@@ -55,7 +57,8 @@ class SourceReport:
             return f"failed: {self.error}"
         seen = f", {self.duplicates} seen before" if self.duplicates else ""
         joined = f" ({self.joined} joined an existing case)" if self.joined else ""
-        return f"{self.fetched} fetched, {self.relevant} about the brand{seen}, {self.negative} negative{joined}"
+        aside = f", {self.set_aside} set aside in languages the detector cannot judge" if self.set_aside else ""
+        return f"{self.fetched} fetched, {self.relevant} about the brand{seen}, {self.negative} negative{joined}{aside}"
 
 
 @dataclass
@@ -171,6 +174,7 @@ def store_fetched(rt: Runtime, source: Source, result: FetchResult, active: Acti
         duplicates=outcomes[Outcome.DUPLICATE],
         negative=outcomes[Outcome.NEW_CASE] + outcomes[Outcome.JOINED],
         joined=outcomes[Outcome.JOINED],
+        set_aside=outcomes[Outcome.SET_ASIDE],
     )
 
 
@@ -200,6 +204,7 @@ def _preview(
         if assessment is None:
             continue
         report.relevant += 1
+        report.set_aside += assessment.unscored and not assessment.negative
         if assessment.negative:
             report.negative += 1
             previews.append(mentions.preview(mention, assessment, rt.clock(), number=len(previews) + 1))

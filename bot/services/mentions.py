@@ -45,6 +45,9 @@ class Assessment:
     triage: Triage | None
     # The passage that weighed most in the verdict (plain text).
     evidence: str = ""
+    # The language (ISO 639-1) when identified with confidence; `unscored`: one the detector cannot judge, nobody judged.
+    language: str | None = None
+    unscored: bool = False
 
 
 def muted_authors(*, session: Session) -> set[str]:
@@ -163,6 +166,8 @@ def _record_values(mention: Mention, assessment: Assessment, now: datetime, *, p
         "evidence": assessment.evidence or None,
         "fingerprint": print_,
         "reply_to": mention.reply_to,
+        "language": assessment.language,
+        "unscored": assessment.unscored,
     }
 
 

@@ -43,4 +43,6 @@ def case_view(case: Case) -> CaseView:
         follow_up_user=case.follow_up_user,
         channel_id=case.channel_id,
         message_ts=case.message_ts,
+        language=first.language,
+        unscored=first.unscored,
     )
