@@ -41,3 +41,8 @@ def language_name(code: str | None) -> str:
     if not code:
         return ""
     return LANGUAGE_NAMES.get(code, code)
+
+
+def foreign_language(code: str | None) -> str:
+    """The English name of a language that is known and not English; "" otherwise (nothing to point out)."""
+    return language_name(code) if code and code != ENGLISH else ""

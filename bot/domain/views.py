@@ -142,6 +142,10 @@ class PeriodNumbers:
     time_to_first_response: Timing = Timing()
     time_to_resolve: Timing = Timing()
     detection_delay: tuple[tuple[str, Timing], ...] = ()
+    # New cases per language of the mention that opened them (None: undetermined), and mentions set aside
+    # unposted per language ([classifier] other_languages = "skip"); most first.
+    languages: tuple[tuple[str | None, int], ...] = ()
+    set_aside: tuple[tuple[str | None, int], ...] = ()
 
     @property
     def closed(self) -> int:

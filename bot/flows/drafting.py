@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.drafts import Draft, DraftInput, builtin_draft, draft_reply, follow_up_draft
 from bot.domain.enums import DraftPurpose, OutboxKind
+from bot.domain.languages import foreign_language
 from bot.domain.views import CaseView, DraftOptions, DraftShown
 from bot.flows.publish import route
 from bot.runtime import Runtime
@@ -52,6 +53,7 @@ def draft_input(rt: Runtime, case: CaseView, options: DraftOptions | None = None
         signer_name=playbook.signer_name,
         signer_role=playbook.signer_role,
         brand=tuple(rt.config.brand.terms),
+        language=foreign_language(case.language),
     )
 
 
