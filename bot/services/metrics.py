@@ -147,7 +147,7 @@ def language_volume(*, session: Session, start: datetime, end: datetime) -> dict
         .where(_between(MentionRecord.detected_at, start, end), MentionRecord.unscored.is_(True), MentionRecord.case_id.is_(None))
         .group_by(MentionRecord.language)
     )
-    return {"languages": _most_first(cases.items()), "set_aside": _most_first(aside.tuples().all())}
+    return {"languages": _most_first(cases.items()), "set_aside": _most_first((language, count) for language, count in aside)}
 
 
 def _most_first(counts: Iterable[tuple[str | None, int]]) -> tuple[tuple[str | None, int], ...]:
