@@ -9,7 +9,7 @@ import argparse
 import logging
 import time
 
-from benchmarks import ack_latency, classifier_speed, detection_delay, ingest, reports, sources_poll
+from benchmarks import ack_latency, classifier_speed, detection_delay, ingest, languages, reports, sources_poll
 
 # Ingest first: its memory figure is the process's peak so far.
 BENCHMARKS = {
@@ -18,6 +18,7 @@ BENCHMARKS = {
     "delay": detection_delay,
     "sources": sources_poll,
     "classifier": classifier_speed,
+    "languages": languages,
     "reports": reports,
 }
 

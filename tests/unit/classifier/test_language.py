@@ -73,3 +73,9 @@ def test_the_brands_own_name_does_not_sway_it(text: str, brand: str) -> None:
 
 def test_english_tweets_it_would_call_nigerian_pidgin_are_never_set_aside() -> None:
     assert not identify("Helping Melania work on her next Michelle Obama speech. #KeepsTrumpUpAtNight").confident
+
+
+def test_english_function_words_call_a_text_english_but_a_stray_english_phrase_does_not() -> None:
+    assert identify("Why is my Acme order still not here? It has been two weeks", ["Acme"]) == Language("en", "English", True)
+    spanish = "El servicio de Acme es the worst, nadie contesta nunca y el pedido no llegó"
+    assert identify(spanish, ["Acme"]) == Language("es", "Spanish", True)

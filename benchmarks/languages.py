@@ -1,0 +1,64 @@
+"""Language identification and the detector on one core: each alone and together, as ingest runs them (target: the
+two together at least 5,000 tweet-length texts/s). Best of three rounds each, interleaved, so that a neighbour's
+load on a shared machine weighs on all of them alike."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks.common import table
+from benchmarks.ingest import DATA, corpus
+from bot.classifier.language import identify, preload
+from bot.classifier.linear import LinearClassifier
+from bot.classifier.tsv import read_labelled
+
+BRAND = ("Acme",)
+LANGUAGES = ("spanish", "french", "german", "portuguese", "italian", "arabic", "hindi")
+ROUNDS = 3
+
+
+def other_languages(total: int) -> list[str]:
+    texts: list[str] = []
+    for language in LANGUAGES:
+        path = DATA / f"xlmt-{language}" / "train.tsv"
+        if Path(path).exists():
+            texts += read_labelled(path)[0]
+    return [f"Acme: {texts[i % len(texts)]}" for i in range(total)] if texts else []
+
+
+def _rate(work: Callable[[str], object], texts: list[str]) -> float:
+    started = time.perf_counter()
+    for text in texts:
+        work(text)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def run(quick: bool) -> str:
+    count = 5_000 if quick else 20_000
+    started = time.perf_counter()
+    preload()
+    load = time.perf_counter() - started
+    detector = LinearClassifier()
+
+    def both(text: str) -> None:
+        identify(text, BRAND)
+        detector.classify(text, brand_terms=BRAND)
+
+    kinds = {
+        "language identification": lambda text: identify(text, BRAND),
+        "detector": lambda text: detector.classify(text, brand_terms=BRAND),
+        "identification + detector": both,
+    }
+    rows = []
+    for label, texts in (("English tweets", corpus(count)), ("tweets in 7 other languages (xlmt)", other_languages(count))):
+        if not texts:
+            continue
+        best = dict.fromkeys(kinds, 0.0)
+        for _ in range(ROUNDS):
+            for kind, work in kinds.items():
+                best[kind] = max(best[kind], _rate(work, texts))
+        rows += [[label, kind, f"{len(texts):,}", f"{rate:,.0f}"] for kind, rate in best.items()]
+        rows.append([label, "identification + detector / detector", "", f"{best['identification + detector'] / best['detector']:.2f}"])
+    return table(f"Language identification and the detector, one core (identifier loaded in {load * 1000:.0f} ms)", ["texts", "work", "count", "texts/s"], rows)
