@@ -193,7 +193,7 @@ def case_card(case: CaseView) -> list[dict[str, Any]]:
     if case.text:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": quote_block(case.text, EXCERPT_LIMIT)}})
     if case.reasons or case.evidence:
-        why = "Why flagged: " + "; ".join(mrkdwn(r, 120) for r in case.reasons[:5])
+        why = ("Why here: " if case.unscored else "Why flagged: ") + "; ".join(mrkdwn(r, 120) for r in case.reasons[:5])
         if case.evidence:
             why = why.rstrip() + "\n" + quote_block(case.evidence.replace("\n", " "), EVIDENCE_LIMIT)
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": why[:CONTEXT_ELEMENT_LIMIT]}]})

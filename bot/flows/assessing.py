@@ -80,7 +80,7 @@ def _unjudged(
     """In a language nobody scored: routed to a person (route, and llm when the LLM cannot answer) if it names the
     brand (the webhook's mentions need not, but nobody has judged this one), else stored without a card (skip)."""
     routed = config.classifier.other_languages != "skip" and names_brand(text, tuple(config.brand.terms))
-    reasons = (f"not scored: the detector does not read {language_name(language)}",)
+    reasons = (f"the detector does not read {language_name(language)}",)
     if not (routed or reported):
         return Assessment(0.0, reasons, False, None, "", language, unscored=True)
     triage = assess(

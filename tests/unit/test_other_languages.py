@@ -57,7 +57,7 @@ def test_route_opens_a_case_without_asking_the_detector() -> None:
     judged = assess_mention(mention(JAPANESE), detector, config("route"))
     assert detector.asked == []
     assert judged.unscored and judged.negative and judged.score == 0.0 and judged.language == "ja"
-    assert judged.triage is not None and judged.reasons == ("not scored: the detector does not read Japanese",)
+    assert judged.triage is not None and judged.reasons == ("the detector does not read Japanese",)
 
 
 def test_skip_stores_it_without_a_case() -> None:

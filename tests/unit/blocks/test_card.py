@@ -126,6 +126,7 @@ def test_a_mention_in_another_language_is_named_and_an_unscored_one_shows_no_sco
     facts = _facts_text(unscored)
     assert "*not scored: Japanese — please judge*" in facts and "negativity" not in facts
     assert card_text(unscored).startswith("Mention #7 (not scored: Japanese — please judge) on Hacker News")
+    assert "Why here: the detector does not read Japanese" in str(case_card(replace(unscored, reasons=("the detector does not read Japanese",))))
     _valid(case_card(unscored))
 
 
