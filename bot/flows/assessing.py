@@ -52,13 +52,12 @@ def assess_mention(
     text = mention_text(mention.title, mention.text)
     language = identify(text, config.brand.terms).known
     if language is None or language in supported_languages(classifier):
-        verdict: Classification | None = classifier.classify(text, rating=mention.rating, brand_terms=config.brand.terms)
-    elif config.classifier.other_languages == "llm":
-        verdict = llm.judge(text, mention, config, language)
+        verdict = classifier.classify(text, rating=mention.rating, brand_terms=config.brand.terms)
     else:
-        verdict = None
-    if verdict is None:
-        return _unjudged(mention, text, config, language, author_history, reported=reported)
+        judged = llm.judge(text, mention, config, language) if config.classifier.other_languages == "llm" else None
+        if judged is None:
+            return _unjudged(mention, text, config, language, author_history, reported=reported)
+        verdict = judged
     negative = verdict.score >= config.classifier.threshold
     if not (negative or reported):
         return Assessment(verdict.score, verdict.reasons, negative, None, verdict.evidence, language)
