@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.classifier import keywords
 from bot.domain.languages import LANGUAGE_NAMES
 
 DEFAULT_TOPICS = {
@@ -43,6 +45,13 @@ class LanguageTerms(BaseModel):
 
     _blank_topics = field_validator("topics")(_no_blank)
     _blank_urgent = field_validator("urgent_terms")(_no_blank)
+
+
+@cache
+def _shipped(language: str) -> LanguageTerms | None:
+    if language not in keywords.TOPICS:
+        return None
+    return LanguageTerms.model_validate({"topics": keywords.TOPICS[language], "urgent_terms": keywords.URGENT[language]})
 
 
 class ClassifierConfig(BaseModel):
@@ -88,9 +97,10 @@ class ClassifierConfig(BaseModel):
         return self
 
     def terms_for(self, language: str | None) -> tuple[dict[str, list[str]], dict[Urgency, list[str]]]:
-        """The topic and urgent keyword lists for a mention in `language`: the configured ones and the language's own."""
-        own = self.languages.get(language or "")
+        """The topic and urgent keyword lists for a mention in `language`: the configured ones and the language's own
+        (its [classifier.languages] table, else the shipped ones of bot/classifier/keywords.py)."""
         urgent: dict[Urgency, list[str]] = {"critical": self.urgent_terms.get("critical", []), "high": self.urgent_terms.get("high", [])}
+        own = self.languages.get(language or "") or _shipped(language or "")
         if own is None:
             return self.topics, urgent
         topics = {name: terms + own.topics.get(name, []) for name, terms in self.topics.items()}

@@ -109,3 +109,18 @@ def test_a_bad_language_table_is_one_line_naming_the_key(table: str, message: st
     with pytest.raises(ConfigError) as raised:
         parse_config(TEST_CONFIG + "\n" + table + "\n", "complaint-bot.toml")
     assert message in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_shipped_keywords_judge_the_languages_asked_about_most_unless_configured() -> None:
+    config = ClassifierConfig()
+    spanish = assess("Quiero un REEMBOLSO ya, el pedido no llegó", score=0.9, reach=None, rating=None, config=config, language="es")
+    assert spanish.severity == "high" and spanish.topics == ("billing", "delivery")
+    french = assess("Je vais porter plainte, colis jamais recu", score=0.9, reach=None, rating=None, config=config, language="fr")
+    assert french.severity == "critical" and french.topics == ("delivery",)
+    arabic = assess("لم يصل الطلب، سأرفع دعوى", score=0.9, reach=None, rating=None, config=config, language="ar")
+    assert arabic.severity == "critical" and arabic.topics == ("delivery",)
+    # A language's own table replaces its shipped keywords; topics the config does not have are left out.
+    own = ClassifierConfig(languages={"es": {"urgent_terms": {"critical": ["juicio"]}}}, topics={"stores": ["tienda"]})
+    assert assess("Quiero un reembolso de la tienda", score=0.6, reach=None, rating=None, config=own, language="es").severity == "low"
+    assert assess("Voy a juicio", score=0.6, reach=None, rating=None, config=own, language="es").severity == "critical"
+    assert assess("pedido no llegó", score=0.6, reach=None, rating=None, config=ClassifierConfig(topics={"stores": ["tienda"]}), language="es").topics == ()
