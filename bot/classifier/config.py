@@ -100,7 +100,8 @@ class ClassifierConfig(BaseModel):
         """The topic and urgent keyword lists for a mention in `language`: the configured ones and the language's own
         (its [classifier.languages] table, else the shipped ones of bot/classifier/keywords.py)."""
         urgent: dict[Urgency, list[str]] = {"critical": self.urgent_terms.get("critical", []), "high": self.urgent_terms.get("high", [])}
-        own = self.languages[language] if language in self.languages else _shipped(language or "")
+        code = language or ""
+        own = self.languages[code] if code in self.languages else _shipped(code)
         if own is None:
             return self.topics, urgent
         topics = {name: terms + own.topics.get(name, []) for name, terms in self.topics.items()}
