@@ -123,4 +123,6 @@ def test_shipped_keywords_judge_the_languages_asked_about_most_unless_configured
     own = ClassifierConfig(languages={"es": {"urgent_terms": {"critical": ["juicio"]}}}, topics={"stores": ["tienda"]})
     assert assess("Quiero un reembolso de la tienda", score=0.6, reach=None, rating=None, config=own, language="es").severity == "low"
     assert assess("Voy a juicio", score=0.6, reach=None, rating=None, config=own, language="es").severity == "critical"
+    emptied = ClassifierConfig(languages={"fr": {}})
+    assert assess("Je vais porter plainte", score=0.6, reach=None, rating=None, config=emptied, language="fr").severity == "low"
     assert assess("pedido no llegó", score=0.6, reach=None, rating=None, config=ClassifierConfig(topics={"stores": ["tienda"]}), language="es").topics == ()
