@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from benchmarks.common import table
 from benchmarks.ingest import DATA, corpus
@@ -20,12 +19,14 @@ ROUNDS = 3
 
 
 def other_languages(total: int) -> list[str]:
-    texts: list[str] = []
-    for language in LANGUAGES:
-        path = DATA / f"xlmt-{language}" / "train.tsv"
-        if Path(path).exists():
-            texts += read_labelled(path)[0]
-    return [f"Acme: {texts[i % len(texts)]}" for i in range(total)] if texts else []
+    """`total` tweets taking each of the languages in turn."""
+    paths = [DATA / f"xlmt-{language}" / "train.tsv" for language in LANGUAGES]
+    per_language = [read_labelled(path)[0] for path in paths if path.exists()]
+    texts = []
+    for i in range(total if per_language else 0):
+        tweets = per_language[i % len(per_language)]
+        texts.append(f"Acme: {tweets[i // len(per_language) % len(tweets)]}")
+    return texts
 
 
 def _rate(work: Callable[[str], object], texts: list[str]) -> float:
