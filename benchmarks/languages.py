@@ -62,4 +62,5 @@ def run(quick: bool) -> str:
                 best[kind] = max(best[kind], _rate(work, texts))
         rows += [[label, kind, f"{len(texts):,}", f"{rate:,.0f}"] for kind, rate in best.items()]
         rows.append([label, "identification + detector / detector", "", f"{best['identification + detector'] / best['detector']:.2f}"])
-    return table(f"Language identification and the detector, one core (identifier loaded in {load * 1000:.0f} ms of CPU)", ["texts", "work", "count", "texts per CPU-second"], rows)
+    title = f"Language identification and the detector, one core (identifier loaded in {load * 1000:.0f} ms of CPU)"
+    return table(title, ["texts", "work", "count", "texts per CPU-second"], rows)
