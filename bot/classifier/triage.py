@@ -65,19 +65,23 @@ def _patterns(lists: tuple[tuple[str, ...], ...]) -> tuple[re.Pattern[str], list
 def _alternatives(node: dict[str, dict], last: str = "") -> str:
     """The pattern of a trie node ("" marks the end of a term; `last` is the character that led here); a run of
     single letters is written as one, so that only forks recurse (a long term costs no deep recursion). Whole
-    words as bot/domain/matching.py has them: the root's branches start with their script's lookbehind, each
-    term's end is its last character's lookahead."""
-    branches = []
+    words as bot/domain/matching.py has them: the root's branches are grouped behind their script's lookbehind
+    (one check per position for terms in one script), each term's end is its last character's lookahead."""
+    branches: list[tuple[str, str]] = []
     for char, child in sorted(node.items()):
         if char:
-            run = (before(char) if not last else "") + re.escape(char)
+            first, run = char, re.escape(char)
             while len(child) == 1 and "" not in child:
                 ((char, child),) = child.items()
                 run += re.escape(char)
-            branches.append(run + _alternatives(child, char))
-    if "" in node:
-        branches.append(after(last))
-    return "(?:" + "|".join(branches) + ")" if branches else ""
+            branches.append((first, run + _alternatives(child, char)))
+    if not last:
+        scripts: dict[str, list[str]] = {}
+        for first, branch in branches:
+            scripts.setdefault(before(first), []).append(branch)
+        return "(?:" + "|".join(f"{look}(?:{'|'.join(group)})" for look, group in scripts.items()) + ")"
+    alternatives = [branch for _, branch in branches] + ([after(last)] if "" in node else [])
+    return "(?:" + "|".join(alternatives) + ")" if alternatives else ""
 
 
 def assess(
