@@ -31,9 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
-from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
-from py3langid.modelio import load_model
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from bot.domain.languages import ENGLISH, language_name
 
@@ -133,8 +131,9 @@ def _named(code: str, confident: bool) -> Language:
 
 
 class _Identifier:
-    """The model, loaded on first use (0.8 s) and shared by all threads; its weights as float32, which doubles the
-    scoring speed of the shipped float16 ones (+28 MB)."""
+    """The model, loaded on first use (0.6 s of CPU, about 75 MB resident) and shared by all threads. Its float16
+    weights as shipped: float32 ones score the identifier alone a quarter faster but, next to the detector, the
+    pair no faster (3,301 against 3,260 texts per CPU-second, same run), for 28 MB more."""
 
     _lock = threading.Lock()
     _model: LanguageIdentifier | None = None
@@ -143,9 +142,7 @@ class _Identifier:
     def get(cls) -> LanguageIdentifier:
         with cls._lock:
             if cls._model is None:
-                ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
-                weights = np.asarray(ptc, dtype=np.float32)
-                cls._model = LanguageIdentifier(weights, np.asarray(pc), classes, nextmove, output, norm_probs=True, tk_row=row)
+                cls._model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
             return cls._model
 
 
