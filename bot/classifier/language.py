@@ -47,7 +47,7 @@ CONFIDENT = 0.5
 READ_CHARS = 400
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|@\w+|&\w+;|#|\bRT\b")
-_LETTER = re.compile(r"[^\W\d_]")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
 _LATIN_WORD = re.compile(r"[a-z]+")
 # A script (by its letters' range) that only one language writes, for our purposes.
 _OWN_SCRIPTS = (
@@ -175,12 +175,12 @@ def _written_with(words: list[str], vocabulary: frozenset[str], share: float) ->
 def identify(text: str, brand_terms: Sequence[str] = ()) -> Language:
     """The language of a mention's text (see the module's docstring for every case)."""
     words = readable(text, brand_terms)
-    letters = _LETTER.findall(words)
+    letters = len(_NOT_LETTER.sub("", words))
     if not letters:
         return _undetermined("no words")
-    if not text.isascii() and len(_ANY_OWN_SCRIPT.findall(words)) * 2 >= len(letters):
+    if not text.isascii() and len(_ANY_OWN_SCRIPT.findall(words)) * 2 >= letters:
         return _named(max(_OWN_SCRIPTS, key=lambda own: len(own[1].findall(words)))[0], True)
-    if len(letters) < MIN_LETTERS:
+    if letters < MIN_LETTERS:
         return _undetermined("too short to tell")
     latin = _LATIN_WORD.findall(words.lower())
     if _written_with(latin, HINDI_WORDS, HINDI_SHARE):
