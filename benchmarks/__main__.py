@@ -10,6 +10,7 @@ import logging
 import time
 
 from benchmarks import ack_latency, classifier_speed, detection_delay, ingest, poll_command, reports, sources_poll
+from benchmarks import ack_latency, classifier_speed, detection_delay, ingest, languages, reports, sources_poll
 
 # Ingest first: its memory figure is the process's peak so far.
 BENCHMARKS = {
@@ -19,6 +20,7 @@ BENCHMARKS = {
     "delay": detection_delay,
     "sources": sources_poll,
     "classifier": classifier_speed,
+    "languages": languages,
     "reports": reports,
 }
 

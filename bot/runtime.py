@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.classifier import Classifier, load_classifier
 from bot.classifier.live import LiveModel
 from bot.classifier.models import ModelLocations, default_directory
+from bot.classifier.optional import LlmClassifier
 from bot.config import AppConfig
 from bot.db.models import utcnow
 from bot.db.session import make_engine, make_session_factory, session_scope
@@ -161,6 +162,13 @@ class Runtime:
     def classifier(self) -> Classifier:
         """What scores the next batch: looked up per batch, so a newly chosen model takes over without a restart."""
         return self.models.current() if self.models is not None else self._other_backend
+
+    @cached_property
+    def other_languages_llm(self) -> LlmClassifier | None:
+        """The LLM that judges mentions in languages the detector cannot, when [classifier] other_languages = "llm"."""
+        if self.config.classifier.other_languages != "llm":
+            return None
+        return LlmClassifier(self.config.classifier, fallback=self.classifier)
 
     @cached_property
     def acks(self) -> Acks:

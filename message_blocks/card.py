@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.enums import CaseStatus, DismissReason, RootCause, Severity
+from bot.domain.languages import foreign_language
 from bot.domain.views import CaseView
 from message_blocks.ids import Action, MoreChoice, case_value, more_value
 from message_blocks.text import link, mrkdwn, quote_block
@@ -78,9 +79,14 @@ def source_label(case: CaseView) -> str:
     return kind if case.source_name in ("", case.source_kind) else f"{kind} · {case.source_name}"
 
 
+def unscored_label(case: CaseView) -> str:
+    return f"not scored: {foreign_language(case.language) or 'another language'} — please judge"
+
+
 def card_text(case: CaseView) -> str:
     """Notification fallback text (shown in push notifications and by screen readers)."""
-    return mrkdwn(f"Negative mention #{case.case_id} on {source_label(case)}: {case.title or case.text}", 300)
+    what = f"Mention #{case.case_id} ({unscored_label(case)})" if case.unscored else f"Negative mention #{case.case_id}"
+    return mrkdwn(f"{what} on {source_label(case)}: {case.title or case.text}", 300)
 
 
 def _headline(case: CaseView) -> str:
@@ -99,7 +105,13 @@ def _facts(case: CaseView) -> str:
         facts.append("★" * case.rating + "☆" * (5 - case.rating))
     if case.reach:
         facts.append(f"reach {case.reach:,}")
-    facts.append(f"negativity {case.score:.2f}")
+    if case.unscored:
+        # No number: a score the detector could not give would read as a verdict.
+        facts.append(f"*{unscored_label(case)}*")
+    else:
+        if foreign_language(case.language):
+            facts.append(foreign_language(case.language))
+        facts.append(f"negativity {case.score:.2f}")
     facts.append(f"severity {case.severity}")
     if case.topics:
         facts.append("topics: " + ", ".join(mrkdwn(t, 40) for t in case.topics[:6]))
@@ -193,7 +205,7 @@ def case_card(case: CaseView) -> list[dict[str, Any]]:
     if case.text:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": quote_block(case.text, EXCERPT_LIMIT)}})
     if case.reasons or case.evidence:
-        why = "Why flagged: " + "; ".join(mrkdwn(r, 120) for r in case.reasons[:5])
+        why = ("Why here: " if case.unscored else "Why flagged: ") + "; ".join(mrkdwn(r, 120) for r in case.reasons[:5])
         if case.evidence:
             why = why.rstrip() + "\n" + quote_block(case.evidence.replace("\n", " "), EVIDENCE_LIMIT)
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": why[:CONTEXT_ELEMENT_LIMIT]}]})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from bot.domain.languages import ENGLISH, language_name
 from bot.domain.views import DigestView, IncidentNumbers, PeriodNumbers, SourcePrecision, Timing
 from message_blocks.blocks import context, header, section
 from message_blocks.card import duration, slack_date
@@ -65,7 +66,24 @@ def numbers_blocks(now: PeriodNumbers, before: PeriodNumbers) -> list[dict[str, 
     if now.detection_delay:
         delays = ", ".join(f"{mrkdwn(source, 60)} {_seconds(t.median)}" for source, t in now.detection_delay[:10])
         blocks.append(context(f"Detection delay (median): {delays}"))
+    if languages := language_lines(now):
+        blocks.append(context(languages))
     return blocks
+
+
+def _volume(counts: tuple[tuple[str | None, int], ...]) -> str:
+    return ", ".join(f"{language_name(code) or 'undetermined'} {count}" for code, count in counts[:12])
+
+
+def language_lines(numbers: PeriodNumbers) -> str:
+    """Volume by language, when some of it is not English: new cases, and mentions set aside unposted."""
+    lines = []
+    if any(code not in (ENGLISH, None) for code, _ in numbers.languages):
+        lines.append(f"*New by language:* {_volume(numbers.languages)}")
+    if numbers.set_aside:
+        total = sum(count for _, count in numbers.set_aside)
+        lines.append(f"*Set aside, not posted* ({plural(total, 'mention')} in languages the detector cannot judge): {_volume(numbers.set_aside)}")
+    return "\n".join(lines)
 
 
 def metric_rows(numbers: PeriodNumbers) -> list[tuple[str, str]]:
@@ -114,7 +132,7 @@ def incident_rows(numbers: IncidentNumbers) -> list[tuple[str, str]]:
 
 def is_quiet(view: DigestView) -> bool:
     now = view.current
-    return not (now.new or now.resolved or now.backlog or now.escalated or now.dismissed or _has_incidents(view.incidents))
+    return not (now.new or now.resolved or now.backlog or now.escalated or now.dismissed or now.set_aside or _has_incidents(view.incidents))
 
 
 def digest_blocks(view: DigestView) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.enums import RootCause, Severity
+from bot.domain.languages import foreign_language
 from bot.domain.views import CaseView, DraftOptions, DraftShown
 from message_blocks.blocks import context, section
 from message_blocks.card import kind_label
@@ -75,6 +76,13 @@ def _text_input(
     return block
 
 
+def reply_language_note(language: str, draft: DraftShown) -> str:
+    """Replies go out in the customer's language: the playbook's draft is in English, the LLM writer's in theirs."""
+    if draft.written_by == "playbook":
+        return f"🌐 *This mention is in {language}: reply in {language} too.* The draft below is in English: translate it before saving."
+    return f"🌐 *This mention is in {language}: reply in {language} too.* The draft below was written in {language}: check it reads well."
+
+
 def draft_modal(case: CaseView, draft: DraftShown, options: DraftOptions) -> dict[str, Any]:
     tone_options = [_option(value, label) for value, label in TONE_LABELS]
     extra_options = [
@@ -110,6 +118,8 @@ def draft_modal(case: CaseView, draft: DraftShown, options: DraftOptions) -> dic
     ]
     if draft.note:
         blocks.append(section(f"🛑 {mrkdwn(draft.note, 1000)}"))
+    if language := foreign_language(case.language):
+        blocks.append(section(reply_language_note(language, draft)))
     if draft.rewording:
         blocks.append(context("✍️ The writer is rewording this draft; it will appear here in a few seconds. Edit after it does."))
     blocks.append(

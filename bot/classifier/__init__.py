@@ -19,6 +19,17 @@ def backend_unavailable(backend: str) -> str | None:
     return None
 
 
+# A detector that says nothing of its languages was trained on English alone.
+ENGLISH_ONLY = frozenset({"en"})
+
+
+def supported_languages(classifier: Classifier) -> frozenset[str]:
+    """The languages (ISO 639-1; "hi" for romanised Hindi) the detector can judge; a mention confidently in another
+    is handled by [classifier] other_languages instead of being mis-scored. The one place this is read."""
+    languages: frozenset[str] = getattr(classifier, "supported_languages", ENGLISH_ONLY)
+    return languages
+
+
 def load_classifier(config: ClassifierConfig | None = None) -> Classifier:
     config = config or ClassifierConfig()
     if config.backend == "lexicon":
@@ -38,4 +49,4 @@ def load_classifier(config: ClassifierConfig | None = None) -> Classifier:
     return LinearClassifier()
 
 
-__all__ = ["Classification", "Classifier", "ClassifierConfig", "backend_unavailable", "load_classifier"]
+__all__ = ["Classification", "Classifier", "ClassifierConfig", "backend_unavailable", "load_classifier", "supported_languages"]

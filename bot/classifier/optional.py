@@ -63,11 +63,18 @@ class LlmClassifier:
         self.api_key = os.environ.get(config.llm_api_key_env, "")
 
     def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
-        try:
-            score, why, quote = self._ask(text, brand_terms)
-        except Exception as exc:  # network, HTTP status, timeouts, unparseable answers
-            log.warning("LLM classifier failed (%s); using the default detector", type(exc).__name__)
+        judged = self.judge(text, rating=rating, brand_terms=brand_terms)
+        if judged is None:  # logged: the default detector judges instead
             return self.fallback.classify(text, rating=rating, brand_terms=brand_terms)
+        return judged
+
+    def judge(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = (), language: str = "") -> Classification | None:
+        """The LLM's verdict, or None when it could not give one. `language`: the text's, by its English name, if known."""
+        try:
+            score, why, quote = self._ask(text, brand_terms, language)
+        except Exception as exc:  # network, HTTP status, timeouts, unparseable answers
+            log.warning("LLM classifier failed (%s)", type(exc).__name__)
+            return None
         reasons = [f"LLM: {why}"] if why else []
         if rating is not None:
             score, reason = rated(score, rating)
@@ -76,9 +83,10 @@ class LlmClassifier:
         evidence = quote[:300] if quote and quote in text else ""
         return Classification(round(score, 4), tuple(reasons), evidence)
 
-    def _ask(self, text: str, brand_terms: Sequence[str]) -> tuple[float, str, str]:
+    def _ask(self, text: str, brand_terms: Sequence[str], language: str = "") -> tuple[float, str, str]:
         brand = f" The brand is called: {', '.join(brand_terms)}." if brand_terms else ""
-        prompt = f"{PROMPT}{brand}\n\nMention:\n{text[:4000]}"
+        written = f" The mention is written in {language}; give the reason in English." if language else ""
+        prompt = f"{PROMPT}{brand}{written}\n\nMention:\n{text[:4000]}"
         response = self.http.post(
             self.config.llm_base_url.rstrip("/") + "/chat/completions",
             headers={"Authorization": f"Bearer {self.api_key}"},

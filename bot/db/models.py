@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.domain.enums import CaseStatus, IncidentStatus, Severity
@@ -90,6 +90,10 @@ class MentionRecord(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     # What publishing a reply needs (the source's Mention.reply_to), for sources with a reply API.
     reply_to: Mapped[dict[str, Any] | None]
+    # The language it is written in (ISO 639-1 code), when identified with confidence (migration 0005).
+    language: Mapped[str | None] = mapped_column(String(16))
+    # In a language the detector cannot judge, and no LLM judged it: `score` means nothing.
+    unscored: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Case(Base):

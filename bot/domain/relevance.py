@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from bot.domain.matching import fold, whole_words
 
 _TRACKING_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|igshid|si)$", re.IGNORECASE)
 
@@ -19,16 +22,21 @@ def author_key(author: str) -> str:
     return author.strip().lstrip("@").lower()
 
 
-def _whole_words(terms: list[str]) -> re.Pattern[str] | None:
-    if not terms:
-        return None
-    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w]){'(?:' + alternatives + ')'}(?![\w])", re.IGNORECASE)
+@lru_cache(maxsize=16)
+def _brand(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    return whole_words(terms)
+
+
+def names_brand(text: str, terms: tuple[str, ...]) -> bool:
+    """Whether the text names the brand, as the relevance filter matches its terms."""
+    pattern = _brand(terms)
+    return pattern is not None and pattern.search(fold(text)) is not None
 
 
 @dataclass(frozen=True)
 class RelevanceFilter:
-    """Brand terms match as whole words, case-insensitively; an exclusion or a muted author drops the mention."""
+    """Brand terms match as whole words, in any case, with or without accents, in full-width letters and between
+    letters of other scripts (bot/domain/matching.py); an exclusion or a muted author drops the mention."""
 
     terms: re.Pattern[str] | None
     exclusions: re.Pattern[str] | None
@@ -36,7 +44,7 @@ class RelevanceFilter:
 
     @classmethod
     def build(cls, terms: list[str], exclude: list[str], muted_authors: set[str] | frozenset[str] = frozenset()) -> RelevanceFilter:
-        return cls(_whole_words(terms), _whole_words(exclude), frozenset(author_key(a) for a in muted_authors))
+        return cls(whole_words(terms), whole_words(exclude), frozenset(author_key(a) for a in muted_authors))
 
     def why_dropped(self, *, text: str, author: str, require_term: bool = True) -> str | None:
         """None if the mention is relevant, else a short reason.
@@ -45,9 +53,10 @@ class RelevanceFilter:
         """
         if author and author_key(author) in self.muted_authors:
             return "muted author"
-        if require_term and (self.terms is None or not self.terms.search(text)):
+        folded = fold(text)
+        if require_term and (self.terms is None or not self.terms.search(folded)):
             return "no brand term"
-        if self.exclusions is not None and self.exclusions.search(text):
+        if self.exclusions is not None and self.exclusions.search(folded):
             return "excluded term"
         return None
 

@@ -48,6 +48,10 @@ class CaseView:
     message_ts: str | None = None
     # The incident it is part of, if any.
     incident_id: int | None = None
+    # The language of the mention (ISO 639-1), when identified with confidence.
+    language: str | None = None
+    # In a language the detector cannot judge: `score` means nothing, a person judges it.
+    unscored: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,10 @@ class PeriodNumbers:
     time_to_first_response: Timing = Timing()
     time_to_resolve: Timing = Timing()
     detection_delay: tuple[tuple[str, Timing], ...] = ()
+    # New cases per language of the mention that opened them (None: undetermined), and mentions set aside
+    # unposted per language ([classifier] other_languages = "skip"); most first.
+    languages: tuple[tuple[str | None, int], ...] = ()
+    set_aside: tuple[tuple[str | None, int], ...] = ()
 
     @property
     def closed(self) -> int:

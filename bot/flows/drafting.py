@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from bot.domain.drafts import Draft, DraftInput, builtin_draft, draft_reply, follow_up_draft
 from bot.domain.enums import DraftPurpose
 from bot.domain.outbox import ThreadNote
+from bot.domain.enums import DraftPurpose, OutboxKind
+from bot.domain.languages import foreign_language
 from bot.domain.views import CaseView, DraftOptions, DraftShown
 from bot.flows.llm_writer import draft_writer
 from bot.flows.publish import route
@@ -54,6 +56,7 @@ def draft_input(rt: Runtime, case: CaseView, options: DraftOptions | None = None
         signer_name=playbook.signer_name,
         signer_role=playbook.signer_role,
         brand=tuple(rt.config.brand.terms),
+        language=foreign_language(case.language),
     )
 
 

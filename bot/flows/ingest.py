@@ -9,13 +9,15 @@ commit together.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from bot.classifier import Classifier
 from bot.classifier.similarity import NearDuplicates
 from bot.classifier.triage import assess
 from bot.config import AppConfig
@@ -23,6 +25,8 @@ from bot.domain.enums import Severity
 from bot.domain.outbox import DirectMessage, PostCard, QueuedMessage, UpdateCard
 from bot.domain.relevance import RelevanceFilter, mention_text
 from bot.flows import cycle_collector
+from bot.domain.enums import OutboxKind, Severity
+from bot.flows.assessing import OtherLanguageLlm, assess_mention
 from bot.runtime import Runtime
 from bot.services import mentions, outbox
 from bot.services.mentions import Assessment, NewCase, NewMention, Stored, case_id, item_key, page_key
@@ -37,6 +41,7 @@ class Outcome(StrEnum):
     DROPPED = "dropped"  # not about the brand, excluded, or a muted author
     DUPLICATE = "duplicate"  # seen before (same item or same page)
     STORED = "stored"  # kept, not negative
+    SET_ASIDE = "set_aside"  # kept without a card: in a language the detector cannot judge ([classifier] other_languages = "skip")
     NEW_CASE = "new_case"
     JOINED = "joined"  # near-identical to an active case: joined it
 
@@ -63,27 +68,6 @@ PUSHED = Intake(require_brand_term=False)
 
 def reported_by(user_id: str) -> Intake:
     return Intake(require_brand_term=False, reporter=user_id)
-
-
-def assess_mention(
-    mention: Mention, classifier: Classifier, config: AppConfig, author_history: Callable[[], int] = lambda: 0, *, reported: bool = False
-) -> Assessment:
-    """Triage (severity, topics, troll signal) only for what can open or join a case: a negative verdict, or a
-    person's report. `author_history` (the author's recent negative mentions) is only asked for when negative."""
-    text = mention_text(mention.title, mention.text)
-    verdict = classifier.classify(text, rating=mention.rating, brand_terms=config.brand.terms)
-    negative = verdict.score >= config.classifier.threshold
-    if not (negative or reported):
-        return Assessment(verdict.score, verdict.reasons, negative, None, verdict.evidence)
-    triage = assess(
-        text,
-        score=verdict.score,
-        reach=mention.reach,
-        rating=mention.rating,
-        config=config.classifier,
-        author_recent_negative=author_history() if negative else 0,
-    )
-    return Assessment(verdict.score, verdict.reasons, negative, triage, verdict.evidence)
 
 
 def relevance_filter(rt: Runtime, session: Session) -> RelevanceFilter:
@@ -167,6 +151,7 @@ class _Batch:
         self.similar_new = NearDuplicates([])
         self.cases: list[NewCase] = []
         self.records: list[NewMention] = []
+        self.llm = OtherLanguageLlm(rt.other_languages_llm)
 
     def take(self, mention: Mention, item: tuple[str, str], page: str) -> Decision:
         reporter = self.intake.reporter
@@ -174,14 +159,16 @@ class _Batch:
         if existing is not None and not (reporter and existing.case is None):
             return Outcome.DUPLICATE, existing.case
         author = mention.author[:500]
-        assessment = assess_mention(mention, self.rt.classifier, self.rt.config, lambda: self.authors[author], reported=reporter is not None)
+        assessment = assess_mention(
+            mention, self.rt.classifier, self.rt.config, lambda: self.authors[author], reported=reporter is not None, llm=self.llm
+        )
         if reporter is not None:
             return self._reported(mention, item, page, existing, assessment, reporter)
         record = NewMention(mention, assessment, page)
         self.records.append(record)
         self.items[item] = self.pages[page] = record
         if not assessment.negative:
-            return Outcome.STORED, None
+            return (Outcome.SET_ASIDE if assessment.unscored else Outcome.STORED), None
         joined = self._similar_case(record.fingerprint)
         if joined is not None:
             record.case, record.joined = joined, True
@@ -263,4 +250,4 @@ def judge(rt: Runtime, mention: Mention, relevance: RelevanceFilter) -> Assessme
     """For a dry run: the assessment of a relevant mention, None if it would be dropped. Stores nothing."""
     if relevance.why_dropped(text=mention_text(mention.title, mention.text), author=mention.author, require_term=not mention.about_the_brand):
         return None
-    return assess_mention(mention, rt.classifier, rt.config)
+    return assess_mention(mention, rt.classifier, rt.config, llm=OtherLanguageLlm(rt.other_languages_llm))

@@ -43,6 +43,8 @@ class SourceReport:
     duplicates: int = 0
     negative: int = 0
     joined: int = 0
+    # Stored without a card: in a language the detector cannot judge ([classifier] other_languages = "skip").
+    set_aside: int = 0
     error: str | None = None
     # Why it was not fetched this time (still backing off after earlier failures).
     skipped: str | None = None
@@ -62,7 +64,8 @@ class SourceReport:
         seen = f", {self.duplicates} seen before" if self.duplicates else ""
         joined = f" ({self.joined} joined an existing case)" if self.joined else ""
         warned = f"; {self.warning}" if self.warning else ""
-        return f"{self.fetched} fetched, {self.relevant} about the brand{seen}, {self.negative} negative{joined}{warned}"
+        aside = f", {self.set_aside} set aside in languages the detector cannot judge" if self.set_aside else ""
+        return f"{self.fetched} fetched, {self.relevant} about the brand{seen}, {self.negative} negative{joined}{aside}{warned}"
 
 
 @dataclass
@@ -198,6 +201,7 @@ def store_fetched(rt: Runtime, source: Source, result: FetchResult, active: Acti
         joined=outcomes[Outcome.JOINED],
         warning=result.warning,
         new_case_ids=[i.case_id for i in ingested if i.kind is Outcome.NEW_CASE and i.case_id is not None],
+        set_aside=outcomes[Outcome.SET_ASIDE],
     )
 
 
@@ -228,6 +232,7 @@ def _preview(
         if assessment is None:
             continue
         report.relevant += 1
+        report.set_aside += assessment.unscored and not assessment.negative
         if assessment.negative:
             report.negative += 1
             previews.append(mentions.preview(mention, assessment, rt.clock(), number=len(previews) + 1))

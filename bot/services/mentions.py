@@ -46,6 +46,9 @@ class Assessment:
     negative: bool
     triage: Triage | None
     evidence: str = ""  # the passage that weighed most in the verdict (plain text)
+    # The language (ISO 639-1) when identified with confidence; `unscored`: one the detector cannot judge, nobody judged.
+    language: str | None = None
+    unscored: bool = False
 
 
 def muted_authors(*, session: Session) -> set[str]:
@@ -165,6 +168,8 @@ def _record_values(mention: Mention, assessment: Assessment, now: datetime, *, p
         "evidence": assessment.evidence or None,
         "fingerprint": print_,
         "reply_to": mention.reply_to,
+        "language": assessment.language,
+        "unscored": assessment.unscored,
     }
 
 

@@ -7,7 +7,8 @@ construct compiled per dialect.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -132,7 +133,25 @@ def period_numbers(*, session: Session, start: datetime, end: datetime, sla: Sla
             _unindexed(Case.status) == CaseStatus.RESOLVED,
         ),
         detection_delay=tuple(sorted(delays.items())),
+        **language_volume(session=session, start=start, end=end),
     )
+
+
+def language_volume(*, session: Session, start: datetime, end: datetime) -> dict[str, tuple[tuple[str | None, int], ...]]:
+    """`languages`: new cases in [start, end) per language of the mention that opened each; `set_aside`: mentions
+    stored without a case for being in a language the detector cannot judge. Most first."""
+    opener = select(MentionRecord.language).where(MentionRecord.case_id == Case.id).order_by(MentionRecord.id).limit(1).scalar_subquery()
+    cases = Counter(session.scalars(select(opener).where(_between(Case.detected_at, start, end))))
+    aside = session.execute(
+        select(MentionRecord.language, func.count(MentionRecord.id))
+        .where(_between(MentionRecord.detected_at, start, end), MentionRecord.unscored.is_(True), MentionRecord.case_id.is_(None))
+        .group_by(MentionRecord.language)
+    )
+    return {"languages": _most_first(cases.items()), "set_aside": _most_first((language, count) for language, count in aside)}
+
+
+def _most_first(counts: Iterable[tuple[str | None, int]]) -> tuple[tuple[str | None, int], ...]:
+    return tuple(sorted(((language, int(count)) for language, count in counts), key=lambda item: (-item[1], item[0] or "")))
 
 
 def oldest_unclaimed(*, session: Session, now: datetime, limit: int = 5) -> list[CaseView]:

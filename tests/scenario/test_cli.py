@@ -18,7 +18,9 @@ def test_preview_with_the_bundled_sample_needs_nothing(capsys: pytest.CaptureFix
     assert "Acme charged me twice and support will not answer" in out
     assert "[ Claim ]  [ Draft reply ]  [ Escalate to manager ]  [ Mark resolved ]  [ ⋯ ]" in out
     assert "Road Runner" not in out and "Loving my new Acme blender" not in out
-    assert "3 cards would be posted to C0SAMPLE00." in out
+    # A mention in a language the shipped detector cannot judge is shown for a person to judge, with no score.
+    assert "not scored: Japanese — please judge" in out
+    assert "4 cards would be posted to C0SAMPLE00." in out
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,8 @@ class DraftInput:
     known: frozenset[str] = frozenset()
     # Brand terms: "Acme's outage" is named back as "our outage".
     brand: tuple[str, ...] = ()
+    # The complaint's language by its English name when it is not English ("Spanish"): a writer replies in it.
+    language: str = ""
 
 
 @dataclass(frozen=True)

@@ -126,3 +126,19 @@ def test_hostile_mention_is_escaped_everywhere() -> None:
 def test_similar_mentions_are_counted_on_the_card() -> None:
     joined = replace(CASE, similar_urls=("https://a.example/1", "https://b.example/2"))
     assert "+2 similar (<https://a.example/1|1>, <https://b.example/2|2>)" in status_line(joined)
+
+
+def test_a_mention_in_another_language_is_named_and_an_unscored_one_shows_no_score() -> None:
+    spanish = _facts_text(replace(CASE, language="es"))
+    assert "Spanish" in spanish and "negativity 0.91" in spanish
+    assert "English" not in _facts_text(replace(CASE, language="en")) and "English" not in _facts_text(CASE)
+    unscored = replace(CASE, language="ja", unscored=True, score=0.0)
+    facts = _facts_text(unscored)
+    assert "*not scored: Japanese — please judge*" in facts and "negativity" not in facts
+    assert card_text(unscored).startswith("Mention #7 (not scored: Japanese — please judge) on Hacker News")
+    assert "Why here: the detector does not read Japanese" in str(case_card(replace(unscored, reasons=("the detector does not read Japanese",))))
+    _valid(case_card(unscored))
+
+
+def _facts_text(case: CaseView) -> str:
+    return case_card(case)[1]["elements"][0]["text"]

@@ -1,0 +1,66 @@
+"""Language identification and the detector on one core: each alone and together, as ingest runs them (target: the
+two together at least 5,000 tweet-length texts/s). Texts per CPU-second of this process (what one core of its own
+would do, however many others share the machine), best of three rounds each, interleaved."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from benchmarks.common import table
+from benchmarks.ingest import DATA, corpus
+from bot.classifier.language import identify, preload
+from bot.classifier.linear import LinearClassifier
+from bot.classifier.tsv import read_labelled
+
+BRAND = ("Acme",)
+LANGUAGES = ("spanish", "french", "german", "portuguese", "italian", "arabic", "hindi")
+ROUNDS = 3
+
+
+def other_languages(total: int) -> list[str]:
+    """`total` tweets taking each of the languages in turn."""
+    paths = [DATA / f"xlmt-{language}" / "train.tsv" for language in LANGUAGES]
+    per_language = [read_labelled(path)[0] for path in paths if path.exists()]
+    texts = []
+    for i in range(total if per_language else 0):
+        tweets = per_language[i % len(per_language)]
+        texts.append(f"Acme: {tweets[i // len(per_language) % len(tweets)]}")
+    return texts
+
+
+def _rate(work: Callable[[str], object], texts: list[str]) -> float:
+    started = time.process_time()
+    for text in texts:
+        work(text)
+    return len(texts) / (time.process_time() - started)
+
+
+def run(quick: bool) -> str:
+    count = 5_000 if quick else 20_000
+    started = time.process_time()
+    preload()
+    load = time.process_time() - started
+    detector = LinearClassifier()
+
+    def both(text: str) -> None:
+        identify(text, BRAND)
+        detector.classify(text, brand_terms=BRAND)
+
+    kinds = {
+        "language identification": lambda text: identify(text, BRAND),
+        "detector": lambda text: detector.classify(text, brand_terms=BRAND),
+        "identification + detector": both,
+    }
+    rows = []
+    for label, texts in (("English tweets", corpus(count)), ("tweets in 7 other languages (xlmt)", other_languages(count))):
+        if not texts:
+            continue
+        best = dict.fromkeys(kinds, 0.0)
+        for _ in range(ROUNDS):
+            for kind, work in kinds.items():
+                best[kind] = max(best[kind], _rate(work, texts))
+        rows += [[label, kind, f"{len(texts):,}", f"{rate:,.0f}"] for kind, rate in best.items()]
+        rows.append([label, "identification + detector / detector", "", f"{best['identification + detector'] / best['detector']:.2f}"])
+    title = f"Language identification and the detector, one core (identifier loaded in {load * 1000:.0f} ms of CPU)"
+    return table(title, ["texts", "work", "count", "texts per CPU-second"], rows)

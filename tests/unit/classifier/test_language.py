@@ -1,0 +1,81 @@
+"""Which language a mention is in: every defined case of bot/classifier/language.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.classifier.language import Language, identify
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "name"),
+    [
+        ("El pedido llegó roto y nadie de atención al cliente me responde", "es", "Spanish"),
+        ("Le colis est arrivé cassé et le service client ne répond jamais", "fr", "French"),
+        ("Das Paket kam kaputt an und der Kundendienst antwortet einfach nicht", "de", "German"),
+        ("O pedido chegou quebrado e o atendimento ao cliente não responde", "pt", "Portuguese"),
+        ("Il pacco è arrivato rotto e il servizio clienti non risponde mai", "it", "Italian"),
+        ("وصل الطلب مكسورا وخدمة العملاء لا ترد على الإطلاق", "ar", "Arabic"),
+        ("The parcel arrived broken and customer service never answers", "en", "English"),
+        ("Acme सेवा बहुत खराब है, कोई जवाब नहीं देता", "hi", "Hindi"),
+    ],
+)
+def test_the_languages_it_is_asked_about_most(text: str, code: str, name: str) -> None:
+    assert identify(text, ["Acme"]) == Language(code, name, True)
+
+
+def test_romanised_hindi_is_hindi_by_its_everyday_words() -> None:
+    assert identify("yaar ye Acme wala phone bahut bekaar hai, service bhi nahi milti", ["Acme"]) == Language("hi", "Hindi", True)
+    # One such word in an English text is not enough ("ki" in a name, "hai" as a greeting), nor a few in a long one.
+    assert identify("Hai guys, Acme app down again, great", ["Acme"]).code == "en"
+    assert identify("Called Acme support, spoke to Ki and then to Yeh in billing, still no refund after two weeks", ["Acme"]).code == "en"
+
+
+def test_a_script_only_one_language_writes_is_told_however_short() -> None:
+    assert identify("最悪です") == Language("ja", "Japanese", True)
+    assert identify("최악이에요") == Language("ko", "Korean", True)
+    assert identify("ＡＣＭＥ の サポート は 最悪", ["Acme"]).code == "ja"
+
+
+@pytest.mark.parametrize("text", ["ok!!", "meh", "Acme sucks!", "lol no", "#fail"])
+def test_a_text_too_short_to_tell_is_undetermined_and_not_confident(text: str) -> None:
+    assert identify(text, ["Acme"]) == Language("und", "too short to tell", False)
+
+
+@pytest.mark.parametrize("text", ["😡😡😡", "👍 10/10 !!", "🤬 https://t.co/abc123 @acme", "…"])
+def test_a_text_without_letters_is_undetermined_and_not_confident(text: str) -> None:
+    assert identify(text, ["Acme"]) == Language("und", "no words", False)
+    assert identify(text, ["Acme"]).known is None
+
+
+def test_a_mixed_text_gets_the_language_that_dominates_it_or_none() -> None:
+    mostly_spanish = identify("My Acme order never arrived, el servicio al cliente es horrible y nadie contesta nunca", ["Acme"])
+    assert mostly_spanish == Language("es", "Spanish", True)
+    even = identify("Mi pedido de Acme never arrived and customer service no contesta", ["Acme"])
+    assert not even.confident and even.known is None
+
+
+def test_links_handles_and_hashtag_signs_are_left_out() -> None:
+    text = "@AcmeSupportTeam @customerservicehelp https://www.acme.com/customer-support/help-center pedido perdido otra vez"
+    assert identify(text) == Language("es", "Spanish", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "brand"),
+    [
+        ("Casa de Sabores Mexicanos overcharged me again, twice", "Casa de Sabores Mexicanos"),
+        ("Das Gute Brot Bäckerei was closed all week", "Das Gute Brot Bäckerei"),
+    ],
+)
+def test_the_brands_own_name_does_not_sway_it(text: str, brand: str) -> None:
+    assert identify(text, [brand]) == Language("en", "English", True)
+
+
+def test_english_tweets_it_would_call_nigerian_pidgin_are_never_set_aside() -> None:
+    assert not identify("Helping Melania work on her next Michelle Obama speech. #KeepsTrumpUpAtNight").confident
+
+
+def test_english_function_words_call_a_text_english_but_a_stray_english_phrase_does_not() -> None:
+    assert identify("Why is my Acme order still not here? It has been two weeks", ["Acme"]) == Language("en", "English", True)
+    spanish = "El servicio de Acme es the worst, nadie contesta nunca y el pedido no llegó"
+    assert identify(spanish, ["Acme"]) == Language("es", "Spanish", True)
