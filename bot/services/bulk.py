@@ -1,4 +1,4 @@
-"""Inserting many rows in a few statements, knowing their ids.
+"""Many rows in a few statements: inserted knowing their ids, and looked up through one JSON parameter.
 
 SQLAlchemy can return ids in parameter order only row by row on SQLite (and
 slowly on PostgreSQL), so the ids are taken first and the rows inserted with
@@ -9,11 +9,13 @@ that follow it are this transaction's alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Dialect, Table, func, select
+from sqlalchemy import JSON, Column, Dialect, String, Table, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from bot.db.models import Base, UTCDateTime
 
@@ -86,3 +88,30 @@ def _converter(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | 
         return done[value]
 
     return once
+
+
+def listed(session: Session, keys: Collection[str]) -> Select[tuple[str]]:
+    """Keys to look up, as a subquery over one JSON parameter: `column.in_(listed(...))`.
+
+    Not a long IN list of parameters: PostgreSQL compares those with every row when it has
+    no statistics yet (a first poll with a long look-back fills a new table), and SQLAlchemy
+    compiles the statement again for every length. As a subquery (not a join), SQLite looks
+    each key up in the index instead of scanning the JSON for every row.
+    """
+    listed = json.dumps(list(keys))
+    if session.get_bind().dialect.name == "postgresql":
+        table = func.json_array_elements_text(cast(type_coerce(listed, String), JSON)).table_valued("value")
+    else:
+        table = func.json_each(listed).table_valued("value")
+    return select(table.c.value)
+
+
+def listed_pairs(session: Session, pairs: Collection[tuple[str, str]]) -> Select[tuple[str, str]]:
+    """Pairs to look up, as `listed` does keys: `tuple_(a, b).in_(listed_pairs(...))`. Not `a == x` and `b` in a
+    list: without statistics PostgreSQL takes every row with `a == x` to be few, and reads them all for each batch."""
+    listed = json.dumps([list(pair) for pair in pairs])
+    if session.get_bind().dialect.name == "postgresql":
+        table = func.json_array_elements(cast(type_coerce(listed, String), JSON)).table_valued("value")
+        return select(table.c.value.op("->>")(0), table.c.value.op("->>")(1))
+    table = func.json_each(listed).table_valued("value")
+    return select(func.json_extract(table.c.value, "$[0]"), func.json_extract(table.c.value, "$[1]"))

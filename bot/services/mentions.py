@@ -7,7 +7,6 @@ written in a few bulk inserts (bot/services/bulk.py), whatever the batch's size.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -15,10 +14,9 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import JSON, String, cast, func, select, tuple_, type_coerce, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
 
 from bot.classifier.similarity import fingerprint
 from bot.classifier.triage import Triage
@@ -28,7 +26,7 @@ from bot.domain.enums import CaseStatus
 from bot.domain.outbox import PostCard
 from bot.domain.relevance import canonical_url, mention_text
 from bot.domain.views import CaseView
-from bot.services.bulk import insert_all, insert_numbered
+from bot.services.bulk import insert_all, insert_numbered, listed, listed_pairs
 from bot.services.events import record_event
 from bot.services.outbox import enqueue
 from bot.services.views import case_view
@@ -80,39 +78,12 @@ class Stored:
     source_name: str
 
 
-def _listed(session: Session, keys: Collection[str]) -> Select[tuple[str]]:
-    """Keys to look up, as a subquery over one JSON parameter: `column.in_(_listed(...))`.
-
-    Not a long IN list of parameters: PostgreSQL compares those with every row when it has
-    no statistics yet (a first poll with a long look-back fills a new table), and SQLAlchemy
-    compiles the statement again for every length. As a subquery (not a join), SQLite looks
-    each key up in the index instead of scanning the JSON for every row.
-    """
-    listed = json.dumps(list(keys))
-    if session.get_bind().dialect.name == "postgresql":
-        table = func.json_array_elements_text(cast(type_coerce(listed, String), JSON)).table_valued("value")
-    else:
-        table = func.json_each(listed).table_valued("value")
-    return select(table.c.value)
-
-
-def _listed_pairs(session: Session, pairs: Collection[tuple[str, str]]) -> Select[tuple[str, str]]:
-    """Pairs to look up, as `_listed` does keys: `tuple_(a, b).in_(_listed_pairs(...))`. Not `a == x` and `b` in a
-    list: without statistics PostgreSQL takes every row with `a == x` to be few, and reads them all for each batch."""
-    listed = json.dumps([list(pair) for pair in pairs])
-    if session.get_bind().dialect.name == "postgresql":
-        table = func.json_array_elements(cast(type_coerce(listed, String), JSON)).table_valued("value")
-        return select(table.c.value.op("->>")(0), table.c.value.op("->>")(1))
-    table = func.json_each(listed).table_valued("value")
-    return select(func.json_extract(table.c.value, "$[0]"), func.json_extract(table.c.value, "$[1]"))
-
-
 def already_stored(*, session: Session, items: Collection[tuple[str, str]], pages: Collection[str]) -> list[Stored]:
     """The stored mentions that are one of `items` (source kind, external id) or at one of `pages` (canonical URLs)."""
     m = MentionRecord
     columns = select(m.id, m.case_id, m.source_kind, m.external_id, m.canonical_url, m.score, m.source_name)
-    found = list(session.execute(columns.where(m.canonical_url.in_(_listed(session, pages)))).all())
-    found += session.execute(columns.where(tuple_(m.source_kind, m.external_id).in_(_listed_pairs(session, items)))).all()
+    found = list(session.execute(columns.where(m.canonical_url.in_(listed(session, pages)))).all())
+    found += session.execute(columns.where(tuple_(m.source_kind, m.external_id).in_(listed_pairs(session, items)))).all()
     return [Stored(*row) for row in {row[0]: row for row in found}.values()]
 
 
@@ -124,7 +95,7 @@ def recent_negative_counts(*, session: Session, authors: Collection[str], now: d
     rows = session.execute(
         select(MentionRecord.author, func.count(MentionRecord.id))
         .where(
-            MentionRecord.author.in_(_listed(session, named)),
+            MentionRecord.author.in_(listed(session, named)),
             MentionRecord.case_id.is_not(None),
             MentionRecord.detected_at >= now - NEAR_DUPLICATE_WINDOW,
         )
