@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot.classifier.base import ModelError
+from bot.cli_options import add_common_options, options_after_the_command
 from bot.config import AppConfig, load_config
 from bot.db.session import display_url
 from bot.logs import configure_logging
@@ -221,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__,
         epilog="Start with `complaint-bot preview --sample` (no Slack needed), then `complaint-bot check`. `complaint-bot COMMAND --help` says more.",
     )
-    _add_common_options(parser, top=True)
+    add_common_options(parser, top=True)
     parser.add_argument("--version", action="version", version=f"%(prog)s {version('complaint-bot')}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -262,29 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     _command(db_sub, "upgrade", "apply migrations (alembic upgrade head)", cmd_db_upgrade)
 
     classifier_commands.register(sub, _model_locations)
-    _options_after_the_command(parser)
+    options_after_the_command(parser)
     return parser
-
-
-def _add_common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
-    # Below the top level the default is SUPPRESS: an option given before the command keeps its value.
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", default=False if top else argparse.SUPPRESS,
-        help="log every scheduler tick, request and Slack call (default: one line per poll)",
-    )
-    parser.add_argument(
-        "--log-format", choices=("text", "json"), default="text" if top else argparse.SUPPRESS,
-        help="json: one JSON object per log line, for log shippers (default: text)",
-    )
-
-
-def _options_after_the_command(parser: argparse.ArgumentParser) -> None:
-    """`complaint-bot poll --once -v` works as well as `complaint-bot -v poll --once`, for every command and subcommand."""
-    for action in parser._actions:  # argparse keeps subcommands here; there is no public accessor
-        if isinstance(action, argparse._SubParsersAction):
-            for command in action.choices.values():
-                _add_common_options(command, top=False)
-                _options_after_the_command(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -227,8 +227,7 @@ class Incident(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
-    # An IncidentStatus.
-    status: Mapped[str] = mapped_column(String(20), default=IncidentStatus.INVESTIGATING)
+    status: Mapped[str] = mapped_column(String(20), default=IncidentStatus.INVESTIGATING)  # an IncidentStatus
     # An IncidentOrigin, and for a spike or burst the key that made it (unique: replicas noticing it together open one).
     origin: Mapped[str] = mapped_column(String(20))
     trigger_key: Mapped[str | None] = mapped_column(String(300), unique=True)
@@ -290,10 +289,8 @@ class DigestRun(Base):
 
 
 class SpikeAlert(Base):
-    """One "possible systemic issue" alert per topic or source per day, however many replicas notice it.
-
-    Also a source's low-precision warning (key "precision SOURCE", day "floor"), there while the source stays below the floor.
-    """
+    """One "possible systemic issue" alert per topic or source per day, however many replicas notice it; also a source's
+    low-precision warning (key "precision SOURCE", day "floor"), there while the source stays below the floor."""
 
     __tablename__ = "spike_alerts"
 

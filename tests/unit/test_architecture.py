@@ -17,6 +17,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "benchmarks": ("benchmarks", "bot", "message_blocks", "sources", "tests"),
     # Wiring: the entry points, built once at start-up.
     "bot/cli.py": ("bot", "message_blocks"),
+    "bot/cli_options.py": (),
     "bot/serve.py": ("bot.app", "bot.web", "bot.scheduler", "bot.runtime", "bot.settings", "bot.slack"),
     "bot/app.py": ("handlers", "bot.flows", "bot.runtime"),
     "bot/web.py": ("bot.flows", "bot.runtime", "bot.db", "bot.slack", "bot.telemetry"),
