@@ -163,6 +163,12 @@ class Runtime:
         """What scores the next batch: looked up per batch, so a newly chosen model takes over without a restart."""
         return self.models.current() if self.models is not None else self._other_backend
 
+    @classifier.setter
+    def classifier(self, chosen: Classifier) -> None:
+        """Pin one detector for this runtime (tests, benchmarks): no team model is looked for then."""
+        self.__dict__["models"] = None
+        self.__dict__["_other_backend"] = chosen
+
     @cached_property
     def other_languages_llm(self) -> LlmClassifier | None:
         """The LLM that judges mentions in languages the detector cannot, when [classifier] other_languages = "llm"."""

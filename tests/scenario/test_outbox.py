@@ -51,7 +51,7 @@ def seed_cases(runtime: Runtime, count: int) -> None:
 @pytest.mark.parametrize(("waiting", "summarised"), [(4, False), (5, True)])
 def test_the_burst_guard_starts_one_card_past_its_threshold(runtime: Runtime, slack: FakeSlack, waiting: int, summarised: bool) -> None:
     """burst_threshold cards waiting are still posted one by one; one more and all but burst_cards go in a summary."""
-    runtime.drainer.burst_threshold, runtime.drainer.burst_cards = 4, 2
+    runtime.drainer.burst.threshold, runtime.drainer.burst.cards = 4, 2
     seed_cases(runtime, waiting)
     runtime.drainer.drain()
 
