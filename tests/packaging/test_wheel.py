@@ -48,4 +48,4 @@ def test_the_built_wheel_migrates_and_previews_with_no_checkout_beside_it(tmp_pa
     upgraded = run(venv / "bin" / "complaint-bot", "db", "upgrade", cwd=elsewhere, env=env).splitlines()
     assert upgraded[0] == "applied 0001: initial schema" and upgraded[-1].endswith("bot.db is up to date")
     previewed = run(venv / "bin" / "complaint-bot", "preview", "--sample", cwd=elsewhere, env=env)
-    assert "3 cards would be posted to C0SAMPLE00." in previewed
+    assert "4 cards would be posted to C0SAMPLE00." in previewed
