@@ -7,13 +7,15 @@ import sys
 from pathlib import Path
 
 from bot.classifier import ClassifierConfig, load_classifier
-from bot.classifier.tsv import DataError
+from bot.classifier.tsv import DataError, read_labelled
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 BACKENDS = ("default", "lexicon", "transformers", "llm")
 PUBLIC_SETS = ("tweeteval", "complaints", "airline", "goemotions", "sentences")
 # Not for fitting: chooses how long texts are combined and where the threshold sits.
 LONG_TEXTS = Path("reviews") / "dev.tsv"
+# Real texts per public set that the behavioural suite perturbs.
+REAL_PER_SET = 60
 
 
 def _classifier(backend: str):  # type: ignore[no-untyped-def]
@@ -35,8 +37,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.classifier.evaluate import evaluate, evaluate_all, table
 
+    if args.behaviour:
+        return _behaviour(args)
     if args.all == (args.file is not None):
-        print("complaint-bot eval: give either FILE or --all", file=sys.stderr)
+        print("complaint-bot eval: give either FILE, --all or --behaviour", file=sys.stderr)
         return 2
     classifier = _classifier(args.backend)
     detectors = {classifier.name: lambda text: classifier.classify(text).score}
@@ -57,6 +61,46 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for note in notes:
         print(f"\n{note}")
     return 0
+
+
+def _behaviour(args: argparse.Namespace) -> int:
+    from bot.classifier.behaviour import Detector, build_suite, report
+    from bot.classifier.evaluate import vader_scorer
+
+    try:
+        real = real_texts(args.data)
+        vader = vader_scorer()
+    except DataError as exc:
+        print(f"complaint-bot eval: {exc}", file=sys.stderr)
+        return 2
+    except ImportError as exc:
+        print(f"complaint-bot eval: the VADER baseline needs: pip install -e '.[compare]' ({exc.name} missing)", file=sys.stderr)
+        return 2
+    classifier = _classifier(args.backend)
+    detectors = [
+        Detector(classifier.name, lambda text, brand: classifier.classify(text, brand_terms=brand).score, args.threshold),
+        Detector("VADER", lambda text, brand: vader(text), 0.05),
+    ]
+    rendered, _ = report(build_suite(real), detectors)
+    print(rendered)
+    print(f"\nA failure: the wrong verdict (MFT), a flipped verdict (INV), a lower score (DIR). Real texts: {len(real)} drawn from "
+          f"the dev files of {', '.join(PUBLIC_SETS)}. VADER flags compound <= -0.05; {classifier.name} flags score >= {args.threshold:g}.")
+    return 0
+
+
+def real_texts(root: Path, per_set: int = REAL_PER_SET) -> list[str]:
+    """A fixed sample of each English public set's dev texts (the first rows of a seeded shuffle)."""
+    import random
+
+    found: list[str] = []
+    for name in PUBLIC_SETS:
+        path = root / name / "dev.tsv"
+        if not path.exists():
+            raise DataError(f"{path}: not found (the behavioural suite perturbs real texts from the public sets' dev files; see --data)")
+        texts, _ = read_labelled(path)
+        random.Random(name).shuffle(texts)
+        found += texts[:per_set]
+    return found
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -96,7 +140,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     evaluate.add_argument("file", type=Path, nargs="?", help="TSV with a header line: text<TAB>label")
     evaluate.add_argument("--all", action="store_true", help="every SET/dev.tsv under --data, one table each, with the baselines")
-    evaluate.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"where --all looks (default: {DEFAULT_DATA})")
+    evaluate.add_argument("--behaviour", action="store_true", help="behavioural tests (clear cases, neutral perturbations, direction) beside VADER")
+    evaluate.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"where --all and --behaviour look (default: {DEFAULT_DATA})")
     evaluate.add_argument("--compare", action="store_true", help="add VADER and TextBlob, standard and dev-tuned thresholds")
     evaluate.add_argument("--backend", choices=BACKENDS, default="default", help="which detector (default: the shipped one)")
     evaluate.add_argument("--dev", type=Path, help="file for choosing the baselines' best threshold (default: dev.tsv beside FILE)")
