@@ -23,6 +23,9 @@ Scorer = Callable[[str, Sequence[str]], float]
 GENERATED_PER_TEST = 120
 LONG_POSTS = 60
 EXAMPLE_CHARS = 140
+# A DIR test fails when the score moves the wrong way by more than this (CheckList's monotonic expectation takes a
+# tolerance too): a text already at 0.96 that ends at 0.95 has not been judged less negative in any way that matters.
+DIR_TOLERANCE = 0.02
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,7 @@ def build_suite(real_texts: Sequence[str], seed: int = 0) -> list[Check]:
         suite.append(Check(f"{label}: verdict flips (generated)", "INV", tuple((t, change(t, rng)) for t in generated)))
     for label, change in NEUTRAL_CHANGES.items():
         suite.append(Check(f"{label}: verdict flips (real dev texts)", "INV", tuple((t, change(t, rng)) for t in real)))
-    suite.append(Check(f"“{cases.FURIOUS}” added lowers the score (generated and real)", "DIR", tuple((t, add_fury(t, rng)) for t in generated + real)))
+    suite.append(Check(f"“{cases.FURIOUS}” added lowers the score by more than {DIR_TOLERANCE} (generated and real)", "DIR", tuple((t, add_fury(t, rng)) for t in generated + real)))
     return suite
 
 
@@ -164,7 +167,7 @@ def run(test: Check, detector: Detector) -> Outcome:
         elif test.kind == "INV":
             failed = detector.flags(original, test.brand) != detector.flags(changed, test.brand)
         else:
-            failed = detector.score(changed, test.brand) < detector.score(original, test.brand) - 1e-6
+            failed = detector.score(changed, test.brand) < detector.score(original, test.brand) - DIR_TOLERANCE
         if failed:
             failures += 1
             example = example or _shorten(changed or original)

@@ -107,7 +107,8 @@ FURIOUS = "I am furious."
 LINKS = ("https://example.com/support/ticket/4411", "https://www.example.org/news/2024/11/update.html", "http://shop.example.net/p?id=88")
 SHORT_LINKS = ("bit.ly/3xYz9Qa", "https://t.co/Ab12Cd34", "tinyurl.com/y6k2p8m", "goo.gl/maps/Q1w2E3")
 HANDLES = ("@AcmeHelp", "@sam_k", "@GlobexSupport", "@newsdesk", "@priya_travels")
-HASHTAGS = ("#CustomerService", "#Monday", "#tech", "#TravelTuesday", "#homeoffice", "#Leeds")
+# Topic tags: a tag that names a complaint channel (#CustomerService) is a signal in this domain, not noise.
+HASHTAGS = ("#weekend", "#Monday", "#tech", "#TravelTuesday", "#homeoffice", "#Leeds")
 EMOJI = ("📦", "📱", "☕", "🏠", "🚗", "💻", "📅")
 MARKUP = ("<b>{}</b>", "**{}**", "<p>{}</p>", "_{}_", "<https://example.com/x|{}>", "> {}", "[{}](https://example.com)")
 

@@ -12,6 +12,7 @@ from bot.classifier.tsv import DataError, read_labelled
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 BACKENDS = ("default", "lexicon", "transformers", "llm")
 PUBLIC_SETS = ("tweeteval", "complaints", "airline", "goemotions", "sentences")
+LANGUAGE_SETS = tuple(f"xlmt-{language}" for language in ("spanish", "french", "german", "portuguese", "italian", "arabic", "hindi"))
 # Not for fitting: chooses how long texts are combined and where the threshold sits.
 LONG_TEXTS = Path("reviews") / "dev.tsv"
 # Real texts per public set that the behavioural suite perturbs.
@@ -109,7 +110,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     except ImportError:
         print("complaint-bot train: needs the training extra: pip install -e '.[train]'", file=sys.stderr)
         return 2
-    dirs = (args.data or [DEFAULT_DATA / name for name in PUBLIC_SETS]) + (args.add or [])
+    dirs = (args.data or [DEFAULT_DATA / name for name in PUBLIC_SETS + LANGUAGE_SETS]) + (args.add or [])
     long_texts = args.long_texts or (DEFAULT_DATA / LONG_TEXTS if (DEFAULT_DATA / LONG_TEXTS).exists() else None)
     try:
         run = train(dirs, **({"out": args.out} if args.out else {}), seed=args.seed, long_texts=long_texts)
@@ -152,7 +153,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "train", help="re-train the shipped detector (needs the train extra)",
         description="Re-train the shipped detector on train.tsv files (pip install -e '.[train]').",
     )
-    training.add_argument("--data", type=Path, nargs="+", help=f"folders with a train.tsv (default: {', '.join(PUBLIC_SETS)} under {DEFAULT_DATA})")
+    training.add_argument("--data", type=Path, nargs="+", help=f"folders with a train.tsv (default: {', '.join(PUBLIC_SETS + LANGUAGE_SETS)} under {DEFAULT_DATA})")
     training.add_argument("--add", type=Path, nargs="+", help="more folders on top of those, e.g. the team's exported labels")
     training.add_argument("--long-texts", type=Path, help=f"labelled long texts for choosing passages and threshold (default: {LONG_TEXTS} there)")
     training.add_argument("--out", type=Path, help="where to write the model (default: the shipped one)")

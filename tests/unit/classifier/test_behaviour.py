@@ -21,6 +21,7 @@ from bot.classifier.behaviour import (
     report,
     run,
 )
+from bot.classifier.linear import LinearClassifier
 from bot.cli import main
 
 REAL = ["The flight was fine, landed early.", "my bag is lost and nobody answers", "Love this song so much"]
@@ -73,12 +74,12 @@ def _lookup(scores: dict[str, float]) -> Detector:
 
 
 def test_failures_are_counted_per_kind() -> None:
-    toy = _lookup({"a": 0.9, "b": 0.2, "a+": 0.4, "b+": 0.3})
+    toy = _lookup({"a": 0.9, "b": 0.2, "a+": 0.4, "b+": 0.3, "c": 0.95, "c+": 0.94})
     assert run(Check("mft", "MFT", (("a", ""), ("b", ""))), toy).failures == 1
     assert run(Check("mft-not", "MFT", (("a", ""), ("b", "")), expect_negative=False), toy).failures == 1
     flipped = run(Check("inv", "INV", (("a", "a+"), ("b", "b+"))), toy)
     assert flipped.failures == 1 and flipped.rate == 0.5 and flipped.example == "a+"
-    assert run(Check("dir", "DIR", (("a", "a+"), ("b", "b+"))), toy).failures == 1
+    assert run(Check("dir", "DIR", (("a", "a+"), ("b", "b+"), ("c", "c+"))), toy).failures == 1  # c: within DIR_TOLERANCE
 
 
 def test_report_has_one_row_per_test_and_a_column_per_detector() -> None:
@@ -103,3 +104,15 @@ def test_eval_behaviour_prints_the_table_beside_vader(tmp_path: Path, capsys: py
 def test_eval_behaviour_without_the_data_says_where_it_looked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", "--behaviour", "--data", str(tmp_path)]) == 2
     assert "tweeteval/dev.tsv: not found" in capsys.readouterr().err
+
+
+def test_the_shipped_detector_keeps_its_verdict_through_neutral_noise_and_finds_complaints_in_long_posts() -> None:
+    """Issue #18's goals on the generated cases (real dev texts are `eval --behaviour`'s: no test needs ../shared)."""
+    classifier = LinearClassifier()
+    shipped = Detector("default", lambda text, brand: classifier.classify(text, brand_terms=brand).score, 0.5)
+    rates = {check.name: run(check, shipped).rate for check in build_suite([]) if check.pairs}
+    normalised_away = ("a link", "a shortened link", "an @handle", "a neutral emoji", "HTML / Markdown")
+    assert all(rate == 0 for name, rate in rates.items() if name.startswith(normalised_away))
+    assert all(rate <= 0.05 for name, rate in rates.items() if "verdict flips" in name)
+    assert rates["a complaint as the middle paragraph of a longer neutral post flagged"] <= 0.10
+    assert rates["clear complaints flagged (faults, billing, delivery, rudeness, refunds, safety)"] <= 0.10
