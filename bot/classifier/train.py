@@ -31,6 +31,7 @@ import re
 import time
 from dataclasses import asdict, dataclass, field
 from itertools import product
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -52,10 +53,7 @@ TAUS = (1.0, 2.0, 4.0, 8.0)
 PASSAGE_CHARS = (1, 160, 320)
 LONG_SHIFTS = np.round(np.arange(-1.0, 1.01, 0.1), 2)
 RECORD_PATH = MODEL_PATH.parent / "training-run.json"
-LANGUAGES = {
-    "xlmt-spanish": "es", "xlmt-french": "fr", "xlmt-german": "de", "xlmt-portuguese": "pt",
-    "xlmt-italian": "it", "xlmt-arabic": "ar", "xlmt-hindi": "hi",
-}
+LANGUAGES = {"xlmt-spanish": "es", "xlmt-french": "fr", "xlmt-german": "de", "xlmt-portuguese": "pt", "xlmt-italian": "it", "xlmt-arabic": "ar", "xlmt-hindi": "hi"}
 AUGMENTED_SETS = ("complaints", "airline")
 _WORD = re.compile(r"[a-z][a-z']*")
 
@@ -182,10 +180,9 @@ def _model(fitted: _Fitted, mix: float, shifts: np.ndarray, names: list[str], le
     return LinearModel(weights, np.concatenate([bias, fitted.gate_bias]).astype(np.float32), tuple(names), lexicon_classes, settings, languages)
 
 
-def _augmented(sets: dict[str, tuple], extra: tuple) -> dict[str, tuple]:  # type: ignore[type-arg]
+def _augmented(sets: dict[str, tuple[Any, np.ndarray]], extra: tuple[Any, np.ndarray]) -> dict[str, tuple[Any, np.ndarray]]:
     """`sets` with the generated rows added to each of AUGMENTED_SETS."""
     from scipy.sparse import vstack
-
     matrix, labels = extra
     return {name: (vstack([m, matrix]).tocsr(), np.concatenate([y, labels])) if name in AUGMENTED_SETS else (m, y) for name, (m, y) in sets.items()}
 
