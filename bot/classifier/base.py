@@ -18,8 +18,14 @@ class Classification:
     evidence: str = ""
 
 
+ENGLISH: frozenset[str] = frozenset({"en"})
+
+
 class Classifier(Protocol):
     name: str
+    # ISO 639-1 codes of the languages it can judge ("hi": romanised Hindi); a mention in another language is
+    # not scored by it (the caller decides: route unscored, skip, or ask the LLM).
+    supported_languages: frozenset[str]
 
     def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
         """`brand_terms`: the brand's names (case-insensitive whole words); passages naming it weigh more."""

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from bot.classifier import Classifier, ClassifierConfig, backend_unavailable, load_classifier, model_commands
 from bot.classifier.base import ModelError
-from bot.classifier.tsv import DataError
+from bot.classifier.tsv import DataError, read_labelled
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 BACKENDS = ("default", "lexicon", "transformers", "llm")
 PUBLIC_SETS = ("tweeteval", "complaints", "airline", "goemotions", "sentences")
+LANGUAGE_SETS = tuple(f"xlmt-{language}" for language in ("spanish", "french", "german", "portuguese", "italian", "arabic", "hindi"))
 # Not for fitting: chooses how long texts are combined and where the threshold sits.
 LONG_TEXTS = Path("reviews") / "dev.tsv"
 # Where the public labelled sets come from, for an install that has no ../shared/data beside it.
@@ -20,6 +21,8 @@ PUBLIC_DATA_HINT = (
     "the public labelled sets (SET/train.tsv, SET/dev.tsv) that the project keeps in shared/data beside the checkout "
     "(where each comes from: docs/detector-training.md)"
 )
+# Real texts per public set that the behavioural suite perturbs.
+REAL_PER_SET = 60
 
 
 def _no_public_data(command: str, root: Path, instead: str) -> str:
@@ -55,8 +58,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.classifier.evaluate import evaluate, evaluate_all, table
 
+    if args.behaviour:
+        return _behaviour(args)
     if args.all == (args.file is not None):
-        print("complaint-bot eval: give either FILE or --all", file=sys.stderr)
+        print("complaint-bot eval: give either FILE, --all or --behaviour", file=sys.stderr)
         return 2
     if _unavailable("eval", args.backend):
         return 2
@@ -90,6 +95,46 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _behaviour(args: argparse.Namespace) -> int:
+    from bot.classifier.behaviour import Detector, build_suite, report
+    from bot.classifier.evaluate import vader_scorer
+
+    try:
+        real = real_texts(args.data)
+        vader = vader_scorer()
+    except DataError as exc:
+        print(f"complaint-bot eval: {exc}", file=sys.stderr)
+        return 2
+    except ImportError as exc:
+        print(f"complaint-bot eval: the VADER baseline needs: pip install -e '.[compare]' ({exc.name} missing)", file=sys.stderr)
+        return 2
+    classifier = _classifier(args.backend)
+    detectors = [
+        Detector(classifier.name, lambda text, brand: classifier.classify(text, brand_terms=brand).score, args.threshold),
+        Detector("VADER", lambda text, brand: vader(text), 0.05),
+    ]
+    rendered, _ = report(build_suite(real), detectors)
+    print(rendered)
+    print(f"\nA failure: the wrong verdict (MFT), a flipped verdict (INV), a lower score (DIR). Real texts: {len(real)} drawn from "
+          f"the dev files of {', '.join(PUBLIC_SETS)}. VADER flags compound <= -0.05; {classifier.name} flags score >= {args.threshold:g}.")
+    return 0
+
+
+def real_texts(root: Path, per_set: int = REAL_PER_SET) -> list[str]:
+    """A fixed sample of each English public set's dev texts (the first rows of a seeded shuffle)."""
+    import random
+
+    found: list[str] = []
+    for name in PUBLIC_SETS:
+        path = root / name / "dev.tsv"
+        if not path.exists():
+            raise DataError(f"{path}: not found (the behavioural suite perturbs real texts from the public sets' dev files; see --data)")
+        texts, _ = read_labelled(path)
+        random.Random(name).shuffle(texts)
+        found += texts[:per_set]
+    return found
+
+
 def cmd_train(args: argparse.Namespace, locate: model_commands.Locate) -> int:
     if args.add and not args.data:
         return model_commands.cmd_train_adapter(args, locate)
@@ -102,7 +147,7 @@ def cmd_train(args: argparse.Namespace, locate: model_commands.Locate) -> int:
     except ImportError:
         print("complaint-bot train: needs the training extra: pip install -e '.[train]'", file=sys.stderr)
         return 2
-    dirs = (args.data or [DEFAULT_DATA / name for name in PUBLIC_SETS]) + (args.add or [])
+    dirs = (args.data or [DEFAULT_DATA / name for name in PUBLIC_SETS + LANGUAGE_SETS]) + (args.add or [])
     long_texts = args.long_texts or (DEFAULT_DATA / LONG_TEXTS if (DEFAULT_DATA / LONG_TEXTS).exists() else None)
     try:
         run = train(dirs, **({"out": args.out} if args.out else {}), seed=args.seed, long_texts=long_texts)
@@ -141,7 +186,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], locate: m
     )
     evaluate.add_argument("file", type=Path, nargs="?", help="TSV with a header line: text<TAB>label")
     evaluate.add_argument("--all", action="store_true", help="every SET/dev.tsv under --data, one table each, with the baselines")
-    evaluate.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"where --all looks (default: {DEFAULT_DATA})")
+    evaluate.add_argument("--behaviour", action="store_true", help="behavioural tests (clear cases, neutral perturbations, direction) beside VADER")
+    evaluate.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"where --all and --behaviour look (default: {DEFAULT_DATA})")
     evaluate.add_argument("--compare", action="store_true", help="add VADER and TextBlob, standard and dev-tuned thresholds")
     evaluate.add_argument("--backend", choices=BACKENDS, default="default", help="which detector (default: the shipped one)")
     evaluate.add_argument("--model", type=Path, help="score with this model file (the team's, from train --add) instead")
@@ -158,7 +204,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], locate: m
         ),
     )
     training.add_argument(
-        "--data", type=Path, nargs="+", help=f"folders with a train.tsv for a full re-train (default: {', '.join(PUBLIC_SETS)} under {DEFAULT_DATA})"
+        "--data", type=Path, nargs="+", help=f"folders with a train.tsv for a full re-train (default: {', '.join(PUBLIC_SETS + LANGUAGE_SETS)} under {DEFAULT_DATA})"
     )
     training.add_argument("--add", type=Path, nargs="+", help="the team's labels: a folder with train.tsv (as export-labels writes it) or the TSV")
     training.add_argument("--long-texts", type=Path, help=f"labelled long texts for choosing passages and threshold (default: {LONG_TEXTS} there)")

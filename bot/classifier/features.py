@@ -21,10 +21,11 @@ BUCKETS = 1 << 18
 MASK = BUCKETS - 1
 
 EMOJI = {
-    "negative": "😠😡🤬😤😞😟😢😭😩😫😒😖😣🙁☹💩👎🤮🤢😑😐🖕💔😾😿🤦",
-    "positive": "😀😃😄😁😊🙂😍🥰😘👍👏🙌💯🎉❤💕💖💗😎🤩✨🥳😻🙏",
+    "negative": "😠😡🤬😤😞😟😢😭😩😫😒😖😣🙁☹💩👎🤮🤢😑😐🖕💔😾😿🤦😓😥😰😨😱🤯😬🥵🤒🤕😷💀☠⚠🛑🚫❌😔😕😧😦🥺",
+    "positive": "😀😃😄😁😊🙂😍🥰😘👍👏🙌💯🎉❤💕💖💗😎🤩✨🥳😻🙏😆😅😂🤣😇😉😋🤗💪⭐🌟🔥✅👌💙💚💛💜🧡🤍😺😸🎊🏆",
     "sarcasm": "🙄🙃😏",
 }
+# Every other emoji (objects, places, flags) says nothing about the mood: it becomes a space, never a token.
 _EMOJI_TOKENS = {ord(char): f" emoji_{mood} " for mood, chars in EMOJI.items() for char in chars}
 EMOTICONS = {
     "negative": (":(", ":-(", ":'(", ">:(", ":/", ":-/", "-_-"),
@@ -33,40 +34,52 @@ EMOTICONS = {
 _FACE_MOOD = {face: mood for mood, faces in EMOTICONS.items() for face in faces}
 # Longest first; links are gone by then (they hold ":/"), and ":d" or ":p" must not start a word ("note:done").
 _EMOTICON = re.compile("(?:" + "|".join(re.escape(f) for f in sorted(_FACE_MOOD, key=len, reverse=True)) + ")(?![a-z])")
-SARCASM_PHRASES = ("yeah right", "thanks for nothing", "great job", "just great", "so helpful", "love how", "love that", "/s", "#sarcasm", "oh great", "wow thanks", "thanks a lot")
-NEGATORS = {"not", "no", "never", "nothing", "nobody", "none", "nowhere", "neither", "nor", "cannot", "without", "hardly", "barely"}
+SARCASM_PHRASES = ("yeah right", "thanks for nothing", "great job", "just great", "so helpful", "love how", "love that", "/s", "sarcasm", "oh great", "wow thanks", "thanks a lot")
+_SARCASM = re.compile("|".join(re.escape(p) for p in ("emoji_sarcasm", *SARCASM_PHRASES)))
+# English, with the apostrophe-less spellings of tweets, then the negators of the languages the model reads
+# (es, fr, de, pt, it, ar, romanised Hindi): a word after one, up to the end of the clause, is marked `neg_`.
+NEGATORS = frozenset({
+    "not", "no", "never", "nothing", "nobody", "none", "nowhere", "neither", "nor", "cannot", "without", "hardly", "barely",
+    "dont", "cant", "wont", "didnt", "doesnt", "isnt", "wasnt", "arent", "havent", "hasnt", "couldnt", "wouldnt", "shouldnt",
+    "nunca", "nada", "nadie", "ni", "sin", "ne", "pas", "jamais", "rien", "sans", "nicht", "kein", "keine", "keinen", "nie",
+    "niemals", "nichts", "ohne", "não", "nao", "nem", "sem", "non", "mai", "niente", "nessuno", "senza", "لا", "لم", "لن", "ليس",
+    "nahi", "nahin", "nai", "mat",
+})
 _PUNCTUATION = frozenset(".,!?;:")
 # Character n-grams of longer tokens (a hash, a pasted blob) add nothing but work.
 CHAR_GRAM_WORD = 24
 
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_HANDLE = re.compile(r"@\w+")
+# A link with a scheme or www., or a bare domain with a path (bit.ly/x, t.co/x): nothing a reader weighs.
+_URL = re.compile(r"\bhttps?(?::/*\S*|(?!\w))|www\.\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/\S*", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<!\w)@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _ELONGATED = re.compile(r"(\w)\1{2,}")
-_TOKEN = re.compile(r"[a-z0-9']+|[.,!?;:]")
+# Words in any script (an underscore joins the marker tokens below: emoji_negative), and clause punctuation.
+_TOKEN = re.compile(r"[\w']+|[.,!?;:]")
 _STARS = re.compile(r"\b([1-5])\s*(?:/\s*5|stars?|★)", re.IGNORECASE)
 # Shouting is counted exactly only where it may be: a run of capitals.
 _CAPITALS = re.compile(r"[A-Z]{4}")
 
 
 def _split_hashtag(match: re.Match[str]) -> str:
+    """A tag is read as its words (#NeverAgain -> never again), nothing more: most tags are topics, not moods."""
     tag = match.group(1)
-    words = _CAMEL.findall(tag) if not tag.islower() else [tag]
-    return " ".join(words) + f" hashtag_{tag.lower()}"
+    return " ".join(_CAMEL.findall(tag) if tag.isascii() and not tag.islower() else [tag.replace("_", " ")])
 
 
 def normalise(text: str) -> str:
-    """Lower-cased text with links, handles, tags, emoji and emoticons made into plain tokens."""
+    """Lower-cased text with links and handles gone, tags split into words, emoji and emoticons made into mood tokens."""
     # Each substitution only where its marker occurs: most sentences have none, and this runs per sentence.
-    if "http" in text or "www." in text:
-        text = _URL.sub(" url ", text)
+    if "/" in text or "http" in text or "www." in text:
+        text = _URL.sub(" ", text)
     if "@" in text:
-        text = _HANDLE.sub(" user ", text)
+        text = _HANDLE.sub(" ", text)
     if "#" in text:
         text = _HASHTAG.sub(_split_hashtag, text)
-    text = text.translate(_EMOJI_TOKENS)
-    lowered = _EMOTICON.sub(lambda m: f" emoticon_{_FACE_MOOD[m.group(0)]} ", text.lower())
+    if not text.isascii():
+        text = text.translate(_EMOJI_TOKENS)
+    lowered = _EMOTICON.sub(lambda m: f" emoticon_{_FACE_MOOD[m.group(0)]} ", text.lower()) if ":" in text or "<3" in text or "=)" in text or "-_-" in text else text.lower()
     lowered = lowered.replace("’", "'").replace("n't", " not")
     return _ELONGATED.sub(r"\1\1", lowered)
 
@@ -79,8 +92,11 @@ def tokens_with_negation(normalised: str) -> list[str]:
             negating = False
             marked.append(token)
             continue
-        # Emoji, emoticons and hashtags keep their meaning after "not".
-        marked.append(f"neg_{token}" if negating and not token.startswith(("emoji_", "emoticon_", "hashtag_")) else token)
+        token = token.strip("_'")
+        if not token:
+            continue
+        # Emoji and emoticons keep their meaning after "not".
+        marked.append(f"neg_{token}" if negating and not token.startswith(("emoji_", "emoticon_")) else token)
         if token in NEGATORS:
             negating = True
     return marked
@@ -102,7 +118,8 @@ class Featurizer:
         negated = token.startswith("neg_")
         word = token[4:] if negated else token
         padded = f" {word[:CHAR_GRAM_WORD]} "
-        names = [f"w:{token}"] + [f"c:{padded[i:i + n]}" for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
+        # A negated word keeps no character n-grams: they would weigh "not disappointed" as "disappointed".
+        names = [f"w:{token}"] + ([] if negated else [f"c:{padded[i:i + n]}" for n in (3, 4, 5) for i in range(len(padded) - n + 1)])
         valence = self.lexicon.get(word)
         if valence is not None:
             names.append(f"v:{'n' if negated else ''}{valence}")
@@ -115,7 +132,7 @@ class Featurizer:
         for word in words:
             found += self._word(word)
         found += [zlib.crc32(f"b:{a} {b}".encode()) & MASK for a, b in zip(words, words[1:])]
-        if "emoji_sarcasm" in normalised or any(phrase in normalised for phrase in SARCASM_PHRASES):
+        if _SARCASM.search(normalised):
             found.append(bucket("x:sarcasm"))
         if "!" in sentence:
             found.append(bucket("x:exclaim"))

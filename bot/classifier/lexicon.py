@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from bot.classifier.base import Classification
+from bot.classifier.base import ENGLISH, Classification
 from bot.classifier.features import normalise, tokens_with_negation
 from bot.classifier.linear import rated
 from bot.classifier.passages import clean, sentences
@@ -40,6 +40,7 @@ def _weight(sentence: str) -> float:
 
 class LexiconClassifier:
     name = "lexicon"
+    supported_languages = ENGLISH  # its word lists are English
 
     def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
         said = sentences(clean(text))

@@ -8,9 +8,16 @@ negativity is the gate-weighted sum of the experts' log-odds. A text's is a
 log-mean-exp of its passages' at temperature `tau`, between their mean and
 their maximum (training chooses it on long reviews: it lands near the mean,
 so a mild remark in a glowing review does not carry the text); a one-passage
-text scores exactly as its passage. When some passages name the brand and
+text scores exactly as its passage. That is within a paragraph; a post's
+paragraphs are then combined the same way at `paragraph_tau`, lower (closer
+to the maximum): a blog post's one complaint paragraph is not averaged away
+by its neutral ones. At both levels, when some parts name the brand and
 others do not, those that do weigh `brand_share` of the whole together,
 however few they are: one sharp complaint about the brand carries a long post.
+
+The model file also says which languages it was trained to judge
+(`languages`, ISO 639-1 codes; "hi" is romanised Hindi): a classifier
+exposes them as `supported_languages`.
 
 Inference gathers the rows of the weight matrix for a text's features and
 sums them per sentence in numpy (one gather, one cumulative sum), instead
@@ -31,7 +38,7 @@ import numpy as np
 
 from bot.classifier.base import Classification
 from bot.classifier.features import BUCKETS, Featurizer
-from bot.classifier.passages import Passage, clean, passages, sentences
+from bot.classifier.passages import Passage, brand_pattern, clean, passages, sentences
 
 MODEL_PATH = Path(__file__).parent / "model" / "negativity.npz"
 EVIDENCE_CHARS = 300
@@ -46,6 +53,10 @@ class ModelSettings:
     tau: float = 1.0
     passage_chars: int = 300
     brand_share: float = 0.5
+    paragraph_tau: float = 2.0
+    # Subtracted from the pooled log-odds of a text read as several passages: pooling shifts where "negative"
+    # sits, and training places this offset on long texts (reviews/dev.tsv) beside the one threshold.
+    long_shift: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,9 @@ class LinearModel:
     experts: tuple[str, ...]
     lexicon: dict[str, int]
     settings: ModelSettings
+    # ISO 639-1 codes of the languages the training texts were in; a file written before languages were recorded
+    # was trained on English alone.
+    languages: frozenset[str] = frozenset({"en"})
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> LinearModel:
@@ -64,7 +78,8 @@ class LinearModel:
             if weights.shape != (BUCKETS, 2 * len(experts)) or bias.shape != (2 * len(experts),):
                 raise ValueError(f"{path}: weights {weights.shape} and bias {bias.shape} do not fit {BUCKETS} buckets and {len(experts)} experts")
             lexicon = dict(zip(data["lexicon_words"].tolist(), data["lexicon_classes"].tolist()))
-            return cls(weights, bias, experts, lexicon, ModelSettings(**json.loads(str(data["settings"]))))
+            languages = frozenset(data["languages"].tolist()) if "languages" in data.files else frozenset({"en"})
+            return cls(weights, bias, experts, lexicon, ModelSettings(**json.loads(str(data["settings"]))), languages)
 
     def save(self, path: Path) -> None:
         """An .npz file np.load reads; written with fixed timestamps so that the same training gives the same bytes."""
@@ -75,6 +90,7 @@ class LinearModel:
             "lexicon_words": np.array(list(self.lexicon)),
             "lexicon_classes": np.array(list(self.lexicon.values()), dtype=np.int8),
             "settings": np.array(json.dumps(self.settings.__dict__)),
+            "languages": np.array(sorted(self.languages)),
         }
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
             for name, array in arrays.items():
@@ -93,7 +109,9 @@ class LinearModel:
 
 def _segment_sums(rows: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Sums of consecutive runs of `rows`, runs `lengths` long (empty runs sum to zero)."""
-    totals = np.zeros((len(rows) + 1, rows.shape[1]))
+    if len(lengths) == 1:  # a tweet: one passage
+        return rows.sum(axis=0, keepdims=True)
+    totals = np.zeros((len(rows) + 1, rows.shape[1]), dtype=rows.dtype)
     np.cumsum(rows, axis=0, out=totals[1:])
     ends = np.cumsum(lengths)
     return totals[ends] - totals[ends - lengths]
@@ -114,6 +132,7 @@ class LinearClassifier:
     def __init__(self, model: LinearModel | None = None) -> None:
         self.model = model or LinearModel.load()
         self.featurizer = Featurizer(self.model.lexicon)
+        self.supported_languages: frozenset[str] = self.model.languages
 
     def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
         judged = self.judge(text, brand_terms)
@@ -127,7 +146,9 @@ class LinearClassifier:
     def judge(self, text: str, brand_terms: Sequence[str] = ()) -> Judgement:
         found = passages(text, passage_chars=self.model.settings.passage_chars, brand_terms=brand_terms) or [Passage(("",), False)]
         said = [s for p in found for s in p.sentences]
-        indices = [self.featurizer.indices(s) for s in said]
+        # The brand's own name is not evidence either way ("Acme" or "Globex"): what is said about it is.
+        brand = brand_pattern(tuple(brand_terms))
+        indices = [self.featurizer.indices(brand.sub(" ", s) if brand and p.mentions_brand else s) for p in found for s in p.sentences]
         counts = [len(i) for i in indices]
         # Row k of `rows` is the weights of one feature; sentence i owns rows starts[i]:starts[i + 1].
         rows = self.model.weights[np.fromiter(chain.from_iterable(indices), dtype=np.intp, count=sum(counts))]
@@ -139,17 +160,8 @@ class LinearClassifier:
         if len(found) == 1:
             logit, strongest = float(passage_logits[0]), 0
         else:
-            tau, share = self.model.settings.tau, self.model.settings.brand_share
-            brand = np.array([p.mentions_brand for p in found])
-            named = int(brand.sum())
-            if 0 < named < len(found):
-                weights = np.where(brand, share / named, (1 - share) / (len(found) - named))
-            else:
-                weights = np.full(len(found), 1 / len(found))
-            pulls = passage_logits / tau + np.log(weights)
-            top = pulls.max()
-            logit, strongest = float(tau * (top + np.log(np.exp(pulls - top).sum()))), int(pulls.argmax())
-
+            logit, strongest = self._pool(found, passage_logits)
+            logit -= self.model.settings.long_shift
         evidence = ""
         if passage_logits[strongest] > 0:
             first, last = firsts[strongest], firsts[strongest + 1]
@@ -162,6 +174,36 @@ class LinearClassifier:
                 sentence_logits = self.model.logits(_segment_sums(rows[starts[first]:starts[last]], own), own)
                 evidence = said[max(quotable, key=lambda i: sentence_logits[i - first])]
         return Judgement(logit, _shorten(evidence), len(found))
+
+
+    def _pool(self, found: list[Passage], passage_logits: np.ndarray) -> tuple[float, int]:
+        """The text's log-odds from its passages' (within each paragraph, then across them), and the passage that weighed most."""
+        settings = self.model.settings
+        brand = np.array([p.mentions_brand for p in found])
+        numbers = np.array([p.paragraph for p in found])
+        bounds = [0, *np.flatnonzero(np.diff(numbers)) + 1, len(found)]
+        paragraph_logits, paragraph_brand, leaders = [], [], []
+        for start, end in zip(bounds, bounds[1:]):
+            pooled, lead = _brand_pool(passage_logits[start:end], brand[start:end], settings.tau, settings.brand_share)
+            paragraph_logits.append(pooled)
+            paragraph_brand.append(bool(brand[start:end].any()))
+            leaders.append(start + lead)
+        logit, lead = _brand_pool(np.array(paragraph_logits), np.array(paragraph_brand), settings.paragraph_tau, settings.brand_share)
+        return logit, leaders[lead]
+
+
+def _brand_pool(logits: np.ndarray, brand: np.ndarray, tau: float, share: float) -> tuple[float, int]:
+    """Log-mean-exp of `logits` at temperature `tau`, those that name the brand weighing `share` together; and the part that pulled most."""
+    if len(logits) == 1:
+        return float(logits[0]), 0
+    named = int(brand.sum())
+    if 0 < named < len(logits):
+        weights = np.where(brand, share / named, (1 - share) / (len(logits) - named))
+    else:
+        weights = np.full(len(logits), 1 / len(logits))
+    pulls = logits / tau + np.log(weights)
+    top = pulls.max()
+    return float(tau * (top + np.log(np.exp(pulls - top).sum()))), int(pulls.argmax())
 
 
 def _shorten(text: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from bot.classifier.base import Classification, Classifier
+from bot.classifier.base import ENGLISH, Classification, Classifier
 from bot.classifier.config import ClassifierConfig
 from bot.classifier.linear import rated
 
@@ -28,6 +28,8 @@ class TransformersClassifier:
     """A Hugging Face text-classification pipeline (needs `transformers` and a model download)."""
 
     name = "transformers"
+    # The default model is English; a multilingual one is the admin's choice, not something this backend can know.
+    supported_languages = ENGLISH
 
     def __init__(self, config: ClassifierConfig, pipeline: Callable[[str], list[dict[str, Any]]] | None = None) -> None:
         if pipeline is None:
@@ -55,6 +57,8 @@ class LlmClassifier:
     """An OpenAI-compatible chat model; any failure falls back to the shipped detector."""
 
     name = "llm"
+    # Its prompt is English, and a failed call falls back on the shipped detector: it claims English only.
+    supported_languages = ENGLISH
 
     def __init__(self, config: ClassifierConfig, fallback: Classifier, http: httpx.Client | None = None) -> None:
         self.config = config

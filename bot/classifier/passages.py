@@ -1,16 +1,26 @@
-"""Long texts -> a bounded number of passages, each a run of whole sentences. Pure.
+"""Long texts -> paragraphs -> a bounded number of passages, each a run of whole sentences. Pure.
 
 A blog post or a review is judged by what its passages say, not as one bag
-of words: the detector scores each passage and combines them. However long
-the input, the work is bounded: at most MAX_TEXT characters are read and at
-most MAX_PASSAGES passages (of at most `passage_chars` each) are scored,
-those that mention the brand first, then an even spread of the rest.
+of words: the detector scores each passage, combines a paragraph's passages,
+then the paragraphs. A paragraph of at most WHOLE characters is one passage
+(read whole, as the short training texts were); a longer one is cut into
+runs of sentences of at most `passage_chars`. However long the input, the
+work is bounded: at most MAX_TEXT characters are read and at most
+MAX_PASSAGES passages are scored, those that mention the brand first, then
+an even spread of the rest.
+
+`clean` is where markup goes: HTML (block tags become paragraph breaks),
+Slack's `<url|label>` links (the label stays), Markdown emphasis and links,
+quote markers; and compatibility forms of letters (full-width Latin, Arabic
+presentation forms) become the plain letters. Training reads its texts
+through the same function.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +32,13 @@ WHOLE = 320
 # A sentence longer than this (a run-on line, a pasted blob) is cut at spaces into pieces of about this size.
 MAX_SENTENCE = 300
 
+_SLACK_LINK = re.compile(r"<(?:https?://|mailto:|[@#!])[^<>|]{0,500}(?:\|([^<>]{0,500}))?>")
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|tr|table|section|article|pre)\b[^<>]{0,500}>", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]{0,500}>")
+_MARKDOWN_LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\([^()\s]{1,500}\)")
+_MARKDOWN_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|~~|`+)(?=\S)([^\n]{1,500}?)(?<=\S)\1(?!\w)")
+_QUOTE_MARKER = re.compile(r"^(?:\s*(?:>|&gt;))+\s?", re.MULTILINE)
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _SPACES = re.compile(r"[^\S\n]+")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\s*\n\s*")
@@ -31,8 +47,17 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\s*\n\s*")
 def clean(text: str) -> str:
     """Plain text: HTML tags and entities left by feeds removed, control characters and runs of spaces collapsed."""
     text = text[:MAX_TEXT]
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     if "<" in text:
-        text = _TAG.sub(" ", text)
+        text = _SLACK_LINK.sub(lambda m: f" {m.group(1) or ''} ", text)
+        text = _TAG.sub(" ", _BLOCK_TAG.sub("\n\n", text))
+    if "[" in text:
+        text = _MARKDOWN_LINK.sub(r"\1", text)
+    if "*" in text or "_" in text or "~" in text or "`" in text:
+        text = _MARKDOWN_EMPHASIS.sub(r"\2", text)
+    if ">" in text:
+        text = _QUOTE_MARKER.sub("", text)
     if "&" in text:
         text = html.unescape(text)
     return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
@@ -59,6 +84,7 @@ def sentences(text: str) -> list[str]:
 class Passage:
     sentences: tuple[str, ...]
     mentions_brand: bool
+    paragraph: int = 0
 
     @property
     def text(self) -> str:
@@ -75,23 +101,29 @@ def brand_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def passages(text: str, *, passage_chars: int, brand_terms: Sequence[str] = ()) -> list[Passage]:
-    """Runs of whole sentences up to `passage_chars` (a longer sentence stands alone), at most MAX_PASSAGES of them.
+def paragraphs(text: str) -> list[str]:
+    """Cleaned text cut at blank lines."""
+    return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
 
-    A text of at most WHOLE characters is one passage."""
+
+def passages(text: str, *, passage_chars: int, brand_terms: Sequence[str] = ()) -> list[Passage]:
+    """Each paragraph's runs of whole sentences up to `passage_chars` (a longer sentence stands alone), at most
+    MAX_PASSAGES of them. A text, or a paragraph, of at most WHOLE characters is one passage."""
     text = clean(text)
-    limit = max(passage_chars, WHOLE) if len(text) <= WHOLE else passage_chars
-    grouped: list[list[str]] = []
-    length = 0
-    for sentence in sentences(text):
-        if grouped and length + 1 + len(sentence) <= limit:
-            grouped[-1].append(sentence)
-            length += 1 + len(sentence)
-        else:
-            grouped.append([sentence])
-            length = len(sentence)
     pattern = brand_pattern(tuple(brand_terms))
-    found = [Passage(tuple(group), bool(pattern and pattern.search(" ".join(group)))) for group in grouped]
+    found: list[Passage] = []
+    for number, paragraph in enumerate([text] if len(text) <= WHOLE else paragraphs(text)):
+        limit = max(passage_chars, WHOLE) if len(paragraph) <= WHOLE else passage_chars
+        grouped: list[list[str]] = []
+        length = 0
+        for sentence in sentences(paragraph):
+            if grouped and length + 1 + len(sentence) <= limit:
+                grouped[-1].append(sentence)
+                length += 1 + len(sentence)
+            else:
+                grouped.append([sentence])
+                length = len(sentence)
+        found += [Passage(tuple(group), bool(pattern and pattern.search(" ".join(group))), number) for group in grouped]
     return found if len(found) <= MAX_PASSAGES else _spread(found)
 
 

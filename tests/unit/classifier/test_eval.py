@@ -74,6 +74,6 @@ def test_eval_all_prints_one_table_per_set_with_the_baselines(tmp_path: Path, ca
 
 def test_eval_needs_a_file_or_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval"]) == 2
-    assert "give either FILE or --all" in capsys.readouterr().err
+    assert "give either FILE, --all or --behaviour" in capsys.readouterr().err
     assert main(["eval", "--all", "--data", str(tmp_path)]) == 2
     assert "no SET/dev.tsv files" in capsys.readouterr().err

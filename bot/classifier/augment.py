@@ -1,0 +1,117 @@
+"""Generated training rows for what the public sets rarely show: plain factual complaints, sarcasm, negated
+praise and negated complaints, and the neutral look-alikes of each (release notes, plain reports of events).
+
+Its own templates, fillers and wordings: the behavioural suite (behaviour_cases.py) is written separately and
+never trained on, so it measures whether these lessons generalise rather than whether they were memorised.
+Every complaint pattern has a non-complaint twin of the same shape, so the model learns the difference, not
+the shape. Deterministic (seeded).
+"""
+
+from __future__ import annotations
+
+import random
+from itertools import product
+
+SLOTS: dict[str, tuple[str, ...]] = {
+    "co": ("Contoso", "Northwind", "Fabrikam", "Tailspin", "Umbra Energy", "the bank", "my insurer", "the council"),
+    "thing": ("fridge", "tablet", "sofa", "boiler", "TV", "parcel", "bike", "camera", "modem", "oven"),
+    "span": ("a fortnight", "nine days", "since March", "two months", "since last week", "eleven days"),
+    "when": ("on Saturday", "this morning", "last night", "yesterday", "at 8am"),
+}
+COMPLAINTS = (
+    # Plain facts that are complaints.
+    "Stayed home {when} waiting for {co} to deliver the {thing}, it never showed up",
+    "{co} promised a callback {span} ago. Still nothing",
+    "Paid {co} for a {thing} {span} ago and have received nothing but excuses",
+    "The {thing} from {co} stopped working after one week and they will not replace it",
+    "{co} cancelled my appointment {when} with no warning, second time now",
+    "Been trying to reach {co} {span} about the {thing}, every call drops after an hour in the queue",
+    "{co} debited my account again for a {thing} I returned {span} ago",
+    "Engineer from {co} left {when} and the {thing} is still leaking",
+    "{co} delivered a {thing} with a smashed door and want me to pay for the return",
+    "Four emails to {co} about the missing {thing} and not one reply",
+    # Sarcasm: praise words around a bad experience.
+    "What a fantastic way to spend my day off, on hold with {co} {when}",
+    "Really loving the {co} app logging me out every five minutes",
+    "Cheers {co} for losing my {thing}, top notch work as usual",
+    "Way to go {co}, the {thing} arrived in pieces. Stellar packaging",
+    "Couldn't be happier that {co} charged me twice for one {thing}. Truly world class",
+    "Amazing how {co} manages to break the {thing} every single update. Bravo",
+    "Perfect, just perfect. {co} lost the {thing} again",
+    "10/10 experience, {co} kept me waiting {span} for a {thing} that never came",
+    "Gotta love {co}, {span} and still no {thing}",
+    "Another outstanding day with {co}: no {thing}, no refund, no reply",
+    "Five stars to {co} for teaching me patience, {span} waiting for my {thing}",
+    "Well done {co}, you managed to lose a whole {thing}",
+    "Superb customer care from {co}: hung up on me twice {when}",
+    "Thrilled that {co} doubled my bill {when}. Exactly what I wanted",
+    "Can't thank {co} enough for breaking my {thing} on day one",
+    # Negated praise.
+    "The {thing} from {co} is not good at all",
+    "Not happy with {co}, the {thing} is not what they advertised",
+    "{co} support wasn't helpful in the slightest",
+    "Would not recommend {co}, the {thing} doesn't even turn on",
+    "The {thing} {co} sent is not working and they are not answering",
+    "Not impressed, {co} still hasn't sorted the {thing}",
+)
+NON_COMPLAINTS = (
+    # Plain facts that are not complaints (same shapes as above).
+    "Stayed home {when} so {co} could deliver the {thing}, all done in ten minutes",
+    "{co} called back within the hour as promised",
+    "Paid {co} for a {thing} {span} ago and it has worked perfectly since",
+    "The {thing} from {co} needed a firmware update and now it runs fine",
+    "{co} moved my appointment to {when} at my request",
+    "Rang {co} {when} about the {thing}, sorted on the first call",
+    "{co} refunded the {thing} I returned, right on time",
+    "Engineer from {co} came {when} and the {thing} is fixed",
+    # Release notes and news: "fixed", "crash", "bug" without anyone hurt.
+    "{co} changelog: fixed a bug where the {thing} screen froze, improved battery life",
+    "Version 4.2 of the {co} app resolves an issue with login errors and adds dark mode",
+    "{co} announces new {thing} line, available {when} in stores",
+    "{co} patched the outage reported {when}, all services running normally",
+    "{co} update 3.1 resolves a freeze on startup and a login error on the {thing}",
+    "Patch notes: bug fixes for the {co} {thing} app, sync errors addressed",
+    "New {co} firmware for the {thing} fixes the overheating bug",
+    "The known issue with the {co} {thing} has been resolved, thanks for your patience",
+    # Negated complaints.
+    "No problems at all with the {thing} from {co}",
+    "Not a single issue with {co} in {span}",
+    "The {co} {thing} is not bad, honestly better than expected",
+    "{co} never let me down, the {thing} still works like new",
+    "Nothing wrong with the {thing}, {co} did a good job",
+    "Can't complain about {co}, quick and friendly",
+    "The {co} engineer was never late, not once in {span}",
+    "Nobody at {co} was rude, they sorted the {thing} {when}",
+    "I don't regret buying the {thing} from {co} at all",
+    "No hassle with {co}, the {thing} came {when}",
+    "Setting up the {thing} wasn't a nightmare after all, thanks {co}",
+    "Nothing broken, nothing missing, the {thing} from {co} arrived {when}",
+    "Not unhappy with the {thing}, {co} kept their word",
+    "Didn't have to chase {co} once about the {thing}",
+    "The {co} {thing} was not expensive at all and it is still going strong",
+    "Wasn't awful like people said, the {co} {thing} does the job",
+    # Sincere praise.
+    "Fantastic service from {co} {when}, the {thing} was set up in minutes",
+    "Really loving the new {thing} from {co}",
+    "Well done {co}, the {thing} arrived {when} as promised",
+    "Superb customer care from {co} {when}, sorted in minutes",
+    "Thrilled with my new {thing} from {co}. Exactly what I wanted",
+    "Can't thank {co} enough for fixing my {thing} so fast",
+    "Five stars to {co}, the {thing} was delivered {when}",
+    "Gotta love {co}, {thing} delivered {when} and set up in minutes",
+)
+
+
+def _fill(template: str, rng: random.Random, count: int) -> list[str]:
+    names = [n for n in SLOTS if "{" + n + "}" in template]
+    combos = list(product(*(SLOTS[n] for n in names)))
+    rng.shuffle(combos)
+    return [template.format(**dict(zip(names, combo))) for combo in combos[:count]]
+
+
+def generated_rows(seed: int, per_template: int = 16) -> tuple[list[str], list[int]]:
+    """Texts and labels (1 complaint, 0 not), `per_template` of each template, shuffled."""
+    rng = random.Random(seed)
+    rows = [(text, label) for label, templates in ((1, COMPLAINTS), (0, NON_COMPLAINTS)) for t in templates for text in _fill(t, rng, per_template)]
+    rng.shuffle(rows)
+    return [t for t, _ in rows], [y for _, y in rows]

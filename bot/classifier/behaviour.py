@@ -1,0 +1,190 @@
+"""Behavioural tests of a detector in the CheckList style (Ribeiro et al., ACL 2020). Pure: texts in, failure rates out.
+
+Three kinds of test:
+- MFT (minimum functionality): clear cases with a known verdict; a failure is the wrong verdict.
+- INV (invariance): a neutral change (a link, a handle, a typo, another name) must not flip the verdict.
+- DIR (direction): a change that adds negativity must not lower the score.
+
+Cases come from behaviour_cases.py (templates x fillers written for this suite, never trained on); the INV and
+DIR changes are also applied to real texts the caller passes in (the dev files of the public sets).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.classifier import behaviour_cases as cases
+
+# (text, brand terms) -> score; higher is more negative.
+Scorer = Callable[[str, Sequence[str]], float]
+GENERATED_PER_TEST = 120
+LONG_POSTS = 60
+EXAMPLE_CHARS = 140
+# A DIR test fails when the score moves the wrong way by more than this (CheckList's monotonic expectation takes a
+# tolerance too): a text already at 0.96 that ends at 0.95 has not been judged less negative in any way that matters.
+DIR_TOLERANCE = 0.02
+
+
+@dataclass(frozen=True)
+class Detector:
+    name: str
+    score: Scorer
+    threshold: float
+
+    def flags(self, text: str, brand: Sequence[str]) -> bool:
+        return self.score(text, brand) >= self.threshold
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    kind: str  # MFT | INV | DIR
+    # MFT: (text, _) pairs with `expect_negative`; INV and DIR: (original, changed) pairs.
+    pairs: tuple[tuple[str, str], ...]
+    expect_negative: bool = True
+    brand: tuple[str, ...] = cases.BRANDS
+
+
+@dataclass(frozen=True)
+class Outcome:
+    test: Check
+    failures: int
+    example: str  # one failing case, shortened, "" if none
+
+    @property
+    def rate(self) -> float:
+        return self.failures / len(self.test.pairs) if self.test.pairs else 0.0
+
+
+def _words(text: str) -> list[str]:
+    return text.split(" ")
+
+
+def add_link(text: str, rng: random.Random) -> str:
+    return _front_or_back(text, rng.choice(cases.LINKS), rng)
+
+
+def add_short_link(text: str, rng: random.Random) -> str:
+    return _front_or_back(text, rng.choice(cases.SHORT_LINKS), rng)
+
+
+def add_handle(text: str, rng: random.Random) -> str:
+    return _front_or_back(text, rng.choice(cases.HANDLES), rng)
+
+
+def add_hashtag(text: str, rng: random.Random) -> str:
+    return f"{text} {' '.join(rng.sample(cases.HASHTAGS, rng.randint(1, 2)))}"
+
+
+def add_emoji(text: str, rng: random.Random) -> str:
+    return _front_or_back(text, rng.choice(cases.EMOJI), rng)
+
+
+def add_markup(text: str, rng: random.Random) -> str:
+    """One run of one to three words wrapped in HTML, Markdown or a Slack link (`<url|label>`)."""
+    words = _words(text)
+    start = rng.randrange(len(words))
+    end = min(len(words), start + rng.randint(1, 3))
+    return " ".join(words[:start] + [rng.choice(cases.MARKUP).format(" ".join(words[start:end]))] + words[end:])
+
+
+def other_names(text: str, rng: random.Random) -> str:
+    """Every brand, person, place, product, amount and order number swapped for another of its kind."""
+    for kind in ("brand", "person", "city", "product", "amount", "order"):
+        for value in sorted(cases.FILLERS[kind], key=len, reverse=True):
+            if value in text:
+                text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", rng.choice([v for v in cases.FILLERS[kind] if v != value]), text)
+                break
+    return text
+
+
+def add_typos(text: str, rng: random.Random) -> str:
+    """One or two words of four letters or more get a typo: two letters swapped, one dropped or one doubled."""
+    words = _words(text)
+    candidates = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha() and w not in cases.BRANDS]
+    for i in rng.sample(candidates, min(len(candidates), rng.randint(1, 2))):
+        w, k = words[i], rng.randrange(1, len(words[i]) - 2)
+        words[i] = rng.choice((w[:k] + w[k + 1] + w[k] + w[k + 2:], w[:k] + w[k + 1:], w[:k] + w[k] + w[k:]))
+    return " ".join(words)
+
+
+def add_fury(text: str, rng: random.Random) -> str:
+    return f"{text} {cases.FURIOUS}"
+
+
+def _front_or_back(text: str, extra: str, rng: random.Random) -> str:
+    return f"{extra} {text}" if rng.random() < 0.5 else f"{text} {extra}"
+
+
+NEUTRAL_CHANGES: dict[str, Callable[[str, random.Random], str]] = {
+    "a link added": add_link,
+    "a shortened link added": add_short_link,
+    "an @handle added": add_handle,
+    "#hashtags added": add_hashtag,
+    "a neutral emoji added": add_emoji,
+    "HTML / Markdown markup or a Slack link <url|text>": add_markup,
+    "typos": add_typos,
+}
+
+
+def build_suite(real_texts: Sequence[str], seed: int = 0) -> list[Check]:
+    """Every test, with its cases drawn deterministically from `seed`."""
+    rng = random.Random(seed)
+
+    def mft(name: str, templates: tuple[str, ...], negative: bool) -> Check:
+        return Check(name, "MFT", tuple((t, "") for t in cases.fill(templates, rng, GENERATED_PER_TEST)), negative)
+
+    suite = [
+        mft("clear complaints flagged (faults, billing, delivery, rudeness, refunds, safety)", cases.CLEAR_COMPLAINTS, True),
+        mft("clear non-complaints not flagged (praise, news, questions, release notes)", cases.CLEAR_NON_COMPLAINTS, False),
+        mft("negated negatives not flagged (“not bad at all”)", cases.NEGATED_POSITIVES, False),
+        mft("plainly worded factual complaints flagged (“took the day off, nobody came”)", cases.FACTUAL_COMPLAINTS, True),
+        mft("sarcastic complaints flagged", cases.SARCASTIC_COMPLAINTS, True),
+    ]
+    posts = cases.long_posts(rng, LONG_POSTS)
+    suite.append(Check("a complaint as the middle paragraph of a longer neutral post flagged", "MFT", tuple((p, "") for p, _ in posts)))
+
+    generated = [text for test in suite[:4] for text, _ in test.pairs]
+    rng.shuffle(generated)
+    generated = generated[: 2 * GENERATED_PER_TEST]
+    real = list(real_texts)
+    for label, change in (*NEUTRAL_CHANGES.items(), ("other names, places, products, order numbers", other_names)):
+        suite.append(Check(f"{label}: verdict flips (generated)", "INV", tuple((t, change(t, rng)) for t in generated)))
+    for label, change in NEUTRAL_CHANGES.items():
+        suite.append(Check(f"{label}: verdict flips (real dev texts)", "INV", tuple((t, change(t, rng)) for t in real)))
+    suite.append(Check(f"“{cases.FURIOUS}” added lowers the score by more than {DIR_TOLERANCE} (generated and real)", "DIR", tuple((t, add_fury(t, rng)) for t in generated + real)))
+    return suite
+
+
+def run(test: Check, detector: Detector) -> Outcome:
+    failures, example = 0, ""
+    for original, changed in test.pairs:
+        if test.kind == "MFT":
+            failed = detector.flags(original, test.brand) != test.expect_negative
+        elif test.kind == "INV":
+            failed = detector.flags(original, test.brand) != detector.flags(changed, test.brand)
+        else:
+            failed = detector.score(changed, test.brand) < detector.score(original, test.brand) - DIR_TOLERANCE
+        if failed:
+            failures += 1
+            example = example or _shorten(changed or original)
+    return Outcome(test, failures, example)
+
+
+def _shorten(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXAMPLE_CHARS else flat[: EXAMPLE_CHARS - 1] + "…"
+
+
+def report(suite: Sequence[Check], detectors: Sequence[Detector]) -> tuple[str, dict[str, list[Outcome]]]:
+    """A Markdown table, one row per test: cases and each detector's failure rate; and the outcomes themselves."""
+    outcomes = {d.name: [run(test, d) for test in suite] for d in detectors}
+    header = "| test | kind | cases | " + " | ".join(f"{d.name} fails" for d in detectors) + " |"
+    lines = [header, "|---|---|---|" + "---|" * len(detectors)]
+    for i, test in enumerate(suite):
+        rates = " | ".join(f"{outcomes[d.name][i].rate:.1%}" for d in detectors)
+        lines.append(f"| {test.name} | {test.kind} | {len(test.pairs)} | {rates} |")
+    return "\n".join(lines), outcomes

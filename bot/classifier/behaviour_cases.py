@@ -1,0 +1,143 @@
+"""The behavioural suite's own cases: templates x fillers, written for these tests. Pure data and a generator.
+
+Kept apart from the training augmentation (bot/classifier/augment.py), which uses different templates and
+wordings: the suite measures how the detector generalises, so nothing here is ever trained on.
+"""
+
+from __future__ import annotations
+
+import random
+from itertools import product
+from string import Formatter
+
+BRANDS = ("Acme", "Globex", "Initech", "Hooli", "Vandelay", "Stark Mobile")
+FILLERS: dict[str, tuple[str, ...]] = {
+    "brand": BRANDS,
+    "product": ("router", "kettle", "phone", "laptop", "washing machine", "headphones", "smart meter", "printer"),
+    "service": ("broadband", "delivery service", "customer support", "mobile plan", "banking app", "streaming service"),
+    "days": ("three", "four", "five", "six", "ten"),
+    "weekday": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"),
+    "city": ("Leeds", "Lyon", "Denver", "Porto", "Osaka", "Cork"),
+    "person": ("Sam", "Priya", "Tomasz", "Aisha", "Jonas", "Mei"),
+    "amount": ("£40", "$85", "€120", "£19.99", "$310"),
+    "order": ("#48213", "#A-99310", "number 55120", "#7741-B", "#300218"),
+}
+
+CLEAR_COMPLAINTS = (
+    "{brand} charged me twice for my {product} and still refuses to refund the {amount}.",
+    "My {brand} {product} gave me an electric shock when I plugged it in. This is dangerous.",
+    "The {brand} {product} broke after two days and support just keeps closing my ticket.",
+    "Order {order} from {brand} never arrived and nobody answers my emails. Awful service.",
+    "The {brand} agent was incredibly rude to me on the phone and hung up twice.",
+    "Still waiting on my refund from {brand}, {days} weeks now. Absolutely unacceptable.",
+    "{brand} {service} has been down for {days} days and they keep lying about a fix.",
+    "The new {brand} update made my {product} useless, it crashes constantly. Terrible.",
+    "Worst experience ever with {brand} {service}, lost my order and blamed me for it.",
+    "{brand} overcharged me {amount} and the billing team ignores every complaint I send.",
+)
+CLEAR_NON_COMPLAINTS = (
+    "Picked up a new {product} from {brand} in {city} today, really happy with it!",
+    "{brand} announces its new {product} range, in shops from {weekday}.",
+    "Thanks {brand}, the {service} team sorted my question in five minutes. Brilliant.",
+    "Does anyone know if the {brand} {product} comes in black?",
+    "{brand} release notes: fixed a crash when opening settings, faster sync for large folders.",
+    "Meeting {person} at the {brand} store in {city} on {weekday} to look at the {product}.",
+    "Love my {brand} {product}, best purchase this year.",
+    "{brand} {service} now available in {city}, starting at {amount} a month.",
+    "Great chat with {person} from {brand} about their plans for the {product}.",
+    "Order {order} from {brand} arrived a day early and well packed. Thank you!",
+)
+NEGATED_POSITIVES = (
+    "Honestly the {brand} {product} is not bad at all.",
+    "No complaints about the {brand} {service} so far.",
+    "Never had a single problem with my {brand} {product}.",
+    "The {brand} {service} was not slow at all today, nice surprise.",
+    "Can't fault the {brand} team, nothing went wrong with order {order}.",
+    "The {brand} {product} isn't terrible like the reviews said, it works fine.",
+    "Not disappointed with {brand} this time, the {product} arrived in one piece.",
+    "I have no issues with the {brand} {service}, it just works.",
+)
+FACTUAL_COMPLAINTS = (
+    "Took the day off for the {brand} engineer to fix my {product}. Nobody came.",
+    "Ordered a {product} from {brand} on {weekday}. Tracking has said 'out for delivery' for {days} days.",
+    "Third call to {brand} this week about my {service}. Each time I am told someone will call back.",
+    "{brand} took {amount} from my account for order {order}. The order was cancelled a month ago.",
+    "Booked a {brand} {service} installation for {weekday}, waited in all day, no one turned up and no message.",
+    "My {brand} {product} was sent for repair {days} weeks ago and I have heard nothing since.",
+    "{brand} says my {product} is out of warranty. I bought it {days} months ago.",
+    "The {brand} {product} I paid {amount} for arrived with a cracked screen and the box was open.",
+)
+SARCASTIC_COMPLAINTS = (
+    "Oh great, {brand} deleted all my photos again... Fantastic job guys.",
+    "Thanks {brand} for cancelling my order {order} without telling me. Just what I needed.",
+    "Love how the {brand} {product} dies every time I actually need it. Really impressive.",
+    "Wow, only {days} hours on hold with {brand} today. Such amazing customer service.",
+    "Brilliant, another {amount} charge from {brand} for nothing. Keep it up.",
+    "So glad I paid extra for {brand} express delivery so my {product} could arrive a week late.",
+    "Nice one {brand}, the {service} is down again right before my deadline. Perfect timing as always.",
+    "Yeah, thanks {brand}, your update bricked my {product}. Great work.",
+)
+NEUTRAL_PARAGRAPHS = (
+    "This weekend I finally cleared out the garage. Most of the boxes held old school books and a surprising "
+    "number of extension cables, which went to the recycling centre on Saturday morning.",
+    "We have been cooking more at home lately. {person} found a recipe for a slow lentil stew with cumin and "
+    "lemon, and it has become the standard Tuesday dinner in our house.",
+    "The walk along the river in {city} is lovely in autumn. We usually start at the old bridge, follow the "
+    "towpath past the allotments and stop for tea at the kiosk by the lock.",
+    "Work has been busy with the end of the quarter. Most days are spreadsheets and planning meetings, and I have "
+    "started blocking an hour each afternoon to answer email in one go.",
+    "I have been reading a history of the railways, which is longer than I expected. The chapters on how the "
+    "timetables were drawn up by hand are the most interesting part so far.",
+    "Our cat has discovered the radiator shelf and now spends most evenings there. {person} bought her a small "
+    "cushion for it, which she ignored for a week and now refuses to leave.",
+)
+LONG_POST_COMPLAINTS = (
+    "Then there is {brand}. Took the day off on {weekday} for their engineer to fix the {service}, and nobody "
+    "came. Two more calls, two more promised visits, and still no engineer and no apology.",
+    "The low point was {brand}. They charged me {amount} twice for order {order}, refused a refund and closed my "
+    "complaint without reading it. I have never been treated this badly by a company.",
+    "Meanwhile my {brand} {product} stopped working for the third time this month. Support keeps telling me to "
+    "restart it, and the replacement they promised {days} weeks ago never arrived.",
+    "One thing made the week worse: {brand} cut off my {service} by mistake and it took {days} days and endless "
+    "calls to get it back. Nobody there seemed to care.",
+)
+# Appended to a case; its score must not go down.
+FURIOUS = "I am furious."
+# Neutral additions for INV tests: none of them carries sentiment.
+LINKS = ("https://example.com/support/ticket/4411", "https://www.example.org/news/2024/11/update.html", "http://shop.example.net/p?id=88")
+SHORT_LINKS = ("bit.ly/3xYz9Qa", "https://t.co/Ab12Cd34", "tinyurl.com/y6k2p8m", "goo.gl/maps/Q1w2E3")
+HANDLES = ("@AcmeHelp", "@sam_k", "@GlobexSupport", "@newsdesk", "@priya_travels")
+# Topic tags: a tag that names a complaint channel (#CustomerService) is a signal in this domain, not noise.
+HASHTAGS = ("#weekend", "#Monday", "#tech", "#TravelTuesday", "#homeoffice", "#Leeds")
+EMOJI = ("📦", "📱", "☕", "🏠", "🚗", "💻", "📅")
+MARKUP = ("<b>{}</b>", "**{}**", "<p>{}</p>", "_{}_", "<https://example.com/x|{}>", "> {}", "[{}](https://example.com)")
+
+
+def _slots(template: str) -> list[str]:
+    return [name for _, name, _, _ in Formatter().parse(template) if name]
+
+
+def fill(templates: tuple[str, ...], rng: random.Random, count: int) -> list[str]:
+    """Up to `count` distinct texts: every template in turn, each with fillers drawn from all combinations."""
+    per_template = [list(product(*(FILLERS[s] for s in dict.fromkeys(_slots(t))))) for t in templates]
+    for combos in per_template:
+        rng.shuffle(combos)
+    found: list[str] = []
+    for i in range(max(len(c) for c in per_template)):
+        for template, combos in zip(templates, per_template):
+            if i < len(combos) and len(found) < count:
+                found.append(template.format(**dict(zip(dict.fromkeys(_slots(template)), combos[i]))))
+    return found
+
+
+def long_posts(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    """(post, brand): 3-5 neutral paragraphs with one complaint paragraph about the brand in the middle."""
+    posts = []
+    for _ in range(count):
+        brand = rng.choice(BRANDS)
+        neutral = [p.format(person=rng.choice(FILLERS["person"]), city=rng.choice(FILLERS["city"])) for p in rng.sample(NEUTRAL_PARAGRAPHS, rng.randint(2, 4))]
+        slots = {name: rng.choice(values) for name, values in FILLERS.items()} | {"brand": brand}
+        complaint = rng.choice(LONG_POST_COMPLAINTS).format(**slots)
+        middle = max(1, len(neutral) // 2)
+        posts.append(("\n\n".join(neutral[:middle] + [complaint] + neutral[middle:]), brand))
+    return posts

@@ -1,0 +1,103 @@
+"""What the detector reads: links, handles, tags, emoji and markup normalised the same way in training and
+inference; words in every script; the languages a model file claims."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.classifier import ClassifierConfig, load_classifier
+from bot.classifier.features import BUCKETS, Featurizer, normalise, tokens_with_negation
+from bot.classifier.lexicon import LexiconClassifier
+from bot.classifier.linear import LinearClassifier, LinearModel, Settings, text_indices
+from bot.classifier.passages import clean, paragraphs, passages
+
+BASE = "the engineer never came and nobody called back"
+
+
+@pytest.fixture(scope="module")
+def featurizer() -> Featurizer:
+    return Featurizer({"never": -1, "good": 2})
+
+
+@pytest.mark.parametrize(
+    "noisy",
+    [
+        f"{BASE} https://example.com/a/b?c=1",
+        f"https://t.co/Ab12 {BASE}",
+        f"bit.ly/3xYz {BASE}",
+        f"{BASE} www.example.org",
+        f"{BASE} http",
+        f"@AcmeHelp {BASE} @sam_k",
+        f"{BASE} 📦 🏠",
+        f"<b>{BASE}</b>",
+        f"**{BASE}**",
+        f"[{BASE}](https://example.com)",
+        f"<https://example.com/x|{BASE}>",
+        f"> {BASE}",
+    ],
+)
+def test_neutral_noise_leaves_exactly_the_same_features(featurizer: Featurizer, noisy: str) -> None:
+    assert sorted(text_indices(featurizer, noisy)) == sorted(text_indices(featurizer, BASE))
+
+
+def test_hashtags_read_as_their_words(featurizer: Featurizer) -> None:
+    assert sorted(text_indices(featurizer, "#NeverAgain #CustomerService")) == sorted(text_indices(featurizer, "never again customer service"))
+    assert sorted(text_indices(featurizer, "#fail")) == sorted(text_indices(featurizer, "fail"))
+
+
+def test_mood_emoji_become_tokens_and_others_vanish() -> None:
+    assert tokens_with_negation(normalise("late again 😡")) == ["late", "again", "emoji_negative"]
+    assert tokens_with_negation(normalise("arrived 🎉 📦")) == ["arrived", "emoji_positive"]
+    assert "emoji_sarcasm" in normalise("great 🙄")
+
+
+def test_words_in_every_script_and_their_negators() -> None:
+    assert tokens_with_negation(normalise("Ça ne marche pas")) == ["ça", "ne", "neg_marche", "neg_pas"]
+    assert tokens_with_negation(normalise("Die App funktioniert nicht mehr")) == ["die", "app", "funktioniert", "nicht", "neg_mehr"]
+    assert tokens_with_negation(normalise("الخدمة سيئة جدا")) == ["الخدمة", "سيئة", "جدا"]
+    assert tokens_with_negation(normalise("service bilkul nahi chal raha")) == ["service", "bilkul", "nahi", "neg_chal", "neg_raha"]
+    assert tokens_with_negation(normalise("I cant log in")) == ["i", "cant", "neg_log", "neg_in"]
+
+
+def test_clean_keeps_the_words_of_markup_and_folds_compatibility_letters() -> None:
+    assert clean("see <https://x.com/a|the page> and <@U123>") == "see the page and"
+    assert clean("a [guide](https://d.com/x) and __bold__ and `code`") == "a guide and bold and code"
+    assert clean("ＡＣＭＥ ﻃﻔﻞ") == "ACME طفل"
+    assert paragraphs(clean("<p>first part</p><p>second part</p>")) == ["first part", "second part"]
+    assert clean("snake_case and 2*3*4") == "snake_case and 2*3*4"
+
+
+def test_paragraphs_are_passages_of_their_own() -> None:
+    intro = "We spent the weekend sorting the garage and taking old books to the recycling centre in town. " * 3
+    complaint = "Acme took my money twice and refuses to refund me."
+    found = passages(f"{intro}\n\n{complaint}\n\n{intro}", passage_chars=1, brand_terms=["Acme"])
+    assert [p.paragraph for p in found if p.mentions_brand] == [1]
+    assert [p.sentences for p in found if p.paragraph == 1] == [(complaint,)]  # a short paragraph is read whole
+    assert {p.paragraph for p in found} == {0, 1, 2}
+    assert len(passages("one line. another line.", passage_chars=1)) == 1  # a short text is read whole
+
+
+def test_the_shipped_model_says_which_languages_it_judges() -> None:
+    shipped = load_classifier(ClassifierConfig())
+    assert shipped.supported_languages == frozenset({"en", "es", "fr", "de", "pt", "it", "ar", "hi"})
+    assert LexiconClassifier().supported_languages == frozenset({"en"})
+    assert load_classifier(ClassifierConfig(backend="lexicon")).supported_languages == frozenset({"en"})
+
+
+def test_a_model_file_from_before_languages_were_recorded_is_english(tmp_path: Path) -> None:
+    model = LinearModel(np.zeros((BUCKETS, 2), dtype=np.float32), np.zeros(2, dtype=np.float32), ("general",), {"bad": -2}, Settings(), frozenset({"en", "fr"}))
+    path = tmp_path / "model.npz"
+    model.save(path)
+    assert LinearModel.load(path).languages == frozenset({"en", "fr"})
+    older = tmp_path / "older.npz"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(older, "w") as target:
+        for name in source.namelist():
+            if name != "languages.npy":
+                target.writestr(name, source.read(name))
+    loaded = LinearModel.load(older)
+    assert loaded.languages == frozenset({"en"}) and loaded.settings == Settings()
+    assert LinearClassifier(loaded).supported_languages == frozenset({"en"})
