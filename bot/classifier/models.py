@@ -44,6 +44,7 @@ class TeamClassifier:
     def __init__(self, adapter: Adapter, base: LinearClassifier | None = None) -> None:
         self.adapter = adapter
         self.base = base or LinearClassifier()
+        self.supported_languages = self.base.supported_languages
 
     def logit(self, text: str, brand_terms: Sequence[str] = ()) -> float:
         return self.adapter.logit(self.base.judge(text, brand_terms).logit, text)

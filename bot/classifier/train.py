@@ -15,9 +15,8 @@ What is fitted (see linear.py for how it is used):
 - a multinomial gate over the same features that says which set a text is like.
 The sentiment lexicon (VADER's, MIT-licensed) becomes word-class features.
 
-The xlmt-* folders (tweets in es, fr, de, pt, it, ar and romanised Hindi) are training sets like the others:
-each its own expert, and the gate tells the languages apart by their words and character n-grams. The model
-records the languages of its sets (LANGUAGES; any other folder counts as English).
+The xlmt-* folders (tweets in es, fr, de, pt, it, ar and romanised Hindi) are training sets like the others: each its own
+expert, the gate telling the languages apart; the model records their languages (LANGUAGES; any other is English).
 
 Generated rows (augment.py) join the fitting rows of the brand-directed sets (AUGMENTED_SETS), never their
 validation rows: the numbers that choose the model stay measured on real texts only.
@@ -39,15 +38,14 @@ import numpy as np
 from bot.classifier.augment import generated_rows
 from bot.classifier.features import BUCKETS, Featurizer
 from bot.classifier.linear import MODEL_PATH, LinearClassifier, LinearModel, ModelSettings, text_indices
-from bot.classifier.metrics import scores
+from bot.classifier.metrics import negative_f1, scores
 from bot.classifier.tsv import DataError, read_labelled
 
 if TYPE_CHECKING:  # scipy and scikit-learn are the train extra's, imported where they are used
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
-# One set's rows: the feature matrix and the labels.
-Rows = tuple["csr_matrix", np.ndarray]
+Rows = tuple["csr_matrix", np.ndarray]  # one set's rows: the feature matrix and the labels
 
 C = 3.0
 # Each expert's regularisation is chosen on its own validation split (sets differ a hundredfold in size).
@@ -140,7 +138,7 @@ def _expert_c(fit: dict[str, Rows], held: dict[str, Rows], seed: int) -> dict[st
         model = _logistic(*fit[name], seed, c)
         matrix, labels = held[name]
         logits = matrix @ model.coef_[0] + model.intercept_[0]
-        return _f1(labels, logits >= _best_cut(labels, logits))
+        return negative_f1(labels, logits >= _best_cut(labels, logits))
 
     return {name: max(EXPERT_C, key=lambda c: validation_f1(name, c)) for name in fit}
 
@@ -169,14 +167,8 @@ def _fit(sets: dict[str, Rows], seed: int, expert_c: dict[str, float]) -> _Fitte
     )
 
 
-def _f1(labels: np.ndarray, predicted: np.ndarray) -> float:
-    """F1 of the negative class (metrics.scores, vectorised: the choices below try thousands of cuts)."""
-    hits = int(np.count_nonzero(predicted & (labels == 1)))
-    return 2 * hits / (int(np.count_nonzero(predicted)) + int(np.count_nonzero(labels == 1)) or 1)
-
-
 def _best_cut(labels: np.ndarray, logits: np.ndarray) -> float:
-    return float(max(CUTS, key=lambda cut: _f1(labels, logits >= cut)))
+    return float(max(CUTS, key=lambda cut: negative_f1(labels, logits >= cut)))
 
 
 def _model(fitted: _Fitted, mix: float, shifts: np.ndarray, names: list[str], lexicon_classes: dict[str, int], settings: ModelSettings) -> LinearModel:
@@ -236,7 +228,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
         return np.array([_best_cut(placing[name][2], mix * placing[name][0][:, i] + (1 - mix) * placing[name][1]) for i, name in enumerate(names)])
 
     def f1_per_set(mix: float, shifts: np.ndarray, cut: float, among: list[str] = names) -> list[float]:
-        return [_f1(held[name][1], blended(mix, shifts, name) >= cut) for name in among]
+        return [negative_f1(held[name][1], blended(mix, shifts, name) >= cut) for name in among]
 
     candidates = {mix: shifts_for(mix) for mix in MIXES}
     mix = max(MIXES, key=lambda m: max(np.mean(f1_per_set(m, candidates[m], c)) for c in CUTS))
@@ -246,7 +238,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     english = [name for name in names if name not in LANGUAGES] or names
     settings = ModelSettings()
     cut = float(max(CUTS, key=lambda c: np.mean(f1_per_set(mix, shifts, c, english))))
-    validation_f1 = {name: round(_f1(held[name][1], blended(mix, shifts, name) >= cut), 4) for name in names}
+    validation_f1 = {name: round(negative_f1(held[name][1], blended(mix, shifts, name) >= cut), 4) for name in names}
     long_f1 = None
     if long_texts is not None:
         # Passage size and temperature change how every text is read, short ones too: judge them all as `classify` will.
@@ -263,14 +255,14 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
                 several = {name: np.array([j.passages > 1 for j in found]) for name, found in judged.items()}
                 # A text read as several passages pools their log-odds: its own offset, placed with the one threshold.
                 for c, long_shift in product(CUTS, LONG_SHIFTS):
-                    found = {name: _f1(labels, logits[name] - long_shift * several[name] >= c) for name, (_, labels) in checks.items()}
+                    found = {name: negative_f1(labels, logits[name] - long_shift * several[name] >= c) for name, (_, labels) in checks.items()}
                     if np.mean(list(found.values())) > best:
                         best, cut = float(np.mean(list(found.values()))), float(c)
                         settings = ModelSettings(tau=tau, passage_chars=passage_chars, long_shift=float(long_shift))
                         long_f1 = found.pop(long_texts.parent.name)
                         validation_f1 |= {name: round(f1, 4) for name, f1 in found.items()}
 
-    validation_f1 |= {name: round(_f1(held[name][1], blended(mix, shifts, name) >= cut), 4) for name in names if name not in english}
+    validation_f1 |= {name: round(negative_f1(held[name][1], blended(mix, shifts, name) >= cut), 4) for name in names if name not in english}
 
     final = _fit(_augmented(full, extra), seed, expert_c)
     model = _model(final, mix, shifts + cut, names, classes, settings)
