@@ -12,7 +12,7 @@ import pytest
 from bot.classifier import ClassifierConfig, load_classifier
 from bot.classifier.features import BUCKETS, Featurizer, normalise, tokens_with_negation
 from bot.classifier.lexicon import LexiconClassifier
-from bot.classifier.linear import LinearClassifier, LinearModel, Settings, text_indices
+from bot.classifier.linear import LinearClassifier, LinearModel, ModelSettings, text_indices
 from bot.classifier.passages import clean, paragraphs, passages
 
 BASE = "the engineer never came and nobody called back"
@@ -89,7 +89,7 @@ def test_the_shipped_model_says_which_languages_it_judges() -> None:
 
 
 def test_a_model_file_from_before_languages_were_recorded_is_english(tmp_path: Path) -> None:
-    model = LinearModel(np.zeros((BUCKETS, 2), dtype=np.float32), np.zeros(2, dtype=np.float32), ("general",), {"bad": -2}, Settings(), frozenset({"en", "fr"}))
+    model = LinearModel(np.zeros((BUCKETS, 2), dtype=np.float32), np.zeros(2, dtype=np.float32), ("general",), {"bad": -2}, ModelSettings(), frozenset({"en", "fr"}))
     path = tmp_path / "model.npz"
     model.save(path)
     assert LinearModel.load(path).languages == frozenset({"en", "fr"})
@@ -99,5 +99,5 @@ def test_a_model_file_from_before_languages_were_recorded_is_english(tmp_path: P
             if name != "languages.npy":
                 target.writestr(name, source.read(name))
     loaded = LinearModel.load(older)
-    assert loaded.languages == frozenset({"en"}) and loaded.settings == Settings()
+    assert loaded.languages == frozenset({"en"}) and loaded.settings == ModelSettings()
     assert LinearClassifier(loaded).supported_languages == frozenset({"en"})
