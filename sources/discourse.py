@@ -34,7 +34,7 @@ from sources.base import (
     secret_from_env,
 )
 from sources.cursor import Since
-from sources.text import html_to_text
+from sources.text import html_to_text, iso_time
 
 
 class DiscourseConfig(SourceConfig):
@@ -54,13 +54,6 @@ class DiscourseConfig(SourceConfig):
         if bool(self.api_key_env) != bool(self.api_username):
             raise ValueError("set both api_key_env and api_username (the user the key acts as), or neither")
         return self
-
-
-def _time(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 class DiscourseSource(HttpSource):
@@ -119,7 +112,7 @@ class DiscourseSource(HttpSource):
                 found = [t for t in listing.get("topics") or [] if isinstance(t, dict) and isinstance(t.get("id"), int)]
             except (ValueError, TypeError, KeyError, AttributeError) as exc:
                 raise SourceError(f"Discourse sent an unexpected topic list: {type(exc).__name__}") from None
-            fresh = [t for t in found if (at := _time(t.get("created_at"))) is not None and since.is_new(str(t["id"]), at.timestamp())]
+            fresh = [t for t in found if (at := iso_time(t.get("created_at"))) is not None and since.is_new(str(t["id"]), at.timestamp())]
             topics += fresh
             if len(fresh) < len(found) or not listing.get("more_topics_url"):
                 break
@@ -140,7 +133,7 @@ class DiscourseSource(HttpSource):
         return replace(found, external_id=str(topic["id"]), about_the_brand=True) if found else None
 
     def _mention(self, post: dict[str, Any], topic: dict[str, Any]) -> Mention | None:
-        post_id, topic_id, number, created = post.get("id"), post.get("topic_id"), post.get("post_number"), _time(post.get("created_at"))
+        post_id, topic_id, number, created = post.get("id"), post.get("topic_id"), post.get("post_number"), iso_time(post.get("created_at"))
         if not isinstance(post_id, int) or not isinstance(topic_id, int) or not isinstance(number, int) or created is None:
             return None
         slug = topic.get("slug") or "topic"

@@ -1,10 +1,12 @@
-"""HTML fragments (feed summaries, HN comments, Mastodon posts) to plain text. Pure."""
+"""HTML fragments (feed summaries, HN comments, Mastodon posts) to plain text, and API times to datetimes. Pure."""
 
 from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
 from html.parser import HTMLParser
+from typing import Any
 
 _BLOCK_TAGS = {"p", "br", "div", "li", "blockquote", "pre", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -46,3 +48,11 @@ def html_to_text(fragment: str | None) -> str:
         text = "".join(parser.parts)
     text = _SPACES.sub(" ", text)
     return _LINES.sub("\n", text).strip()
+
+
+def iso_time(value: Any) -> datetime | None:
+    """An ISO 8601 time as an API sends it (a trailing Z for UTC), or None when it is missing or not one."""
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None

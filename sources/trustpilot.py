@@ -9,7 +9,6 @@ source also answers a review with the company reply
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any, ClassVar
 
 from pydantic import Field
@@ -30,6 +29,7 @@ from sources.base import (
     secret_from_env,
 )
 from sources.cursor import Since
+from sources.text import iso_time
 
 API = "https://api.trustpilot.com"
 REVIEW_PAGE = "https://www.trustpilot.com/reviews/{}"
@@ -43,13 +43,6 @@ class TrustpilotConfig(SourceConfig):
     business_user_id: str | None = None
     per_page: int = Field(default=100, ge=1, le=100)
     max_pages: int = Field(default=3, ge=1, le=10)
-
-
-def _time(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 class TrustpilotSource(HttpSource):
@@ -104,7 +97,7 @@ class TrustpilotSource(HttpSource):
         return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def _mention(self, review: Any) -> Mention | None:
-        if not isinstance(review, dict) or not review.get("id") or _time(review.get("createdAt")) is None:
+        if not isinstance(review, dict) or not review.get("id") or iso_time(review.get("createdAt")) is None:
             return None
         stars = review.get("stars")
         consumer = review.get("consumer") or {}
@@ -116,7 +109,7 @@ class TrustpilotSource(HttpSource):
             title=str(review.get("title") or ""),
             text=str(review.get("text") or ""),
             author=str(consumer.get("displayName") or ""),
-            published_at=_time(review["createdAt"]),
+            published_at=iso_time(review["createdAt"]),
             rating=stars if isinstance(stars, int) and 1 <= stars <= 5 else None,
             reach=review.get("numberOfLikes") or None,
             extra={"language": review.get("language"), "verified": review.get("isVerified"), "replied": bool(review.get("companyReply"))},
