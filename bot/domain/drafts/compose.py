@@ -166,14 +166,20 @@ def _period(days: int) -> str:
     return "a month" if days <= 45 else f"{days} days"
 
 
-def follow_up_draft(draft_input: DraftInput, *, days: int) -> Draft:
-    """A short check-in for the follow-up reminder: did the fix hold?"""
-    if draft_input.troll:
-        return Draft(text="", note=TROLL_NOTE, limit=LIMITS.get(draft_input.source_kind), checklist=(TROLL_NOTE,))
+def follow_up_opening(draft_input: DraftInput) -> tuple[str, str | None, str]:
+    """The tone a follow-up is written in, the complaint's topic, and what it recalls of it ("you told us …")."""
     tone = draft_input.tone if draft_input.tone in TONES else "warm"
     reflection = reflect(draft_input.text, draft_input.evidence, title=draft_input.title, brand=draft_input.brand)
     topic = next((t for t in draft_input.topics if t in ABOUT), None)
     about = f"you told us {reflection.clause}" if reflection and reflection.sentence else f"you told us about {ABOUT.get(topic or '', 'a problem with us')}"
+    return tone, topic, about
+
+
+def follow_up_draft(draft_input: DraftInput, *, days: int) -> Draft:
+    """A short check-in for the follow-up reminder: did the fix hold?"""
+    if draft_input.troll:
+        return Draft(text="", note=TROLL_NOTE, limit=LIMITS.get(draft_input.source_kind), checklist=(TROLL_NOTE,))
+    tone, topic, about = follow_up_opening(draft_input)
     where = write_to(draft_input.contact)
     check = {
         "warm": "Is everything working as it should now? If anything's still not right, tell us",

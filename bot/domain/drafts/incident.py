@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.domain.drafts.compose import first_that_fits, medium_of
-from bot.domain.drafts.model import TONES, Draft, DraftInput
+from bot.domain.drafts.compose import first_that_fits, follow_up_opening, medium_of
+from bot.domain.drafts.model import Draft, DraftInput
 from bot.domain.drafts.post_length import LIMITS, post_length
-from bot.domain.drafts.reflection import clean, reflect
-from bot.domain.drafts.wording import ABOUT, TROLL_NOTE, greeting_name, mastodon_address, sign_off, write_to
+from bot.domain.drafts.reflection import clean
+from bot.domain.drafts.wording import TROLL_NOTE, greeting_name, mastodon_address, sign_off, write_to
 
 FIX_NOTE_LIMIT = 400
 
@@ -30,10 +30,7 @@ def fix_follow_up_draft(draft_input: DraftInput, *, fix_note: str) -> Draft:
     """Closing the loop in public once the incident behind this complaint is fixed."""
     if draft_input.troll:
         return Draft(text="", note=TROLL_NOTE, limit=LIMITS.get(draft_input.source_kind), checklist=(TROLL_NOTE,))
-    tone = draft_input.tone if draft_input.tone in TONES else "warm"
-    reflection = reflect(draft_input.text, draft_input.evidence, title=draft_input.title, brand=draft_input.brand)
-    topic = next((t for t in draft_input.topics if t in ABOUT), None)
-    about = f"you told us {reflection.clause}" if reflection and reflection.sentence else f"you told us about {ABOUT.get(topic or '', 'a problem with us')}"
+    tone, _, about = follow_up_opening(draft_input)
     fixed = {"warm": "We found the cause and it's fixed now", "formal": "We have found the cause and it is now fixed", "brief": "It's fixed now"}[tone]
     check = {
         "warm": f"Thank you for flagging it. If anything still isn't right, tell us {write_to(draft_input.contact)}.",
