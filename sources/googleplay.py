@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -84,9 +85,13 @@ class GooglePlaySource(HttpSource):
     def _reviews(self) -> str:
         return (self.config.base_url or API).rstrip("/") + f"/androidpublisher/v3/applications/{self.config.package_name}/reviews"
 
+    @cached_property
+    def _account(self) -> ServiceAccount:
+        """The key file, read and its RSA key parsed once per source (a poll), not once per page."""
+        return ServiceAccount.from_key_file(self.config.credentials_file_env)
+
     def _headers(self) -> dict[str, str]:
-        account = ServiceAccount.from_key_file(self.config.credentials_file_env)
-        return {"Authorization": f"Bearer {access_token(self.http, self.config, account, SCOPE)}"}
+        return {"Authorization": f"Bearer {access_token(self.http, self.config, self._account, SCOPE)}"}
 
     def _call(self, method: str, url: str, **kwargs: Any) -> Any:
         try:
