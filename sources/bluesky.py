@@ -37,7 +37,7 @@ from sources.base import (
     secret_from_env,
 )
 from sources.bluesky_session import SESSIONS, Session, SessionStore
-from sources.cursor import Since
+from sources.cursor import Since, pages_left
 
 # Bluesky counts a post's length in graphemes (what a reader sees as one character) and caps its bytes.
 MAX_GRAPHEMES = 300
@@ -211,7 +211,7 @@ class BlueskySource(HttpSource):
                 break
         else:
             left = True
-        warning = f"more than {self.config.max_pages} pages of new posts since the last poll: the oldest were not fetched" if left else ""
+        warning = pages_left(left, self.config.max_pages, "posts")
         return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def _mention(self, post: dict[str, Any]) -> Mention | None:

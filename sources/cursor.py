@@ -46,3 +46,8 @@ class Since:
 
     def advance_past(self, mentions: Iterable[Mention]) -> Cursor:
         return self.advance((m.external_id, m.published_at.timestamp()) for m in mentions if m.published_at is not None)
+
+
+def pages_left(left: bool, max_pages: int, what: str) -> str:
+    """The FetchResult warning when `max_pages` ran out before the pages reached the cursor ("" when they did)."""
+    return f"more than {max_pages} pages of new {what} since the last poll: the oldest were not fetched" if left else ""

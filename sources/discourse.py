@@ -33,7 +33,7 @@ from sources.base import (
     publish_failure,
     secret_from_env,
 )
-from sources.cursor import Since
+from sources.cursor import Since, pages_left
 from sources.text import html_to_text, iso_time
 
 
@@ -95,7 +95,7 @@ class DiscourseSource(HttpSource):
                 break
         else:
             left = True
-        warning = f"more than {self.config.max_pages} pages of new posts since the last poll: the oldest were not fetched" if left else ""
+        warning = pages_left(left, self.config.max_pages, "posts")
         return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def _category(self, since: Since) -> FetchResult:
@@ -119,7 +119,7 @@ class DiscourseSource(HttpSource):
         else:
             left = True
         mentions = [m for m in map(self._first_post, topics) if m]
-        warning = f"more than {self.config.max_pages} pages of new topics since the last poll: the oldest were not fetched" if left else ""
+        warning = pages_left(left, self.config.max_pages, "topics")
         return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def _first_post(self, topic: dict[str, Any]) -> Mention | None:

@@ -39,7 +39,7 @@ from sources.base import (
     SourceRateLimited,
     publish_failure,
 )
-from sources.cursor import Since
+from sources.cursor import Since, pages_left
 
 API = "https://api.github.com"
 # GitHub's rule for a secondary limit that names no wait: at least a minute.
@@ -160,7 +160,7 @@ class GitHubSource(HttpSource):
             found, more = self._discussions(since)
             mentions += [m for m in found if since.is_new_mention(m)]
             left = left or more
-        warning = f"more than {self.config.max_pages} pages of new issues or discussions since the last poll: the oldest were not fetched" if left else ""
+        warning = pages_left(left, self.config.max_pages, "issues or discussions")
         return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def _mention(self, item: Any) -> Mention | None:

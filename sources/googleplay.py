@@ -38,6 +38,7 @@ from sources.base import (
     SourceHttpError,
     publish_failure,
 )
+from sources.cursor import pages_left
 from sources.google_api import ServiceAccount, access_token, quota_error
 
 API = "https://androidpublisher.googleapis.com"
@@ -140,7 +141,7 @@ class GooglePlaySource(HttpSource):
             m for m in map(self._mention, reviews)
             if m and (m.external_id not in seen if seen is not None else m.published_at is not None and m.published_at >= oldest)
         ]
-        warning = f"more than {self.config.max_pages} pages of new reviews since the last poll: the oldest were not fetched" if left else ""
+        warning = pages_left(left, self.config.max_pages, "reviews")
         return FetchResult(list({m.external_id: m for m in mentions}.values()), {"seen": list(dict.fromkeys(ids + list(seen or [])))[:SEEN_LIMIT]}, warning)
 
     def _mention(self, review: dict[str, Any]) -> Mention | None:

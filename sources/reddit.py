@@ -33,7 +33,7 @@ from sources.base import (
     publish_failure,
     secret_from_env,
 )
-from sources.cursor import Since
+from sources.cursor import Since, pages_left
 from sources.text import html_to_text
 
 
@@ -147,7 +147,7 @@ class RedditSource(HttpSource):
                 break
         else:
             left = True
-        warning = f"more than {self.config.max_pages} pages of new posts since the last poll: the oldest were not fetched" if left else ""
+        warning = pages_left(left, self.config.max_pages, "posts")
         return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def _mention(self, post: dict[str, Any]) -> Mention | None:

@@ -28,7 +28,7 @@ from sources.base import (
     publish_failure,
     secret_from_env,
 )
-from sources.cursor import Since
+from sources.cursor import Since, pages_left
 from sources.text import iso_time
 
 API = "https://api.trustpilot.com"
@@ -93,7 +93,7 @@ class TrustpilotSource(HttpSource):
                 break
         else:
             left = True
-        warning = f"more than {self.config.max_pages} pages of new reviews since the last poll: the oldest were not fetched" if left else ""
+        warning = pages_left(left, self.config.max_pages, "reviews")
         return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def _mention(self, review: Any) -> Mention | None:

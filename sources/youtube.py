@@ -16,7 +16,7 @@ from pydantic import Field
 
 from sources import http as bounded
 from sources.base import Cursor, FetchResult, HttpSource, Mention, SourceConfig, SourceError, SourceHttpError, secret_from_env
-from sources.cursor import Since
+from sources.cursor import Since, pages_left
 from sources.google_api import quota_error
 
 
@@ -70,7 +70,7 @@ class YouTubeSource(HttpSource):
                 break
         else:
             left = True
-        warning = f"more than {self.config.max_pages} pages of new comments since the last poll: the oldest were not fetched" if left else ""
+        warning = pages_left(left, self.config.max_pages, "comments")
         return FetchResult(mentions, since.advance_past(mentions), warning)
 
     def verify(self) -> str:
