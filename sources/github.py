@@ -135,14 +135,7 @@ class GitHubSource(HttpSource):
         kind = "" if re.search(r"\b(?:is|type):", self.config.query) else "is:issue"
         q = self._query(since, kind)
         params: dict[str, str | int] = {"q": q, "sort": "created", "order": "desc", "per_page": per_page, "page": page}
-        fetched = self._call("GET", f"{self._api}/search/issues", params=params)
-        try:
-            body = json.loads(fetched.content)
-            if not isinstance(body, dict) or not isinstance(body.get("items"), list):
-                raise TypeError("no items")
-        except (ValueError, TypeError) as exc:
-            raise SourceError(f"GitHub sent an unexpected body: {type(exc).__name__}") from None
-        return body
+        return bounded.json_listing(self._call("GET", f"{self._api}/search/issues", params=params), "GitHub")
 
     def fetch(self, cursor: Cursor | None) -> FetchResult:
         since = Since.read(cursor, self.config.lookback_hours)

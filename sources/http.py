@@ -182,6 +182,17 @@ def request(
     raise SourceError(f"more than {MAX_REDIRECTS} redirects from {redact(url)}")
 
 
+def json_listing(fetched: Fetched, service: str, key: str = "items", *, missing_ok: bool = False) -> dict[str, Any]:
+    """The answer as a JSON object whose `key` is a list (or absent, if `missing_ok`); SourceError naming `service` if not."""
+    try:
+        body = json.loads(fetched.content)
+        if not isinstance(body, dict) or not isinstance(body.get(key, [] if missing_ok else None), list):
+            raise TypeError(f"no {key}")
+    except (ValueError, TypeError) as exc:
+        raise SourceError(f"{service} sent an unexpected body: {type(exc).__name__}") from None
+    return body
+
+
 def _is_secret_header(name: str) -> bool:
     """Authorization, and the services' own credential headers (Discourse's Api-Key, Trustpilot's apikey)."""
     return name.lower() == "authorization" or any(s in name.lower() for s in SECRET_PARAMS)

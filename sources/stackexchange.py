@@ -16,7 +16,6 @@ documents, and this source does:
 from __future__ import annotations
 
 import html
-import json
 import re
 import time
 from datetime import UTC, datetime
@@ -32,7 +31,6 @@ from sources.base import (
     Mention,
     SourceConfig,
     SourceDisabled,
-    SourceError,
     SourceHttpError,
     SourceRateLimited,
     secret_from_env,
@@ -87,13 +85,7 @@ class StackExchangeSource(HttpSource):
             fetched = bounded.get(self.http, url, self.config, params=params, accept=("json",))
         except SourceHttpError as exc:
             raise self._throttled(exc) or exc from None
-        try:
-            wrapper = json.loads(fetched.content)
-            if not isinstance(wrapper, dict) or not isinstance(wrapper.get("items"), list):
-                raise TypeError("no items")
-        except (ValueError, TypeError) as exc:
-            raise SourceError(f"Stack Exchange sent an unexpected body: {type(exc).__name__}") from None
-        return wrapper
+        return bounded.json_listing(fetched, "Stack Exchange")
 
     @staticmethod
     def _throttled(exc: SourceHttpError) -> SourceRateLimited | None:

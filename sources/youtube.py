@@ -8,14 +8,13 @@ nested in the body: it is reported as a wait until the quota comes back.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from pydantic import Field
 
 from sources import http as bounded
-from sources.base import Cursor, FetchResult, HttpSource, Mention, SourceConfig, SourceError, SourceHttpError, secret_from_env
+from sources.base import Cursor, FetchResult, HttpSource, Mention, SourceConfig, SourceHttpError, secret_from_env
 from sources.cursor import Since, pages_left
 from sources.google_api import quota_error
 
@@ -47,13 +46,7 @@ class YouTubeSource(HttpSource):
             fetched = bounded.get(self.http, url, self.config, params=params, accept=("json",))
         except SourceHttpError as exc:
             raise quota_error(exc, "YouTube", datetime.now(UTC)) or exc from None
-        try:
-            body = json.loads(fetched.content)
-            if not isinstance(body, dict) or not isinstance(body.get("items", []), list):
-                raise TypeError("not a commentThreadListResponse")
-        except (ValueError, TypeError) as exc:
-            raise SourceError(f"YouTube sent an unexpected body: {type(exc).__name__}") from None
-        return body
+        return bounded.json_listing(fetched, "YouTube", missing_ok=True)
 
     def fetch(self, cursor: Cursor | None) -> FetchResult:
         key = secret_from_env(self.config.api_key_env, "YouTube Data API key")
