@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from sources import SourceConfig, SourceError
-from sources.http import get, retry_after_seconds
+from sources.http import Fetched, get, json_listing, retry_after_seconds
 
 
 class Dribbling(BaseHTTPRequestHandler):
@@ -64,3 +64,14 @@ def test_page_titles_are_fetched_but_never_from_private_addresses() -> None:
     assert fetch_title("http://169.254.169.254/latest/meta-data/", http) is None
     json_page = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"a": 1})))
     assert fetch_title("http://93.184.216.34/api", json_page) is None
+
+
+def test_json_listing_names_the_service_when_the_body_is_not_an_object_with_its_list() -> None:
+    def answer(content: bytes) -> Fetched:
+        return Fetched(200, content, httpx.Headers(), "https://api.example.test/")
+
+    assert json_listing(answer(b'{"items": [1]}'), "GitHub") == {"items": [1]}
+    assert json_listing(answer(b"{}"), "YouTube", missing_ok=True) == {}
+    for body in (b"<html>", b"[]", b"{}", b'{"items": {}}'):
+        with pytest.raises(SourceError, match="^GitHub sent an unexpected body: "):
+            json_listing(answer(body), "GitHub")
