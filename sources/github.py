@@ -40,6 +40,7 @@ from sources.base import (
     publish_failure,
 )
 from sources.cursor import Since, pages_left
+from sources.text import iso_time
 
 API = "https://api.github.com"
 # GitHub's rule for a secondary limit that names no wait: at least a minute.
@@ -169,7 +170,7 @@ class GitHubSource(HttpSource):
             title=f"{repo}#{item.get('number')}: {item.get('title') or ''}" if repo else item.get("title") or "",
             text=item.get("body") or "",
             author=(item.get("user") or {}).get("login") or "",
-            published_at=datetime.fromisoformat(str(item["created_at"]).replace("Z", "+00:00")),
+            published_at=iso_time(item["created_at"]),
             reach=reactions if reactions else item.get("comments"),
             extra={"repo": repo, "state": item.get("state"), "comments": item.get("comments"), "pull_request": "pull_request" in item},
             reply_to={"comments_url": item["comments_url"]} if item.get("comments_url") else None,

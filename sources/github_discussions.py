@@ -6,10 +6,10 @@ GraphQL answers its own errors with HTTP 200 and an `errors` list; a
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sources.base import Mention, SourceError, SourceRateLimited
+from sources.text import iso_time
 
 SEARCH = """
 query($q: String!, $first: Int!, $after: String) {
@@ -71,7 +71,7 @@ def mention(node: Any, kind: str, name: str) -> Mention | None:
         title=f"{repo} discussion #{node.get('number')}: {node.get('title') or ''}",
         text=str(node.get("bodyText") or ""),
         author=(node.get("author") or {}).get("login") or "",
-        published_at=datetime.fromisoformat(str(node["createdAt"]).replace("Z", "+00:00")),
+        published_at=iso_time(node["createdAt"]),
         reach=(node.get("reactions") or {}).get("totalCount") or (node.get("comments") or {}).get("totalCount"),
         extra={"repo": repo, "discussion": True},
         reply_to={"discussion_id": str(node["id"])},

@@ -17,6 +17,7 @@ from sources import http as bounded
 from sources.base import Cursor, FetchResult, HttpSource, Mention, SourceConfig, SourceHttpError, secret_from_env
 from sources.cursor import Since, pages_left
 from sources.google_api import quota_error
+from sources.text import iso_time
 
 
 class YouTubeConfig(SourceConfig):
@@ -84,6 +85,6 @@ class YouTubeSource(HttpSource):
             url=f"https://www.youtube.com/watch?v={comment['videoId']}&lc={top['id']}",
             text=comment.get("textOriginal") or comment.get("textDisplay") or "",
             author=comment.get("authorDisplayName") or "",
-            published_at=datetime.fromisoformat(comment["publishedAt"].replace("Z", "+00:00")),
+            published_at=iso_time(comment["publishedAt"]),
             reach=comment.get("likeCount"),
         )
