@@ -17,6 +17,7 @@ from pydantic import Field
 
 from sources import http as bounded
 from sources.base import Cursor, FetchResult, HttpSource, Mention, SourceConfig, SourceError, SourceHttpError, secret_from_env
+from sources.cursor import pages_left
 
 # X's search window, and how far inside its edge a fresh start stays (clocks differ, the request takes time).
 WINDOW = timedelta(days=7)
@@ -68,12 +69,7 @@ class XSource(HttpSource):
             # X judged the cursor too old although its id said otherwise: start at the window's edge once.
             posts, users, newest, more = self._pages(token, {"start_time": _rfc3339(edge)})
         mentions = [m for m in (self._mention(p, users) for p in posts) if m]
-        warning = ""
-        if more:
-            warning = (
-                f"more than {self.config.max_pages} pages of new posts since the last poll: the oldest were not fetched "
-                "(raise max_pages or poll more often)"
-            )
+        warning = pages_left(more, self.config.max_pages, "posts") + (" (raise max_pages or poll more often)" if more else "")
         newest = newest or since_id
         return FetchResult(mentions, {"since_id": newest} if newest else {}, warning)
 
