@@ -91,6 +91,9 @@ class GooglePlaySource(HttpSource):
         """The key file, read and its RSA key parsed once per source (a poll), not once per page."""
         return ServiceAccount.from_key_file(self.config.credentials_file_env)
 
+    def _review_page(self, review_id: str) -> str:
+        return f"https://play.google.com/store/apps/details?id={self.config.package_name}&reviewId={quote(review_id, safe='')}"
+
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {access_token(self.http, self.config, self._account, SCOPE)}"}
 
@@ -156,7 +159,7 @@ class GooglePlaySource(HttpSource):
             source_kind=self.kind,
             source_name=self.name,
             external_id=review_id,
-            url=f"https://play.google.com/store/apps/details?id={self.config.package_name}&reviewId={quote(review_id, safe='')}",
+            url=self._review_page(review_id),
             title=title.strip(),
             text=body.strip() + (f"\n\n{details}" if details else ""),
             author=str(review.get("authorName") or ""),
@@ -191,4 +194,4 @@ class GooglePlaySource(HttpSource):
         except SourceError as exc:
             raise publish_failure(exc, "Google Play") from None
         # A review has one developer reply, shown under it on the app's page; a second reply would replace it.
-        return Published(url=f"https://play.google.com/store/apps/details?id={self.config.package_name}&reviewId={quote(review_id, safe='')}", external_id=f"{review_id}/reply")
+        return Published(url=self._review_page(review_id), external_id=f"{review_id}/reply")
