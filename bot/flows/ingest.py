@@ -8,10 +8,7 @@ commit together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-import gc
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -19,13 +16,10 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from bot.classifier.similarity import NearDuplicates
-from bot.classifier.triage import assess
-from bot.config import AppConfig
 from bot.domain.enums import Severity
 from bot.domain.outbox import DirectMessage, PostCard, QueuedMessage, UpdateCard
 from bot.domain.relevance import RelevanceFilter, mention_text
 from bot.flows import cycle_collector
-from bot.domain.enums import OutboxKind, Severity
 from bot.flows.assessing import OtherLanguageLlm, assess_mention
 from bot.runtime import Runtime
 from bot.services import mentions, outbox
