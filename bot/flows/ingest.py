@@ -146,6 +146,8 @@ class _Batch:
         self.cases: list[NewCase] = []
         self.records: list[NewMention] = []
         self.llm = OtherLanguageLlm(rt.other_languages_llm)
+        # Looked up once: the whole batch is scored by one model (a newly chosen one takes over at the next batch).
+        self.classifier = rt.classifier
 
     def take(self, mention: Mention, item: tuple[str, str], page: str) -> Decision:
         reporter = self.intake.reporter
@@ -154,7 +156,7 @@ class _Batch:
             return Outcome.DUPLICATE, existing.case
         author = mention.author[:500]
         assessment = assess_mention(
-            mention, self.rt.classifier, self.rt.config, lambda: self.authors[author], reported=reporter is not None, llm=self.llm
+            mention, self.classifier, self.rt.config, lambda: self.authors[author], reported=reporter is not None, llm=self.llm
         )
         if reporter is not None:
             return self._reported(mention, item, page, existing, assessment, reporter)
