@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-from bot.classifier.base import Classification, Classifier
+from bot.classifier.base import ENGLISH, Classification, Classifier
 from bot.classifier.config import ClassifierConfig
 
 
@@ -19,14 +19,11 @@ def backend_unavailable(backend: str) -> str | None:
     return None
 
 
-# A detector that says nothing of its languages was trained on English alone.
-ENGLISH_ONLY = frozenset({"en"})
-
-
 def supported_languages(classifier: Classifier) -> frozenset[str]:
     """The languages (ISO 639-1; "hi" for romanised Hindi) the detector can judge; a mention confidently in another
-    is handled by [classifier] other_languages instead of being mis-scored. The one place this is read."""
-    languages: frozenset[str] = getattr(classifier, "supported_languages", ENGLISH_ONLY)
+    is handled by [classifier] other_languages instead of being mis-scored. The one place this is read; a detector
+    that says nothing of its languages was trained on English alone."""
+    languages: frozenset[str] = getattr(classifier, "supported_languages", ENGLISH)
     return languages
 
 

@@ -30,10 +30,10 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from bot.classifier.passages import brand_pattern
 from bot.domain.languages import ENGLISH, language_name
 
 UNDETERMINED = "und"
@@ -153,16 +153,10 @@ def preload() -> None:
     _Identifier.get()
 
 
-@lru_cache(maxsize=16)
-def _brand(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    names = sorted((t for t in terms if t.strip()), key=len, reverse=True)
-    return re.compile("|".join(rf"(?<!\w){re.escape(t)}(?!\w)" for t in names), re.IGNORECASE) if names else None
-
-
 def readable(text: str, brand_terms: Sequence[str] = ()) -> str:
     """The words a language can be told from: without links, addresses, handles, hashtag signs and the brand's names."""
     cleaned = _NOISE.sub(" ", unicodedata.normalize("NFKC", text[: READ_CHARS * 2]))
-    brand = _brand(tuple(brand_terms))
+    brand = brand_pattern(tuple(brand_terms))
     return (brand.sub(" ", cleaned) if brand else cleaned)[:READ_CHARS]
 
 

@@ -8,10 +8,7 @@ commit together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-import gc
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -19,13 +16,10 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from bot.classifier.similarity import NearDuplicates
-from bot.classifier.triage import assess
-from bot.config import AppConfig
 from bot.domain.enums import Severity
 from bot.domain.outbox import DirectMessage, PostCard, QueuedMessage, UpdateCard
 from bot.domain.relevance import RelevanceFilter, mention_text
 from bot.flows import cycle_collector
-from bot.domain.enums import OutboxKind, Severity
 from bot.flows.assessing import OtherLanguageLlm, assess_mention
 from bot.runtime import Runtime
 from bot.services import mentions, outbox
@@ -152,6 +146,8 @@ class _Batch:
         self.cases: list[NewCase] = []
         self.records: list[NewMention] = []
         self.llm = OtherLanguageLlm(rt.other_languages_llm)
+        # Looked up once: the whole batch is scored by one model (a newly chosen one takes over at the next batch).
+        self.classifier = rt.classifier
 
     def take(self, mention: Mention, item: tuple[str, str], page: str) -> Decision:
         reporter = self.intake.reporter
@@ -160,7 +156,7 @@ class _Batch:
             return Outcome.DUPLICATE, existing.case
         author = mention.author[:500]
         assessment = assess_mention(
-            mention, self.rt.classifier, self.rt.config, lambda: self.authors[author], reported=reporter is not None, llm=self.llm
+            mention, self.classifier, self.rt.config, lambda: self.authors[author], reported=reporter is not None, llm=self.llm
         )
         if reporter is not None:
             return self._reported(mention, item, page, existing, assessment, reporter)
