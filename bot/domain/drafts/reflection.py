@@ -72,7 +72,6 @@ _SEGMENTS = re.compile(r"\s*[;:!?()\"“”]\s*|\s+[-–—]+\s+|,?\s+(?:but|eve
 _TRAILING = re.compile(r"\s+(?:because|which|so that|since|when|while|until|even though|and then|then|so)\s+.*$", re.IGNORECASE)
 
 _CONJUNCTIONS = frozenset("and but so because when then that if after since while or".split())
-_PREPOSITIONS = frozenset("from to with at by for of about on in into against than".split())
 _DETERMINERS = frozenset("a an the my your our their his her this that these those".split())
 # Clause openings that make "I'm sorry <clause>" a sentence.
 _SUBJECTS = frozenset(
