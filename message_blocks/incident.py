@@ -165,8 +165,8 @@ def _actor(actor: str) -> str:
     return "the bot" if actor == "bot" else f"<@{mrkdwn(actor, 20)}>"
 
 
-def opened_note(incident: IncidentView, why: str) -> str:
-    return f"Incident #{incident.incident_id} opened ({why}). Its timeline follows in this thread."
+def opened_note(incident_id: int, why: str) -> str:
+    return f"Incident #{incident_id} opened ({why}). Its timeline follows in this thread."
 
 
 def part_of_incident_note(incident_id: int, user_id: str) -> str:

@@ -69,7 +69,7 @@ def open_join(rt: Runtime, *, case_id: int, user_id: str, trigger_id: str) -> No
 def new_incident(rt: Runtime, session: Session, *, title: str, user_id: str, now: datetime) -> int:
     incident_id = incidents.open_incident(session=session, title=title, origin=IncidentOrigin.PERSON, opened_by=user_id, now=now)
     assert incident_id is not None  # no trigger key: nothing to collide with
-    note = IncidentNote(incident_id=incident_id, text=texts.opened_note(view(rt, session, incident_id), f"by <@{user_id}>"))
+    note = IncidentNote(incident_id=incident_id, text=texts.opened_note(incident_id, f"by <@{user_id}>"))
     outbox.enqueue(session=session, case_id=None, message=note, at=now)
     return incident_id
 
