@@ -77,7 +77,8 @@ def _seen(moment: datetime | None) -> str:
     return slack_date(moment) if moment else "—"
 
 
-def _button(text: str, action: Action, incident_id: int, style: str | None = None, **extra: object) -> dict[str, Any]:
+def incident_button(text: str, action: Action, incident_id: int, style: str | None = None, **extra: object) -> dict[str, Any]:
+    """A button whose value carries the incident id and `extra` (message_blocks/ids.py parses it back)."""
     button: dict[str, Any] = {
         "type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action.value,
         "value": incident_value(incident_id, **extra),
@@ -92,13 +93,13 @@ def incident_actions(incident: IncidentView) -> list[dict[str, Any]]:
         return []
     buttons = []
     if not incident.owner:
-        buttons.append(_button("Claim", Action.INCIDENT_CLAIM, incident.incident_id, "primary"))
+        buttons.append(incident_button("Claim", Action.INCIDENT_CLAIM, incident.incident_id, "primary"))
     step = FOLLOWS.get(incident.status)
     if step is not None:
-        buttons.append(_button(NEXT_STEP[step], Action.INCIDENT_STATUS, incident.incident_id, to=step.value))
-    buttons.append(_button("Root cause…", Action.INCIDENT_ROOT_CAUSE, incident.incident_id))
+        buttons.append(incident_button(NEXT_STEP[step], Action.INCIDENT_STATUS, incident.incident_id, to=step.value))
+    buttons.append(incident_button("Root cause…", Action.INCIDENT_ROOT_CAUSE, incident.incident_id))
     if not incident.escalated_to:
-        buttons.append(_button("Escalate to manager", Action.INCIDENT_ESCALATE, incident.incident_id))
+        buttons.append(incident_button("Escalate to manager", Action.INCIDENT_ESCALATE, incident.incident_id))
     return buttons
 
 
