@@ -84,11 +84,15 @@ class EscalateForm:
     severity: Severity
 
 
-def escalate_form(state: State) -> EscalateForm:
+def _manager(state: State) -> str:
     manager = _input(state, Field.MANAGER).get("selected_user")
     if not manager:
         raise NotUnderstood("no manager was chosen")
-    return EscalateForm(manager, _text(state, Field.REASON), _offered(Severity, _selected(state, Field.SEVERITY), "severity"))
+    return str(manager)
+
+
+def escalate_form(state: State) -> EscalateForm:
+    return EscalateForm(_manager(state), _text(state, Field.REASON), _offered(Severity, _selected(state, Field.SEVERITY), "severity"))
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def join_incident_errors(state: State) -> dict[str, str]:
 
 def join_incident_form(state: State) -> JoinIncidentForm:
     picked = _selected(state, Field.INCIDENT_PICK)
-    return JoinIncidentForm(int(picked) if picked else None, _text(state, Field.INCIDENT_TITLE))
+    return JoinIncidentForm(_offered(int, picked, "incident") if picked else None, _text(state, Field.INCIDENT_TITLE))
 
 
 def root_cause_note(state: State) -> str:
@@ -154,7 +158,4 @@ class IncidentEscalateForm:
 
 
 def incident_escalate_form(state: State) -> IncidentEscalateForm:
-    manager = _input(state, Field.MANAGER).get("selected_user")
-    if not manager:
-        raise NotUnderstood("no manager was chosen")
-    return IncidentEscalateForm(manager, _text(state, Field.REASON))
+    return IncidentEscalateForm(_manager(state), _text(state, Field.REASON))
