@@ -25,3 +25,12 @@ def test_an_incident_escalation_needs_a_manager() -> None:
         forms.incident_escalate_form({})
     state = {Field.MANAGER.value: {Field.MANAGER.value: {"selected_user": "U1"}}, Field.REASON.value: {Field.REASON.value: {"value": " why "}}}
     assert forms.incident_escalate_form(state) == forms.IncidentEscalateForm("U1", "why")
+
+
+def test_an_incident_button_naming_a_status_we_never_offered_is_not_understood() -> None:
+    from handlers.actions import incident_buttons
+    from message_blocks.ids import incident_value
+
+    body = {"actions": [{"value": incident_value(3, to="archived")}], "user": {"id": "U1"}}
+    with pytest.raises(NotUnderstood):
+        incident_buttons.status(lambda **_: None, body, {})  # type: ignore[arg-type]
