@@ -8,7 +8,9 @@ Refusals are raised (IncidentRefused) and told by bot/flows/errors.py; nothing c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -148,11 +150,18 @@ def close(rt: Runtime, *, incident_id: int, user_id: str) -> None:
     advance(rt, incident_id=incident_id, to=IncidentStatus.CLOSED, user_id=user_id)
 
 
-def open_root_cause(rt: Runtime, *, incident_id: int, user_id: str, trigger_id: str) -> None:
-    rt.permissions.check(user_id, Permission.RESOLVE)
+def _open_modal(
+    rt: Runtime, *, incident_id: int, user_id: str, trigger_id: str, permission: Permission, build: Callable[[IncidentView], dict[str, Any]]
+) -> None:
+    """A modal about the incident as it is now (as bot/flows/case_actions.py opens a case's)."""
+    rt.permissions.check(user_id, permission)
     with rt.transaction() as session:
         shown = view(rt, session, incident_id)
-    rt.slack.views_open(trigger_id=trigger_id, view=root_cause_modal(shown))
+    rt.slack.views_open(trigger_id=trigger_id, view=build(shown))
+
+
+def open_root_cause(rt: Runtime, *, incident_id: int, user_id: str, trigger_id: str) -> None:
+    _open_modal(rt, incident_id=incident_id, user_id=user_id, trigger_id=trigger_id, permission=Permission.RESOLVE, build=root_cause_modal)
 
 
 def save_root_cause(rt: Runtime, *, incident_id: int, user_id: str, note: str) -> None:
@@ -165,11 +174,11 @@ def save_root_cause(rt: Runtime, *, incident_id: int, user_id: str, note: str) -
 
 
 def open_escalate(rt: Runtime, *, incident_id: int, user_id: str, trigger_id: str) -> None:
-    rt.permissions.check(user_id, Permission.ESCALATE)
-    with rt.transaction() as session:
-        shown = view(rt, session, incident_id)
     default_manager = rt.config.slack.managers[0] if rt.config.slack.managers else None
-    rt.slack.views_open(trigger_id=trigger_id, view=incident_escalate_modal(shown, default_manager))
+    _open_modal(
+        rt, incident_id=incident_id, user_id=user_id, trigger_id=trigger_id, permission=Permission.ESCALATE,
+        build=lambda shown: incident_escalate_modal(shown, default_manager),
+    )
 
 
 def escalate(rt: Runtime, *, incident_id: int, user_id: str, manager_id: str, reason: str) -> None:
