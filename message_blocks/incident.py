@@ -230,3 +230,11 @@ def opened_reply(incident_id: int) -> str:
 def added_reply(incident_id: int, added: list[int], refused: str) -> str:
     shown = ", ".join(f"#{c}" for c in added[:50])
     return f"Added {plural(len(added), 'case')} to incident #{incident_id}: {shown}." + (f" {refused}" if refused else "")
+
+
+def removed_reply(case_id: int, incident_id: int) -> str:
+    return f"Case #{case_id} is no longer part of incident #{incident_id}."
+
+
+def closed_reply(incident_id: int) -> str:
+    return f"Incident #{incident_id} is closed."
