@@ -166,6 +166,11 @@ def _actor(actor: str) -> str:
     return "the bot" if actor == "bot" else f"<@{mrkdwn(actor, 20)}>"
 
 
+def _who(user_id: str) -> str:
+    """Who did it, at the start of a note: the bot, or a mention."""
+    return "The bot" if user_id == "bot" else f"<@{user_id}>"
+
+
 def opened_note(incident_id: int, why: str) -> str:
     return f"Incident #{incident_id} opened ({why}). Its timeline follows in this thread."
 
@@ -180,8 +185,7 @@ def left_incident_note(incident_id: int, user_id: str) -> str:
 
 def cases_added_note(user_id: str, case_ids: list[int]) -> str:
     shown = ", ".join(f"#{c}" for c in case_ids[:20]) + (f" and {len(case_ids) - 20} more" if len(case_ids) > 20 else "")
-    who = "The bot" if user_id == "bot" else f"<@{user_id}>"
-    return f"{who} added {plural(len(case_ids), 'case')}: {shown}."
+    return f"{_who(user_id)} added {plural(len(case_ids), 'case')}: {shown}."
 
 
 def case_removed_note(user_id: str, case_id: int) -> str:
@@ -201,8 +205,7 @@ def root_cause_note(user_id: str, note: str) -> str:
 
 
 def escalated_note(user_id: str, manager_id: str) -> str:
-    who = "The bot" if user_id == "bot" else f"<@{user_id}>"
-    return f"{who} escalated this incident to <@{manager_id}>: one DM, kept up to date as the incident grows."
+    return f"{_who(user_id)} escalated this incident to <@{manager_id}>: one DM, kept up to date as the incident grows."
 
 
 def no_complaints_note(user_id: str) -> str:
