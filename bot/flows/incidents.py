@@ -33,7 +33,7 @@ def view(rt: Runtime, session: Session, incident_id: int) -> IncidentView:
     return incident_views.view(session=session, incident_id=incident_id, now=rt.clock())
 
 
-def move_in(rt: Runtime, session: Session, incident_id: int, case_ids: list[int], actor: str, now: datetime) -> Moved:
+def move_in(session: Session, incident_id: int, case_ids: list[int], actor: str, now: datetime) -> Moved:
     """Move the cases in, note it on both sides, redraw; severe cases' own DMs waiting to go become the incident's one DM."""
     moved = incidents.add_cases(session=session, incident_id=incident_id, case_ids=case_ids, actor=actor, now=now)
     if not moved.added:
@@ -85,7 +85,7 @@ def join(rt: Runtime, *, case_ids: list[int], user_id: str, incident_id: int | N
     with rt.transaction() as session:
         if incident_id is None:
             incident_id = new_incident(rt, session, title=title.strip(), user_id=user_id, now=now)
-        moved = move_in(rt, session, incident_id, case_ids, user_id, now)
+        moved = move_in(session, incident_id, case_ids, user_id, now)
         if not moved.added:
             raise IncidentRefused(refused_moves(moved, incident_id) + " Nothing was changed.")
     rt.drainer.drain()
@@ -197,7 +197,7 @@ def escalate_in(session: Session, *, incident_id: int, user_id: str, manager_id:
     incidents.changed(session=session, incident_id=incident_id, at=now, note=note, dm=False)
 
 
-def case_dismissed(rt: Runtime, session: Session, *, case_id: int, user_id: str, now: datetime) -> bool:
+def case_dismissed(session: Session, *, case_id: int, user_id: str, now: datetime) -> bool:
     """A case marked not a complaint: its incident's count drops; with no complaint left the incident closes (and says why).
     False if the case is in no incident."""
     incident_id = incidents.incident_of(session=session, case_id=case_id)
