@@ -31,7 +31,7 @@ def _text(state: State, field: Field) -> str:
     return (_input(state, field).get("value") or "").strip()
 
 
-def _offered(kind: Callable[[str], Chosen], value: str | None, what: str) -> Chosen:
+def offered(kind: Callable[[str], Chosen], value: str | None, what: str) -> Chosen:
     try:
         return kind(value or "")
     except ValueError:
@@ -84,11 +84,15 @@ class EscalateForm:
     severity: Severity
 
 
-def escalate_form(state: State) -> EscalateForm:
+def _manager(state: State) -> str:
     manager = _input(state, Field.MANAGER).get("selected_user")
     if not manager:
         raise NotUnderstood("no manager was chosen")
-    return EscalateForm(manager, _text(state, Field.REASON), _offered(Severity, _selected(state, Field.SEVERITY), "severity"))
+    return str(manager)
+
+
+def escalate_form(state: State) -> EscalateForm:
+    return EscalateForm(_manager(state), _text(state, Field.REASON), offered(Severity, _selected(state, Field.SEVERITY), "severity"))
 
 
 @dataclass(frozen=True)
@@ -100,8 +104,8 @@ class ResolveForm:
 
 def resolve_form(state: State) -> ResolveForm:
     follow_up = _selected(state, Field.FOLLOW_UP)
-    root_cause = _offered(RootCause, _selected(state, Field.ROOT_CAUSE), "root cause")
-    return ResolveForm(_text(state, Field.RESOLUTION), root_cause, _offered(int, follow_up, "follow-up") if follow_up else None)
+    root_cause = offered(RootCause, _selected(state, Field.ROOT_CAUSE), "root cause")
+    return ResolveForm(_text(state, Field.RESOLUTION), root_cause, offered(int, follow_up, "follow-up") if follow_up else None)
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def join_incident_errors(state: State) -> dict[str, str]:
 
 def join_incident_form(state: State) -> JoinIncidentForm:
     picked = _selected(state, Field.INCIDENT_PICK)
-    return JoinIncidentForm(int(picked) if picked else None, _text(state, Field.INCIDENT_TITLE))
+    return JoinIncidentForm(offered(int, picked, "incident") if picked else None, _text(state, Field.INCIDENT_TITLE))
 
 
 def root_cause_note(state: State) -> str:
@@ -154,7 +158,4 @@ class IncidentEscalateForm:
 
 
 def incident_escalate_form(state: State) -> IncidentEscalateForm:
-    manager = _input(state, Field.MANAGER).get("selected_user")
-    if not manager:
-        raise NotUnderstood("no manager was chosen")
-    return IncidentEscalateForm(manager, _text(state, Field.REASON))
+    return IncidentEscalateForm(_manager(state), _text(state, Field.REASON))

@@ -77,7 +77,8 @@ def _seen(moment: datetime | None) -> str:
     return slack_date(moment) if moment else "—"
 
 
-def _button(text: str, action: Action, incident_id: int, style: str | None = None, **extra: object) -> dict[str, Any]:
+def incident_button(text: str, action: Action, incident_id: int, style: str | None = None, **extra: object) -> dict[str, Any]:
+    """A button whose value carries the incident id and `extra` (message_blocks/ids.py parses it back)."""
     button: dict[str, Any] = {
         "type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action.value,
         "value": incident_value(incident_id, **extra),
@@ -92,13 +93,13 @@ def incident_actions(incident: IncidentView) -> list[dict[str, Any]]:
         return []
     buttons = []
     if not incident.owner:
-        buttons.append(_button("Claim", Action.INCIDENT_CLAIM, incident.incident_id, "primary"))
+        buttons.append(incident_button("Claim", Action.INCIDENT_CLAIM, incident.incident_id, "primary"))
     step = FOLLOWS.get(incident.status)
     if step is not None:
-        buttons.append(_button(NEXT_STEP[step], Action.INCIDENT_STATUS, incident.incident_id, to=step.value))
-    buttons.append(_button("Root cause…", Action.INCIDENT_ROOT_CAUSE, incident.incident_id))
+        buttons.append(incident_button(NEXT_STEP[step], Action.INCIDENT_STATUS, incident.incident_id, to=step.value))
+    buttons.append(incident_button("Root cause…", Action.INCIDENT_ROOT_CAUSE, incident.incident_id))
     if not incident.escalated_to:
-        buttons.append(_button("Escalate to manager", Action.INCIDENT_ESCALATE, incident.incident_id))
+        buttons.append(incident_button("Escalate to manager", Action.INCIDENT_ESCALATE, incident.incident_id))
     return buttons
 
 
@@ -165,8 +166,13 @@ def _actor(actor: str) -> str:
     return "the bot" if actor == "bot" else f"<@{mrkdwn(actor, 20)}>"
 
 
-def opened_note(incident: IncidentView, why: str) -> str:
-    return f"Incident #{incident.incident_id} opened ({why}). Its timeline follows in this thread."
+def _who(user_id: str) -> str:
+    """Who did it, at the start of a note: the bot, or a mention."""
+    return "The bot" if user_id == "bot" else f"<@{user_id}>"
+
+
+def opened_note(incident_id: int, why: str) -> str:
+    return f"Incident #{incident_id} opened ({why}). Its timeline follows in this thread."
 
 
 def part_of_incident_note(incident_id: int, user_id: str) -> str:
@@ -179,8 +185,7 @@ def left_incident_note(incident_id: int, user_id: str) -> str:
 
 def cases_added_note(user_id: str, case_ids: list[int]) -> str:
     shown = ", ".join(f"#{c}" for c in case_ids[:20]) + (f" and {len(case_ids) - 20} more" if len(case_ids) > 20 else "")
-    who = "The bot" if user_id == "bot" else f"<@{user_id}>"
-    return f"{who} added {plural(len(case_ids), 'case')}: {shown}."
+    return f"{_who(user_id)} added {plural(len(case_ids), 'case')}: {shown}."
 
 
 def case_removed_note(user_id: str, case_id: int) -> str:
@@ -200,8 +205,7 @@ def root_cause_note(user_id: str, note: str) -> str:
 
 
 def escalated_note(user_id: str, manager_id: str) -> str:
-    who = "The bot" if user_id == "bot" else f"<@{user_id}>"
-    return f"{who} escalated this incident to <@{manager_id}>: one DM, kept up to date as the incident grows."
+    return f"{_who(user_id)} escalated this incident to <@{manager_id}>: one DM, kept up to date as the incident grows."
 
 
 def no_complaints_note(user_id: str) -> str:
@@ -229,3 +233,11 @@ def opened_reply(incident_id: int) -> str:
 def added_reply(incident_id: int, added: list[int], refused: str) -> str:
     shown = ", ".join(f"#{c}" for c in added[:50])
     return f"Added {plural(len(added), 'case')} to incident #{incident_id}: {shown}." + (f" {refused}" if refused else "")
+
+
+def removed_reply(case_id: int, incident_id: int) -> str:
+    return f"Case #{case_id} is no longer part of incident #{incident_id}."
+
+
+def closed_reply(incident_id: int) -> str:
+    return f"Incident #{incident_id} is closed."

@@ -9,7 +9,8 @@ from bot.domain.enums import DraftPurpose
 from bot.domain.views import IncidentFollowUpView
 from message_blocks.blocks import context, section
 from message_blocks.card import kind_label
-from message_blocks.ids import Action, incident_value
+from message_blocks.ids import Action
+from message_blocks.incident import incident_button
 from message_blocks.text import link, mrkdwn, plural, quote_block
 
 DRAFT_QUOTE_LIMIT = 2400
@@ -38,12 +39,7 @@ def _state(follow_up: IncidentFollowUpView) -> str:
 def follow_up_block(incident_id: int, follow_up: IncidentFollowUpView) -> dict[str, Any]:
     block = section(f"{_who(follow_up)} — {_state(follow_up)}\n{quote_block(follow_up.text, DRAFT_QUOTE_LIMIT)}")
     if not follow_up.publishable and not follow_up.published_at:
-        block["accessory"] = {
-            "type": "button",
-            "text": {"type": "plain_text", "text": "Answered by hand"},
-            "action_id": Action.INCIDENT_REPLIED_BY_HAND.value,
-            "value": incident_value(incident_id, draft_id=follow_up.draft_id),
-        }
+        block["accessory"] = incident_button("Answered by hand", Action.INCIDENT_REPLIED_BY_HAND, incident_id, draft_id=follow_up.draft_id)
     return block
 
 
@@ -61,11 +57,8 @@ def review_messages(incident_id: int, purpose: DraftPurpose, follow_ups: list[In
             "confirm": {"type": "plain_text", "text": "Publish"},
             "deny": {"type": "plain_text", "text": "Not yet"},
         }
-        button = {
-            "type": "button", "text": {"type": "plain_text", "text": f"Approve all ({len(publishable)})"},
-            "action_id": Action.INCIDENT_APPROVE_ALL.value, "value": incident_value(incident_id, purpose=purpose.value),
-            "style": "primary", "confirm": confirm,
-        }
+        button = incident_button(f"Approve all ({len(publishable)})", Action.INCIDENT_APPROVE_ALL, incident_id, "primary", purpose=purpose.value)
+        button["confirm"] = confirm
         head.append({"type": "actions", "block_id": f"incident-approve-{incident_id}-{purpose.value}", "elements": [button]})
     if not follow_ups:
         head.append(context("No complainant to follow up: every case was marked not a complaint, or reads as a troll."))

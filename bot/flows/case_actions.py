@@ -172,7 +172,7 @@ def more(rt: Runtime, *, case_id: int, choice: MoreChoice, user_id: str) -> None
     with rt.transaction() as session:
         if choice is MoreChoice.NOT_A_COMPLAINT:
             cases.dismiss(session=session, case_id=case_id, user_id=user_id, reason=DismissReason.FALSE_POSITIVE, now=now)
-            in_incident = incident_flows.case_dismissed(rt, session, case_id=case_id, user_id=user_id, now=now)
+            in_incident = incident_flows.case_dismissed(session, case_id=case_id, user_id=user_id, now=now)
             note = notes.dismissed_note(user_id)
         elif choice is MoreChoice.MUTE_AUTHOR:
             author = cases.get_view(session=session, case_id=case_id).author

@@ -78,10 +78,10 @@ def _incident(rt: Runtime, command: Command, user_id: str) -> list[dict[str, Any
         return replies.notice(incident_texts.added_reply(incident_id, moved.added, incident_flows.refused_moves(moved, incident_id)))
     if sub == "remove":
         left = incident_flows.leave(rt, case_id=number, user_id=user_id)
-        return replies.notice(f"Case #{number} is no longer part of incident #{left}.")
+        return replies.notice(incident_texts.removed_reply(number, left))
     if sub == "close":
         incident_flows.close(rt, incident_id=number, user_id=user_id)
-        return replies.notice(f"Incident #{number} is closed.")
+        return replies.notice(incident_texts.closed_reply(number))
     with rt.transaction() as session:
         if sub == "show":
             return incident_texts.incident_detail(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.enums import IncidentOrigin
 from bot.domain.outbox import IncidentNote
-from bot.flows.incidents import move_in, view
+from bot.flows.incidents import move_in
 from bot.runtime import Runtime
 from bot.services import incidents, outbox
 from message_blocks import incident as texts
@@ -49,9 +49,9 @@ def from_spike(rt: Runtime, session: Session, *, key: str, today: int, usual: fl
         if incident_id is None:
             return None
         why = f"{key} had {today} complaints in 24 h against about {usual:g} on a usual day"
-        note = IncidentNote(incident_id=incident_id, text=texts.opened_note(view(rt, session, incident_id), why))
+        note = IncidentNote(incident_id=incident_id, text=texts.opened_note(incident_id, why))
         outbox.enqueue(session=session, case_id=None, message=note, at=now)
-    moved = move_in(rt, session, incident_id, candidates, "bot", now)
+    moved = move_in(session, incident_id, candidates, "bot", now)
     return incident_id if moved.added else None
 
 
@@ -68,7 +68,7 @@ def from_burst(rt: Runtime, *, case_ids: list[int]) -> int | None:
         if incident_id is None:
             return None
         why = f"{plural(len(case_ids), 'new case')} arrived in one poll"
-        note = IncidentNote(incident_id=incident_id, text=texts.opened_note(view(rt, session, incident_id), why))
+        note = IncidentNote(incident_id=incident_id, text=texts.opened_note(incident_id, why))
         outbox.enqueue(session=session, case_id=None, message=note, at=now)
-        move_in(rt, session, incident_id, case_ids, "bot", now)
+        move_in(session, incident_id, case_ids, "bot", now)
     return incident_id

@@ -8,7 +8,9 @@ Refusals are raised (IncidentRefused) and told by bot/flows/errors.py; nothing c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -31,7 +33,7 @@ def view(rt: Runtime, session: Session, incident_id: int) -> IncidentView:
     return incident_views.view(session=session, incident_id=incident_id, now=rt.clock())
 
 
-def move_in(rt: Runtime, session: Session, incident_id: int, case_ids: list[int], actor: str, now: datetime) -> Moved:
+def move_in(session: Session, incident_id: int, case_ids: list[int], actor: str, now: datetime) -> Moved:
     """Move the cases in, note it on both sides, redraw; severe cases' own DMs waiting to go become the incident's one DM."""
     moved = incidents.add_cases(session=session, incident_id=incident_id, case_ids=case_ids, actor=actor, now=now)
     if not moved.added:
@@ -69,7 +71,7 @@ def open_join(rt: Runtime, *, case_id: int, user_id: str, trigger_id: str) -> No
 def new_incident(rt: Runtime, session: Session, *, title: str, user_id: str, now: datetime) -> int:
     incident_id = incidents.open_incident(session=session, title=title, origin=IncidentOrigin.PERSON, opened_by=user_id, now=now)
     assert incident_id is not None  # no trigger key: nothing to collide with
-    note = IncidentNote(incident_id=incident_id, text=texts.opened_note(view(rt, session, incident_id), f"by <@{user_id}>"))
+    note = IncidentNote(incident_id=incident_id, text=texts.opened_note(incident_id, f"by <@{user_id}>"))
     outbox.enqueue(session=session, case_id=None, message=note, at=now)
     return incident_id
 
@@ -83,7 +85,7 @@ def join(rt: Runtime, *, case_ids: list[int], user_id: str, incident_id: int | N
     with rt.transaction() as session:
         if incident_id is None:
             incident_id = new_incident(rt, session, title=title.strip(), user_id=user_id, now=now)
-        moved = move_in(rt, session, incident_id, case_ids, user_id, now)
+        moved = move_in(session, incident_id, case_ids, user_id, now)
         if not moved.added:
             raise IncidentRefused(refused_moves(moved, incident_id) + " Nothing was changed.")
     rt.drainer.drain()
@@ -148,11 +150,18 @@ def close(rt: Runtime, *, incident_id: int, user_id: str) -> None:
     advance(rt, incident_id=incident_id, to=IncidentStatus.CLOSED, user_id=user_id)
 
 
-def open_root_cause(rt: Runtime, *, incident_id: int, user_id: str, trigger_id: str) -> None:
-    rt.permissions.check(user_id, Permission.RESOLVE)
+def _open_modal(
+    rt: Runtime, *, incident_id: int, user_id: str, trigger_id: str, permission: Permission, build: Callable[[IncidentView], dict[str, Any]]
+) -> None:
+    """A modal about the incident as it is now (as bot/flows/case_actions.py opens a case's)."""
+    rt.permissions.check(user_id, permission)
     with rt.transaction() as session:
         shown = view(rt, session, incident_id)
-    rt.slack.views_open(trigger_id=trigger_id, view=root_cause_modal(shown))
+    rt.slack.views_open(trigger_id=trigger_id, view=build(shown))
+
+
+def open_root_cause(rt: Runtime, *, incident_id: int, user_id: str, trigger_id: str) -> None:
+    _open_modal(rt, incident_id=incident_id, user_id=user_id, trigger_id=trigger_id, permission=Permission.RESOLVE, build=root_cause_modal)
 
 
 def save_root_cause(rt: Runtime, *, incident_id: int, user_id: str, note: str) -> None:
@@ -165,11 +174,11 @@ def save_root_cause(rt: Runtime, *, incident_id: int, user_id: str, note: str) -
 
 
 def open_escalate(rt: Runtime, *, incident_id: int, user_id: str, trigger_id: str) -> None:
-    rt.permissions.check(user_id, Permission.ESCALATE)
-    with rt.transaction() as session:
-        shown = view(rt, session, incident_id)
     default_manager = rt.config.slack.managers[0] if rt.config.slack.managers else None
-    rt.slack.views_open(trigger_id=trigger_id, view=incident_escalate_modal(shown, default_manager))
+    _open_modal(
+        rt, incident_id=incident_id, user_id=user_id, trigger_id=trigger_id, permission=Permission.ESCALATE,
+        build=lambda shown: incident_escalate_modal(shown, default_manager),
+    )
 
 
 def escalate(rt: Runtime, *, incident_id: int, user_id: str, manager_id: str, reason: str) -> None:
@@ -188,7 +197,7 @@ def escalate_in(session: Session, *, incident_id: int, user_id: str, manager_id:
     incidents.changed(session=session, incident_id=incident_id, at=now, note=note, dm=False)
 
 
-def case_dismissed(rt: Runtime, session: Session, *, case_id: int, user_id: str, now: datetime) -> bool:
+def case_dismissed(session: Session, *, case_id: int, user_id: str, now: datetime) -> bool:
     """A case marked not a complaint: its incident's count drops; with no complaint left the incident closes (and says why).
     False if the case is in no incident."""
     incident_id = incidents.incident_of(session=session, case_id=case_id)

@@ -8,6 +8,7 @@ from slack_bolt import Ack, BoltContext
 from bot.domain.enums import DraftPurpose, IncidentStatus
 from bot.domain.refusals import NotUnderstood
 from bot.flows import incident_loops, incidents
+from handlers.forms import offered
 from handlers.guard import later
 from message_blocks.ids import parse_incident_value
 
@@ -25,7 +26,8 @@ def claim(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 def status(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     incident_id, extra = _clicked(body)
-    later(context, body, incidents.advance, incident_id=incident_id, to=IncidentStatus(str(extra.get("to"))), user_id=body["user"]["id"])
+    to = offered(IncidentStatus, str(extra.get("to")), "status")
+    later(context, body, incidents.advance, incident_id=incident_id, to=to, user_id=body["user"]["id"])
 
 
 def root_cause(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -41,7 +43,7 @@ def escalate(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 def approve_all(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     incident_id, extra = _clicked(body)
-    purpose = DraftPurpose(str(extra.get("purpose")))
+    purpose = offered(DraftPurpose, str(extra.get("purpose")), "purpose")
     later(context, body, incident_loops.approve_all, incident_id=incident_id, purpose=purpose, user_id=body["user"]["id"])
 
 
