@@ -132,12 +132,12 @@ def incident_value(incident_id: int, **extra: object) -> str:
 
 
 def parse_incident_value(value: str | None) -> tuple[int, dict[str, object]]:
-    """The incident id and the rest of the value; ValueError if it is not one of ours."""
+    """The incident id and the rest of the value; NotUnderstood if it is not one of ours."""
     try:
         parsed = json.loads(value or "")
         incident_id = parsed.pop("incident_id")
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise ValueError(f"not an incident reference: {value!r}") from None
+        raise NotUnderstood(f"not an incident reference: {value!r}") from None
     if not isinstance(incident_id, int) or incident_id <= 0:
-        raise ValueError(f"not an incident reference: {value!r}")
+        raise NotUnderstood(f"not an incident reference: {value!r}")
     return incident_id, parsed

@@ -3,11 +3,13 @@
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from slack_sdk.models.blocks import Block
 
+from bot.domain.refusals import NotUnderstood
 from bot.domain.views import CaseView
 from message_blocks.card import card_text, case_card, status_line
-from message_blocks.ids import Action, MoreChoice, parse_case_value, parse_more_value
+from message_blocks.ids import Action, MoreChoice, parse_case_value, parse_incident_value, parse_more_value
 
 DETECTED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -142,3 +144,9 @@ def test_a_mention_in_another_language_is_named_and_an_unscored_one_shows_no_sco
 
 def _facts_text(case: CaseView) -> str:
     return case_card(case)[1]["elements"][0]["text"]
+
+
+def test_a_forged_incident_reference_is_not_understood() -> None:
+    for forged in ("", "{}", '{"incident_id": "7"}', '{"incident_id": -1}', "[1]"):
+        with pytest.raises(NotUnderstood):
+            parse_incident_value(forged)
