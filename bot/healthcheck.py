@@ -7,6 +7,7 @@ standard library: it runs every 30 s and must start fast.
 
 from __future__ import annotations
 
+import http.client
 import os
 import sys
 import urllib.request
@@ -25,7 +26,9 @@ def main() -> int:
     try:
         with urllib.request.urlopen(url, timeout=4) as response:
             return 0 if response.status == 200 else 1
-    except OSError as exc:  # refused, timed out, or an HTTP error status (HTTPError is an OSError)
+    # Refused, timed out, an HTTP error status (HTTPError is an OSError), a garbled answer, or a port file not
+    # holding a port (InvalidURL): the last two are http.client.HTTPException.
+    except (OSError, http.client.HTTPException) as exc:
         print(f"{url}: {exc}", file=sys.stderr)
         return 1
 

@@ -153,16 +153,12 @@ class WebApp:
         if path == "/slack/events" and self.slack is not None:
             if method != "POST":
                 return _json(start_response, "405 Method Not Allowed", {"ok": False, "error": "POST only"})
-            return self._slack(environ, start_response)
+            return self._verified_slack(environ, start_response)
         if path == "/webhooks/mentions":
             if method != "POST":
                 return _json(start_response, "405 Method Not Allowed", {"ok": False, "error": "POST only"})
             return self._webhook(environ, start_response)
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not found"})
-
-    def _slack(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        with self.rt.acks.answering(), ACK_SECONDS.time():  # work waits while a request is being answered
-            return self._verified_slack(environ, start_response)
 
     def _verified_slack(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Verify before Bolt reads anything: Bolt parses the body and runs the error handler before its own check."""
@@ -177,12 +173,14 @@ class WebApp:
         )
         if not verified:
             return _json(start_response, "401 Unauthorized", {"ok": False, "error": "invalid request signature"})
-        problem = slack_payload_problem(body, environ.get("CONTENT_TYPE", ""))
-        if problem is not None:
-            return _json(start_response, "400 Bad Request", {"ok": False, "error": problem})
-        environ["wsgi.input"] = io.BytesIO(body)
-        environ["CONTENT_LENGTH"] = str(len(body))
-        return self.slack(environ, start_response)
+        # Only Slack's requests hold work back and count as ack times: unsigned ones could stall work and skew the series.
+        with self.rt.acks.answering(), ACK_SECONDS.time():  # work waits while a request is being answered
+            problem = slack_payload_problem(body, environ.get("CONTENT_TYPE", ""))
+            if problem is not None:
+                return _json(start_response, "400 Bad Request", {"ok": False, "error": problem})
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+            return self.slack(environ, start_response)
 
     def _health(self, start_response: StartResponse) -> Iterable[bytes]:
         if not database_answers(self.rt.engine):

@@ -68,8 +68,8 @@ class LiveModel:
             self._checked = time.monotonic()
             try:
                 chosen = self.where.in_use()
-            except OSError as exc:
-                log.warning("%s: cannot read the model pointer (%s); still scoring with the model loaded before", self.where.directory, exc)
+            except ModelError as exc:
+                log.warning("%s; still scoring with the model loaded before", exc)
                 return
             stamp = _stamp(chosen)
             busy = self._loading is not None and self._loading.is_alive()

@@ -91,13 +91,13 @@ def cmd_model_use(args: argparse.Namespace, locate: Locate) -> int:
         pinned = f"[classifier] model pins {where.pinned} in the config"
         print(f"complaint-bot model use: {pinned}; remove that key to switch models here", file=sys.stderr)
         return 2
-    if str(args.path) == SHIPPED and not args.path.exists():
-        use_shipped(where.directory)
-        print("in use: the shipped model; a running bot switches to it within seconds")
-        return 0
     # A bare name as `model list` shows it means that file in the models folder.
     path = args.path if args.path.exists() or args.path.parent != Path(".") else where.directory / args.path
     try:
+        if str(args.path) == SHIPPED and not args.path.exists():
+            use_shipped(where.directory)
+            print("in use: the shipped model; a running bot switches to it within seconds")
+            return 0
         chosen = use(where.directory, path)
     except ModelError as exc:
         print(f"complaint-bot model use: {exc}", file=sys.stderr)

@@ -115,6 +115,10 @@ def pointed_at(directory: Path) -> Path | None:
         name = (directory / POINTER).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
+    except OSError as exc:  # models_dir is a file, or the pointer a directory or unreadable
+        raise ModelError(f"{directory / POINTER}: cannot read the model pointer ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ModelError(f"{directory / POINTER}: not a model pointer (not UTF-8 text)") from None
     return directory / name if name else None
 
 

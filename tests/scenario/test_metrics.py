@@ -112,3 +112,10 @@ def test_slack_errors_and_rate_limits_are_counted_by_method(runtime: Runtime, bo
     assert grew(before, after, "complaint_bot_slack_api_errors_total", method="auth.test", error="invalid_auth") == 1
     assert grew(before, after, "complaint_bot_slack_rate_limited_total", method="chat.postEphemeral") == 1
     assert grew(before, after, "complaint_bot_slack_api_errors_total", method="chat.postEphemeral", error="ratelimited") == 0
+
+
+def test_a_request_that_is_not_signed_by_slack_is_no_ack_time(bot: BotClient) -> None:
+    before = scrape(bot)
+    response = bot.post('{"type": "event_callback", "event": {"type": "app_mention"}}', "application/json", secret="not-slacks")
+    assert response.status_code == 401
+    assert grew(before, scrape(bot), "complaint_bot_ack_seconds_count") == 0

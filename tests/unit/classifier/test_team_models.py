@@ -246,3 +246,26 @@ def test_eval_scores_a_file_with_the_teams_model(two_models: tuple[Path, Path], 
     (tmp_path / "half.npz").write_bytes(two_models[0].read_bytes()[:1000])
     assert main(["eval", str(tmp_path / "more.tsv"), "--model", str(tmp_path / "half.npz")]) == 2
     assert capsys.readouterr().err.strip() == f"complaint-bot eval: {tmp_path / 'half.npz'}: not a complete model file (truncated, or not a model at all)"
+
+
+def test_a_models_folder_that_is_a_file_is_one_line_at_model_list_model_use_and_start(
+    install: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (install / "models").write_text("not a folder\n", encoding="utf-8")
+    assert main(["model", "list"]) == 2
+    assert main(["model", "use", "shipped"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"complaint-bot: {install / 'models' / POINTER}: cannot read the model pointer (Not a directory)",
+        f"complaint-bot model use: {install / 'models'}: cannot write there (File exists)",
+    ]
+    with pytest.raises(ModelError, match="cannot read the model pointer"):
+        LiveModel(ModelLocations(install / "models", None), LinearClassifier)
+
+
+def test_a_running_bot_whose_model_pointer_stops_reading_keeps_its_model(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    live = LiveModel(ModelLocations(tmp_path / "models", None), LinearClassifier, check_seconds=0)
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / POINTER).mkdir()
+    with caplog.at_level(logging.WARNING):
+        live.current()
+    assert live.path is None and "cannot read the model pointer (Is a directory); still scoring with" in caplog.text
