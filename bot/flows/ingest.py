@@ -8,6 +8,7 @@ commit together.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,7 @@ from bot.flows.assessing import OtherLanguageLlm, assess_mention
 from bot.runtime import Runtime
 from bot.services import mentions, outbox
 from bot.services.mentions import Assessment, NewCase, NewMention, Stored, case_id, item_key, page_key
+from bot.telemetry import count_intake
 from message_blocks.card import card_text
 from message_blocks.notes import urgent_case_dm
 from sources import Mention
@@ -44,6 +46,12 @@ class Outcome(StrEnum):
 class Ingested:
     kind: Outcome
     case_id: int | None = None
+
+
+def count_outcomes(source: str, fetched: int, outcomes: Counter[Outcome]) -> None:
+    """A committed batch's outcomes as the /metrics counters see them (a mention set aside counts as fetched only)."""
+    negative = outcomes[Outcome.NEW_CASE] + outcomes[Outcome.JOINED]
+    count_intake(source, fetched=fetched, stored=outcomes[Outcome.STORED] + negative, negative=negative, opened=outcomes[Outcome.NEW_CASE])
 
 
 @dataclass(frozen=True)

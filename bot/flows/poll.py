@@ -21,11 +21,11 @@ from bot.domain.relevance import RelevanceFilter
 from bot.domain.views import CaseView
 from bot.flows.http import http_client
 from bot.flows.incident_triggers import from_burst
-from bot.flows.ingest import POLLED, ActiveCases, Outcome, ingest, judge, relevance_filter
+from bot.flows.ingest import POLLED, ActiveCases, Outcome, count_outcomes, ingest, judge, relevance_filter
 from bot.flows.reports import alert_spikes, warn_low_precision
 from bot.runtime import Runtime
 from bot.services import mentions, outbox, source_health
-from bot.telemetry import POLL_SECONDS, SOURCE_ERRORS, count_intake
+from bot.telemetry import POLL_SECONDS, SOURCE_ERRORS
 from message_blocks import notes
 from message_blocks.text import plural
 from sources import FetchResult, Source, SourceError, build_source
@@ -189,9 +189,7 @@ def store_fetched(rt: Runtime, source: Source, result: FetchResult, active: Acti
     except Exception as exc:  # rolled back, cursor not moved: the batch is fetched again next time
         log.exception("storing %s's batch failed", source.name)
         return _failed(rt, source, SourceError(f"could not store this batch ({type(exc).__name__}); it will be fetched again"))
-    kept = outcomes[Outcome.STORED] + outcomes[Outcome.NEW_CASE] + outcomes[Outcome.JOINED]
-    negative = outcomes[Outcome.NEW_CASE] + outcomes[Outcome.JOINED]
-    count_intake(source.name, fetched=len(result.mentions), stored=kept, negative=negative, opened=outcomes[Outcome.NEW_CASE])
+    count_outcomes(source.name, len(result.mentions), outcomes)
     return SourceReport(
         source.name,
         fetched=len(result.mentions),

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.flows.ingest import PUSHED, Outcome, ingest
+from bot.flows.ingest import PUSHED, Outcome, count_outcomes, ingest
 from bot.runtime import Runtime
-from bot.telemetry import count_intake
 from sources import Mention
 
 MAX_CLOCK_SKEW_SECONDS = 300
@@ -89,7 +89,5 @@ def accept(rt: Runtime, *, body: bytes, now: datetime) -> dict[str, Any]:
     )
     with rt.transaction() as session:
         (outcome,) = ingest(rt, session=session, batch=[mention], intake=PUSHED, now=now)
-    kept = outcome.kind in (Outcome.STORED, Outcome.NEW_CASE, Outcome.JOINED)
-    negative = outcome.kind in (Outcome.NEW_CASE, Outcome.JOINED)
-    count_intake(mention.source_name, fetched=1, stored=kept, negative=negative, opened=outcome.kind is Outcome.NEW_CASE)
+    count_outcomes(mention.source_name, 1, Counter([outcome.kind]))
     return {"ok": True, "result": outcome.kind.value, "case_id": outcome.case_id, "duplicate": outcome.kind == Outcome.DUPLICATE}
