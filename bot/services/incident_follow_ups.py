@@ -19,7 +19,7 @@ from bot.domain.enums import CaseStatus, DraftPurpose
 from bot.domain.relevance import author_key
 from bot.domain.views import CaseView, ReplyDraftView
 from bot.services.events import record_event
-from bot.services.replies import PublishRefused, ReplyTarget, get, target
+from bot.services.replies import PublishRefused, ReplyTarget, draft_view, get, target_of
 from bot.services.views import case_view
 
 
@@ -49,12 +49,14 @@ def save_drafts(
 
 def drafted(*, session: Session, incident_id: int, purpose: DraftPurpose) -> list[tuple[ReplyDraftView, ReplyTarget]]:
     """The incident's drafts of this purpose in case order, each with the mention it answers."""
+    # Drafts and their cases in one query (the cases' mentions in one more), not three queries per draft.
     rows = session.execute(
-        select(ReplyDraft.id, ReplyDraft.case_id)
+        select(ReplyDraft, Case)
+        .join(Case, Case.id == ReplyDraft.case_id)
         .where(ReplyDraft.incident_id == incident_id, ReplyDraft.purpose == purpose)
         .order_by(ReplyDraft.case_id)
-    )
-    return [(get(session=session, case_id=case_id, draft_id=draft_id), target(session=session, case_id=case_id)) for draft_id, case_id in rows]
+    ).all()
+    return [(draft_view(draft), target_of(case)) for draft, case in rows]
 
 
 def replied_by_hand(*, session: Session, draft_id: int, user_id: str, now: datetime) -> ReplyDraftView:

@@ -193,9 +193,9 @@ def advance(*, session: Session, incident_id: int, to: IncidentStatus, user_id: 
     # Closing may skip ahead (nothing more to do); every other step follows the one before it.
     allowed = list(IncidentStatus)[:-1] if to is IncidentStatus.CLOSED else before
     moved = rows_changed(session, update(Incident).where(Incident.id == incident_id, Incident.status.in_(allowed)).values(**values))
-    incident = get(session=session, incident_id=incident_id)
-    session.refresh(incident)
-    if moved != 1:
+    if moved != 1:  # read back only to say why (as claim does)
+        incident = get(session=session, incident_id=incident_id)
+        session.refresh(incident)
         raise IncidentRefused(f"Incident #{incident_id} is already {incident.status}; nothing was changed.")
     record(session=session, incident_id=incident_id, actor=user_id, action=str(to), at=now)
 

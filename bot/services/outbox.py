@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case, CaseEvent, OutboxMessage
@@ -191,16 +191,25 @@ def record_post(*, session: Session, case_id: int, channel: str, ts: str, now: d
     record_event(session=session, case_id=case_id, actor="bot", action="posted", at=now, channel=channel, ts=ts)
 
 
+def _waiting(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (
+        OutboxMessage.kind == OutboxKind.POST_CARD,
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.started_at.is_(None),
+        OutboxMessage.not_before <= now,
+    )
+
+
+def waiting_card_count(*, session: Session, now: datetime) -> int:
+    """How many cards `waiting_cards` would return, without loading their cases: every drain asks."""
+    return session.scalar(select(func.count(OutboxMessage.id)).join(Case, Case.id == OutboxMessage.case_id).where(*_waiting(now))) or 0
+
+
 def waiting_cards(*, session: Session, now: datetime) -> list[WaitingCard]:
     rows = session.execute(
         select(OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.created_at, Case)
         .join(Case, Case.id == OutboxMessage.case_id)
-        .where(
-            OutboxMessage.kind == OutboxKind.POST_CARD,
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.started_at.is_(None),
-            OutboxMessage.not_before <= now,
-        )
+        .where(*_waiting(now))
     ).all()
     return [WaitingCard(row_id, attempts, created_at, case_view(case)) for row_id, attempts, created_at, case in rows]
 

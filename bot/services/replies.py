@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot.db.models import ReplyDraft
+from bot.db.models import Case, ReplyDraft
 from bot.db.session import rows_changed
 from bot.domain.enums import DraftPurpose
 from bot.domain.refusals import Refusal
@@ -80,8 +80,18 @@ def get(*, session: Session, case_id: int, draft_id: int) -> ReplyDraftView:
     return _view(_get(session, case_id, draft_id))
 
 
+def draft_view(draft: ReplyDraft) -> ReplyDraftView:
+    """The view of a draft the caller already holds."""
+    return _view(draft)
+
+
 def target(*, session: Session, case_id: int) -> ReplyTarget:
-    first = get_case(session=session, case_id=case_id).mention
+    return target_of(get_case(session=session, case_id=case_id))
+
+
+def target_of(case: Case) -> ReplyTarget:
+    """The case's opening mention, for a caller that already holds the case."""
+    first = case.mention
     return ReplyTarget(first.source_name, first.source_kind, first.url, first.author, first.reply_to)
 
 

@@ -51,6 +51,9 @@ class BurstSummary:
             return
         now = self.clock()
         with session_scope(self.sessions) as session:
+            # Every drain asks: a count first, the cases (each with its mentions) only when there is a burst.
+            if outbox.waiting_card_count(session=session, now=now) <= self.threshold:
+                return
             waiting = outbox.waiting_cards(session=session, now=now)
             if len(waiting) <= self.threshold:
                 return
