@@ -179,6 +179,11 @@ def _shorten(text: str) -> str:
     return flat if len(flat) <= EXAMPLE_CHARS else flat[: EXAMPLE_CHARS - 1] + "…"
 
 
+def _cell(text: str) -> str:
+    """A table cell's text: a | inside it (a Slack link's <url|label>) would start another column."""
+    return text.replace("|", "\\|")
+
+
 def report(suite: Sequence[Check], detectors: Sequence[Detector]) -> tuple[str, dict[str, list[Outcome]]]:
     """A Markdown table, one row per test: cases and each detector's failure rate; and the outcomes themselves."""
     outcomes = {d.name: [run(test, d) for test in suite] for d in detectors}
@@ -186,5 +191,5 @@ def report(suite: Sequence[Check], detectors: Sequence[Detector]) -> tuple[str, 
     lines = [header, "|---|---|---|" + "---|" * len(detectors)]
     for i, test in enumerate(suite):
         rates = " | ".join(f"{outcomes[d.name][i].rate:.1%}" for d in detectors)
-        lines.append(f"| {test.name} | {test.kind} | {len(test.pairs)} | {rates} |")
+        lines.append(f"| {_cell(test.name)} | {test.kind} | {len(test.pairs)} | {rates} |")
     return "\n".join(lines), outcomes

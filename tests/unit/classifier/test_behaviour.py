@@ -117,3 +117,9 @@ def test_the_shipped_detector_keeps_its_verdict_through_neutral_noise_and_finds_
     assert rates["plainly worded factual complaints flagged (“took the day off, nobody came”)"] <= 0.10
     assert rates["a complaint as the middle paragraph of a longer neutral post flagged"] <= 0.10
     assert rates["clear complaints flagged (faults, billing, delivery, rudeness, refunds, safety)"] <= 0.10
+
+
+def test_a_pipe_in_a_tests_name_stays_in_its_cell() -> None:
+    named = Check("a Slack link <url|text>", "INV", (("a", "b"),))
+    rendered, _ = report([named], [Detector("other", lambda t, b: 0.0, 0.5)])
+    assert rendered.splitlines()[2] == "| a Slack link <url\\|text> | INV | 1 | 0.0% |"
