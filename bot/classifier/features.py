@@ -106,6 +106,10 @@ def bucket(name: str) -> int:
     return zlib.crc32(name.encode()) & MASK
 
 
+# The CRC-32 of "b:", from which a word pair's bucket is carried on (see Featurizer._word_features).
+_PAIR_START = zlib.crc32(b"b:")
+
+
 class Featurizer:
     """Sentence -> bucket numbers. `lexicon` maps a word to its sentiment class (rounded valence, -4..4)."""
 
@@ -114,7 +118,9 @@ class Featurizer:
         # Words repeat (Zipf): a word's own features are computed once per process, not once per use.
         self._word = lru_cache(maxsize=cache_size)(self._word_features)
 
-    def _word_features(self, token: str) -> tuple[int, ...]:
+    def _word_features(self, token: str) -> tuple[tuple[int, ...], int, bytes]:
+        """The word's own buckets; and for the pairs it is in, the CRC-32 of "b:{token} " (where a pair with it first
+        carries on from: crc32(b, crc32(a, start)) is crc32(a + b, start)) and its bytes (a pair with it second)."""
         negated = token.startswith("neg_")
         word = token[4:] if negated else token
         padded = f" {word[:CHAR_GRAM_WORD]} "
@@ -123,15 +129,17 @@ class Featurizer:
         valence = self.lexicon.get(word)
         if valence is not None:
             names.append(f"v:{'n' if negated else ''}{valence}")
-        return tuple(zlib.crc32(name.encode()) & MASK for name in names)
+        encoded = token.encode()
+        return tuple(zlib.crc32(name.encode()) & MASK for name in names), zlib.crc32(encoded + b" ", _PAIR_START), encoded
 
     def indices(self, sentence: str) -> list[int]:
         normalised = normalise(sentence)
-        words = [t for t in tokens_with_negation(normalised) if t not in _PUNCTUATION]
+        words = [self._word(t) for t in tokens_with_negation(normalised) if t not in _PUNCTUATION]
         found: list[int] = []
-        for word in words:
-            found += self._word(word)
-        found += [zlib.crc32(f"b:{a} {b}".encode()) & MASK for a, b in zip(words, words[1:])]
+        for own, _, _ in words:
+            found += own
+        # The bucket of "b:{first} {second}", without building the string.
+        found += [zlib.crc32(second[2], first[1]) & MASK for first, second in zip(words, words[1:])]
         if _SARCASM.search(normalised):
             found.append(bucket("x:sarcasm"))
         if "!" in sentence:
