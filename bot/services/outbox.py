@@ -211,28 +211,23 @@ def waiting_card_count(*, session: Session, now: datetime) -> int:
 
 
 def waiting_cards(*, session: Session, now: datetime) -> list[WaitingCard]:
-    """One query, columns only: the case's and those of the mention that opened it (its first)."""
-    waiting_cases = select(OutboxMessage.case_id).where(*_waiting(now))
-    openers = (
-        select(MentionRecord.case_id, func.min(MentionRecord.id).label("mention_id"))
-        .where(MentionRecord.case_id.in_(waiting_cases))
-        .group_by(MentionRecord.case_id)
-        .subquery()
-    )
+    """One query, columns only: the case's, and those of the mention that opened it (its first; the rows of any
+    that joined it later are passed over)."""
     rows = session.execute(
         select(
             OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.created_at, Case.id, Case.severity, MentionRecord.score, Case.topics,
             MentionRecord.source_name,
         )
         .join(Case, Case.id == OutboxMessage.case_id)
-        .join(openers, openers.c.case_id == Case.id)
-        .join(MentionRecord, MentionRecord.id == openers.c.mention_id)
+        .join(MentionRecord, MentionRecord.case_id == Case.id)
         .where(*_waiting(now))
+        .order_by(OutboxMessage.id, MentionRecord.id)
     ).all()
-    return [
-        WaitingCard(row_id, attempts, created_at, case_id, severity, score, tuple(topics or ()), source_name)
-        for row_id, attempts, created_at, case_id, severity, score, topics, source_name in rows
-    ]
+    cards: dict[int, WaitingCard] = {}
+    for row_id, attempts, created_at, case_id, severity, score, topics, source_name in rows:
+        if row_id not in cards:
+            cards[row_id] = WaitingCard(row_id, attempts, created_at, case_id, severity, score, tuple(topics or ()), source_name)
+    return list(cards.values())
 
 
 def case_views(*, session: Session, case_ids: Sequence[int]) -> list[CaseView]:
