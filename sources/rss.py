@@ -32,6 +32,8 @@ class RssConfig(SourceConfig):
 
 def unwrap_google_link(link: str) -> str:
     """Google Alerts links go through google.com/url?...&url=<the article>."""
+    if "google.com" not in link.lower():  # most links: no need to take them apart
+        return link
     parts = urlsplit(link)
     if parts.hostname and parts.hostname.endswith("google.com") and parts.path == "/url":
         target = parse_qs(parts.query).get("url") or parse_qs(parts.query).get("q")
