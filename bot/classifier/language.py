@@ -138,7 +138,7 @@ class _Identifier:
     """The model, loaded on first use (0.7 s of CPU) and shared by all threads. Its weights are widened from the
     float16 they ship as to float32 (exactly: the same probabilities to the last bit, checked on 6,000 tweets):
     the per-text gather then needs no conversion, identification alone is a quarter faster and, next to the
-    detector, the pair a few per cent (benchmarks/languages.py), for 28 MB more (about 115 MB resident)."""
+    detector, the pair a few per cent (benchmarks/languages.py), for 28 MB more (105 MB resident against 77 MB)."""
 
     _lock = threading.Lock()
     _model: LanguageIdentifier | None = None
