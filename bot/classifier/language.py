@@ -49,6 +49,9 @@ CONFIDENT = 0.5
 READ_CHARS = 400
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|@\w+|&\w+;|#|\bRT\b")
+# The same without the alternatives that need an "@" (the address one tries every position): the same matches where
+# a text has none, in half the time.
+_NOISE_WITHOUT_AT = re.compile(r"https?://\S+|www\.\S+|&\w+;|#|\bRT\b")
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 _LATIN_WORD = re.compile(r"[a-z]+")
 # A script (by its letters' range) that only one language writes, for our purposes.
@@ -161,7 +164,8 @@ def preload() -> None:
 
 def readable(text: str, brand_terms: Sequence[str] = ()) -> str:
     """The words a language can be told from: without links, addresses, handles, hashtag signs and the brand's names."""
-    cleaned = _NOISE.sub(" ", unicodedata.normalize("NFKC", text[: READ_CHARS * 2]))
+    normalised = unicodedata.normalize("NFKC", text[: READ_CHARS * 2])
+    cleaned = (_NOISE if "@" in normalised else _NOISE_WITHOUT_AT).sub(" ", normalised)
     brand = brand_pattern(tuple(brand_terms))
     return (brand.sub(" ", cleaned) if brand else cleaned)[:READ_CHARS]
 
