@@ -46,6 +46,9 @@ def test_a_blog_feed_and_the_benchmark_burst_are_read_alike() -> None:
     assert [m.text if m else None for m in burst] == ["Acme lost my parcel 😡 again & again", "", "a]] > b"]
     european = assert_read_alike(rss("<item><link>https://e.com/1</link><title>Très déçu, ñandú, Straße</title><description>à Ã©</description></item>"))
     assert european[0] is not None and european[0].title == "Très déçu, ñandú, Straße"
+    # UTF-8 once read as Latin-1 ("cafÃ©") is read again, as feedparser does.
+    repaired = assert_read_alike(rss("<item><link>https://e.com/2</link><title>cafÃ©</title></item>"))
+    assert repaired[0] is not None and repaired[0].title == "café"
 
 
 @pytest.mark.parametrize(
