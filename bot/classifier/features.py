@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from itertools import takewhile
 
-from bot.classifier.typos import Near
+from bot.classifier.typos import MIN_LENGTH, Near
 
 BUCKETS = 1 << 18
 MASK = BUCKETS - 1
@@ -76,7 +76,7 @@ _PUNCTUATION = frozenset(".,!?;:")
 NEGATED_WORDS = 4
 _SUBJECTS = frozenset({"i", "im", "you", "we", "they", "he", "she"})
 # A negation ends with its clause, or where the sentence turns: "not cheap but the support is terrible".
-_CONTRAST = frozenset({"but", "however", "although", "though", "yet", "pero", "mais", "aber", "mas", "ma"})
+_CLAUSE_ENDS = _PUNCTUATION | {"but", "however", "although", "though", "yet", "pero", "mais", "aber", "mas", "ma"}
 # Character n-grams of longer tokens (a hash, a pasted blob) add nothing but work.
 CHAR_GRAM_WORD = 24
 
@@ -88,6 +88,7 @@ _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _ELONGATED = re.compile(r"(\w)\1{2,}")
 # A number says nothing of a mood, and its value differs in every mention (prices, order numbers, hours, versions):
 # each is read as one "0", so "£19.99" and "$310" are the same word. Not inside words ("8am", "mp3").
+_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<!\w)\d+(?:[.,:]\d+)*(?!\w)")
 # Words in any script (an underscore joins the marker tokens below: emoji_negative), and clause punctuation.
 _TOKEN = re.compile(r"[\w']+|[.,!?;:]")
@@ -115,27 +116,27 @@ def normalise(text: str) -> str:
         text = text.translate(_EMOJI_TOKENS)
     lowered = _EMOTICON.sub(lambda m: f" emoticon_{_FACE_MOOD[m.group(0)]} ", text.lower()) if ":" in text or "<3" in text or "=)" in text or "-_-" in text else text.lower()
     lowered = lowered.replace("’", "'").replace("n't", " not")
-    return _NUMBER.sub("0", _ELONGATED.sub(r"\1\1", lowered))
+    lowered = _ELONGATED.sub(r"\1\1", lowered)
+    return _NUMBER.sub("0", lowered) if _DIGIT.search(lowered) else lowered
 
 
-def _turning(word: str) -> str | None:
-    """The negator or resolver `word` is (a misspelt negator as written correctly), or None."""
-    return word if word in RESOLVERS else _NEAR_NEGATORS.find(word)
+_TURNING_WORDS = NEGATORS | RESOLVERS
 
 
 def tokens_with_negation(normalised: str) -> list[str]:
     """Words, with those after a negator (up to the end of the clause) marked `neg_`."""
     marked, negating = [], False
     for token in _TOKEN.findall(normalised):
-        if token in _PUNCTUATION or token in _CONTRAST:
+        if token in _CLAUSE_ENDS:
             negating = False
             marked.append(token)
             continue
         token = token.strip("_'")
         if not token:
             continue
-        turning = _turning(token)
-        token = turning or token  # a misspelt negator is read as the negator
+        # A misspelt negator is read as the negator (so later steps need only look for the words as written).
+        turning = token if token in _TURNING_WORDS else _NEAR_NEGATORS.find(token) if len(token) >= MIN_LENGTH - 1 else None
+        token = turning or token
         # Emoji and emoticons keep their meaning after "not".
         marked.append(f"neg_{token}" if negating and not token.startswith(("emoji_", "emoticon_")) else token)
         if turning:
@@ -178,10 +179,10 @@ class Featurizer:
         complaint it does not."""
         marked = list(words)
         for i, word in enumerate(words):
-            if _turning(word):
+            if word in _TURNING_WORDS:
                 # The next few words of its clause, up to a nested negator (in "not fixed the crash" it is the fix
                 # that "not" negates) or a new subject (in "thanks for nothing I am furious", fury is not negated).
-                scope = takewhile(lambda w: w.startswith("neg_") and not _turning(w[4:]) and w[4:] not in _SUBJECTS, words[i + 1:i + 1 + NEGATED_WORDS])
+                scope = takewhile(lambda w: w.startswith("neg_") and w[4:] not in _TURNING_WORDS and w[4:] not in _SUBJECTS, words[i + 1:i + 1 + NEGATED_WORDS])
                 if any(self._valence(w[4:]) < 0 for w in scope):
                     marked[i] = f"dbl_{word}"
         return marked
@@ -197,7 +198,7 @@ class Featurizer:
         return [self._indices(*parts) for parts in zip(sentences, words, cues)]
 
     def _indices(self, sentence: str, words: list[str], cue: bool) -> list[int]:
-        if any(w.startswith("neg_") for w in words):
+        if not _TURNING_WORDS.isdisjoint(words):  # negators are read as written by now (tokens_with_negation)
             words = self._double_negatives(words)
         found: list[int] = []
         for word in words:
