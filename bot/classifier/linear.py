@@ -148,7 +148,7 @@ class LinearClassifier:
         said = [s for p in found for s in p.sentences]
         # The brand's own name is not evidence either way ("Acme" or "Globex"): what is said about it is.
         brand = brand_pattern(tuple(brand_terms))
-        indices = [self.featurizer.indices(brand.sub(" ", s) if brand and p.mentions_brand else s) for p in found for s in p.sentences]
+        indices = [i for p in found for i in self.featurizer.passage([brand.sub(" ", s) if brand and p.mentions_brand else s for s in p.sentences])]
         counts = [len(i) for i in indices]
         # Row k of `rows` is the weights of one feature; sentence i owns rows starts[i]:starts[i + 1].
         # take() gathers the same rows as indexing with an array, in half the time.
@@ -216,7 +216,7 @@ def _shorten(text: str) -> str:
 
 def text_indices(featurizer: Featurizer, text: str) -> list[int]:
     """A whole training text as one bag: the features of all its sentences (training sets are short texts)."""
-    return [i for sentence in sentences(clean(text)) for i in featurizer.indices(sentence)]
+    return [i for found in featurizer.passage(sentences(clean(text))) for i in found]
 
 
 def rated(score: float, rating: int) -> tuple[float, str]:

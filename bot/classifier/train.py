@@ -13,10 +13,9 @@ What is fitted (see linear.py for how it is used):
 - one over all sets, each row weighted sqrt(REFERENCE_ROWS / rows in its set) so
   that no set dominates, blended into every expert (MIXES),
 - a multinomial gate over the same features that says which set a text is like.
-The sentiment lexicon (VADER's, MIT-licensed) becomes word-class features.
-
-The xlmt-* folders (tweets in es, fr, de, pt, it, ar and romanised Hindi) are training sets like the others: each its own
-expert, the gate telling the languages apart; the model records their languages (LANGUAGES; any other is English).
+The sentiment lexicon (valences.py) becomes word-class features. The xlmt-* folders (tweets in es, fr, de, pt, it, ar
+and romanised Hindi) are sets like the others, the gate telling the languages apart; the model records the languages
+it judges better than flagging everything (LANGUAGES, CLAIM_MARGIN; any other set is English).
 
 Generated rows (augment.py) join the fitting rows of the brand-directed sets (AUGMENTED_SETS), never their
 validation rows: the numbers that choose the model stay measured on real texts only.
@@ -26,9 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from itertools import product
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from bot.classifier.augment import generated_rows
+from bot.classifier.valences import lexicon
 from bot.classifier.features import BUCKETS, Featurizer
 from bot.classifier.linear import MODEL_PATH, LinearClassifier, LinearModel, ModelSettings, text_indices
 from bot.classifier.metrics import negative_f1, scores
@@ -60,7 +59,8 @@ LONG_SHIFTS = np.round(np.arange(-1.0, 1.01, 0.1), 2)
 RECORD_PATH = MODEL_PATH.parent / "training-run.json"
 LANGUAGES = {"xlmt-spanish": "es", "xlmt-french": "fr", "xlmt-german": "de", "xlmt-portuguese": "pt", "xlmt-italian": "it", "xlmt-arabic": "ar", "xlmt-hindi": "hi"}
 AUGMENTED_SETS = ("complaints", "airline")
-_WORD = re.compile(r"[a-z][a-z']*")
+# A language is claimed when its dev F1 beats flagging every text by this much (as asked of it over VADER, TextBlob).
+CLAIM_MARGIN = 0.05
 
 
 @dataclass
@@ -77,25 +77,19 @@ class TrainingRun:
     validation_f1: dict[str, float]
     long_text_f1: float | None
     dev_f1: dict[str, float] = field(default_factory=dict)
+    unclaimed_languages: list[str] = field(default_factory=list)
     seconds: float = 0.0
     model_bytes: int = 0
 
 
+def unclaimed(dev_f1: dict[str, float], flag_all: dict[str, float]) -> list[str]:
+    """Languages the model judges no better than flagging every text (by CLAIM_MARGIN on dev.tsv): not claimed, so
+    their mentions go where `[classifier] other_languages` says rather than being mis-scored."""
+    return sorted(LANGUAGES[name] for name, f1 in dev_f1.items() if name in LANGUAGES and f1 < flag_all[name] + CLAIM_MARGIN)
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def lexicon() -> tuple[dict[str, int], Path]:
-    """VADER's word valences, rounded to classes -4..4 (words only; its emoticons are handled as tokens)."""
-    import vaderSentiment
-
-    path = Path(vaderSentiment.__file__).with_name("vader_lexicon.txt")
-    classes = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        word, valence, *_ = line.split("\t")
-        if _WORD.fullmatch(word):
-            classes[word] = int(round(float(valence)))
-    return classes, path
 
 
 def _matrix(featurizer: Featurizer, texts: list[str]) -> csr_matrix:
@@ -288,10 +282,16 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
         long_text_f1=None if long_f1 is None else round(long_f1, 4),
     )
     shipped = LinearClassifier(LinearModel.load(out))
+    flag_all: dict[str, float] = {}
     for directory in [*data_dirs, *([long_texts.parent] if long_texts else [])]:
         if (directory / "dev.tsv").exists():  # a team's exported labels have none: training data only
             dev_texts, dev_labels = read_labelled(directory / "dev.tsv")
             run.dev_f1[directory.name] = round(scores(dev_labels, [shipped.classify(t).score >= 0.5 for t in dev_texts])["f1"], 4)
+            flag_all[directory.name] = negative_f1(np.array(dev_labels), np.ones(len(dev_labels), dtype=bool))
+    run.unclaimed_languages = unclaimed(run.dev_f1, flag_all)
+    if run.unclaimed_languages:
+        model = replace(model, languages=model.languages - set(run.unclaimed_languages))
+        model.save(out)
     run.seconds = round(time.monotonic() - started, 1)
     run.model_bytes = out.stat().st_size
     if out == MODEL_PATH:

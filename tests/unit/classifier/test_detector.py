@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pytest
 
@@ -152,13 +153,13 @@ def test_bad_input_gets_a_score_not_an_exception(detector: LinearClassifier, tex
 
 def test_fifty_thousand_characters_are_scored_in_bounded_work(detector: LinearClassifier, monkeypatch: pytest.MonkeyPatch) -> None:
     sentences_seen: list[str] = []
-    featurize = Featurizer.indices
+    featurize = Featurizer.passage
 
-    def counting(self: Featurizer, sentence: str) -> list[int]:
-        sentences_seen.append(sentence)
-        return featurize(self, sentence)
+    def counting(self: Featurizer, sentences: Sequence[str]) -> list[list[int]]:
+        sentences_seen.extend(sentences)
+        return featurize(self, sentences)
 
-    monkeypatch.setattr(Featurizer, "indices", counting)
+    monkeypatch.setattr(Featurizer, "passage", counting)
     novel = ("The train was on time and the tea was hot. " * 1200)[:49_000] + " Acme charged me twice and will not refund me."
     judged = detector.judge(novel, ["Acme"])
     assert judged.passages == MAX_PASSAGES

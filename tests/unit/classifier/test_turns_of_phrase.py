@@ -1,0 +1,100 @@
+"""The turns of phrase a bag of words reads backwards: negated complaints, resolved problems, sarcasm, numbers, and
+the typos that must not hide a negator or the word it negates."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.classifier.features import Featurizer, bucket, normalise, tokens_with_negation
+from bot.classifier.typos import Near
+
+LEXICON = {"broken": -2, "furious": -3, "bad": -2, "wrong": -2, "problem": -2, "crash": -2, "fault": -2, "great": 3, "fantastic": 3, "love": 3}
+
+
+@pytest.fixture(scope="module")
+def featurizer() -> Featurizer:
+    return Featurizer(LEXICON)
+
+
+def features(featurizer: Featurizer, sentence: str) -> list[int]:
+    return featurizer.passage([sentence])[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "negator"),
+    [
+        ("Honestly it is not bad at all", "dbl_not"),
+        ("Nothing went wrong with the order", "dbl_nothing"),
+        ("Never had a single problem", "dbl_never"),
+        ("Release notes: fixed a crash when opening settings", "dbl_fixed"),
+        # Typos in the negator or in the word it negates: the same reading.
+        ("Nveer had a single probem", "dbl_never"),
+        ("nthing went wong", "dbl_nothing"),
+    ],
+)
+def test_a_negated_complaint_turns_its_negator_into_a_dbl_word(featurizer: Featurizer, sentence: str, negator: str) -> None:
+    found = features(featurizer, sentence)
+    assert bucket(f"w:{negator}") in found and bucket(f"w:{negator[4:]}") not in found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The app is not working",  # negates no complaint word: a plain negator
+        "They still have not fixed the crash",  # "not" negates the fix, not the crash
+        "Not cheap but the support is bad",  # the negation ends at "but"
+    ],
+)
+def test_a_negator_that_does_not_negate_a_complaint_stays_as_it_is(featurizer: Featurizer, sentence: str) -> None:
+    found = features(featurizer, sentence)
+    assert not {bucket(f"w:dbl_{n}") for n in ("not", "fixed")} & set(found)
+
+
+def test_the_negation_ends_where_the_sentence_turns(featurizer: Featurizer) -> None:
+    assert tokens_with_negation("not cheap but the support is bad")[-3:] == ["support", "is", "bad"]
+
+
+def test_praise_is_ironic_only_in_a_passage_with_a_sarcasm_marker(featurizer: Featurizer) -> None:
+    ironic = featurizer.passage(["Oh great, they deleted my photos again.", "Fantastic job."])
+    sincere = featurizer.passage(["They restored my photos.", "Fantastic job."])
+    assert bucket("w:sar_fantastic") in ironic[1] and bucket("w:fantastic") not in ironic[1]
+    assert bucket("w:fantastic") in sincere[1] and bucket("w:sar_fantastic") not in sincere[1]
+    assert bucket("x:sarcasm") in ironic[0] and bucket("x:sarcasm") not in ironic[1]
+
+
+def test_numbers_are_one_word_whatever_their_value() -> None:
+    assert tokens_with_negation(normalise("paid £19.99 for order 48213")) == tokens_with_negation(normalise("paid $310 for order 7"))
+    assert "8am" in normalise("at 8am") and "mp3" in normalise("the mp3 player")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("probem", "problem"), ("prblem", "problem"), ("porblem", "problem"), ("problemm", "problem"), ("problem", "problem")],
+)
+def test_near_finds_a_word_one_typo_away(typed: str, meant: str) -> None:
+    assert Near(["problem", "never"]).find(typed) == meant
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "share",  # a letter replaced ("shame"): too many real words are one replacement from another
+        "either",  # another first letter ("neither")
+        "bad",  # too short to tell a typo from another word
+        "solve",  # not a typo of a word of the vocabulary
+    ],
+)
+def test_near_leaves_other_words_alone(word: str) -> None:
+    assert Near(["shame", "neither", "bid", "fixed"]).find(word) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "thanks for nothing I am furious",  # a new subject: the fury is not negated
+        "no reply from anyone at the shop about the broken screen",  # too far from the negator to be what it negates
+    ],
+)
+def test_a_negator_negates_only_the_next_few_words_of_its_own_clause(featurizer: Featurizer, sentence: str) -> None:
+    assert not {bucket(f"w:dbl_{n}") for n in ("nothing", "no")} & set(featurizer.passage([sentence])[0])
+
