@@ -9,8 +9,7 @@ import argparse
 import logging
 import time
 
-from benchmarks import ack_latency, classifier_speed, detection_delay, ingest, poll_command, reports, sources_poll
-from benchmarks import ack_latency, classifier_speed, detection_delay, ingest, languages, reports, sources_poll
+from benchmarks import ack_latency, classifier_speed, detection_delay, ingest, languages, poll_command, reports, sources_poll
 
 # Ingest first: its memory figure is the process's peak so far.
 BENCHMARKS = {

@@ -17,10 +17,12 @@ def burst_text(count: int) -> str:
     return f"{count} new complaints arrived at once"
 
 
-def burst_summary(cases: list[CaseView], posted_separately: int) -> list[dict[str, Any]]:
-    topics = Counter(topic for case in cases for topic in case.topics)
-    sources = Counter(case.source_name for case in cases)
-    headline = f"*{len(cases) + posted_separately} new complaints* arrived at once"
+def burst_summary(
+    listed: list[CaseView], *, summarised: int, topics: Counter[str], sources: Counter[str], posted_separately: int
+) -> list[dict[str, Any]]:
+    """`summarised` cases folded into one message: their `topics` and `sources` counted, the first LISTED of them
+    (`listed`, the caller loads no more) shown one a line."""
+    headline = f"*{summarised + posted_separately} new complaints* arrived at once"
     if posted_separately:
         headline += f"; the {posted_separately} most severe are posted as cards below, the rest are summarised here"
     facts = []
@@ -31,9 +33,9 @@ def burst_summary(cases: list[CaseView], posted_separately: int) -> list[dict[st
         section(f"📣 {headline}. A spike like this may be one systemic problem."),
         context(" · ".join(facts)),
     ]
-    lines = "\n".join(case_line(case) for case in cases[:LISTED])
+    lines = "\n".join(case_line(case) for case in listed[:LISTED])
     blocks.append(section(lines))
-    if len(cases) > LISTED:
-        more = f"…and {len(cases) - LISTED} more: `/complaint list unclaimed`, or `/complaint show ID` for any one with its buttons."
+    if summarised > LISTED:
+        more = f"…and {summarised - LISTED} more: `/complaint list unclaimed`, or `/complaint show ID` for any one with its buttons."
         blocks.append(context(more))
     return blocks

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import Case, CaseEvent, OutboxMessage
+from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage
 from bot.domain.enums import OutboxKind
 from bot.domain.outbox import QueuedMessage, UnreadableMessage, read_message
 from bot.domain.views import CaseView
@@ -63,12 +63,17 @@ class CardAddress:
 
 @dataclass(frozen=True)
 class WaitingCard:
-    """A new card no drainer has taken yet."""
+    """A new card no drainer has taken yet, with what a burst summary ranks and counts it by (not its whole case:
+    a burst has thousands, and the summary lists a few: `case_views`)."""
 
     row_id: int
     attempts: int
     created_at: datetime
-    case: CaseView
+    case_id: int
+    severity: str
+    score: float
+    topics: tuple[str, ...]
+    source_name: str
 
 
 def enqueue(*, session: Session, case_id: int | None, message: QueuedMessage, at: datetime) -> None:
@@ -206,12 +211,29 @@ def waiting_card_count(*, session: Session, now: datetime) -> int:
 
 
 def waiting_cards(*, session: Session, now: datetime) -> list[WaitingCard]:
+    """One query, columns only: the case's, and those of the mention that opened it (its first; the rows of any
+    that joined it later are passed over)."""
     rows = session.execute(
-        select(OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.created_at, Case)
+        select(
+            OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.created_at, Case.id, Case.severity, MentionRecord.score, Case.topics,
+            MentionRecord.source_name,
+        )
         .join(Case, Case.id == OutboxMessage.case_id)
+        .join(MentionRecord, MentionRecord.case_id == Case.id)
         .where(*_waiting(now))
+        .order_by(OutboxMessage.id, MentionRecord.id)
     ).all()
-    return [WaitingCard(row_id, attempts, created_at, case_view(case)) for row_id, attempts, created_at, case in rows]
+    cards: dict[int, WaitingCard] = {}
+    for row_id, attempts, created_at, case_id, severity, score, topics, source_name in rows:
+        if row_id not in cards:
+            cards[row_id] = WaitingCard(row_id, attempts, created_at, case_id, severity, score, tuple(topics or ()), source_name)
+    return list(cards.values())
+
+
+def case_views(*, session: Session, case_ids: Sequence[int]) -> list[CaseView]:
+    """The cases' views, in the order of `case_ids`."""
+    cases = {case.id: case for case in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+    return [case_view(cases[case_id]) for case_id in case_ids]
 
 
 def record_summarised(*, session: Session, case_ids: Sequence[int], now: datetime) -> None:

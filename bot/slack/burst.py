@@ -8,6 +8,7 @@ ids in its metadata, so a retry after a lost answer finds it instead of posting 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -20,7 +21,7 @@ from bot.domain.enums import Severity
 from bot.services import outbox
 from bot.services.outbox import WaitingCard
 from bot.slack.posting import MESSAGE_EVENT, Poster, outbox_ids
-from message_blocks.burst import burst_summary, burst_text
+from message_blocks.burst import LISTED, burst_summary, burst_text
 
 if TYPE_CHECKING:
     from bot.slack.delivery import DrainReport
@@ -57,7 +58,7 @@ class BurstSummary:
             waiting = outbox.waiting_cards(session=session, now=now)
             if len(waiting) <= self.threshold:
                 return
-            ranked = sorted(waiting, key=lambda w: (Severity.parse(w.case.severity, Severity.LOW).rank, w.case.score), reverse=True)
+            ranked = sorted(waiting, key=lambda w: (Severity.parse(w.severity, Severity.LOW).rank, w.score), reverse=True)
             folded = ranked[self.cards :]
             held = outbox.take_rows(session=session, row_ids=[w.row_id for w in folded], now=now, lease=self.lease)
         taken = [w for w in folded if w.row_id in held]
@@ -69,11 +70,19 @@ class BurstSummary:
             self._settle([w for w in taken if w.row_id in already], now)
             taken = [w for w in taken if w.row_id not in already]
             if taken:
+                with session_scope(self.sessions) as session:
+                    listed = outbox.case_views(session=session, case_ids=[w.case_id for w in taken[:LISTED]])
                 self.poster.to_channel(
                     self.channel,
                     self.client.chat_postMessage,
                     text=burst_text(len(taken) + self.cards),
-                    blocks=burst_summary([w.case for w in taken], posted_separately=min(self.cards, len(waiting))),
+                    blocks=burst_summary(
+                        listed,
+                        summarised=len(taken),
+                        topics=Counter(topic for w in taken for topic in w.topics),
+                        sources=Counter(w.source_name for w in taken),
+                        posted_separately=min(self.cards, len(waiting)),
+                    ),
                     unfurl_links=False,
                     metadata={"event_type": MESSAGE_EVENT, "event_payload": {"outbox_ids": [w.row_id for w in taken]}},
                 )
@@ -103,4 +112,4 @@ class BurstSummary:
             return
         with session_scope(self.sessions) as session:
             outbox.mark_sent(session=session, row_ids=[w.row_id for w in rows], now=self.clock())
-            outbox.record_summarised(session=session, case_ids=[w.case.case_id for w in rows], now=now)
+            outbox.record_summarised(session=session, case_ids=[w.case_id for w in rows], now=now)

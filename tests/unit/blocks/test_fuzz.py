@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +11,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.domain.views import CaseView, DraftOptions, DraftShown, EventView, ReplyDraftView, ReplyRoute
 from message_blocks.blocks import section
-from message_blocks.burst import burst_summary
+from message_blocks.burst import LISTED, burst_summary
 from message_blocks.card import card_text, case_card
 from message_blocks.modals import draft_modal, escalate_modal, reply_sent_modal, resolve_modal
 from message_blocks.notes import escalation_dm
@@ -121,7 +122,8 @@ def test_modals_stay_within_limits(case: CaseView, draft: str) -> None:
 def test_lists_and_summaries_stay_within_limits(many: list[CaseView]) -> None:
     assert_within_limits(case_list("Open cases", many, len(many)))
     if many:
-        assert_within_limits(burst_summary(many, posted_separately=5))
+        topics, sources = Counter(t for case in many for t in case.topics), Counter(case.source_name for case in many)
+        assert_within_limits(burst_summary(many[:LISTED], summarised=len(many), topics=topics, sources=sources, posted_separately=5))
         assert_within_limits(unclaimed_blocks(many, 30))
         assert_within_limits(unsnoozed_blocks(many))
 

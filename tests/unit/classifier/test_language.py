@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.classifier.language import Language, identify
+from bot.classifier.language import Language, identify, readable
 
 
 @pytest.mark.parametrize(
@@ -58,6 +58,17 @@ def test_a_mixed_text_gets_the_language_that_dominates_it_or_none() -> None:
 def test_links_handles_and_hashtag_signs_are_left_out() -> None:
     text = "@AcmeSupportTeam @customerservicehelp https://www.acme.com/customer-support/help-center pedido perdido otra vez"
     assert identify(text) == Language("es", "Spanish", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("pedido perdido https://t.co/x otra vez www.acme.com #fail RT &amp; ya", "pedido perdido   otra vez    fail     ya"),
+        ("écrivez à sav@acme.fr ou @AcmeFR, merci &amp; #bof", "écrivez à   ou  , merci    bof"),
+    ],
+)
+def test_what_the_identifier_reads_with_and_without_an_at_sign(text: str, left: str) -> None:
+    assert readable(text) == left
 
 
 @pytest.mark.parametrize(
