@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from itertools import takewhile
 
-from bot.classifier.typos import MIN_LENGTH, Near
+from bot.classifier.typos import Near, typo_table
 
 BUCKETS = 1 << 18
 MASK = BUCKETS - 1
@@ -69,7 +69,7 @@ NEGATORS = frozenset({
 RESOLVERS = frozenset({"fixed", "resolved", "solved", "patched", "addressed"})
 # Negators, found however misspelt ("nveer"). Resolvers only as written: one letter off, they are the requests
 # "resolve" and "solve".
-_NEAR_NEGATORS = Near(NEGATORS)
+_NEGATOR_TYPOS = typo_table(NEGATORS)
 _PUNCTUATION = frozenset(".,!?;:")
 # How far a negator reaches to negate a complaint ("never had a single problem"), and the subjects that start a
 # clause of their own where punctuation is missing.
@@ -135,7 +135,7 @@ def tokens_with_negation(normalised: str) -> list[str]:
         if not token:
             continue
         # A misspelt negator is read as the negator (so later steps need only look for the words as written).
-        turning = token if token in _TURNING_WORDS else _NEAR_NEGATORS.find(token) if len(token) >= MIN_LENGTH - 1 else None
+        turning = _NEGATOR_TYPOS.get(token) or (token if token in RESOLVERS else None)
         token = turning or token
         # Emoji and emoticons keep their meaning after "not".
         marked.append(f"neg_{token}" if negating and not token.startswith(("emoji_", "emoticon_")) else token)

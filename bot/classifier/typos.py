@@ -9,20 +9,44 @@ others ("share" into "shame"). Only words of at least MIN_LENGTH letters are mat
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import chain
+from string import ascii_lowercase
 
 MIN_LENGTH = 5
 
 
-def _dropped(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
+def _dropped(word: str) -> Iterator[str]:
+    return (word[:i] + word[i + 1:] for i in range(len(word)))
+
+
+def _swapped(word: str) -> Iterator[str]:
+    return (word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1))
+
+
+def typo_table(vocabulary: Iterable[str]) -> dict[str, str]:
+    """Every spelling one typo away from a word of a small vocabulary (a few hundred words: the table holds about 40
+    spellings a letter), mapped to that word; the words themselves too. A lookup is then one dict access, however
+    many different words a stream holds."""
+    words = sorted(set(vocabulary))
+    table: dict[str, str] = {}
+    for word in words:
+        if len(word) >= MIN_LENGTH:
+            letters = sorted(set(ascii_lowercase) | set(word))
+            added = (word[:i] + letter + word[i:] for i in range(len(word) + 1) for letter in letters)
+            for typo in chain(_dropped(word), added, _swapped(word)):
+                if typo[0] == word[0]:
+                    table.setdefault(typo, word)
+    return table | {word: word for word in words}
 
 
 class Near:
-    """`find(word)`: the vocabulary's word that `word` is, or is one typo away from; None if none."""
+    """`find(word)`: the vocabulary's word that `word` is, or is one typo away from; None if none. For a large
+    vocabulary (the sentiment lexicon), where a table of every typo would not fit: the typed word's own variants
+    are looked up, and the answers cached."""
 
-    def __init__(self, vocabulary: Iterable[str], cache_size: int = 1 << 14) -> None:
+    def __init__(self, vocabulary: Iterable[str], cache_size: int = 1 << 16) -> None:
         self.words = frozenset(vocabulary)
         self._with_one_dropped: dict[str, str] = {}
         for word in sorted(self.words):
@@ -42,11 +66,5 @@ class Near:
             return None
         if word in self._with_one_dropped:  # a letter dropped
             return self._with_one_dropped[word]
-        for shorter in sorted(_dropped(word)):  # a letter added or doubled
-            if self._known(shorter, word):
-                return shorter
-        for i in range(len(word) - 1):  # two neighbours swapped
-            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2:]
-            if self._known(swapped, word):
-                return swapped
-        return None
+        # A letter added or doubled, or two neighbours swapped.
+        return next((candidate for candidate in chain(_dropped(word), _swapped(word)) if self._known(candidate, word)), None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.classifier.features import Featurizer, bucket, normalise, tokens_with_negation
-from bot.classifier.typos import Near
+from bot.classifier.typos import Near, typo_table
 
 LEXICON = {"broken": -2, "furious": -3, "bad": -2, "wrong": -2, "problem": -2, "crash": -2, "fault": -2, "great": 3, "fantastic": 3, "love": 3}
 
@@ -98,3 +98,11 @@ def test_near_leaves_other_words_alone(word: str) -> None:
 def test_a_negator_negates_only_the_next_few_words_of_its_own_clause(featurizer: Featurizer, sentence: str) -> None:
     assert not {bucket(f"w:dbl_{n}") for n in ("nothing", "no")} & set(featurizer.passage([sentence])[0])
 
+
+
+def test_the_typo_table_of_a_small_vocabulary_finds_what_near_finds() -> None:
+    vocabulary = ["problem", "never", "nothing", "cannot"]
+    table, near = typo_table(vocabulary), Near(vocabulary)
+    typed = [*table, "share", "either", "bad", "solve", "xproblem", "problme", "prolem", "nver"]
+    assert all(table.get(word) == near.find(word) for word in typed if len(word) >= 4)
+    assert table["nveer"] == "never" and "ever" not in table
