@@ -92,6 +92,13 @@ def _empty_tables(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture
+def empty_database(database_url: str) -> str:
+    """The test database with every table emptied: nothing an earlier test stored is left to collide with."""
+    _empty_tables(database_url)
+    return database_url
+
+
 @pytest.fixture(scope="session")
 def slack_server() -> Iterator[fake_slack.FakeSlack]:
     fake, server = fake_slack.start()

@@ -26,8 +26,8 @@ LEASE = timedelta(minutes=2)
 
 
 @pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = make_engine(database_url)
+def session(empty_database: str) -> Iterator[Session]:
+    engine = make_engine(empty_database)
     connection = engine.connect()
     outer = connection.begin()
     session = Session(bind=connection, expire_on_commit=False)
