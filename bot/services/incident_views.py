@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,15 +19,19 @@ from bot.services.incidents import get
 from bot.services.metrics import seconds_between, timing
 
 QUOTES = 3
+# Quote candidates whose words are read at once.
+QUOTE_READS = 20
 TREND_HOURS = 12
 
 
 def view(*, session: Session, incident_id: int, now: datetime) -> IncidentView:
     incident = get(session=session, incident_id=incident_id)
     session.refresh(incident)
+    # Every case's mentions without their words: an incident can hold thousands of long posts, and only the three
+    # quoted need theirs (read below, best first).
     rows = session.execute(
-        select(Case.id, Case.status, Case.detected_at, Case.topics, MentionRecord.source_name, MentionRecord.url,
-               MentionRecord.title, MentionRecord.text, MentionRecord.author, MentionRecord.score)
+        select(Case.id, Case.status, Case.detected_at, Case.topics, MentionRecord.id.label("mention_id"),
+               MentionRecord.source_name, MentionRecord.author, MentionRecord.score)
         .join(MentionRecord, MentionRecord.case_id == Case.id)
         .where(Case.incident_id == incident_id)
         .order_by(Case.id, MentionRecord.id)
@@ -36,15 +42,7 @@ def view(*, session: Session, incident_id: int, now: datetime) -> IncidentView:
     sources = Counter(row.source_name for row in complaints)
     topics = Counter(topic for row in complaints for topic in row.topics or [])
     seen = [row.detected_at for row in complaints]
-    quotes, authors = [], set()
-    for row in sorted(complaints, key=lambda r: r.score, reverse=True):
-        key = author_key(row.author) or f"case-{row.id}"
-        if key in authors or not (row.text or row.title):
-            continue
-        authors.add(key)
-        quotes.append((row.id, row.url, row.text or row.title))
-        if len(quotes) == QUOTES:
-            break
+    quotes = _quotes(session, sorted(complaints, key=lambda r: r.score, reverse=True))
     trend = [0] * TREND_HOURS
     for moment in seen:
         hours_ago = int((now - moment).total_seconds() // 3600)
@@ -63,6 +61,29 @@ def view(*, session: Session, incident_id: int, now: datetime) -> IncidentView:
         last_seen=max(seen, default=None), quotes=tuple(quotes), trend=tuple(trend), follow_ups=drafted, loops_closed=closed_loops,
         channel_id=incident.channel_id, message_ts=incident.message_ts,
     )
+
+
+def _quotes(session: Session, best_first: Sequence[Any]) -> list[tuple[int, str, str]]:
+    """Up to QUOTES (case id, link, words) from different authors, the most negative first; the words are read a few
+    cases at a time, as far down the list as it takes."""
+    quotes: list[tuple[int, str, str]] = []
+    authors: set[str] = set()
+    for start in range(0, len(best_first), QUOTE_READS):
+        batch = best_first[start:start + QUOTE_READS]
+        said = {m.id: m for m in session.execute(
+            select(MentionRecord.id, MentionRecord.url, MentionRecord.title, MentionRecord.text)
+            .where(MentionRecord.id.in_([row.mention_id for row in batch]))
+        )}
+        for row in batch:
+            key = author_key(row.author) or f"case-{row.id}"
+            words = said[row.mention_id].text or said[row.mention_id].title
+            if key in authors or not words:
+                continue
+            authors.add(key)
+            quotes.append((row.id, said[row.mention_id].url, words))
+            if len(quotes) == QUOTES:
+                return quotes
+    return quotes
 
 
 def listed(*, session: Session, now: datetime, open_only: bool, limit: int) -> list[IncidentView]:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.orm import Session
 
 from bot.domain.enums import DraftPurpose, IncidentOrigin
-from bot.services import incident_follow_ups, incident_views, incidents
-from tests.unit.test_services import NOW, open_case, session
+from bot.db.models import MentionRecord
+from bot.services import incident_follow_ups, incident_views, incidents, mentions
+from sources.base import Mention
+from tests.unit.test_services import NEGATIVE, NOW, open_case, session
 
 __all__ = ["session"]  # the fixture: one rolled-back transaction per test
 
@@ -36,3 +40,23 @@ def test_an_incidents_follow_ups_are_saved_once_per_complainant(session: Session
     [(draft, _)] = incident_follow_ups.drafted(session=session, incident_id=incident_id, purpose=DraftPurpose.INCIDENT_FIX)
     assert draft.text == "It's fixed"
     assert incident_views.view(session=session, incident_id=incident_id, now=NOW).follow_ups == 1
+
+
+def test_the_card_quotes_three_authors_however_far_down_the_most_negative_list_they_are(session: Session) -> None:
+    # 30 cases by one author score highest: the two other authors' words are read from beyond the first batch.
+    cases = []
+    for n, (author, score) in enumerate([("pat", 0.99)] * 30 + [("sam", 0.80), ("kim", 0.70), ("lee", 0.60)]):
+        stored = Mention(
+            source_kind="rss", source_name="acme-alerts", external_id=f"quote-{n}", url=f"https://blog.example.com/q{n}",
+            title=f"Post {n}", text=f"{author} says Acme charged twice ({n})", author=author,
+        )
+        added = mentions.store_unless_stored(session=session, mention=stored, assessment=replace(NEGATIVE, score=score), now=NOW)
+        assert added is not None
+        record = session.get(MentionRecord, added.id)
+        cases.append(mentions.open_case(session=session, record=record, triage=NEGATIVE.triage, now=NOW).case_id)
+    incident_id = incidents.open_incident(session=session, title="Billing", origin=IncidentOrigin.PERSON, opened_by="U0AGENT001", now=NOW)
+    assert incident_id is not None
+    incidents.add_cases(session=session, incident_id=incident_id, case_ids=cases, actor="U0AGENT001", now=NOW)
+    quoted = incident_views.view(session=session, incident_id=incident_id, now=NOW).quotes
+    assert [text.split()[0] for _, _, text in quoted] == ["pat", "sam", "kim"]
+    assert quoted[1] == (cases[30], "https://blog.example.com/q30", "sam says Acme charged twice (30)")
