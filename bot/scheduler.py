@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+import httpx
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.db.session import job_lock
-from bot.flows.poll import http_client, poll_and_post
+from bot.flows.poll import enabled_sources, http_client, poll_and_post
 from bot.flows.reminders import run_reminders
 from bot.flows.reports import post_digest, scheduled_period_end
 from bot.runtime import Runtime
@@ -35,11 +36,17 @@ def exclusive(rt: Runtime, name: str, job: Callable[[], object]) -> Callable[[],
     return run
 
 
+def poll_job(rt: Runtime, http: httpx.Client) -> Callable[[], None]:
+    """The scheduled poll, its sources built once: each keeps its sign-in (Reddit and Google tokens, a Bluesky
+    session) from poll to poll instead of signing in again every interval."""
+    sources = enabled_sources(rt, http)
+    return lambda: poll_and_post(rt, sources)
+
+
 def start_scheduler(rt: Runtime) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=rt.config.schedule.zone, job_defaults={"coalesce": True, "max_instances": 1})
-    http = http_client()
     scheduler.add_job(
-        exclusive(rt, "poll", lambda: poll_and_post(rt, http)),
+        exclusive(rt, "poll", poll_job(rt, http_client())),
         "interval",
         seconds=rt.config.schedule.poll_interval_seconds,
         id="poll",

@@ -123,15 +123,16 @@ def fetch_all(sources: list[Source], cursors: dict[str, dict | None]) -> dict[st
         return dict(zip((s.name for s in sources), pool.map(one, sources)))
 
 
-def poll(rt: Runtime, *, http: httpx.Client | None = None, dry_run: bool = False) -> PollReport:
+def poll(rt: Runtime, *, http: httpx.Client | None = None, sources: list[Source] | None = None, dry_run: bool = False) -> PollReport:
+    """`sources`: built once by a long-running caller (the scheduler), so what they keep between polls (a Reddit or
+    Google token, a Bluesky session) is kept; built here for a one-off poll."""
     if dry_run:
-        return _poll(rt, http=http, dry_run=True)
+        return _poll(rt, http=http, sources=sources, dry_run=True)
     with POLL_SECONDS.time():
-        return _poll(rt, http=http, dry_run=False)
+        return _poll(rt, http=http, sources=sources, dry_run=False)
 
 
-def _poll(rt: Runtime, *, http: httpx.Client | None, dry_run: bool) -> PollReport:
-    http = http or http_client()
+def _poll(rt: Runtime, *, http: httpx.Client | None, sources: list[Source] | None, dry_run: bool) -> PollReport:
     now = rt.clock()
     with rt.transaction() as session:
         standings = source_health.standings(session=session)
@@ -144,15 +145,15 @@ def _poll(rt: Runtime, *, http: httpx.Client | None, dry_run: bool) -> PollRepor
         return f"backing off until {_local_time(standing.backoff_until, now, rt.config.schedule.zone)} after: {standing.last_error}"
 
     report = PollReport()
-    sources = []
-    for source in enabled_sources(rt, http):
+    due = []
+    for source in enabled_sources(rt, http or http_client()) if sources is None else sources:
         if reason := backing_off(source):
             report.sources.append(SourceReport(source.name, skipped=reason))
         else:
-            sources.append(source)
-    results = fetch_all(sources, {name: standing.cursor for name, standing in standings.items()})
+            due.append(source)
+    results = fetch_all(due, {name: standing.cursor for name, standing in standings.items()})
     active = ActiveCases()
-    for source in sources:
+    for source in due:
         result = results[source.name]
         if dry_run:
             report.sources.append(_preview(rt, source, result, relevance, report.previews))
@@ -166,9 +167,9 @@ def _poll(rt: Runtime, *, http: httpx.Client | None, dry_run: bool) -> PollRepor
     return report
 
 
-def poll_and_post(rt: Runtime, http: httpx.Client) -> None:
-    """The scheduled poll: fetch, store, alert on spikes, post."""
-    report = poll(rt, http=http)
+def poll_and_post(rt: Runtime, sources: list[Source]) -> None:
+    """The scheduled poll of sources built once for the process: fetch, store, alert on spikes, post."""
+    report = poll(rt, sources=sources)
     calm = all(s.error is None and not s.warning for s in report.sources)
     log.log(logging.INFO if calm else logging.WARNING, report.summary())
     if report.new_cases:

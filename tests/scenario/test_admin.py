@@ -239,11 +239,11 @@ def test_bolt_does_not_warn_about_the_token_on_every_start(runtime, monkeypatch:
 def test_a_scheduled_poll_logs_one_line_with_its_counts(runtime, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
     import httpx
 
-    from bot.flows.poll import poll_and_post
+    from bot.flows.poll import enabled_sources, poll_and_post
     from tests.conftest import FIXTURES, feed_transport
 
     http = httpx.Client(transport=feed_transport({"https://feeds.example.com/acme.xml": FIXTURES / "feeds" / "acme-alerts.xml"}))
     with caplog.at_level(logging.INFO):
-        poll_and_post(runtime, http)
+        poll_and_post(runtime, enabled_sources(runtime, http))
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("bot")]
     assert ours == ["poll: 1 of 1 source read, 3 items, 2 about the brand, 1 new case"]
