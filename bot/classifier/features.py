@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import takewhile
 
 from bot.classifier.typos import Near, typo_table
@@ -155,10 +155,16 @@ class Featurizer:
         self.lexicon = lexicon
         # Words repeat (Zipf): a word's own features are computed once per process, not once per use.
         self._word = lru_cache(maxsize=cache_size)(self._word_features)
-        self._near_lexicon = Near(lexicon)
+
+    @cached_property
+    def _near_lexicon(self) -> Near:
+        # Built on the first misspelt word that needs it (50 ms for VADER's lexicon), not when a model is loaded.
+        return Near(self.lexicon)
 
     def _valence(self, word: str) -> int:
         """The lexicon's class of `word`, or of the word it is a typo of; 0 if none."""
+        if word in self.lexicon:
+            return self.lexicon[word]
         found = self._near_lexicon.find(word)
         return self.lexicon[found] if found else 0
 
