@@ -32,7 +32,7 @@ def _matches(key: str, topics: list[str], source: str) -> bool:
     return name in topics if kind == "topic" else source == name
 
 
-def from_spike(rt: Runtime, session: Session, *, key: str, today: int, usual: float, now: datetime) -> int | None:
+def from_spike(session: Session, *, key: str, today: int, usual: float, now: datetime) -> int | None:
     """Group the spike's cases into an incident (in the caller's transaction); the incident's id, None if nothing was grouped."""
     candidates = [case_id for case_id, topics, source in incidents.recent_unlinked(session=session, since=now - timedelta(days=1))
                   if _matches(key, topics, source)]
