@@ -99,12 +99,12 @@ def cmd_poll(args: argparse.Namespace) -> int:
     from message_blocks.terminal import render
 
     rt = _runtime(require_token=not args.dry_run)
-    _load_model(rt)
     if not args.dry_run:
         _slack_accepts(rt, must_reach=False)
         upgrade(rt.settings.database_url)
     else:
         _require_schema(rt.settings.database_url)
+    _load_model(rt)  # after the quick checks, as in _ready_to_serve: a refused token or no schema is said at once
     report = poll(rt, dry_run=args.dry_run)
     for source in report.sources:
         print(f"{source.name}: {source.describe()}")

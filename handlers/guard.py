@@ -28,8 +28,8 @@ def reported(listener: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
-def later(context: BoltContext, body: dict[str, Any], work: Callable[..., None], **arguments: Any) -> None:
-    """Run `work(runtime, **arguments)` in the work pool, after the ack has gone."""
+def later(context: BoltContext, body: dict[str, Any], work: Callable[..., object], **arguments: Any) -> None:
+    """Run `work(runtime, **arguments)` in the work pool, after the ack has gone (what it returns is not used)."""
     rt = context["runtime"]
 
     def run() -> None:

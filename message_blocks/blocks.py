@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from message_blocks.ids import Action
+
 SECTION_TEXT_LIMIT = 3000
+BUTTON_TEXT_LIMIT = 75
 CONTEXT_TEXT_LIMIT = 2000
 HEADER_TEXT_LIMIT = 150
 
@@ -34,3 +37,11 @@ def header(plain_text: str) -> dict[str, Any]:
 
 def divider() -> dict[str, Any]:
     return {"type": "divider"}
+
+
+def button(text: str, action: Action, *, style: str | None = None, **fields: Any) -> dict[str, Any]:
+    """A button carrying a `value` for us (or a `url` Slack opens itself), and any other field (`confirm`) as given."""
+    made: dict[str, Any] = {"type": "button", "text": {"type": "plain_text", "text": text[:BUTTON_TEXT_LIMIT]}, "action_id": action.value, **fields}
+    if style:
+        made["style"] = style
+    return made

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.domain.enums import IncidentOrigin, IncidentStatus
 from bot.domain.views import EventView, IncidentView
-from message_blocks.blocks import context, divider, section
+from message_blocks.blocks import button, context, divider, section
 from message_blocks.card import duration, slack_date
 from message_blocks.ids import Action, incident_value
 from message_blocks.text import link, mrkdwn, plural, quote_block
@@ -79,13 +79,7 @@ def _seen(moment: datetime | None) -> str:
 
 def incident_button(text: str, action: Action, incident_id: int, style: str | None = None, **extra: object) -> dict[str, Any]:
     """A button whose value carries the incident id and `extra` (message_blocks/ids.py parses it back)."""
-    button: dict[str, Any] = {
-        "type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action.value,
-        "value": incident_value(incident_id, **extra),
-    }
-    if style:
-        button["style"] = style
-    return button
+    return button(text, action, style=style, value=incident_value(incident_id, **extra))
 
 
 def incident_actions(incident: IncidentView) -> list[dict[str, Any]]:

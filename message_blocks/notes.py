@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.views import CaseView
-from message_blocks.blocks import divider, section
+from message_blocks.blocks import button, divider, section
 from message_blocks.card import ROOT_CAUSE_LABELS, case_card, duration, slack_date, source_label
 from message_blocks.ids import Action, case_value
 from message_blocks.text import link, mrkdwn
@@ -104,19 +104,8 @@ def escalation_dm(case: CaseView, user_id: str, severity: str, reason: str, perm
         "type": "actions",
         "block_id": f"escalation-{case.case_id}",
         "elements": [
-            {
-                "type": "button",
-                "text": {"type": "plain_text", "text": "Acknowledge"},
-                "action_id": Action.ACKNOWLEDGE.value,
-                "value": case_value(case.case_id),
-                "style": "primary",
-            },
-            {
-                "type": "button",
-                "text": {"type": "plain_text", "text": "Take over"},
-                "action_id": Action.TAKE_OVER.value,
-                "value": case_value(case.case_id),
-            },
+            button("Acknowledge", Action.ACKNOWLEDGE, style="primary", value=case_value(case.case_id)),
+            button("Take over", Action.TAKE_OVER, value=case_value(case.case_id)),
         ],
     }
     return [section(intro), divider(), *card, buttons]

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.domain.enums import DraftPurpose
 from bot.domain.views import CaseView, ReplyDraftView, ReplyRoute
-from message_blocks.blocks import context, section
+from message_blocks.blocks import button, context, section
 from message_blocks.card import duration, kind_label, slack_date
 from message_blocks.ids import Action, case_value, draft_value
 from message_blocks.text import link, mrkdwn, plain, quote_block, safe_url
@@ -15,11 +15,6 @@ DRAFT_QUOTE_LIMIT = 2600
 REASON_LIMIT = 300
 # A link button's url.
 URL_LIMIT = 3000
-
-
-def _button(text: str, action: Action, **fields: Any) -> dict[str, Any]:
-    """A button carrying a `value` for us, or a `url` Slack opens itself."""
-    return {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action.value, **fields}
 
 
 def _publish_button(draft: ReplyDraftView, network: str) -> dict[str, Any]:
@@ -31,7 +26,7 @@ def _publish_button(draft: ReplyDraftView, network: str) -> dict[str, Any]:
         "deny": {"type": "plain_text", "text": "Not yet"},
     }
     value = draft_value(draft.case_id, draft.draft_id)
-    return _button(f"Publish reply on {network}"[:75], Action.PUBLISH_REPLY, value=value, style="primary", confirm=confirm)
+    return button(f"Publish reply on {network}", Action.PUBLISH_REPLY, value=value, style="primary", confirm=confirm)
 
 
 def draft_text(draft: ReplyDraftView) -> str:
@@ -60,10 +55,10 @@ def draft_message(draft: ReplyDraftView, route: ReplyRoute) -> list[dict[str, An
         network = mrkdwn(kind_label(route.source_kind), 40)
         blocks.append(context(f"Replies to {network} are posted by hand: open the original, paste the draft there."))
     if original and len(original) <= URL_LIMIT:
-        buttons.append(_button("Open original", Action.OPEN_ORIGINAL, url=original))
+        buttons.append(button("Open original", Action.OPEN_ORIGINAL, url=original))
     if draft.purpose == DraftPurpose.REPLY and not draft.published_url:
         # Also after Publish: when the outcome is unknown, the person checks the page and records the link by hand.
-        buttons.append(_button("Reply sent…", Action.REPLY_SENT, value=case_value(draft.case_id)))
+        buttons.append(button("Reply sent…", Action.REPLY_SENT, value=case_value(draft.case_id)))
     if buttons:
         blocks.append({"type": "actions", "block_id": f"reply-draft-{draft.draft_id}", "elements": buttons})
     return blocks

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from bot.domain.drafts import Draft, DraftInput, builtin_draft, draft_reply, follow_up_draft
 from bot.domain.enums import DraftPurpose
-from bot.domain.outbox import ThreadNote
-from bot.domain.enums import DraftPurpose, OutboxKind
 from bot.domain.languages import foreign_language
+from bot.domain.outbox import ThreadNote
 from bot.domain.views import CaseView, DraftOptions, DraftShown
 from bot.flows.llm_writer import draft_writer
 from bot.flows.publish import route

@@ -22,7 +22,7 @@ from bot.domain.views import IncidentFollowUpView
 from bot.flows.drafting import FOLLOW_UP_DAYS, draft_input
 from bot.flows.publish import publish, route
 from bot.runtime import Runtime
-from bot.services import incident_follow_ups, incidents, outbox, replies
+from bot.services import incident_follow_ups, incidents, outbox
 from bot.services.replies import CannotPublish, PublishRefused
 from bot.slack.permissions import Permission
 from message_blocks import incident as incident_texts
@@ -70,15 +70,13 @@ def approve_all(rt: Runtime, *, incident_id: int, purpose: DraftPurpose, user_id
         if not follow_up.publishable:
             continue
         try:
-            publish(rt, case_id=follow_up.case_id, draft_id=follow_up.draft_id, user_id=user_id)
+            done = publish(rt, case_id=follow_up.case_id, draft_id=follow_up.draft_id, user_id=user_id)
         except PublishRefused:
             already += 1
             continue
         except CannotPublish:
             failed += 1
             continue
-        with rt.transaction() as session:
-            done = replies.get(session=session, case_id=follow_up.case_id, draft_id=follow_up.draft_id).published_at is not None
         published, failed = published + done, failed + (not done)
     by_hand = sum(1 for f in review if not f.publishable and not f.published_at)
     now = rt.clock()

@@ -18,11 +18,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.domain.enums import IncidentOrigin
-from bot.domain.outbox import IncidentNote
-from bot.flows.incidents import move_in
+from bot.flows.incidents import move_in, open_with_note
 from bot.runtime import Runtime
-from bot.services import incidents, outbox
-from message_blocks import incident as texts
+from bot.services import incidents
 from message_blocks.text import plural
 
 # Fewer cases than this left to group: they are already in an incident (or alone): no new one.
@@ -34,7 +32,7 @@ def _matches(key: str, topics: list[str], source: str) -> bool:
     return name in topics if kind == "topic" else source == name
 
 
-def from_spike(rt: Runtime, session: Session, *, key: str, today: int, usual: float, now: datetime) -> int | None:
+def from_spike(session: Session, *, key: str, today: int, usual: float, now: datetime) -> int | None:
     """Group the spike's cases into an incident (in the caller's transaction); the incident's id, None if nothing was grouped."""
     candidates = [case_id for case_id, topics, source in incidents.recent_unlinked(session=session, since=now - timedelta(days=1))
                   if _matches(key, topics, source)]
@@ -42,15 +40,13 @@ def from_spike(rt: Runtime, session: Session, *, key: str, today: int, usual: fl
         return None
     incident_id = incidents.open_by_trigger(session=session, prefix=f"spike:{key}:")
     if incident_id is None:
-        incident_id = incidents.open_incident(
-            session=session, title=f"Spike: {key}", origin=IncidentOrigin.SPIKE, opened_by="bot", now=now,
+        incident_id = open_with_note(
+            session, title=f"Spike: {key}", origin=IncidentOrigin.SPIKE, opened_by="bot", now=now,
+            why=f"{key} had {today} complaints in 24 h against about {usual:g} on a usual day",
             trigger_key=f"spike:{key}:{now.date().isoformat()}",
         )
         if incident_id is None:
             return None
-        why = f"{key} had {today} complaints in 24 h against about {usual:g} on a usual day"
-        note = IncidentNote(incident_id=incident_id, text=texts.opened_note(incident_id, why))
-        outbox.enqueue(session=session, case_id=None, message=note, at=now)
     moved = move_in(session, incident_id, candidates, "bot", now)
     return incident_id if moved.added else None
 
@@ -62,13 +58,11 @@ def from_burst(rt: Runtime, *, case_ids: list[int]) -> int | None:
     now = rt.clock()
     title = f"Burst: {plural(len(case_ids), 'complaint')} in one poll"
     with rt.transaction() as session:
-        incident_id = incidents.open_incident(
-            session=session, title=title, origin=IncidentOrigin.BURST, opened_by="bot", now=now, trigger_key=f"burst:{min(case_ids)}-{max(case_ids)}"
+        incident_id = open_with_note(
+            session, title=title, origin=IncidentOrigin.BURST, opened_by="bot", now=now,
+            why=f"{plural(len(case_ids), 'new case')} arrived in one poll", trigger_key=f"burst:{min(case_ids)}-{max(case_ids)}",
         )
         if incident_id is None:
             return None
-        why = f"{plural(len(case_ids), 'new case')} arrived in one poll"
-        note = IncidentNote(incident_id=incident_id, text=texts.opened_note(incident_id, why))
-        outbox.enqueue(session=session, case_id=None, message=note, at=now)
         move_in(session, incident_id, case_ids, "bot", now)
     return incident_id

@@ -68,11 +68,20 @@ def open_join(rt: Runtime, *, case_id: int, user_id: str, trigger_id: str) -> No
     rt.slack.views_open(trigger_id=trigger_id, view=join_incident_modal(case, choices))
 
 
-def new_incident(rt: Runtime, session: Session, *, title: str, user_id: str, now: datetime) -> int:
-    incident_id = incidents.open_incident(session=session, title=title, origin=IncidentOrigin.PERSON, opened_by=user_id, now=now)
+def open_with_note(
+    session: Session, *, title: str, origin: IncidentOrigin, opened_by: str, why: str, now: datetime, trigger_key: str | None = None
+) -> int | None:
+    """A new incident, its card queued and its thread opened with why; None if `trigger_key` already opened one."""
+    incident_id = incidents.open_incident(session=session, title=title, origin=origin, opened_by=opened_by, now=now, trigger_key=trigger_key)
+    if incident_id is not None:
+        note = IncidentNote(incident_id=incident_id, text=texts.opened_note(incident_id, why))
+        outbox.enqueue(session=session, case_id=None, message=note, at=now)
+    return incident_id
+
+
+def new_incident(session: Session, *, title: str, user_id: str, now: datetime) -> int:
+    incident_id = open_with_note(session, title=title, origin=IncidentOrigin.PERSON, opened_by=user_id, why=f"by <@{user_id}>", now=now)
     assert incident_id is not None  # no trigger key: nothing to collide with
-    note = IncidentNote(incident_id=incident_id, text=texts.opened_note(incident_id, f"by <@{user_id}>"))
-    outbox.enqueue(session=session, case_id=None, message=note, at=now)
     return incident_id
 
 
@@ -84,7 +93,7 @@ def join(rt: Runtime, *, case_ids: list[int], user_id: str, incident_id: int | N
     now = rt.clock()
     with rt.transaction() as session:
         if incident_id is None:
-            incident_id = new_incident(rt, session, title=title.strip(), user_id=user_id, now=now)
+            incident_id = new_incident(session, title=title.strip(), user_id=user_id, now=now)
         moved = move_in(session, incident_id, case_ids, user_id, now)
         if not moved.added:
             raise IncidentRefused(refused_moves(moved, incident_id) + " Nothing was changed.")
@@ -101,7 +110,7 @@ def create(rt: Runtime, *, title: str, user_id: str) -> int:
     """`/complaint incident new TITLE`: an incident with no case yet."""
     rt.permissions.check(user_id, Permission.CLAIM)
     with rt.transaction() as session:
-        incident_id = new_incident(rt, session, title=title, user_id=user_id, now=rt.clock())
+        incident_id = new_incident(session, title=title, user_id=user_id, now=rt.clock())
     rt.drainer.drain()
     return incident_id
 

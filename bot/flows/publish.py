@@ -43,8 +43,9 @@ def route(rt: Runtime, target: ReplyTarget) -> ReplyRoute:
     return ReplyRoute(target.source_kind, target.url, publishable)
 
 
-def publish(rt: Runtime, *, case_id: int, draft_id: int, user_id: str, clicked_in: str | None = None, clicked_message: str | None = None) -> None:
-    """Publish exactly the saved draft's text; refusals (published already, under way, not publishable) are raised.
+def publish(rt: Runtime, *, case_id: int, draft_id: int, user_id: str, clicked_in: str | None = None, clicked_message: str | None = None) -> bool:
+    """Publish exactly the saved draft's text: True if it went out, False if the network failed it (the thread says why);
+    refusals (published already, under way, not publishable) are raised.
 
     `clicked_in`, `clicked_message`: the channel and ts of the message whose button was pressed."""
     rt.permissions.check(user_id, Permission.DRAFT)
@@ -63,12 +64,13 @@ def publish(rt: Runtime, *, case_id: int, draft_id: int, user_id: str, clicked_i
             done = publish_reply(config, http, target.reply_to, draft.text, idempotency_key=f"complaint-bot-draft-{draft.draft_id}")
     except PublishError as error:
         _not_published(rt, draft, user_id, error.problem, str(error), target, clicked_in)
-        return
+        return False
     except Exception as error:  # noqa: BLE001 - unforeseen: it may have gone out, so it counts as an unknown outcome
         log.exception("publishing draft %s of case %s failed", draft_id, case_id)
         _not_published(rt, draft, user_id, PublishProblem.OTHER, f"unexpected {type(error).__name__}", target, clicked_in)
-        return
+        return False
     _published(rt, draft, user_id, done.url, target, clicked_in, clicked_message)
+    return True
 
 
 def _published(

@@ -155,7 +155,7 @@ def alert_spikes(rt: Runtime) -> list[str]:
         # Topics first: a topic names the problem better than a source does, so it titles the incident its cases join.
         for spike in sorted(spikes(today, history), key=lambda s: not s.key.startswith("topic ")):
             if reports.claim_spike_alert(session=session, key=spike.key, day=now.date().isoformat(), now=now):
-                incident_id = from_spike(rt, session, key=spike.key, today=spike.today, usual=spike.baseline, now=now)
+                incident_id = from_spike(session, key=spike.key, today=spike.today, usual=spike.baseline, now=now)
                 text = spike_alert(spike.key, spike.today, spike.baseline, incident_id)
                 outbox.enqueue(session=session, case_id=None, message=ChannelMessage(text=text), at=now)
                 alerted.append(spike.key)

@@ -118,8 +118,8 @@ def test_a_spike_groups_its_cases_into_one_incident_across_two_replicas(runtime:
 def test_two_people_merging_the_same_case_at_once_exactly_one_wins(runtime: Runtime, slack: FakeSlack) -> None:
     [case] = posted(runtime, 1)
     with runtime.transaction() as session:
-        first = incident_flows.new_incident(runtime, session, title="Outage A", user_id=AGENT, now=runtime.clock())
-        second = incident_flows.new_incident(runtime, session, title="Outage B", user_id=OTHER, now=runtime.clock())
+        first = incident_flows.new_incident(session, title="Outage A", user_id=AGENT, now=runtime.clock())
+        second = incident_flows.new_incident(session, title="Outage B", user_id=OTHER, now=runtime.clock())
     targets = iter([(AGENT, first), (OTHER, second)])
 
     def merge(rt: Runtime) -> str:
