@@ -141,11 +141,6 @@ def advance(rt: Runtime, *, incident_id: int, to: IncidentStatus, user_id: str) 
     rt.permissions.check(user_id, Permission.RESOLVE)
     now = rt.clock()
     with rt.transaction() as session:
-        if to is IncidentStatus.FIXED and not (incidents.get(session=session, incident_id=incident_id).root_cause or "").strip():
-            raise IncidentRefused(
-                f"Write incident #{incident_id}'s root cause and fix first (*Root cause…* on its card): "
-                "the follow-ups tell each complainant what was fixed. Nothing was changed."
-            )
         incidents.advance(session=session, incident_id=incident_id, to=to, user_id=user_id, now=now, check_in_days=FOLLOW_UP_DAYS)
         incidents.changed(session=session, incident_id=incident_id, at=now, note=texts.status_note(user_id, to))
         if to is IncidentStatus.FIXED:

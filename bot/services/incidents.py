@@ -192,10 +192,18 @@ def advance(*, session: Session, incident_id: int, to: IncidentStatus, user_id: 
         values["closed_at"] = now
     # Closing may skip ahead (nothing more to do); every other step follows the one before it.
     allowed = list(IncidentStatus)[:-1] if to is IncidentStatus.CLOSED else before
-    moved = rows_changed(session, update(Incident).where(Incident.id == incident_id, Incident.status.in_(allowed)).values(**values))
+    conditions = [Incident.id == incident_id, Incident.status.in_(allowed)]
+    if to is IncidentStatus.FIXED:  # the follow-ups tell each complainant what was fixed
+        conditions.append(func.trim(func.coalesce(Incident.root_cause, "")) != "")
+    moved = rows_changed(session, update(Incident).where(*conditions).values(**values))
     if moved != 1:  # read back only to say why (as claim does)
         incident = get(session=session, incident_id=incident_id)
         session.refresh(incident)
+        if incident.status in allowed:
+            raise IncidentRefused(
+                f"Write incident #{incident_id}'s root cause and fix first (*Root cause…* on its card): "
+                "the follow-ups tell each complainant what was fixed. Nothing was changed."
+            )
         raise IncidentRefused(f"Incident #{incident_id} is already {incident.status}; nothing was changed.")
     record(session=session, incident_id=incident_id, actor=user_id, action=str(to), at=now)
 
