@@ -86,20 +86,19 @@ def open_incident(
     return incident_id
 
 
-def _hold_open(session: Session, incident_id: int) -> Incident:
-    """The incident, locked while this transaction moves cases into it; IncidentRefused unless it is open."""
+def _hold_open(session: Session, incident_id: int) -> None:
+    """Lock the incident while this transaction moves cases into it; IncidentRefused unless it is open."""
     held = rows_changed(
         session,
         update(Incident).where(Incident.id == incident_id, Incident.status.in_(IncidentStatus.open())).values(status=Incident.status)
     )
-    incident = get(session=session, incident_id=incident_id)
-    session.refresh(incident)
-    if held != 1:
+    if held != 1:  # read back only to say why (as claim does)
+        incident = get(session=session, incident_id=incident_id)
+        session.refresh(incident)
         raise IncidentRefused(
             f"Incident #{incident_id} is {incident.status}: no case can join it any more. "
             f"If the problem is back, open a new incident (`/complaint incident new TITLE`). Nothing was changed."
         )
-    return incident
 
 
 def add_cases(*, session: Session, incident_id: int, case_ids: Sequence[int], actor: str, now: datetime) -> Moved:
