@@ -19,7 +19,7 @@ from bot.domain.enums import CaseStatus, DraftPurpose
 from bot.domain.relevance import author_key
 from bot.domain.views import CaseView, ReplyDraftView
 from bot.services.events import record_event
-from bot.services.replies import PublishRefused, ReplyTarget, draft_view, get, target_of
+from bot.services.replies import PublishRefused, ReplyTarget, draft_view, target_of
 from bot.services.views import case_view
 
 
@@ -71,7 +71,7 @@ def replied_by_hand(*, session: Session, draft_id: int, user_id: str, now: datet
         .values(published_at=now, publish_error=None)
     )
     session.refresh(draft)
-    view = get(session=session, case_id=draft.case_id, draft_id=draft_id)
+    view = draft_view(draft)
     if marked != 1:
         raise PublishRefused(view)
     record_event(session=session, case_id=draft.case_id, actor=user_id, action="follow_up_sent_by_hand", at=now, incident_id=draft.incident_id)

@@ -17,6 +17,7 @@ from bot.domain.relevance import author_key
 from bot.domain.views import EventView, IncidentNumbers, IncidentView
 from bot.services.incidents import get
 from bot.services.metrics import seconds_between, timing
+from bot.services.views import view_of
 
 QUOTES = 3
 # Quote candidates whose words are read at once.
@@ -52,14 +53,11 @@ def view(*, session: Session, incident_id: int, now: datetime) -> IncidentView:
         select(func.count(ReplyDraft.id), func.count(ReplyDraft.published_at))
         .where(ReplyDraft.incident_id == incident_id, ReplyDraft.purpose == DraftPurpose.INCIDENT_FIX)
     ).one()
-    return IncidentView(
-        incident_id=incident.id, title=incident.title, status=incident.status, origin=incident.origin, opened_by=incident.opened_by,
-        opened_at=incident.opened_at, owner=incident.owner, claimed_at=incident.claimed_at, root_cause=incident.root_cause,
-        fixed_at=incident.fixed_at, closed_at=incident.closed_at, escalated_to=incident.escalated_to,
-        escalation_reason=incident.escalation_reason, complaints=len(complaints), dismissed=len(openers) - len(complaints),
+    # The incident's own columns by name (view_of); the rest is counted above.
+    return view_of(
+        IncidentView, incident, incident_id=incident.id, complaints=len(complaints), dismissed=len(openers) - len(complaints),
         sources=tuple(sources.most_common()), topics=tuple(topics.most_common()), first_seen=min(seen, default=None),
         last_seen=max(seen, default=None), quotes=tuple(quotes), trend=tuple(trend), follow_ups=drafted, loops_closed=closed_loops,
-        channel_id=incident.channel_id, message_ts=incident.message_ts,
     )
 
 

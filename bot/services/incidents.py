@@ -23,7 +23,7 @@ from bot.domain.enums import CaseStatus, IncidentOrigin, IncidentStatus, OutboxK
 from bot.domain.outbox import IncidentDM, IncidentNote, PostIncident, UpdateCard, UpdateIncident, UpdateIncidentDM
 from bot.domain.refusals import Refusal
 from bot.services.bulk import insert_all
-from bot.services.outbox import enqueue
+from bot.services.outbox import enqueue, enqueue_all
 
 # SQLite takes at most 32,766 bound parameters in a statement: a burst's cases are moved this many at a time.
 CHUNK = 5000
@@ -86,20 +86,19 @@ def open_incident(
     return incident_id
 
 
-def _hold_open(session: Session, incident_id: int) -> Incident:
-    """The incident, locked while this transaction moves cases into it; IncidentRefused unless it is open."""
+def _hold_open(session: Session, incident_id: int) -> None:
+    """Lock the incident while this transaction moves cases into it; IncidentRefused unless it is open."""
     held = rows_changed(
         session,
         update(Incident).where(Incident.id == incident_id, Incident.status.in_(IncidentStatus.open())).values(status=Incident.status)
     )
-    incident = get(session=session, incident_id=incident_id)
-    session.refresh(incident)
-    if held != 1:
+    if held != 1:  # read back only to say why (as claim does)
+        incident = get(session=session, incident_id=incident_id)
+        session.refresh(incident)
         raise IncidentRefused(
             f"Incident #{incident_id} is {incident.status}: no case can join it any more. "
             f"If the problem is back, open a new incident (`/complaint incident new TITLE`). Nothing was changed."
         )
-    return incident
 
 
 def add_cases(*, session: Session, incident_id: int, case_ids: Sequence[int], actor: str, now: datetime) -> Moved:
@@ -132,10 +131,11 @@ def _after_move(session: Session, incident_id: int | None, case_ids: list[int], 
     """A case-history row for each case moved (or resolved with the incident), and a redraw of each card already in the channel."""
     rows = [{"case_id": c, "actor": actor, "action": action, "at": now, "details": {"incident_id": incident_id}} for c in case_ids]
     insert_all(session=session, model=CaseEvent, rows=rows)
+    posted: list[int] = []
     for start in range(0, len(case_ids), CHUNK):
-        posted = session.scalars(select(Case.id).where(Case.id.in_(case_ids[start : start + CHUNK]), Case.message_ts.is_not(None)))
-        for case_id in posted:
-            enqueue(session=session, case_id=case_id, message=UpdateCard(), at=now)
+        posted += session.scalars(select(Case.id).where(Case.id.in_(case_ids[start : start + CHUNK]), Case.message_ts.is_not(None)))
+    # In bulk (a burst's cases can be thousands); the query above has flushed what was queued before, so the order holds.
+    enqueue_all(session=session, messages=[(case_id, UpdateCard()) for case_id in posted], at=now)
 
 
 def _fold_case_dms(session: Session, incident_id: int, case_ids: list[int], now: datetime) -> list[str]:

@@ -58,7 +58,8 @@ class ReplyTarget:
     reply_to: dict[str, Any] | None
 
 
-def _view(draft: ReplyDraft) -> ReplyDraftView:
+def draft_view(draft: ReplyDraft) -> ReplyDraftView:
+    """The view of a draft the caller already holds."""
     return view_of(ReplyDraftView, draft, draft_id=draft.id)
 
 
@@ -66,7 +67,7 @@ def save(*, session: Session, case_id: int, purpose: DraftPurpose, text: str, sa
     draft = ReplyDraft(case_id=case_id, purpose=purpose, text=text, saved_by=saved_by, saved_at=now)
     session.add(draft)
     session.flush()
-    return _view(draft)
+    return draft_view(draft)
 
 
 def _get(session: Session, case_id: int, draft_id: int) -> ReplyDraft:
@@ -77,12 +78,7 @@ def _get(session: Session, case_id: int, draft_id: int) -> ReplyDraft:
 
 
 def get(*, session: Session, case_id: int, draft_id: int) -> ReplyDraftView:
-    return _view(_get(session, case_id, draft_id))
-
-
-def draft_view(draft: ReplyDraft) -> ReplyDraftView:
-    """The view of a draft the caller already holds."""
-    return _view(draft)
+    return draft_view(_get(session, case_id, draft_id))
 
 
 def target(*, session: Session, case_id: int) -> ReplyTarget:
@@ -106,8 +102,8 @@ def start_publishing(*, session: Session, case_id: int, draft_id: int, now: date
     )
     session.refresh(draft)
     if claimed != 1:
-        raise PublishRefused(_view(draft))
-    return _view(draft)
+        raise PublishRefused(draft_view(draft))
+    return draft_view(draft)
 
 
 def publish_refused(*, session: Session, draft_id: int, user_id: str, reason: str, now: datetime) -> None:
@@ -128,7 +124,7 @@ def published(*, session: Session, draft_id: int, url: str, now: datetime) -> Re
     draft = session.get_one(ReplyDraft, draft_id)
     session.execute(update(ReplyDraft).where(ReplyDraft.id == draft_id).values(published_at=now, published_url=url, publish_error=None))
     session.refresh(draft)
-    return _view(draft)
+    return draft_view(draft)
 
 
 def record_follow_up_published(*, session: Session, case_id: int, user_id: str, url: str, now: datetime) -> None:

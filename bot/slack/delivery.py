@@ -90,14 +90,6 @@ class Drainer:
             sessions=sessions, client=client, channel=channel, clock=clock, poster=self.poster, lease=lease, threshold=burst_threshold, cards=burst_cards
         )
 
-    @property
-    def burst_cards(self) -> int:
-        return self.burst.cards
-
-    @burst_cards.setter
-    def burst_cards(self, cards: int) -> None:
-        self.burst.cards = cards
-
     def stop(self) -> None:
         """Shutting down: no new message goes out (one already sent is marked); the rest stays in the outbox."""
         self._stopping.set()

@@ -32,8 +32,10 @@ class IncidentSender:
         """Nothing starts after `send_by` (the row's lease: PastTheLease)."""
         with session_scope(self.sessions) as session:
             channel, ts, dm_channel, dm_ts = incident_views.location(session=session, incident_id=message.incident_id)
-            # Drawn only for what shows the incident: a note needs only where the card is.
-            view = None if isinstance(message, IncidentNote) else incident_views.view(session=session, incident_id=message.incident_id, now=self.clock())
+            # Drawn only for what will show it (a post not made yet, a redraw of one that was): a 3,000-case incident's
+            # view is read across all its cases, and a note needs only where the card is.
+            drawn = _draws(message, card_posted=bool(channel and ts), dm_posted=bool(dm_channel and dm_ts))
+            view = incident_views.view(session=session, incident_id=message.incident_id, now=self.clock()) if drawn else None
         match message:
             case PostIncident():
                 if ts or view is None:  # already posted
@@ -68,3 +70,17 @@ class IncidentSender:
                         dm_channel, self.client.chat_update, post=False, send_by=send_by, ts=dm_ts, text=incident_dm_text(view),
                         blocks=incident_dm(view, slack_message_url(channel, ts)),
                     )
+
+
+def _draws(message: IncidentMessage, *, card_posted: bool, dm_posted: bool) -> bool:
+    """A card or DM not posted yet, or a redraw of one that was."""
+    match message:
+        case PostIncident():
+            return not card_posted
+        case UpdateIncident():
+            return card_posted
+        case IncidentDM():
+            return not dm_posted
+        case UpdateIncidentDM():
+            return dm_posted
+    return False

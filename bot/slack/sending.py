@@ -53,7 +53,7 @@ class Sender:
     def send(self, row: Taken, send_by: float) -> tuple[str, str] | None:
         """Returns where a new card now is; None for every other message. Nothing starts after `send_by` (PastTheLease)."""
         message = row.message
-        if message.about_the_card or (isinstance(message, DirectMessage) and message.link_card):
+        if message.about_the_card or self.waits_for_card(row):
             return self._about_the_card(row, message, send_by)
         match message:
             case DigestWithChart():

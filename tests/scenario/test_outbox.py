@@ -152,7 +152,7 @@ def test_a_dropped_connection_after_slack_posted_is_not_posted_again(runtime: Ru
 
 def test_a_burst_summary_slack_took_without_answering_is_not_sent_again(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
     seed_cases(runtime, 30)
-    runtime.drainer.burst_cards = 1  # fewer posts to wait out
+    runtime.drainer.burst.cards = 1  # fewer posts to wait out
     runtime.slack.timeout = 1
     slack.delay("chat.postMessage", 2, after=True)
     runtime.drainer.drain()
