@@ -49,11 +49,6 @@ class Mention:
     # Everything this source finds is about the brand (reviews of its own app or business page): no brand term is needed.
     about_the_brand: bool = False
 
-    @property
-    def published_timestamp(self) -> float:
-        """Where a cursor moves by time: the sources that page by time always set published_at (else: the epoch)."""
-        return self.published_at.timestamp() if self.published_at is not None else 0.0
-
 
 @dataclass(frozen=True)
 class FetchResult:

@@ -54,8 +54,8 @@ class HackerNewsSource(HttpSource):
                 raise SourceError(f"Hacker News search sent an unexpected body: {type(exc).__name__}") from None
             if page + 1 >= pages:
                 break
-        mentions = [m for m in map(self._mention, hits) if m and since.is_new(m.external_id, m.published_timestamp)]
-        return FetchResult(mentions, since.advance((m.external_id, m.published_timestamp) for m in mentions))
+        mentions = [m for m in map(self._mention, hits) if m and since.is_new_mention(m)]
+        return FetchResult(mentions, since.advance_past(mentions))
 
     def _mention(self, hit: dict[str, Any]) -> Mention | None:
         object_id = hit.get("objectID")

@@ -58,12 +58,12 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.classifier.evaluate import evaluate, evaluate_all, table
 
+    if _unavailable("eval", args.backend):
+        return 2
     if args.behaviour:
         return _behaviour(args)
     if args.all == (args.file is not None):
         print("complaint-bot eval: give either FILE, --all or --behaviour", file=sys.stderr)
-        return 2
-    if _unavailable("eval", args.backend):
         return 2
     if args.all and not args.data.is_dir():
         print(_no_public_data("eval --all", args.data, "score your own labelled file: complaint-bot eval FILE.tsv"), file=sys.stderr)

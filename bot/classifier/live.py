@@ -45,9 +45,10 @@ class LiveModel:
         self._lock = threading.Lock()
         self._checked = time.monotonic()
         self._loading: threading.Thread | None = None
-        self._stamp = _stamp(where.in_use())
+        chosen = where.in_use()  # read once: the pointer may change between two reads, and the stamp must name what loaded
+        self._stamp = _stamp(chosen)
         self._refused: Stamp | None = None
-        self._classifier = self._load(where.in_use())
+        self._classifier = self._load(chosen)
 
     def _load(self, path: Path | None) -> Classifier:
         return self._shipped() if path is None else read_model(path)[0]

@@ -58,7 +58,7 @@ def _describe(info: ModelInfo) -> str:
 
 
 def cmd_model_list(args: argparse.Namespace, locate: Locate) -> int:
-    from bot.classifier.models import listed, read_model, shipped_sha256
+    from bot.classifier.models import check_model, listed, shipped_sha256
 
     where = locate()
     current = where.in_use()
@@ -77,7 +77,7 @@ def cmd_model_list(args: argparse.Namespace, locate: Locate) -> int:
         return 0
     print(f"in use: {current}" + (" (pinned by [classifier] model in the config)" if where.pinned is not None else ""))
     try:
-        read_model(current)
+        check_model(current)
     except ModelError as exc:
         print(f"  {exc}: a running bot keeps the model it had, and a new start is refused (choose one with `complaint-bot model use`)")
     return 0

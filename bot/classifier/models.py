@@ -83,6 +83,16 @@ def _complete(path: Path) -> np.lib.npyio.NpzFile:
 
 def read_model(path: Path) -> tuple[Classifier, ModelInfo]:
     """The classifier a model file holds, or ModelError naming the file: missing, truncated, foreign, or over another base."""
+    model, info = _read(path)
+    return (TeamClassifier(model) if isinstance(model, Adapter) else LinearClassifier(model)), info
+
+
+def check_model(path: Path) -> ModelInfo:
+    """What read_model checks and tells of a file, without building a classifier (an adapter's would load the shipped model)."""
+    return _read(path)[1]
+
+
+def _read(path: Path) -> tuple[Adapter | LinearModel, ModelInfo]:
     try:
         with _complete(path) as data:
             if "format" in data.files:
@@ -92,8 +102,7 @@ def read_model(path: Path) -> tuple[Classifier, ModelInfo]:
             elif "experts" not in data.files:
                 raise ModelError(f"{path}: not a complaint-bot model (an .npz without a model's arrays)")
             else:
-                full = LinearModel.load(path)
-                return LinearClassifier(full), ModelInfo(path, "full", None, None, _modified(path))
+                return LinearModel.load(path), ModelInfo(path, "full", None, None, _modified(path))
     except (KeyError, ValueError, TypeError) as exc:
         raise ModelError(f"{path}: not a complaint-bot model ({type(exc).__name__}: {exc})") from None
     trained = adapter.provenance
@@ -102,7 +111,7 @@ def read_model(path: Path) -> tuple[Classifier, ModelInfo]:
             f"{path}: trained over another shipped model (sha256 {trained.base_sha256[:12]}…, this install ships {shipped_sha256()[:12]}…): "
             "train it again with `complaint-bot train --add`"
         )
-    return TeamClassifier(adapter), ModelInfo(path, "adapter", trained.base_sha256, trained.rows, trained.created)
+    return adapter, ModelInfo(path, "adapter", trained.base_sha256, trained.rows, trained.created)
 
 
 def _modified(path: Path) -> str:
@@ -153,7 +162,7 @@ def save_new(directory: Path, write: object, name: str) -> Path:
 
 def use(directory: Path, path: Path) -> ModelInfo:
     """Check `path` reads as a model, copy it into `directory` if it lives elsewhere, and point `current` at it."""
-    _, info = read_model(path)
+    info = check_model(path)
     inside = path.resolve().parent == directory.resolve()
     target = path if inside else save_new(directory, path, path.name)
     _write_atomically(directory, POINTER, f"{target.name}\n".encode())
@@ -171,7 +180,7 @@ def listed(directory: Path) -> list[ModelInfo | ModelError]:
     files = sorted(directory.glob(f"*{MODEL_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True) if directory.is_dir() else []
     for path in files:
         try:
-            found.append(read_model(path)[1])
+            found.append(check_model(path))
         except ModelError as exc:
             found.append(exc)
     return found

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.classifier import adapter
 from bot.classifier.linear import MODEL_PATH, LinearClassifier
 from bot.classifier.metrics import scores
-from bot.classifier.models import TeamClassifier, save_new, shipped_sha256
+from bot.classifier.models import save_new, shipped_sha256
 from bot.classifier.tsv import DataError, read_labelled
 
 # What the check before saving holds back from fitting, to show how the adapter does on texts it has not seen.
@@ -60,10 +60,10 @@ def teach(given: Path, out: Path, seed: int = 13) -> Taught:
     random.Random(seed).shuffle(order)
     held = set(order[: int(len(order) * CHECK_SHARE)])
     fitted = [i for i in order if i not in held]
-    trial = TeamClassifier(_fit([texts[i] for i in fitted], [labels[i] for i in fitted], [logits[i] for i in fitted], source), shipped)
+    trial = _fit([texts[i] for i in fitted], [labels[i] for i in fitted], [logits[i] for i in fitted], source)
     truth = [labels[i] for i in sorted(held)]
     before = scores(truth, [logits[i] >= 0 for i in sorted(held)])["f1"]
-    after = scores(truth, [trial.adapter.logit(logits[i], texts[i]) >= 0 for i in sorted(held)])["f1"]
+    after = scores(truth, [trial.logit(logits[i], texts[i]) >= 0 for i in sorted(held)])["f1"]
 
     final = _fit(texts, labels, logits, source)
     written = save_new(out.parent, final.to_bytes(), out.name)

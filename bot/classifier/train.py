@@ -23,7 +23,6 @@ validation rows: the numbers that choose the model stay measured on real texts o
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from dataclasses import asdict, dataclass, field, replace
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from bot.classifier.adapter import sha256_of
 from bot.classifier.augment import generated_rows
 from bot.classifier.valences import lexicon
 from bot.classifier.features import BUCKETS, Featurizer
@@ -86,10 +86,6 @@ def unclaimed(dev_f1: dict[str, float], flag_all: dict[str, float]) -> list[str]
     """Languages the model judges no better than flagging every text (by CLAIM_MARGIN on dev.tsv): not claimed, so
     their mentions go where `[classifier] other_languages` says rather than being mis-scored."""
     return sorted(LANGUAGES[name] for name, f1 in dev_f1.items() if name in LANGUAGES and f1 < flag_all[name] + CLAIM_MARGIN)
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _matrix(featurizer: Featurizer, texts: list[str]) -> csr_matrix:
@@ -263,11 +259,11 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
 
-    data = {f"{d.name}/train.tsv": _sha256(d / "train.tsv") for d in data_dirs}
-    data |= {f"{name}/dev.tsv (shifts)": _sha256(path) for name, path in dev_paths.items()}
-    data[f"vaderSentiment/{lexicon_path.name}"] = _sha256(lexicon_path)
+    data = {f"{d.name}/train.tsv": sha256_of(d / "train.tsv") for d in data_dirs}
+    data |= {f"{name}/dev.tsv (shifts)": sha256_of(path) for name, path in dev_paths.items()}
+    data[f"vaderSentiment/{lexicon_path.name}"] = sha256_of(lexicon_path)
     if long_texts is not None:
-        data[f"{long_texts.parent.name}/{long_texts.name}"] = _sha256(long_texts)
+        data[f"{long_texts.parent.name}/{long_texts.name}"] = sha256_of(long_texts)
     run = TrainingRun(
         seed=seed,
         data=data,

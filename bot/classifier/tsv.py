@@ -20,6 +20,8 @@ def read_labelled(path: Path) -> tuple[list[str], list[int]]:
         raise DataError(f"{path}: no such file") from None
     except UnicodeDecodeError:
         raise DataError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:  # a folder, no permission: still one line naming the file
+        raise DataError(f"{path}: cannot read it ({exc.strerror})") from None
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["text", "label"]:
         raise DataError(f"{path}: the first line must be the header 'text<TAB>label'")
     texts, labels = [], []

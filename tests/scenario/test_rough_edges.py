@@ -69,6 +69,11 @@ def test_the_transformers_backend_without_transformers_is_refused_at_check_start
         "complaint-bot classify: --backend transformers: the transformers backend needs the transformers package, which is not installed: "
         "pip install transformers torch"
     ]
+    assert main(["eval", "--behaviour", "--backend", "transformers"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "complaint-bot eval: --backend transformers: the transformers backend needs the transformers package, which is not installed: "
+        "pip install transformers torch"
+    ]
 
 
 def test_an_unmigrated_database_says_run_db_upgrade_and_check_creates_no_file(admin: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811

@@ -46,6 +46,8 @@ def test_bad_files_get_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["eval", str(bad)]) == 2
     assert "bad.tsv:2: expected text<TAB>0 or 1" in capsys.readouterr().err
     assert main(["eval", str(tmp_path / "missing.tsv")]) == 2
+    assert main(["eval", str(tmp_path)]) == 2
+    assert f"{tmp_path}: cannot read it (Is a directory)" in capsys.readouterr().err
     headerless = tsv(tmp_path, [], name="x.tsv")
     headerless.write_text("oops\n")
     with pytest.raises(DataError, match="header"):
