@@ -3,11 +3,11 @@ what [classifier] other_languages says), then triage. Shared by ingest and the d
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot.classifier import Classifier, supported_languages
 from bot.classifier.base import Classification
-from bot.classifier.language import identify
+from bot.classifier.language import Language, identify, identify_all
 from bot.classifier.optional import LlmClassifier
 from bot.classifier.triage import assess
 from bot.config import AppConfig
@@ -37,6 +37,11 @@ class OtherLanguageLlm:
 NO_LLM = OtherLanguageLlm(None)
 
 
+def identify_languages(batch: Sequence[Mention], config: AppConfig) -> list[Language]:
+    """The languages of a batch's mentions, identified together: much faster than one at a time (see identify_all)."""
+    return identify_all([mention_text(m.title, m.text) for m in batch], config.brand.terms)
+
+
 def assess_mention(
     mention: Mention,
     classifier: Classifier,
@@ -45,12 +50,13 @@ def assess_mention(
     *,
     reported: bool = False,
     llm: OtherLanguageLlm = NO_LLM,
+    identified: Language | None = None,
 ) -> Assessment:
     """Triage (severity, topics, troll signal) only for what can open or join a case: a negative verdict, a mention
     routed for a person to judge, or a person's report. `author_history` (the author's recent negative mentions) is
-    only asked for when negative."""
+    only asked for when negative. `identified`: the mention's language when its batch was identified already."""
     text = mention_text(mention.title, mention.text)
-    language = identify(text, config.brand.terms).known
+    language = (identified or identify(text, config.brand.terms)).known
     if language is None or language in supported_languages(classifier):
         verdict = classifier.classify(text, rating=mention.rating, brand_terms=config.brand.terms)
     else:

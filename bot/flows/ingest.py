@@ -21,7 +21,7 @@ from bot.domain.enums import Severity
 from bot.domain.outbox import DirectMessage, PostCard, QueuedMessage, UpdateCard
 from bot.domain.relevance import RelevanceFilter, mention_text
 from bot.flows import cycle_collector
-from bot.flows.assessing import OtherLanguageLlm, assess_mention
+from bot.flows.assessing import OtherLanguageLlm, assess_mention, identify_languages
 from bot.runtime import Runtime
 from bot.services import mentions, outbox
 from bot.services.mentions import Assessment, NewCase, NewMention, Stored, case_id, item_key, page_key
@@ -154,6 +154,9 @@ class _Batch:
         self.cases: list[NewCase] = []
         self.records: list[NewMention] = []
         self.llm = OtherLanguageLlm(rt.other_languages_llm)
+        # The languages of the mentions not stored before, identified together (a repost of the same item shares one).
+        fresh = [(m, item) for m, item, page in kept if item not in self.items and page not in self.pages]
+        self.languages = dict(zip((item for _, item in fresh), identify_languages([m for m, _ in fresh], rt.config)))
         # Looked up once: the whole batch is scored by one model (a newly chosen one takes over at the next batch).
         self.classifier = rt.classifier
 
@@ -164,7 +167,13 @@ class _Batch:
             return Outcome.DUPLICATE, existing.case
         author = mention.author[:500]
         assessment = assess_mention(
-            mention, self.classifier, self.rt.config, lambda: self.authors[author], reported=reporter is not None, llm=self.llm
+            mention,
+            self.classifier,
+            self.rt.config,
+            lambda: self.authors[author],
+            reported=reporter is not None,
+            llm=self.llm,
+            identified=self.languages.get(item),
         )
         if reporter is not None:
             return self._reported(mention, item, page, existing, assessment, reporter)

@@ -213,3 +213,21 @@ def test_a_score_exactly_at_the_threshold_is_routed_and_just_below_is_not(runtim
     runtime.classifier = FixedScore(math.nextafter(threshold, 0))
     below = run(runtime, [mention(2, COMPLAINTS[1])])
     assert [o.kind for o in at + below] == [Outcome.NEW_CASE, Outcome.STORED]
+
+
+def test_a_batch_in_many_languages_stores_each_mention_with_its_own(runtime: Runtime) -> None:
+    texts = {
+        "item-1": "Acme me cobró dos veces el pedido y nadie contesta mis correos, es una vergüenza",
+        "item-2": COMPLAINTS[0],
+        "item-3": "Acmeの配達が三日も遅れています。サポートに電話しても誰も出ません。",
+        "item-4": "Acme hat mein Paket verloren und der Kundendienst antwortet einfach nicht",
+        "item-5": "Acme 😡😡😡",
+        "item-6": "Acme a perdu mon colis et le service client ne répond jamais",
+    }
+    # A repost of a stored item is not identified again, a person's report of it is (one at a time).
+    run(runtime, [mention(6, texts["item-6"])])
+    run(runtime, [mention(n, texts[f"item-{n}"]) for n in range(1, 7)])
+    run(runtime, [mention(6, texts["item-6"])], intake=reported_by("U1"))
+    with session_scope(runtime.sessions) as session:
+        stored = {item: language for item, language in session.execute(select(MentionRecord.external_id, MentionRecord.language))}
+    assert stored == {"item-1": "es", "item-2": "en", "item-3": "ja", "item-4": "de", "item-5": None, "item-6": "fr"}

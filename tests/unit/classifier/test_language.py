@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from bot.classifier.language import Language, identify, readable
+import numpy as np
+import pytest
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+from py3langid.modelio import load_model
+
+from bot.classifier.language import Language, _Identifier, identify, identify_all, readable
+from bot.classifier.tsv import read_labelled
+
+PUBLIC = Path(__file__).resolve().parents[4] / "shared" / "data"
 
 
 @pytest.mark.parametrize(
@@ -90,3 +98,35 @@ def test_english_function_words_call_a_text_english_but_a_stray_english_phrase_d
     assert identify("Why is my Acme order still not here? It has been two weeks", ["Acme"]) == Language("en", "English", True)
     spanish = "El servicio de Acme es the worst, nadie contesta nunca y el pedido no llegó"
     assert identify(spanish, ["Acme"]) == Language("es", "Spanish", True)
+
+
+def test_a_batch_gets_each_texts_own_language_in_order() -> None:
+    texts = [
+        "El pedido llegó roto y nadie de atención al cliente me responde",
+        "😡😡😡",
+        "The parcel arrived broken and customer service never answers",
+        "Le colis est arrivé cassé et le service client ne répond jamais",
+        "最悪です",
+        "ok!!",
+        "yaar ye Acme wala phone bahut bekaar hai, service bhi nahi milti",
+        "Das Paket kam kaputt an und der Kundendienst antwortet einfach nicht",
+    ]
+    assert identify_all(texts, ["Acme"]) == [identify(text, ["Acme"]) for text in texts]
+    assert [language.code for language in identify_all(texts, ["Acme"])] == ["es", "und", "en", "fr", "ja", "und", "hi", "de"]
+    assert identify_all([]) == []
+
+
+@pytest.mark.skipif(not PUBLIC.is_dir(), reason="the public sets (../shared/data) are not beside this checkout")
+def test_weighing_a_batch_together_decides_as_py3langid_does_one_text_at_a_time() -> None:
+    ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
+    reference = LanguageIdentifier(np.asarray(ptc, dtype=np.float32), np.asarray(pc), classes, nextmove, output, norm_probs=True, tk_row=row)
+    texts = [text for name in ("xlmt-spanish", "xlmt-arabic", "xlmt-hindi", "tweeteval") for text in read_labelled(PUBLIC / name / "dev.tsv")[0]]
+    # Long and short, upper case, serbian in two scripts (one language, two columns), without any of the model's
+    # byte sequences, and more than one chunk's worth.
+    texts += [texts[0] * 20, "ACME HAS LOST MY PARCEL AGAIN", "Пакет је стигао поломљен и нико не одговара", "", "\u2063", "x"]
+    readables = [readable(text) for text in texts]
+    ours = _Identifier.get().classify_all(readables)
+    theirs = [reference.classify(text) for text in readables]
+    assert len(texts) > 3 * _Identifier.CHUNK
+    assert [code for code, _ in ours] == [code for code, _ in theirs]
+    assert max(abs(ours_p - theirs_p) for (_, ours_p), (_, theirs_p) in zip(ours, theirs)) < 1e-4
