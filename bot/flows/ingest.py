@@ -259,8 +259,9 @@ def _manager_dm(rt: Runtime, case: NewCase, now: datetime) -> Iterator[tuple[int
     yield case.id, DirectMessage(user=managers[0], text=card_text(view), blocks=urgent_case_dm(view), link_card=True)
 
 
-def judge(rt: Runtime, mention: Mention, relevance: RelevanceFilter) -> Assessment | None:
-    """For a dry run: the assessment of a relevant mention, None if it would be dropped. Stores nothing."""
-    if relevance.why_dropped(text=mention_text(mention.title, mention.text), author=mention.author, require_term=not mention.about_the_brand):
-        return None
-    return assess_mention(mention, rt.classifier, rt.config, llm=OtherLanguageLlm(rt.other_languages_llm))
+def judge(rt: Runtime, batch: Sequence[Mention], relevance: RelevanceFilter) -> list[Assessment | None]:
+    """For a dry run: each relevant mention's assessment, None for one that would be dropped. Stores nothing."""
+    kept = [None if relevance.why_dropped(text=mention_text(m.title, m.text), author=m.author, require_term=not m.about_the_brand) else m for m in batch]
+    languages = iter(identify_languages([m for m in kept if m], rt.config))
+    llm = OtherLanguageLlm(rt.other_languages_llm)
+    return [assess_mention(m, rt.classifier, rt.config, llm=llm, identified=next(languages)) if m else None for m in kept]

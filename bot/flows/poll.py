@@ -226,8 +226,7 @@ def _preview(
     if isinstance(result, SourceError):
         return SourceReport(source.name, error=str(result))
     report = SourceReport(source.name, fetched=len(result.mentions), warning=result.warning)
-    for mention in result.mentions:
-        assessment = judge(rt, mention, relevance)
+    for mention, assessment in zip(result.mentions, judge(rt, result.mentions, relevance)):
         if assessment is None:
             continue
         report.relevant += 1
