@@ -17,7 +17,8 @@ Three turns of phrase get their own words, because a bag of words reads them bac
 - sarcasm, praise around a bad experience ("Oh great, they lost my parcel again. Fantastic job"): in a passage
   with a sarcasm marker the praise words are `sar_` words, which carry what training taught about praise in
   such company, not the weight of sincere praise; what happened (lost, deleted, charged) then decides.
-Negators and the sentiment words they act on are found however misspelt (typos.py).
+Negators and the sentiment words they act on are found however misspelt (typos.py), unless the spelling is a word
+of its own ("want" is not "wasnt"). The words of the tags a text ends with are `tag_` words: topics, not what it says.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ sentiment words a negator or a sarcasm marker acts on) must still be found when 
 verdict ("Never had a single probem" read as a complaint). A typo here is what fast typing makes: a letter dropped,
 a letter added or doubled, or two neighbours swapped; not a letter replaced, which turns too many real words into
 others ("share" into "shame"). Only words of at least MIN_LENGTH letters are matched, on the same first letter.
-A spelling that is a word of its own ("want", "with", "flight": common in the training texts) is never read as a typo
-of another ("wasnt", "witch", "fight"), however close: the model has learnt what it means.
+A spelling that is a word of its own ("want", "with", "flight": common in the training texts, features.real_words) is
+never read as a typo of another ("wasnt", "witch", "fight"), however close: the model has learnt what it means.
 """
 
 from __future__ import annotations
