@@ -242,7 +242,10 @@ class Featurizer:
         found: list[int] = []
         for word in words:
             found += self._word(word)
-        found += [zlib.crc32(f"b:{a} {b}".encode()) & MASK for a, b in zip(words, words[1:]) if not (a.startswith(TAG) or b.startswith(TAG))]
+        pairs: Iterable[tuple[str, str]] = zip(words, words[1:])
+        if "#" in sentence:  # only a tag makes tag_ words, and they make no pairs
+            pairs = ((a, b) for a, b in pairs if not (a.startswith(TAG) or b.startswith(TAG)))
+        found += [zlib.crc32(f"b:{a} {b}".encode()) & MASK for a, b in pairs]
         if cue:
             found.append(bucket("x:sarcasm"))
         if "!" in sentence:
