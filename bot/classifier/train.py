@@ -166,8 +166,8 @@ def _model(fitted: _Fitted, mix: float, shifts: np.ndarray, names: list[str], fe
     bias = mix * fitted.expert_bias + (1 - mix) * fitted.pooled_bias - shifts
     weights = np.hstack([experts.T, fitted.gate.T]).astype(np.float32)
     languages = frozenset(LANGUAGES.get(name, "en") for name in names)
-    gate_bias = np.concatenate([bias, fitted.gate_bias]).astype(np.float32)
-    return LinearModel(weights, gate_bias, tuple(names), dict(featurizer.lexicon), settings, languages, featurizer.real_words)
+    biases = np.concatenate([bias, fitted.gate_bias]).astype(np.float32)
+    return LinearModel(weights, biases, tuple(names), dict(featurizer.lexicon), settings, languages, featurizer.real_words)
 
 
 def _augmented(sets: dict[str, tuple[Any, np.ndarray]], extra: tuple[Any, np.ndarray]) -> dict[str, tuple[Any, np.ndarray]]:
