@@ -146,7 +146,7 @@ class _Identifier:
     back from memory each time: ingest identifies a source's whole batch first (benchmarks/languages.py).
 
     The weights ship as float16 and are widened once to float32, as py3langid computes in float32: the same
-    languages as its own classify() (checked on every dev text in the tests), probabilities equal to 1e-5."""
+    languages as its own classify() on all 14,187 dev texts (the tests check four sets), probabilities within 1e-5."""
 
     _lock = threading.Lock()
     _model: _Identifier | None = None

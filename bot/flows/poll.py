@@ -145,8 +145,10 @@ def _poll(rt: Runtime, *, http: httpx.Client | None, sources: list[Source] | Non
         return f"backing off until {_local_time(standing.backoff_until, now, rt.config.schedule.zone)} after: {standing.last_error}"
 
     report = PollReport()
+    if sources is None:
+        sources = enabled_sources(rt, http or http_client())
     due = []
-    for source in enabled_sources(rt, http or http_client()) if sources is None else sources:
+    for source in sources:
         if reason := backing_off(source):
             report.sources.append(SourceReport(source.name, skipped=reason))
         else:
