@@ -1,4 +1,5 @@
-"""Which language a mention is written in, offline. Pure: no I/O beyond reading the identifier's model once.
+"""Which language a mention is written in, offline. Pure: no I/O beyond reading the identifier's model once (through
+the cache of its unpacked tables: bot/classifier/language_tables.py).
 
 py3langid (a naive Bayes model over byte n-grams; BSD licence, its 4.6 MB model in the wheel, numpy
 only) names the language with a calibrated probability. Measured on the xlmt and English dev sets
