@@ -5,11 +5,12 @@ Its place in the layers (what it may import, and why): docs/architecture.md.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import httpx
 
-from sources.appstore import AppStoreSource
 from sources.base import (
     Cursor,
     FetchResult,
@@ -25,27 +26,42 @@ from sources.base import (
     SourceRateLimited,
     SourceType,
 )
-from sources.bluesky import BlueskySource
-from sources.discourse import DiscourseSource
-from sources.github import GitHubSource
-from sources.googleplay import GooglePlaySource
-from sources.hackernews import HackerNewsSource
-from sources.mastodon import MastodonSource
-from sources.reddit import RedditSource
-from sources.rss import RssSource
-from sources.stackexchange import StackExchangeSource
-from sources.trustpilot import TrustpilotSource
-from sources.x import XSource
-from sources.youtube import YouTubeSource
 
-# kind -> class with `kind`, `Config` and `__init__(self, config, http: httpx.Client)`.
-SOURCE_TYPES: dict[str, SourceType] = {
-    cls.kind: cls
-    for cls in (
-        RssSource, HackerNewsSource, RedditSource, MastodonSource, BlueskySource, AppStoreSource, XSource, YouTubeSource, StackExchangeSource,
-        DiscourseSource, GitHubSource, TrustpilotSource, GooglePlaySource,
-    )
+# kind -> the module and class that read it. A module is imported the first time its kind is asked for, so a start-up
+# imports only the kinds its config names (Google Play's alone brings in google-auth and its cryptography).
+_CLASSES = {
+    "rss": ("sources.rss", "RssSource"),
+    "hackernews": ("sources.hackernews", "HackerNewsSource"),
+    "reddit": ("sources.reddit", "RedditSource"),
+    "mastodon": ("sources.mastodon", "MastodonSource"),
+    "bluesky": ("sources.bluesky", "BlueskySource"),
+    "appstore": ("sources.appstore", "AppStoreSource"),
+    "x": ("sources.x", "XSource"),
+    "youtube": ("sources.youtube", "YouTubeSource"),
+    "stackexchange": ("sources.stackexchange", "StackExchangeSource"),
+    "discourse": ("sources.discourse", "DiscourseSource"),
+    "github": ("sources.github", "GitHubSource"),
+    "trustpilot": ("sources.trustpilot", "TrustpilotSource"),
+    "googleplay": ("sources.googleplay", "GooglePlaySource"),
 }
+
+
+class _SourceTypes(Mapping[str, SourceType]):
+    """kind -> class with `kind`, `Config` and `__init__(self, config, http: httpx.Client)`, imported on first use."""
+
+    def __getitem__(self, kind: str) -> SourceType:
+        module, name = _CLASSES[kind]
+        source_type: SourceType = getattr(importlib.import_module(module), name)
+        return source_type
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_CLASSES)
+
+    def __len__(self) -> int:
+        return len(_CLASSES)
+
+
+SOURCE_TYPES: Mapping[str, SourceType] = _SourceTypes()
 
 
 def config_model(kind: str) -> type[SourceConfig]:

@@ -1,4 +1,5 @@
-"""Which language a mention is written in, offline. Pure: no I/O beyond reading the identifier's model once.
+"""Which language a mention is written in, offline. Pure: no I/O beyond reading the identifier's model once (through
+the cache of its unpacked tables: bot/classifier/language_tables.py).
 
 py3langid (a naive Bayes model over byte n-grams; BSD licence, its 4.6 MB model in the wheel, numpy
 only) names the language with a calibrated probability. Measured on the xlmt and English dev sets
@@ -33,9 +34,9 @@ from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
-from py3langid.langid import MODEL_DIR, MODEL_FILE, visit_counts
-from py3langid.modelio import load_model
+from py3langid.langid import visit_counts
 
+from bot.classifier.language_tables import Tables, default_cache_root, load_tables
 from bot.classifier.passages import brand_pattern
 from bot.domain.languages import ENGLISH, language_name
 
@@ -139,11 +140,12 @@ def _named(code: str, confident: bool) -> Language:
 
 
 class _Identifier:
-    """py3langid's model, loaded on first use (0.7 s of CPU) and shared by all threads, and its naive Bayes decision
-    taken for many texts at once. Per text only the walk over its bytes (py3langid's own) is done in Python; the
-    weighing, the softmax and the choice are a few array operations for the whole batch. One text at a time, those
-    cost 30 µs each (the walk 20 µs), and between the detector's texts the identifier's 57 MB table is also read
-    back from memory each time: ingest identifies a source's whole batch first (benchmarks/languages.py).
+    """py3langid's model, loaded on first use (from a cache after the first start: bot/classifier/language_tables.py)
+    and shared by all threads, and its naive Bayes decision taken for many texts at once. Per text only the walk over
+    its bytes (py3langid's own) is done in Python; the weighing, the softmax and the choice are a few array operations
+    for the whole batch. One text at a time, those cost 30 µs each (the walk 20 µs), and between the detector's texts
+    the identifier's 57 MB table is also read back from memory each time: ingest identifies a source's whole batch
+    first (benchmarks/languages.py).
 
     The weights ship as float16 and are widened once to float32, as py3langid computes in float32: the same
     languages as its own classify() on all 14,187 dev texts (the tests check four sets), probabilities within 1e-5."""
@@ -153,13 +155,9 @@ class _Identifier:
     # Texts weighed at once: their gathered weight rows (about 35 KB a tweet) stay a few MB.
     CHUNK = 256
 
-    def __init__(self) -> None:
-        ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
-        self.weights = np.asarray(ptc, dtype=np.float32)
-        self.priors = np.asarray(pc, dtype=np.float32)
-        self.classes: list[str] = list(classes)
-        self.nextmove, self.output = nextmove, output
-        self.rowbase = [r << 8 for r in row]
+    def __init__(self, tables: Tables) -> None:
+        self.weights, self.priors, self.classes = tables.weights, tables.priors, tables.classes
+        self.nextmove, self.rowbase, self.output = tables.nextmove, tables.rowbase, tables.output
         # Labels that occur twice (two scripts of one language) are one language: the second column folds into the first.
         first: dict[str, int] = {}
         self.aliases: list[tuple[int, int]] = []
@@ -171,7 +169,7 @@ class _Identifier:
     def get(cls) -> _Identifier:
         with cls._lock:
             if cls._model is None:
-                cls._model = cls()
+                cls._model = cls(load_tables(default_cache_root()))
             return cls._model
 
     def classify_all(self, texts: Sequence[str]) -> list[tuple[str, float]]:
