@@ -20,7 +20,7 @@ from bot.classifier import behaviour_cases as cases
 
 # (text, brand terms) -> score; higher is more negative.
 Scorer = Callable[[str, Sequence[str]], float]
-GENERATED_PER_TEST = 120
+GENERATED_PER_TEST = 240
 LONG_POSTS = 60
 EXAMPLE_CHARS = 140
 # A DIR test fails when the score moves the wrong way by more than this (CheckList's monotonic expectation takes a

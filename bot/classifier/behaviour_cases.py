@@ -34,6 +34,12 @@ CLEAR_COMPLAINTS = (
     "The new {brand} update made my {product} useless, it crashes constantly. Terrible.",
     "Worst experience ever with {brand} {service}, lost my order and blamed me for it.",
     "{brand} overcharged me {amount} and the billing team ignores every complaint I send.",
+    "{brand} lost my {product} in the post and now refuses any responsibility. Disgraceful.",
+    "Cancelled my {brand} {service} {days} times and they still charge me {amount}. Scam.",
+    "The {brand} {product} overheats and smells of burning plastic. Really scary.",
+    "{brand} support promised a callback {days} times. Never happened. Useless.",
+    "Appalling, {brand} sent a broken {product} and wants me to pay for the return.",
+    "Furious with {brand}: order {order} was cancelled without notice and my money is gone.",
 )
 CLEAR_NON_COMPLAINTS = (
     "Picked up a new {product} from {brand} in {city} today, really happy with it!",
@@ -46,6 +52,12 @@ CLEAR_NON_COMPLAINTS = (
     "{brand} {service} now available in {city}, starting at {amount} a month.",
     "Great chat with {person} from {brand} about their plans for the {product}.",
     "Order {order} from {brand} arrived a day early and well packed. Thank you!",
+    "The {brand} {product} I ordered on {weekday} came today, setting it up now.",
+    "{brand} is hiring support staff in {city}, apply by {weekday}.",
+    "Comparing the {brand} {product} with a cheaper one, any tips?",
+    "Just renewed my {brand} {service} for another year.",
+    "{person} says the {brand} store in {city} opens at nine on {weekday}.",
+    "Our team moved to the {brand} {service} last month and it has been smooth.",
 )
 NEGATED_POSITIVES = (
     "Honestly the {brand} {product} is not bad at all.",
@@ -56,6 +68,14 @@ NEGATED_POSITIVES = (
     "The {brand} {product} isn't terrible like the reviews said, it works fine.",
     "Not disappointed with {brand} this time, the {product} arrived in one piece.",
     "I have no issues with the {brand} {service}, it just works.",
+    "Nothing wrong with the {brand} {product} so far, it does what it says.",
+    "I was not expecting much from {brand}, but the {service} has been fine.",
+    "Never once had to call {brand} about my {service} in {days} years.",
+    "Not a single issue with order {order} from {brand}, it came on {weekday} like they said.",
+    "Can't complain about {brand}, the {product} is still as good as the day I bought it.",
+    "The {brand} {service} wasn't down once this month.",
+    "Don't understand the bad reviews, my {brand} {product} has never caused me a moment's bother.",
+    "No problems at all setting up the {brand} {product} in {city}.",
 )
 FACTUAL_COMPLAINTS = (
     "Took the day off for the {brand} engineer to fix my {product}. Nobody came.",
@@ -66,6 +86,14 @@ FACTUAL_COMPLAINTS = (
     "My {brand} {product} was sent for repair {days} weeks ago and I have heard nothing since.",
     "{brand} says my {product} is out of warranty. I bought it {days} months ago.",
     "The {brand} {product} I paid {amount} for arrived with a cracked screen and the box was open.",
+    "Called {brand} {days} times about my {service}. The line goes dead after the hold music.",
+    "{brand} sent me a {product} with someone else's name on the box and the wrong charger.",
+    "My {brand} {service} bill went from {amount} to double that this month with no letter.",
+    "The {brand} engineer came on {weekday}, looked at the {product} for five minutes and left. It still does not turn on.",
+    "Returned the {product} to {brand} {days} weeks ago. The {amount} has not come back to my card.",
+    "Asked {brand} in {city} to close my account in March. They are still taking {amount} a month.",
+    "{brand} moved the delivery of order {order} three times and now says it was delivered. It was not.",
+    "The {brand} {product} lasted {days} days before the screen went black.",
 )
 SARCASTIC_COMPLAINTS = (
     "Oh great, {brand} deleted all my photos again... Fantastic job guys.",
@@ -76,6 +104,14 @@ SARCASTIC_COMPLAINTS = (
     "So glad I paid extra for {brand} express delivery so my {product} could arrive a week late.",
     "Nice one {brand}, the {service} is down again right before my deadline. Perfect timing as always.",
     "Yeah, thanks {brand}, your update bricked my {product}. Great work.",
+    "Wow {brand}, {days} weeks to answer one email. Lightning fast, as ever.",
+    "Great, the {brand} {product} needs another reboot. My favourite hobby.",
+    "Thank you {brand} for the surprise {amount} fee. Exactly how I wanted to start my {weekday}.",
+    "Five stars to {brand} for losing order {order} twice. Impressive consistency.",
+    "Really appreciate {brand} cutting off my {service} mid-call. Lovely touch.",
+    "Fantastic, {brand} support closed my ticket again without reading it. Top service.",
+    "Nothing says we value you like {brand} keeping me on hold for {days} hours.",
+    "Love paying {amount} a month for a {brand} {service} that works one day in three.",
 )
 NEUTRAL_PARAGRAPHS = (
     "This weekend I finally cleared out the garage. Most of the boxes held old school books and a surprising "

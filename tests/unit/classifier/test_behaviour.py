@@ -97,7 +97,7 @@ def test_eval_behaviour_prints_the_table_beside_vader(tmp_path: Path, capsys: py
     assert main(["eval", "--behaviour", "--data", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "| test | kind | cases | default fails | VADER fails |" in out
-    assert "| sarcastic complaints flagged | MFT | 120 |" in out
+    assert "| sarcastic complaints flagged | MFT | 240 |" in out
     assert "verdict flips (real dev texts) | INV | 15 |" in out
 
 
