@@ -17,14 +17,16 @@ Three turns of phrase get their own words, because a bag of words reads them bac
 - sarcasm, praise around a bad experience ("Oh great, they lost my parcel again. Fantastic job"): in a passage
   with a sarcasm marker the praise words are `sar_` words, which carry what training taught about praise in
   such company, not the weight of sincere praise; what happened (lost, deleted, charged) then decides.
-Negators and the sentiment words they act on are found however misspelt (typos.py).
+Negators and the sentiment words they act on are found however misspelt (typos.py), unless the spelling is a word
+of its own ("want" is not "wasnt"). The words of the tags a text ends with are `tag_` words: topics, not what it says.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property, lru_cache
 from itertools import takewhile
 
@@ -77,6 +79,13 @@ NEGATED_WORDS = 4
 _SUBJECTS = frozenset({"i", "im", "you", "we", "they", "he", "she"})
 # A negation ends with its clause, or where the sentence turns: "not cheap but the support is terrible".
 _CLAUSE_ENDS = _PUNCTUATION | {"but", "however", "although", "though", "yet", "pero", "mais", "aber", "mas", "ma"}
+# The words of the tags a text ends with: weighed as words (and by their lexicon class), without spelling n-grams or
+# word pairs, so that tags tacked onto a mention (#Monday #TravelTuesday) barely dilute what it says, while a mood tag
+# (#fail) still counts.
+TAG = "tag_"
+# A spelling this many training texts use is a word of its own: "want" is not a typo of "wasnt", nor "flight" of
+# "fight". A typo that common has been learnt as it is.
+REAL_WORD_TEXTS = 20
 # Character n-grams of longer tokens (a hash, a pasted blob) add nothing but work.
 CHAR_GRAM_WORD = 24
 
@@ -84,6 +93,8 @@ CHAR_GRAM_WORD = 24
 _URL = re.compile(r"\bhttps?(?::/*\S*|(?!\w))|www\.\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/\S*", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
+# The tags a mention ends with (after its words, or on their own): labels of its topic, not part of what it says.
+_TRAILING_TAGS = re.compile(r"(?:#\w+\W*)+$")
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _ELONGATED = re.compile(r"(\w)\1{2,}")
 # A number says nothing of a mood, and its value differs in every mention (prices, order numbers, hours, versions):
@@ -97,10 +108,18 @@ _STARS = re.compile(r"\b([1-5])\s*(?:/\s*5|stars?|★)", re.IGNORECASE)
 _CAPITALS = re.compile(r"[A-Z]{4}")
 
 
-def _split_hashtag(match: re.Match[str]) -> str:
-    """A tag is read as its words (#NeverAgain -> never again), nothing more: most tags are topics, not moods."""
-    tag = match.group(1)
-    return " ".join(_CAMEL.findall(tag) if tag.isascii() and not tag.islower() else [tag.replace("_", " ")])
+def _tag_words(tag: str, marker: str) -> str:
+    """A tag's words (#NeverAgain -> never again), each with `marker` in front."""
+    words = _CAMEL.findall(tag) if tag.isascii() and not tag.islower() else tag.split("_")
+    return " ".join(f"{marker}{word}" for word in words if word)
+
+
+def _split_hashtags(text: str) -> str:
+    """Tags within the words are read as words ("#Acme broke my #router"); the tags a text ends with as `tag_` words:
+    most of those are topics, not moods, and adding some must not change what the text says."""
+    trailing = _TRAILING_TAGS.search(text)
+    head, tail = (text[: trailing.start()], text[trailing.start():]) if trailing else (text, "")
+    return _HASHTAG.sub(lambda m: _tag_words(m.group(1), ""), head) + _HASHTAG.sub(lambda m: _tag_words(m.group(1), TAG), tail)
 
 
 def normalise(text: str) -> str:
@@ -111,7 +130,7 @@ def normalise(text: str) -> str:
     if "@" in text:
         text = _HANDLE.sub(" ", text)
     if "#" in text:
-        text = _HASHTAG.sub(_split_hashtag, text)
+        text = _split_hashtags(text)
     if not text.isascii():
         text = text.translate(_EMOJI_TOKENS)
     lowered = _EMOTICON.sub(lambda m: f" emoticon_{_FACE_MOOD[m.group(0)]} ", text.lower()) if ":" in text or "<3" in text or "=)" in text or "-_-" in text else text.lower()
@@ -123,8 +142,9 @@ def normalise(text: str) -> str:
 _TURNING_WORDS = NEGATORS | RESOLVERS
 
 
-def tokens_with_negation(normalised: str) -> list[str]:
-    """Words, with those after a negator (up to the end of the clause) marked `neg_`."""
+def tokens_with_negation(normalised: str, negators: Mapping[str, str] = _NEGATOR_TYPOS) -> list[str]:
+    """Words, with those after a negator (up to the end of the clause) marked `neg_`. `negators` maps each spelling
+    of a negator, typos included, to the negator."""
     marked, negating = [], False
     for token in _TOKEN.findall(normalised):
         if token in _CLAUSE_ENDS:
@@ -135,13 +155,19 @@ def tokens_with_negation(normalised: str) -> list[str]:
         if not token:
             continue
         # A misspelt negator is read as the negator (so later steps need only look for the words as written).
-        turning = _NEGATOR_TYPOS.get(token) or (token if token in RESOLVERS else None)
+        turning = negators.get(token) or (token if token in RESOLVERS else None)
         token = turning or token
-        # Emoji and emoticons keep their meaning after "not".
-        marked.append(f"neg_{token}" if negating and not token.startswith(("emoji_", "emoticon_")) else token)
+        # Emoji, emoticons and tags keep their meaning after "not".
+        marked.append(f"neg_{token}" if negating and not token.startswith(("emoji_", "emoticon_", TAG)) else token)
         if turning:
             negating = True
     return marked
+
+
+def real_words(texts: Iterable[str], min_texts: int = REAL_WORD_TEXTS) -> frozenset[str]:
+    """The words (letters only) that at least `min_texts` of `texts` use: words of their own, not typos of others."""
+    used = Counter(word for text in texts for word in set(_TOKEN.findall(normalise(text))) if word.isalpha())
+    return frozenset(word for word, count in used.items() if count >= min_texts)
 
 
 def bucket(name: str) -> int:
@@ -151,15 +177,18 @@ def bucket(name: str) -> int:
 class Featurizer:
     """Sentence -> bucket numbers. `lexicon` maps a word to its sentiment class (rounded valence, -4..4)."""
 
-    def __init__(self, lexicon: Mapping[str, int], cache_size: int = 1 << 16) -> None:
+    def __init__(self, lexicon: Mapping[str, int], real_words: frozenset[str] = frozenset(), cache_size: int = 1 << 16) -> None:
         self.lexicon = lexicon
+        # Words of their own (common in the training texts): never read as a typo of a negator or a lexicon word.
+        self.real_words = real_words
+        self._negators = {typed: meant for typed, meant in _NEGATOR_TYPOS.items() if typed == meant or typed not in real_words}
         # Words repeat (Zipf): a word's own features are computed once per process, not once per use.
         self._word = lru_cache(maxsize=cache_size)(self._word_features)
 
     @cached_property
     def _near_lexicon(self) -> Near:
         # Built on the first misspelt word that needs it (50 ms for VADER's lexicon), not when a model is loaded.
-        return Near(self.lexicon)
+        return Near(self.lexicon, self.real_words)
 
     def _valence(self, word: str) -> int:
         """The lexicon's class of `word`, or of the word it is a typo of; 0 if none."""
@@ -169,6 +198,10 @@ class Featurizer:
         return self.lexicon[found] if found else 0
 
     def _word_features(self, token: str) -> tuple[int, ...]:
+        if token.startswith(TAG):
+            word = token[len(TAG):]
+            valence = self.lexicon.get(word)
+            return tuple(bucket(name) for name in (f"w:{word}", *([] if valence is None else [f"v:{valence}"])))
         marker = token[:4] if token.startswith(("neg_", "sar_", "dbl_")) else ""
         word = token[len(marker):]
         padded = f" {word[:CHAR_GRAM_WORD]} "
@@ -197,7 +230,7 @@ class Featurizer:
         """Each sentence's bucket numbers; a sarcasm marker anywhere in the passage makes its praise `sar_` words.
         (Reading praise beside any bad word as ironic, without a marker, cost 0.01-0.02 F1 on the dev sets.)"""
         normalised = [normalise(s) for s in sentences]
-        words = [[t for t in tokens_with_negation(n) if t not in _PUNCTUATION] for n in normalised]
+        words = [[t for t in tokens_with_negation(n, self._negators) if t not in _PUNCTUATION] for n in normalised]
         cues = [bool(_SARCASM.search(n)) for n in normalised]
         if any(cues):
             words = [[f"sar_{w}" if self._valence(w) > 0 else w for w in said] for said in words]
@@ -209,7 +242,10 @@ class Featurizer:
         found: list[int] = []
         for word in words:
             found += self._word(word)
-        found += [zlib.crc32(f"b:{a} {b}".encode()) & MASK for a, b in zip(words, words[1:])]
+        pairs: Iterable[tuple[str, str]] = zip(words, words[1:])
+        if "#" in sentence:  # only a tag makes tag_ words, and they make no pairs
+            pairs = ((a, b) for a, b in pairs if not (a.startswith(TAG) or b.startswith(TAG)))
+        found += [zlib.crc32(f"b:{a} {b}".encode()) & MASK for a, b in pairs]
         if cue:
             found.append(bucket("x:sarcasm"))
         if "!" in sentence:

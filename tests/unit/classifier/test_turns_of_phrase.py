@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.classifier.features import Featurizer, bucket, normalise, tokens_with_negation
+from bot.classifier.features import Featurizer, bucket, normalise, real_words, tokens_with_negation
 from bot.classifier.typos import Near, typo_table
 
 LEXICON = {"broken": -2, "furious": -3, "bad": -2, "wrong": -2, "problem": -2, "crash": -2, "fault": -2, "great": 3, "fantastic": 3, "love": 3}
@@ -98,6 +98,20 @@ def test_near_leaves_other_words_alone(word: str) -> None:
 def test_a_negator_negates_only_the_next_few_words_of_its_own_clause(featurizer: Featurizer, sentence: str) -> None:
     assert not {bucket(f"w:dbl_{n}") for n in ("nothing", "no")} & set(featurizer.passage([sentence])[0])
 
+
+
+def test_a_word_of_its_own_is_not_read_as_a_typo() -> None:
+    # "want" is one letter from "wasnt", "with" from "witch": common words are read as themselves.
+    near = Near(["witch", "shame"], real_words=frozenset({"with", "same"}))
+    assert near.find("with") is None and near.find("same") is None and near.find("shme") == "shame"
+    featurizer = Featurizer(LEXICON, real_words=frozenset({"want"}))
+    assert bucket("w:refund") in features(featurizer, "I want a refund") and bucket("w:neg_refund") not in features(featurizer, "I want a refund")
+    assert bucket("w:neg_refund") in features(featurizer, "I wasnt given a refund")
+    assert bucket("w:dbl_never") in features(featurizer, "Nveer had a single probem")  # rare spellings are still typos
+
+
+def test_real_words_are_those_many_texts_use() -> None:
+    assert real_words(["want want", "I want it", "with", "flight 404"], min_texts=2) == frozenset({"want"})
 
 
 def test_the_typo_table_of_a_small_vocabulary_finds_what_near_finds() -> None:
