@@ -33,6 +33,10 @@ def _classifier(backend: str) -> Classifier:
     return load_classifier(ClassifierConfig.model_validate({"backend": backend}))
 
 
+def _named(classifier: Classifier, model: Path | None) -> str:
+    return f"{classifier.name} ({model.name})" if model else classifier.name
+
+
 def _unavailable(command: str, backend: str) -> bool:
     """A backend this install cannot run is one line, before anything is loaded."""
     missing = backend_unavailable(backend)
@@ -60,9 +64,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if _unavailable("eval", args.backend):
         return 2
-    if args.behaviour:
-        return _behaviour(args)
-    if args.all == (args.file is not None):
+    if not args.behaviour and args.all == (args.file is not None):
         print("complaint-bot eval: give either FILE, --all or --behaviour", file=sys.stderr)
         return 2
     if args.all and not args.data.is_dir():
@@ -75,7 +77,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except ModelError as exc:
         print(f"complaint-bot eval: {exc}", file=sys.stderr)
         return 2
-    detectors = {f"{classifier.name} ({args.model.name})" if args.model else classifier.name: lambda text: classifier.classify(text).score}
+    if args.behaviour:
+        return _behaviour(args, classifier)
+    detectors = {_named(classifier, args.model): lambda text: classifier.classify(text).score}
     try:
         if args.all:
             for name, count, rows, _ in evaluate_all(args.data, detectors, threshold=args.threshold):
@@ -95,7 +99,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _behaviour(args: argparse.Namespace) -> int:
+def _behaviour(args: argparse.Namespace, classifier: Classifier) -> int:
     from bot.classifier.behaviour import Detector, build_suite, report
     from bot.classifier.evaluate import vader_scorer
 
@@ -108,9 +112,8 @@ def _behaviour(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"complaint-bot eval: the VADER baseline needs: pip install -e '.[compare]' ({exc.name} missing)", file=sys.stderr)
         return 2
-    classifier = _classifier(args.backend)
     detectors = [
-        Detector(classifier.name, lambda text, brand: classifier.classify(text, brand_terms=brand).score, args.threshold),
+        Detector(_named(classifier, args.model), lambda text, brand: classifier.classify(text, brand_terms=brand).score, args.threshold),
         Detector("VADER", lambda text, brand: vader(text), 0.05),
     ]
     rendered, _ = report(build_suite(real), detectors)

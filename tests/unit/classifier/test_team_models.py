@@ -229,6 +229,17 @@ def test_export_labels_hints_the_train_add_that_reads_what_it_wrote(install: Pat
         assert f"complaint-bot train --add {hinted}\n" in capsys.readouterr().out
 
 
+def test_eval_behaviour_runs_the_suite_on_the_teams_model(two_models: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in commands.PUBLIC_SETS:
+        write_labelled(mentions(TRAIN, 10, seed=5), tmp_path / name / "dev.tsv")
+    capsys.readouterr()
+    assert main(["eval", "--behaviour", "--data", str(tmp_path), "--model", str(two_models[0])]) == 0
+    assert "| test | kind | cases | team (a.npz) fails | VADER fails |" in capsys.readouterr().out
+    (tmp_path / "half.npz").write_bytes(two_models[0].read_bytes()[:1000])
+    assert main(["eval", "--behaviour", "--data", str(tmp_path), "--model", str(tmp_path / "half.npz")]) == 2
+    assert capsys.readouterr().err.strip() == f"complaint-bot eval: {tmp_path / 'half.npz'}: not a complete model file (truncated, or not a model at all)"
+
+
 def test_check_fails_on_a_team_model_that_does_not_read(install: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = install / "broken.npz"
     broken.write_text("not a model\n", encoding="utf-8")
