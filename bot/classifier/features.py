@@ -17,8 +17,9 @@ Three turns of phrase get their own words, because a bag of words reads them bac
 - sarcasm, praise around a bad experience ("Oh great, they lost my parcel again. Fantastic job"): in a passage
   with a sarcasm marker the praise words are `sar_` words, which carry what training taught about praise in
   such company, not the weight of sincere praise; what happened (lost, deleted, charged) then decides.
-Negators and the sentiment words they act on are found however misspelt (typos.py), unless the spelling is a word
-of its own ("want" is not "wasnt"). The words of the tags a text ends with are `tag_` words: topics, not what it says.
+Negators and the sentiment words they act on are found however misspelt (typos.py), and an uncommon word one typo
+from a word common in the training texts is read as that word. The words of the tags a text ends with are `tag_`
+words: topics, not what it says.
 """
 
 from __future__ import annotations
@@ -83,9 +84,8 @@ _CLAUSE_ENDS = _PUNCTUATION | {"but", "however", "although", "though", "yet", "p
 # word pairs, so that tags tacked onto a mention (#Monday #TravelTuesday) barely dilute what it says, while a mood tag
 # (#fail) still counts.
 TAG = "tag_"
-# A spelling this many training texts use is a word of its own: "want" is not a typo of "wasnt", nor "flight" of
-# "fight". A typo that common has been learnt as it is.
-REAL_WORD_TEXTS = 20
+# A spelling this many training texts use is a word the model has learnt; a rarer one a typo away is read as it.
+REAL_WORD_TEXTS = 10
 # Character n-grams of longer tokens (a hash, a pasted blob) add nothing but work.
 CHAR_GRAM_WORD = 24
 
@@ -103,6 +103,10 @@ _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<!\w)\d+(?:[.,:]\d+)*(?!\w)")
 # Words in any script (an underscore joins the marker tokens below: emoji_negative), and clause punctuation.
 _TOKEN = re.compile(r"[\w']+|[.,!?;:]")
+# A plain lower-case word (not a marked token such as tag_monday or emoticon_positive) that may be a typo.
+_LETTERS = re.compile(r"(?<![\w'])[a-z]{4,}(?![\w'])")
+# A capitalised word that does not start the sentence.
+_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][a-z]{3,}\b")
 _STARS = re.compile(r"\b([1-5])\s*(?:/\s*5|stars?|★)", re.IGNORECASE)
 # Shouting is counted exactly only where it may be: a run of capitals.
 _CAPITALS = re.compile(r"[A-Z]{4}")
@@ -142,9 +146,8 @@ def normalise(text: str) -> str:
 _TURNING_WORDS = NEGATORS | RESOLVERS
 
 
-def tokens_with_negation(normalised: str, negators: Mapping[str, str] = _NEGATOR_TYPOS) -> list[str]:
-    """Words, with those after a negator (up to the end of the clause) marked `neg_`. `negators` maps each spelling
-    of a negator, typos included, to the negator."""
+def tokens_with_negation(normalised: str) -> list[str]:
+    """Words, with those after a negator (up to the end of the clause) marked `neg_`."""
     marked, negating = [], False
     for token in _TOKEN.findall(normalised):
         if token in _CLAUSE_ENDS:
@@ -155,7 +158,7 @@ def tokens_with_negation(normalised: str, negators: Mapping[str, str] = _NEGATOR
         if not token:
             continue
         # A misspelt negator is read as the negator (so later steps need only look for the words as written).
-        turning = negators.get(token) or (token if token in RESOLVERS else None)
+        turning = _NEGATOR_TYPOS.get(token) or (token if token in RESOLVERS else None)
         token = turning or token
         # Emoji, emoticons and tags keep their meaning after "not".
         marked.append(f"neg_{token}" if negating and not token.startswith(("emoji_", "emoticon_", TAG)) else token)
@@ -179,16 +182,34 @@ class Featurizer:
 
     def __init__(self, lexicon: Mapping[str, int], real_words: frozenset[str] = frozenset(), cache_size: int = 1 << 16) -> None:
         self.lexicon = lexicon
-        # Words of their own (common in the training texts): never read as a typo of a negator or a lexicon word.
+        # Words common in the training texts: an uncommon word one typo from one of them is read as it (_respelt).
         self.real_words = real_words
-        self._negators = {typed: meant for typed, meant in _NEGATOR_TYPOS.items() if typed == meant or typed not in real_words}
         # Words repeat (Zipf): a word's own features are computed once per process, not once per use.
         self._word = lru_cache(maxsize=cache_size)(self._word_features)
+        self._spelling = lru_cache(maxsize=cache_size)(self._spelling_of)
 
     @cached_property
     def _near_lexicon(self) -> Near:
         # Built on the first misspelt word that needs it (50 ms for VADER's lexicon), not when a model is loaded.
-        return Near(self.lexicon, self.real_words)
+        return Near(self.lexicon)
+
+    @cached_property
+    def _near_real(self) -> Near:
+        return Near(self.real_words)
+
+    def _spelling_of(self, word: str) -> str:
+        if word in self.real_words or word in self.lexicon:
+            return word
+        return self._near_real.find(word) or word
+
+    def _respelt(self, sentence: str, normalised: str) -> str:
+        """Each uncommon word one typo away from a common one read as that word ("noothing", "solevd", "batetry"):
+        the model knows the common word, and a sarcasm marker or a resolver is then found as written. A word
+        capitalised inside the sentence is a name ("Paris" is not "pairs"), and stays as it is."""
+        if not self.real_words:
+            return normalised
+        names = {m.group(0).lower() for m in _NAME.finditer(sentence)}
+        return _LETTERS.sub(lambda m: m.group(0) if m.group(0) in names else self._spelling(m.group(0)), normalised)
 
     def _valence(self, word: str) -> int:
         """The lexicon's class of `word`, or of the word it is a typo of; 0 if none."""
@@ -229,8 +250,8 @@ class Featurizer:
     def passage(self, sentences: Sequence[str]) -> list[list[int]]:
         """Each sentence's bucket numbers; a sarcasm marker anywhere in the passage makes its praise `sar_` words.
         (Reading praise beside any bad word as ironic, without a marker, cost 0.01-0.02 F1 on the dev sets.)"""
-        normalised = [normalise(s) for s in sentences]
-        words = [[t for t in tokens_with_negation(n, self._negators) if t not in _PUNCTUATION] for n in normalised]
+        normalised = [self._respelt(s, normalise(s)) for s in sentences]
+        words = [[t for t in tokens_with_negation(n) if t not in _PUNCTUATION] for n in normalised]
         cues = [bool(_SARCASM.search(n)) for n in normalised]
         if any(cues):
             words = [[f"sar_{w}" if self._valence(w) > 0 else w for w in said] for said in words]

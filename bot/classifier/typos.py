@@ -5,8 +5,6 @@ sentiment words a negator or a sarcasm marker acts on) must still be found when 
 verdict ("Never had a single probem" read as a complaint). A typo here is what fast typing makes: a letter dropped,
 a letter added or doubled, or two neighbours swapped; not a letter replaced, which turns too many real words into
 others ("share" into "shame"). Only words of at least MIN_LENGTH letters are matched, on the same first letter.
-A spelling that is a word of its own ("want", "with", "flight": common in the training texts, features.real_words) is
-never read as a typo of another ("wasnt", "witch", "fight"), however close: the model has learnt what it means.
 """
 
 from __future__ import annotations
@@ -44,13 +42,12 @@ def typo_table(vocabulary: Iterable[str]) -> dict[str, str]:
 
 
 class Near:
-    """`find(word)`: the vocabulary's word that `word` is, or is one typo away from (unless it is one of
-    `real_words`); None if none. For a large vocabulary (the sentiment lexicon), where a table of every typo would
-    not fit: the typed word's own variants are looked up, and the answers cached."""
+    """`find(word)`: the vocabulary's word that `word` is, or is one typo away from; None if none. For a large
+    vocabulary (the sentiment lexicon), where a table of every typo would not fit: the typed word's own variants
+    are looked up, and the answers cached."""
 
-    def __init__(self, vocabulary: Iterable[str], real_words: frozenset[str] = frozenset(), cache_size: int = 1 << 16) -> None:
+    def __init__(self, vocabulary: Iterable[str], cache_size: int = 1 << 16) -> None:
         self.words = frozenset(vocabulary)
-        self.real_words = real_words
         self._with_one_dropped: dict[str, str] = {}
         for word in sorted(self.words):
             if len(word) >= MIN_LENGTH:
@@ -65,7 +62,7 @@ class Near:
     def _find(self, word: str) -> str | None:
         if word in self.words:
             return word
-        if len(word) < MIN_LENGTH - 1 or word in self.real_words:
+        if len(word) < MIN_LENGTH - 1:
             return None
         if word in self._with_one_dropped:  # a letter dropped
             return self._with_one_dropped[word]

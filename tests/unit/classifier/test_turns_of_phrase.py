@@ -100,14 +100,18 @@ def test_a_negator_negates_only_the_next_few_words_of_its_own_clause(featurizer:
 
 
 
-def test_a_word_of_its_own_is_not_read_as_a_typo() -> None:
-    # "want" is one letter from "wasnt", "with" from "witch": common words are read as themselves.
-    near = Near(["witch", "shame"], real_words=frozenset({"with", "same"}))
-    assert near.find("with") is None and near.find("same") is None and near.find("shme") == "shame"
-    featurizer = Featurizer(LEXICON, real_words=frozenset({"want"}))
-    assert bucket("w:refund") in features(featurizer, "I want a refund") and bucket("w:neg_refund") not in features(featurizer, "I want a refund")
-    assert bucket("w:neg_refund") in features(featurizer, "I wasnt given a refund")
-    assert bucket("w:dbl_never") in features(featurizer, "Nveer had a single probem")  # rare spellings are still typos
+def test_an_uncommon_word_one_typo_from_a_common_one_is_read_as_that_word() -> None:
+    featurizer = Featurizer(LEXICON, real_words=frozenset({"thanks", "nothing", "battery", "died", "emotion", "positive"}))
+    assert features(featurizer, "thanks for noothing") == features(featurizer, "thanks for nothing")
+    assert bucket("x:sarcasm") in features(featurizer, "thanks for noothing")  # the marker is found in the respelt words
+    assert features(featurizer, "the batetry died") == features(featurizer, "the battery died")
+    # A name inside a sentence is not a typo ("Paris" is not "pairs"); the same word starting it may be one.
+    names = Featurizer(LEXICON, real_words=frozenset({"pairs"}))
+    assert bucket("w:paris") in features(names, "Flights to Paris again") and bucket("w:pairs") in features(names, "Paris of socks")
+    # Marked tokens are not words to respell: the emoticon stays an emoticon, not an "emotion".
+    assert bucket("w:emoticon_positive") in features(featurizer, "fine :)")
+    # A model that recorded no common words reads every spelling as written.
+    assert bucket("x:sarcasm") not in features(Featurizer(LEXICON), "thanks for noothing")
 
 
 def test_real_words_are_those_many_texts_use() -> None:
