@@ -13,7 +13,7 @@ from bot.classifier.lexicon import LexiconClassifier
 from bot.classifier.linear import EVIDENCE_CHARS, MODEL_PATH, LinearClassifier
 from bot.classifier.passages import MAX_PASSAGES, MAX_SENTENCE, WHOLE, clean, paragraphs, passages
 
-INTERNAL_TOKEN = re.compile(r"\b(neg_|emoji_|emoticon_|hashtag_|[wbcvx]:)")
+INTERNAL_TOKEN = re.compile(r"\b(neg_|emoji_|emoticon_|hashtag_|tag_|[wbcvx]:)")
 
 
 @pytest.fixture(scope="module")
