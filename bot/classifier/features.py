@@ -184,6 +184,7 @@ class Featurizer:
         self.lexicon = lexicon
         # Words common in the training texts: an uncommon word one typo from one of them is read as it (_respelt).
         self.real_words = real_words
+        self._known = real_words | lexicon.keys()
         # Words repeat (Zipf): a word's own features are computed once per process, not once per use.
         self._word = lru_cache(maxsize=cache_size)(self._word_features)
         self._spelling = lru_cache(maxsize=cache_size)(self._spelling_of)
@@ -198,8 +199,6 @@ class Featurizer:
         return Near(self.real_words)
 
     def _spelling_of(self, word: str) -> str:
-        if word in self.real_words or word in self.lexicon:
-            return word
         return self._near_real.find(word) or word
 
     def _respelt(self, sentence: str, normalised: str) -> str:
@@ -208,8 +207,14 @@ class Featurizer:
         capitalised inside the sentence is a name ("Paris" is not "pairs"), and stays as it is."""
         if not self.real_words:
             return normalised
-        names = {m.group(0).lower() for m in _NAME.finditer(sentence)}
-        return _LETTERS.sub(lambda m: m.group(0) if m.group(0) in names else self._spelling(m.group(0)), normalised)
+        # Most sentences hold no uncommon word: then nothing more is done.
+        uncommon = [w for w in _LETTERS.findall(normalised) if w not in self._known]
+        respelt = {typed: meant for typed in uncommon if (meant := self._spelling(typed)) != typed}
+        if not respelt:
+            return normalised
+        for name in _NAME.findall(sentence):
+            respelt.pop(name.lower(), None)
+        return _LETTERS.sub(lambda m: respelt.get(m.group(0), m.group(0)), normalised)
 
     def _valence(self, word: str) -> int:
         """The lexicon's class of `word`, or of the word it is a typo of; 0 if none."""
