@@ -17,17 +17,14 @@ Three turns of phrase get their own words, because a bag of words reads them bac
 - sarcasm, praise around a bad experience ("Oh great, they lost my parcel again. Fantastic job"): in a passage
   with a sarcasm marker the praise words are `sar_` words, which carry what training taught about praise in
   such company, not the weight of sincere praise; what happened (lost, deleted, charged) then decides.
-Negators and the sentiment words they act on are found however misspelt (typos.py), and an uncommon word one typo
-from a word common in the training texts is read as that word. The words of the tags a text ends with are `tag_`
-words: topics, not what it says.
+Negators and the sentiment words they act on are found however misspelt (typos.py).
 """
 
 from __future__ import annotations
 
 import re
 import zlib
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property, lru_cache
 from itertools import takewhile
 
@@ -80,12 +77,6 @@ NEGATED_WORDS = 4
 _SUBJECTS = frozenset({"i", "im", "you", "we", "they", "he", "she"})
 # A negation ends with its clause, or where the sentence turns: "not cheap but the support is terrible".
 _CLAUSE_ENDS = _PUNCTUATION | {"but", "however", "although", "though", "yet", "pero", "mais", "aber", "mas", "ma"}
-# The words of the tags a text ends with: weighed as words (and by their lexicon class), without spelling n-grams or
-# word pairs, so that tags tacked onto a mention (#Monday #TravelTuesday) barely dilute what it says, while a mood tag
-# (#fail) still counts.
-TAG = "tag_"
-# A spelling this many training texts use is a word the model has learnt; a rarer one a typo away is read as it.
-REAL_WORD_TEXTS = 10
 # Character n-grams of longer tokens (a hash, a pasted blob) add nothing but work.
 CHAR_GRAM_WORD = 24
 
@@ -93,8 +84,6 @@ CHAR_GRAM_WORD = 24
 _URL = re.compile(r"\bhttps?(?::/*\S*|(?!\w))|www\.\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/\S*", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
-# The tags a mention ends with (after its words, or on their own): labels of its topic, not part of what it says.
-_TRAILING_TAGS = re.compile(r"(?:#\w+\W*)+$")
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _ELONGATED = re.compile(r"(\w)\1{2,}")
 # A number says nothing of a mood, and its value differs in every mention (prices, order numbers, hours, versions):
@@ -103,27 +92,15 @@ _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<!\w)\d+(?:[.,:]\d+)*(?!\w)")
 # Words in any script (an underscore joins the marker tokens below: emoji_negative), and clause punctuation.
 _TOKEN = re.compile(r"[\w']+|[.,!?;:]")
-# A plain lower-case word (not a marked token such as tag_monday or emoticon_positive) that may be a typo.
-_LETTERS = re.compile(r"(?<![\w'])[a-z]{4,}(?![\w'])")
-# A capitalised word that does not start the sentence.
-_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][a-z]{3,}\b")
 _STARS = re.compile(r"\b([1-5])\s*(?:/\s*5|stars?|★)", re.IGNORECASE)
 # Shouting is counted exactly only where it may be: a run of capitals.
 _CAPITALS = re.compile(r"[A-Z]{4}")
 
 
-def _tag_words(tag: str, marker: str) -> str:
-    """A tag's words (#NeverAgain -> never again), each with `marker` in front."""
-    words = _CAMEL.findall(tag) if tag.isascii() and not tag.islower() else tag.split("_")
-    return " ".join(f"{marker}{word}" for word in words if word)
-
-
-def _split_hashtags(text: str) -> str:
-    """Tags within the words are read as words ("#Acme broke my #router"); the tags a text ends with as `tag_` words:
-    most of those are topics, not moods, and adding some must not change what the text says."""
-    trailing = _TRAILING_TAGS.search(text)
-    head, tail = (text[: trailing.start()], text[trailing.start():]) if trailing else (text, "")
-    return _HASHTAG.sub(lambda m: _tag_words(m.group(1), ""), head) + _HASHTAG.sub(lambda m: _tag_words(m.group(1), TAG), tail)
+def _split_hashtag(match: re.Match[str]) -> str:
+    """A tag is read as its words (#NeverAgain -> never again), nothing more: most tags are topics, not moods."""
+    tag = match.group(1)
+    return " ".join(_CAMEL.findall(tag) if tag.isascii() and not tag.islower() else [tag.replace("_", " ")])
 
 
 def normalise(text: str) -> str:
@@ -134,7 +111,7 @@ def normalise(text: str) -> str:
     if "@" in text:
         text = _HANDLE.sub(" ", text)
     if "#" in text:
-        text = _split_hashtags(text)
+        text = _HASHTAG.sub(_split_hashtag, text)
     if not text.isascii():
         text = text.translate(_EMOJI_TOKENS)
     lowered = _EMOTICON.sub(lambda m: f" emoticon_{_FACE_MOOD[m.group(0)]} ", text.lower()) if ":" in text or "<3" in text or "=)" in text or "-_-" in text else text.lower()
@@ -160,17 +137,11 @@ def tokens_with_negation(normalised: str) -> list[str]:
         # A misspelt negator is read as the negator (so later steps need only look for the words as written).
         turning = _NEGATOR_TYPOS.get(token) or (token if token in RESOLVERS else None)
         token = turning or token
-        # Emoji, emoticons and tags keep their meaning after "not".
-        marked.append(f"neg_{token}" if negating and not token.startswith(("emoji_", "emoticon_", TAG)) else token)
+        # Emoji and emoticons keep their meaning after "not".
+        marked.append(f"neg_{token}" if negating and not token.startswith(("emoji_", "emoticon_")) else token)
         if turning:
             negating = True
     return marked
-
-
-def real_words(texts: Iterable[str], min_texts: int = REAL_WORD_TEXTS) -> frozenset[str]:
-    """The words (letters only) that at least `min_texts` of `texts` use: words of their own, not typos of others."""
-    used = Counter(word for text in texts for word in set(_TOKEN.findall(normalise(text))) if word.isalpha())
-    return frozenset(word for word, count in used.items() if count >= min_texts)
 
 
 def bucket(name: str) -> int:
@@ -180,41 +151,15 @@ def bucket(name: str) -> int:
 class Featurizer:
     """Sentence -> bucket numbers. `lexicon` maps a word to its sentiment class (rounded valence, -4..4)."""
 
-    def __init__(self, lexicon: Mapping[str, int], real_words: frozenset[str] = frozenset(), cache_size: int = 1 << 16) -> None:
+    def __init__(self, lexicon: Mapping[str, int], cache_size: int = 1 << 16) -> None:
         self.lexicon = lexicon
-        # Words common in the training texts: an uncommon word one typo from one of them is read as it (_respelt).
-        self.real_words = real_words
-        self._known = real_words | lexicon.keys()
         # Words repeat (Zipf): a word's own features are computed once per process, not once per use.
         self._word = lru_cache(maxsize=cache_size)(self._word_features)
-        self._spelling = lru_cache(maxsize=cache_size)(self._spelling_of)
 
     @cached_property
     def _near_lexicon(self) -> Near:
         # Built on the first misspelt word that needs it (50 ms for VADER's lexicon), not when a model is loaded.
         return Near(self.lexicon)
-
-    @cached_property
-    def _near_real(self) -> Near:
-        return Near(self.real_words)
-
-    def _spelling_of(self, word: str) -> str:
-        return self._near_real.find(word) or word
-
-    def _respelt(self, sentence: str, normalised: str) -> str:
-        """Each uncommon word one typo away from a common one read as that word ("noothing", "solevd", "batetry"):
-        the model knows the common word, and a sarcasm marker or a resolver is then found as written. A word
-        capitalised inside the sentence is a name ("Paris" is not "pairs"), and stays as it is."""
-        if not self.real_words:
-            return normalised
-        # Most sentences hold no uncommon word: then nothing more is done.
-        uncommon = [w for w in _LETTERS.findall(normalised) if w not in self._known]
-        respelt = {typed: meant for typed in uncommon if (meant := self._spelling(typed)) != typed}
-        if not respelt:
-            return normalised
-        for name in _NAME.findall(sentence):
-            respelt.pop(name.lower(), None)
-        return _LETTERS.sub(lambda m: respelt.get(m.group(0), m.group(0)), normalised)
 
     def _valence(self, word: str) -> int:
         """The lexicon's class of `word`, or of the word it is a typo of; 0 if none."""
@@ -224,10 +169,6 @@ class Featurizer:
         return self.lexicon[found] if found else 0
 
     def _word_features(self, token: str) -> tuple[int, ...]:
-        if token.startswith(TAG):
-            word = token[len(TAG):]
-            valence = self.lexicon.get(word)
-            return tuple(bucket(name) for name in (f"w:{word}", *([] if valence is None else [f"v:{valence}"])))
         marker = token[:4] if token.startswith(("neg_", "sar_", "dbl_")) else ""
         word = token[len(marker):]
         padded = f" {word[:CHAR_GRAM_WORD]} "
@@ -255,7 +196,7 @@ class Featurizer:
     def passage(self, sentences: Sequence[str]) -> list[list[int]]:
         """Each sentence's bucket numbers; a sarcasm marker anywhere in the passage makes its praise `sar_` words.
         (Reading praise beside any bad word as ironic, without a marker, cost 0.01-0.02 F1 on the dev sets.)"""
-        normalised = [self._respelt(s, normalise(s)) for s in sentences]
+        normalised = [normalise(s) for s in sentences]
         words = [[t for t in tokens_with_negation(n) if t not in _PUNCTUATION] for n in normalised]
         cues = [bool(_SARCASM.search(n)) for n in normalised]
         if any(cues):
@@ -268,10 +209,7 @@ class Featurizer:
         found: list[int] = []
         for word in words:
             found += self._word(word)
-        pairs: Iterable[tuple[str, str]] = zip(words, words[1:])
-        if "#" in sentence:  # only a tag makes tag_ words, and they make no pairs
-            pairs = ((a, b) for a, b in pairs if not (a.startswith(TAG) or b.startswith(TAG)))
-        found += [zlib.crc32(f"b:{a} {b}".encode()) & MASK for a, b in pairs]
+        found += [zlib.crc32(f"b:{a} {b}".encode()) & MASK for a, b in zip(words, words[1:])]
         if cue:
             found.append(bucket("x:sarcasm"))
         if "!" in sentence:

@@ -70,9 +70,6 @@ class LinearModel:
     # ISO 639-1 codes of the languages the training texts were in; a file written before languages were recorded
     # was trained on English alone.
     languages: frozenset[str] = frozenset({"en"})
-    # Words common in the training texts, never read as typos of others (features.real_words); a file written
-    # before they were recorded reads every near spelling as a typo.
-    real_words: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> LinearModel:
@@ -82,8 +79,7 @@ class LinearModel:
                 raise ValueError(f"{path}: weights {weights.shape} and bias {bias.shape} do not fit {BUCKETS} buckets and {len(experts)} experts")
             lexicon = dict(zip(data["lexicon_words"].tolist(), data["lexicon_classes"].tolist()))
             languages = frozenset(data["languages"].tolist()) if "languages" in data.files else frozenset({"en"})
-            real_words = frozenset(data["real_words"].tolist()) if "real_words" in data.files else frozenset()
-            return cls(weights, bias, experts, lexicon, ModelSettings(**json.loads(str(data["settings"]))), languages, real_words)
+            return cls(weights, bias, experts, lexicon, ModelSettings(**json.loads(str(data["settings"]))), languages)
 
     def save(self, path: Path) -> None:
         """An .npz file np.load reads; written with fixed timestamps so that the same training gives the same bytes."""
@@ -95,7 +91,6 @@ class LinearModel:
             "lexicon_classes": np.array(list(self.lexicon.values()), dtype=np.int8),
             "settings": np.array(json.dumps(self.settings.__dict__)),
             "languages": np.array(sorted(self.languages)),
-            "real_words": np.array(sorted(self.real_words), dtype=str),
         }
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
             for name, array in arrays.items():
@@ -136,7 +131,7 @@ class LinearClassifier:
 
     def __init__(self, model: LinearModel | None = None) -> None:
         self.model = model or LinearModel.load()
-        self.featurizer = Featurizer(self.model.lexicon, self.model.real_words)
+        self.featurizer = Featurizer(self.model.lexicon)
         self.supported_languages: frozenset[str] = self.model.languages
 
     def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:

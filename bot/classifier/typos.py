@@ -49,15 +49,19 @@ class Near:
     def __init__(self, vocabulary: Iterable[str], cache_size: int = 1 << 16) -> None:
         self.words = frozenset(vocabulary)
         self._with_one_dropped: dict[str, str] = {}
+        # Each spelling with two neighbours swapped, and where: the first swap from the left decides, as if the
+        # typed word's own swaps were tried in turn.
+        swapped: dict[str, tuple[int, str]] = {}
         for word in sorted(self.words):
             if len(word) >= MIN_LENGTH:
                 for shorter in _dropped(word):
                     if shorter[0] == word[0]:
                         self._with_one_dropped.setdefault(shorter, word)
+                for at, typo in enumerate(_swapped(word)):
+                    if typo[0] == word[0] and typo != word and at < swapped.get(typo, (at + 1, ""))[0]:
+                        swapped[typo] = (at, word)
+        self._with_two_swapped = {typo: word for typo, (_, word) in swapped.items()}
         self.find = lru_cache(maxsize=cache_size)(self._find)
-
-    def _known(self, candidate: str, word: str) -> bool:
-        return len(candidate) >= MIN_LENGTH and candidate[0] == word[0] and candidate in self.words
 
     def _find(self, word: str) -> str | None:
         if word in self.words:
@@ -66,5 +70,9 @@ class Near:
             return None
         if word in self._with_one_dropped:  # a letter dropped
             return self._with_one_dropped[word]
-        # A letter added or doubled, or two neighbours swapped.
-        return next((candidate for candidate in chain(_dropped(word), _swapped(word)) if self._known(candidate, word)), None)
+        if len(word) > MIN_LENGTH:  # a letter added or doubled: one of its letters left out is a word
+            first = word[0]
+            for shorter in _dropped(word):
+                if shorter[0] == first and shorter in self.words:
+                    return shorter
+        return self._with_two_swapped.get(word)  # two neighbours swapped
