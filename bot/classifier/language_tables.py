@@ -1,11 +1,14 @@
-"""py3langid's model tables, unpacked once into a cache directory and memory-mapped from there at every later start.
+"""py3langid's model tables, unpacked once into a cache directory and read from there at every later start.
 
 The wheel ships the model LZMA-compressed, with float16 weights that the identifier widens to float32: unpacking and
-widening cost 0.7-1 s of CPU at every start, which a `poll --once` run from cron pays each time. The unpacked float32
+widening cost 0.4-1.3 s of CPU at every start, which a `poll --once` run from cron pays each time. The unpacked float32
 tables are kept as .npy files in the user's cache directory (XDG_CACHE_HOME, else ~/.cache), in a folder named after
-the compressed file's SHA-256, so a new py3langid model is unpacked afresh; mapping them costs about 15 ms and
-processes share their pages. A cache directory that is missing, read-only or damaged only costs the unpacking: the
-tables are then built from the wheel's file as before. The arrays are the same either way (the tests compare them).
+the compressed file's SHA-256, so a new py3langid model is unpacked afresh; reading them costs about 70 ms of CPU.
+They are read into memory, not memory-mapped: the identifier gathers rows all over its 57 MB weight table, and from a
+mapped file identification plus scoring of the seven languages' tweets ran 10 % slower (4,931 against 5,488-6,041
+texts/s; benchmarks/languages.py), below the 5,000 a second it must keep. A cache directory that is missing,
+read-only or damaged only costs the unpacking: the tables are then built from the wheel's file as before. The arrays
+are the same either way (the tests compare them).
 """
 
 from __future__ import annotations
@@ -57,13 +60,13 @@ def default_cache_root() -> Path | None:
 
 
 def load_tables(cache_root: Path | None, model: Path = MODEL_PATH) -> Tables:
-    """The tables of `model`: mapped from `cache_root` when unpacked there before, else unpacked (and kept there)."""
+    """The tables of `model`: read from `cache_root` when unpacked there before, else unpacked (and kept there)."""
     if cache_root is None:
         return _unpack(model)
     folder = cache_root / f"py3langid-{LAYOUT}-{_digest(model)}"
     if folder.is_dir():
         try:
-            return _mapped(folder)
+            return _read(folder)
         except (OSError, ValueError) as exc:
             log.warning("the language identifier's cached tables in %s are unreadable (%s): unpacking them again", folder, exc)
             shutil.rmtree(folder, ignore_errors=True)
@@ -120,8 +123,8 @@ def _keep(tables: Tables, folder: Path) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _mapped(folder: Path) -> Tables:
-    arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _FILES}
+def _read(folder: Path) -> Tables:
+    arrays = {name: np.load(folder / f"{name}.npy", allow_pickle=False) for name in _FILES}
     weights, priors, classes = arrays["weights"], arrays["priors"], arrays["classes"]
     rows, output = arrays["rows"], arrays["output"]
     consistent = (
