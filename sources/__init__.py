@@ -27,22 +27,23 @@ from sources.base import (
     SourceType,
 )
 
-# kind -> the module and class that read it. A module is imported the first time its kind is asked for, so a start-up
-# imports only the kinds its config names (Google Play's alone brings in google-auth and its cryptography).
+# kind -> the class that reads it, in the module named after the kind (sources/KIND.py). A module is imported the first
+# time its kind is asked for, so a start-up imports only the kinds its config names (Google Play's alone brings in
+# google-auth and its cryptography).
 _CLASSES = {
-    "rss": ("sources.rss", "RssSource"),
-    "hackernews": ("sources.hackernews", "HackerNewsSource"),
-    "reddit": ("sources.reddit", "RedditSource"),
-    "mastodon": ("sources.mastodon", "MastodonSource"),
-    "bluesky": ("sources.bluesky", "BlueskySource"),
-    "appstore": ("sources.appstore", "AppStoreSource"),
-    "x": ("sources.x", "XSource"),
-    "youtube": ("sources.youtube", "YouTubeSource"),
-    "stackexchange": ("sources.stackexchange", "StackExchangeSource"),
-    "discourse": ("sources.discourse", "DiscourseSource"),
-    "github": ("sources.github", "GitHubSource"),
-    "trustpilot": ("sources.trustpilot", "TrustpilotSource"),
-    "googleplay": ("sources.googleplay", "GooglePlaySource"),
+    "rss": "RssSource",
+    "hackernews": "HackerNewsSource",
+    "reddit": "RedditSource",
+    "mastodon": "MastodonSource",
+    "bluesky": "BlueskySource",
+    "appstore": "AppStoreSource",
+    "x": "XSource",
+    "youtube": "YouTubeSource",
+    "stackexchange": "StackExchangeSource",
+    "discourse": "DiscourseSource",
+    "github": "GitHubSource",
+    "trustpilot": "TrustpilotSource",
+    "googleplay": "GooglePlaySource",
 }
 
 
@@ -50,8 +51,8 @@ class _SourceTypes(Mapping[str, SourceType]):
     """kind -> class with `kind`, `Config` and `__init__(self, config, http: httpx.Client)`, imported on first use."""
 
     def __getitem__(self, kind: str) -> SourceType:
-        module, name = _CLASSES[kind]
-        source_type: SourceType = getattr(importlib.import_module(module), name)
+        name = _CLASSES[kind]
+        source_type: SourceType = getattr(importlib.import_module(f"sources.{kind}"), name)
         return source_type
 
     def __iter__(self) -> Iterator[str]:

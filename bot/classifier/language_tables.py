@@ -128,14 +128,15 @@ def _read(folder: Path) -> Tables:
     weights, priors, classes = arrays["weights"], arrays["priors"], arrays["classes"]
     rows, output = arrays["rows"], arrays["output"]
     consistent = (
-        weights.dtype == np.float32 and weights.ndim == 2 and priors.shape == (weights.shape[1],) and classes.shape == priors.shape
-        and arrays["nextmove"].dtype == np.uint32 and rows.shape == output.shape and output.dtype == np.int32
+        weights.dtype == priors.dtype == np.float32 and weights.ndim == 2 and priors.shape == (weights.shape[1],)
+        and classes.shape == priors.shape and arrays["nextmove"].dtype == np.uint32 and rows.shape == output.shape
+        and output.dtype == np.int32
     )
     if not consistent:
         raise ValueError("the tables do not fit together")
     return Tables(
         weights=weights,
-        priors=np.array(priors),
+        priors=priors,
         classes=classes.tolist(),
         nextmove=memoryview(arrays["nextmove"]),
         rowbase=[r << 8 for r in rows.tolist()],
