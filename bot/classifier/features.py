@@ -17,14 +17,15 @@ Three turns of phrase get their own words, because a bag of words reads them bac
 - sarcasm, praise around a bad experience ("Oh great, they lost my parcel again. Fantastic job"): in a passage
   with a sarcasm marker the praise words are `sar_` words, which carry what training taught about praise in
   such company, not the weight of sincere praise; what happened (lost, deleted, charged) then decides.
-Negators and the sentiment words they act on are found however misspelt (typos.py).
+Negators and the sentiment words they act on are found however misspelt (typos.py). The words of the tags a text
+ends with are `tag_` words: topics, not what it says.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property, lru_cache
 from itertools import takewhile
 
@@ -77,6 +78,10 @@ NEGATED_WORDS = 4
 _SUBJECTS = frozenset({"i", "im", "you", "we", "they", "he", "she"})
 # A negation ends with its clause, or where the sentence turns: "not cheap but the support is terrible".
 _CLAUSE_ENDS = _PUNCTUATION | {"but", "however", "although", "though", "yet", "pero", "mais", "aber", "mas", "ma"}
+# The words of the tags a text ends with: weighed as words (and by their lexicon class), without spelling n-grams or
+# word pairs, so that tags tacked onto a mention (#Monday #TravelTuesday) barely dilute what it says, while a mood tag
+# (#fail) still counts.
+TAG = "tag_"
 # Character n-grams of longer tokens (a hash, a pasted blob) add nothing but work.
 CHAR_GRAM_WORD = 24
 
@@ -84,6 +89,8 @@ CHAR_GRAM_WORD = 24
 _URL = re.compile(r"\bhttps?(?::/*\S*|(?!\w))|www\.\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/\S*", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
+# The tags a mention ends with (after its words, or on their own): labels of its topic, not part of what it says.
+_TRAILING_TAGS = re.compile(r"(?:#\w+\W*)+$")
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _ELONGATED = re.compile(r"(\w)\1{2,}")
 # A number says nothing of a mood, and its value differs in every mention (prices, order numbers, hours, versions):
@@ -97,10 +104,18 @@ _STARS = re.compile(r"\b([1-5])\s*(?:/\s*5|stars?|★)", re.IGNORECASE)
 _CAPITALS = re.compile(r"[A-Z]{4}")
 
 
-def _split_hashtag(match: re.Match[str]) -> str:
-    """A tag is read as its words (#NeverAgain -> never again), nothing more: most tags are topics, not moods."""
-    tag = match.group(1)
-    return " ".join(_CAMEL.findall(tag) if tag.isascii() and not tag.islower() else [tag.replace("_", " ")])
+def _tag_words(tag: str, marker: str) -> str:
+    """A tag's words (#NeverAgain -> never again), each with `marker` in front."""
+    words = _CAMEL.findall(tag) if tag.isascii() and not tag.islower() else tag.split("_")
+    return " ".join(f"{marker}{word}" for word in words if word)
+
+
+def _split_hashtags(text: str) -> str:
+    """Tags within the words are read as words ("#Acme broke my #router"); the tags a text ends with as `tag_` words:
+    most of those are topics, not moods, and adding some must not change what the text says."""
+    trailing = _TRAILING_TAGS.search(text)
+    head, tail = (text[: trailing.start()], text[trailing.start():]) if trailing else (text, "")
+    return _HASHTAG.sub(lambda m: _tag_words(m.group(1), ""), head) + _HASHTAG.sub(lambda m: _tag_words(m.group(1), TAG), tail)
 
 
 def normalise(text: str) -> str:
@@ -111,7 +126,7 @@ def normalise(text: str) -> str:
     if "@" in text:
         text = _HANDLE.sub(" ", text)
     if "#" in text:
-        text = _HASHTAG.sub(_split_hashtag, text)
+        text = _split_hashtags(text)
     if not text.isascii():
         text = text.translate(_EMOJI_TOKENS)
     lowered = _EMOTICON.sub(lambda m: f" emoticon_{_FACE_MOOD[m.group(0)]} ", text.lower()) if ":" in text or "<3" in text or "=)" in text or "-_-" in text else text.lower()
@@ -137,8 +152,8 @@ def tokens_with_negation(normalised: str) -> list[str]:
         # A misspelt negator is read as the negator (so later steps need only look for the words as written).
         turning = _NEGATOR_TYPOS.get(token) or (token if token in RESOLVERS else None)
         token = turning or token
-        # Emoji and emoticons keep their meaning after "not".
-        marked.append(f"neg_{token}" if negating and not token.startswith(("emoji_", "emoticon_")) else token)
+        # Emoji, emoticons and tags keep their meaning after "not".
+        marked.append(f"neg_{token}" if negating and not token.startswith(("emoji_", "emoticon_", TAG)) else token)
         if turning:
             negating = True
     return marked
@@ -169,6 +184,10 @@ class Featurizer:
         return self.lexicon[found] if found else 0
 
     def _word_features(self, token: str) -> tuple[int, ...]:
+        if token.startswith(TAG):
+            word = token[len(TAG):]
+            valence = self.lexicon.get(word)
+            return tuple(bucket(name) for name in (f"w:{word}", *([] if valence is None else [f"v:{valence}"])))
         marker = token[:4] if token.startswith(("neg_", "sar_", "dbl_")) else ""
         word = token[len(marker):]
         padded = f" {word[:CHAR_GRAM_WORD]} "
@@ -209,7 +228,10 @@ class Featurizer:
         found: list[int] = []
         for word in words:
             found += self._word(word)
-        found += [zlib.crc32(f"b:{a} {b}".encode()) & MASK for a, b in zip(words, words[1:])]
+        pairs: Iterable[tuple[str, str]] = zip(words, words[1:])
+        if "#" in sentence:  # only a tag makes tag_ words, and they make no pairs
+            pairs = ((a, b) for a, b in pairs if not (a.startswith(TAG) or b.startswith(TAG)))
+        found += [zlib.crc32(f"b:{a} {b}".encode()) & MASK for a, b in pairs]
         if cue:
             found.append(bucket("x:sarcasm"))
         if "!" in sentence:

@@ -30,7 +30,7 @@ def _weight(sentence: str) -> float:
     total = 0.0
     for token in tokens_with_negation(normalise(sentence)):
         negated = token.startswith("neg_")
-        word = token.removeprefix("neg_")
+        word = token.removeprefix("neg_").removeprefix("tag_")
         if word in NEGATIVE:
             total += -0.5 if negated else 1.5
         elif word in POSITIVE:

@@ -13,7 +13,7 @@ from bot.classifier.lexicon import LexiconClassifier
 from bot.classifier.linear import EVIDENCE_CHARS, MODEL_PATH, LinearClassifier
 from bot.classifier.passages import MAX_PASSAGES, MAX_SENTENCE, WHOLE, clean, paragraphs, passages
 
-INTERNAL_TOKEN = re.compile(r"\b(neg_|emoji_|emoticon_|hashtag_|[wbcvx]:)")
+INTERNAL_TOKEN = re.compile(r"\b(neg_|emoji_|emoticon_|hashtag_|tag_|[wbcvx]:)")
 
 
 @pytest.fixture(scope="module")
@@ -203,8 +203,8 @@ def test_a_blog_posts_one_complaint_paragraph_about_the_brand_carries_it(detecto
     post = f"<p>{BLOG_INTRO}</p><p>{BLOG_COMPLAINT}</p><p>{BLOG_OUTRO}</p>"
     result = detector.classify(post, brand_terms=["Acme"])
     assert result.score >= 0.5 and result.evidence == BLOG_COMPLAINT
-    # Without the complaint the same post scores well below it (the outro alone is a known false alarm, 0.72).
-    assert detector.classify(f"{BLOG_INTRO}\n\n{BLOG_OUTRO}", brand_terms=["Acme"]).score < result.score - 0.15
+    # Without the complaint the same post is not flagged (the outro alone is a known false alarm).
+    assert detector.classify(f"{BLOG_INTRO}\n\n{BLOG_OUTRO}", brand_terms=["Acme"]).score < 0.5
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bot.classifier import ClassifierConfig, load_classifier
-from bot.classifier.features import BUCKETS, Featurizer, normalise, tokens_with_negation
+from bot.classifier.features import BUCKETS, Featurizer, bucket, normalise, tokens_with_negation
 from bot.classifier.lexicon import LexiconClassifier
 from bot.classifier.linear import LinearClassifier, LinearModel, ModelSettings, text_indices
 from bot.classifier.passages import clean, paragraphs, passages
@@ -45,9 +45,13 @@ def test_neutral_noise_leaves_exactly_the_same_features(featurizer: Featurizer, 
     assert sorted(text_indices(featurizer, noisy)) == sorted(text_indices(featurizer, BASE))
 
 
-def test_hashtags_read_as_their_words(featurizer: Featurizer) -> None:
-    assert sorted(text_indices(featurizer, "#NeverAgain #CustomerService")) == sorted(text_indices(featurizer, "never again customer service"))
-    assert sorted(text_indices(featurizer, "#fail")) == sorted(text_indices(featurizer, "fail"))
+def test_hashtags_read_as_their_words_and_trailing_ones_without_spelling_or_pairs(featurizer: Featurizer) -> None:
+    assert sorted(text_indices(featurizer, "the #router from #Acme broke")) == sorted(text_indices(featurizer, "the router from acme broke"))
+    # The tags a text ends with: their words and lexicon class, nothing more, so they barely dilute what it says.
+    assert sorted(text_indices(featurizer, "#NeverAgain #CustomerService")) == sorted(bucket(f) for f in ("w:never", "v:-1", "w:again", "w:customer", "w:service"))
+    assert text_indices(featurizer, "#good_vibes") == [bucket("w:good"), bucket("v:2"), bucket("w:vibes")]
+    assert sorted(text_indices(featurizer, f"{BASE} #Monday #TravelTuesday")) == sorted(text_indices(featurizer, BASE) + [bucket(f"w:{w}") for w in ("monday", "travel", "tuesday")])
+    assert tokens_with_negation(normalise("not again #fail")) == ["not", "neg_again", "tag_fail"]  # a tag is not negated
 
 
 def test_mood_emoji_become_tokens_and_others_vanish() -> None:
