@@ -102,9 +102,10 @@ def test_fixed_drafts_one_follow_up_each_approve_all_publishes_once_the_rest_by_
     clock.advance(days=30, minutes=1)
     assert run_reminders(runtime).incidents.check_ins == 1
     assert run_reminders(runtime).incidents.check_ins == 0
-    check_ins = [m for m in slack.thread(CHANNEL, the_incident(runtime, 1).message_ts or "") if "time for the check-in" in as_text(m["blocks"])]
+    # The running bot's drain posts them a moment later.
+    check_ins = wait_for(lambda: [m for m in slack.thread(CHANNEL, the_incident(runtime, 1).message_ts or "") if "time for the check-in" in as_text(m["blocks"])])
     assert len(check_ins) == 1 and f"Approve all ({publishable})" in as_text(check_ins[0]["blocks"])
-    assert [m["text"] for m in slack.channel_messages("D0AGENT001")][-1].startswith("Incident #1 was fixed a month ago")
+    assert len(wait_for(lambda: [m for m in slack.channel_messages("D0AGENT001") if m["text"].startswith("Incident #1 was fixed a month ago")])) == 1
 
 
 def test_two_replicas_approving_all_at_once_publish_each_follow_up_once(
