@@ -27,8 +27,9 @@ class Classifier(Protocol):
     # not scored by it (the caller decides: route unscored, skip, or ask the LLM).
     supported_languages: frozenset[str]
 
-    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
-        """`brand_terms`: the brand's names (case-insensitive whole words); passages naming it weigh more."""
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = (), language: str | None = None) -> Classification:
+        """`brand_terms`: the brand's names (case-insensitive whole words); passages naming it weigh more.
+        `language`: the text's identified language (ISO 639-1), None when undetermined."""
         ...
 
 

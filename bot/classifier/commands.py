@@ -79,7 +79,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 2
     if args.behaviour:
         return _behaviour(args, classifier)
-    detectors = {_named(classifier, args.model): lambda text: classifier.classify(text).score}
+    from bot.classifier.language import identify
+
+    # Each text in its identified language, as ingest reads a mention (English and undetermined texts are respelt).
+    detectors = {_named(classifier, args.model): lambda text: classifier.classify(text, language=identify(text).known).score}
     try:
         if args.all:
             for name, count, rows, _ in evaluate_all(args.data, detectors, threshold=args.threshold):

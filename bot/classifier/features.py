@@ -17,14 +17,16 @@ Three turns of phrase get their own words, because a bag of words reads them bac
 - sarcasm, praise around a bad experience ("Oh great, they lost my parcel again. Fantastic job"): in a passage
   with a sarcasm marker the praise words are `sar_` words, which carry what training taught about praise in
   such company, not the weight of sincere praise; what happened (lost, deleted, charged) then decides.
-Negators and the sentiment words they act on are found however misspelt (typos.py). The words of the tags a text
-ends with are `tag_` words: topics, not what it says.
+Negators and the sentiment words they act on are found however misspelt (typos.py), and in English an uncommon word
+one typo from a word common in the English training texts is read as that word. The words of the tags a text ends
+with are `tag_` words: topics, not what it says.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property, lru_cache
 from itertools import takewhile
@@ -82,6 +84,8 @@ _CLAUSE_ENDS = _PUNCTUATION | {"but", "however", "although", "though", "yet", "p
 # word pairs, so that tags tacked onto a mention (#Monday #TravelTuesday) barely dilute what it says, while a mood tag
 # (#fail) still counts.
 TAG = "tag_"
+# A spelling this many training texts use is a word the model has learnt; a rarer one a typo away is read as it.
+REAL_WORD_TEXTS = 10
 # Character n-grams of longer tokens (a hash, a pasted blob) add nothing but work.
 CHAR_GRAM_WORD = 24
 
@@ -99,6 +103,10 @@ _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<!\w)\d+(?:[.,:]\d+)*(?!\w)")
 # Words in any script (an underscore joins the marker tokens below: emoji_negative), and clause punctuation.
 _TOKEN = re.compile(r"[\w']+|[.,!?;:]")
+# A plain lower-case word (not a marked token such as tag_monday or emoticon_positive) that may be a typo.
+_LETTERS = re.compile(r"(?<![\w'])[a-z]{4,}(?![\w'])")
+# A capitalised word that does not start the sentence.
+_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][a-z]{3,}\b")
 _STARS = re.compile(r"\b([1-5])\s*(?:/\s*5|stars?|★)", re.IGNORECASE)
 # Shouting is counted exactly only where it may be: a run of capitals.
 _CAPITALS = re.compile(r"[A-Z]{4}")
@@ -159,6 +167,12 @@ def tokens_with_negation(normalised: str) -> list[str]:
     return marked
 
 
+def real_words(texts: Iterable[str], min_texts: int = REAL_WORD_TEXTS) -> frozenset[str]:
+    """The words (letters only) that at least `min_texts` of `texts` use: words of their own, not typos of others."""
+    used = Counter(word for text in texts for word in set(_TOKEN.findall(normalise(text))) if word.isalpha())
+    return frozenset(word for word, count in used.items() if count >= min_texts)
+
+
 def bucket(name: str) -> int:
     return zlib.crc32(name.encode()) & MASK
 
@@ -166,15 +180,39 @@ def bucket(name: str) -> int:
 class Featurizer:
     """Sentence -> bucket numbers. `lexicon` maps a word to its sentiment class (rounded valence, -4..4)."""
 
-    def __init__(self, lexicon: Mapping[str, int], cache_size: int = 1 << 16) -> None:
+    def __init__(self, lexicon: Mapping[str, int], real_words: frozenset[str] = frozenset(), cache_size: int = 1 << 16) -> None:
         self.lexicon = lexicon
+        # Words common in the English training texts: an uncommon word one typo from one of them is read as it.
+        self.real_words = real_words
+        self._known = real_words | lexicon.keys()
         # Words repeat (Zipf): a word's own features are computed once per process, not once per use.
         self._word = lru_cache(maxsize=cache_size)(self._word_features)
+        self._spelling = lru_cache(maxsize=cache_size)(self._spelling_of)
 
     @cached_property
     def _near_lexicon(self) -> Near:
         # Built on the first misspelt word that needs it (50 ms for VADER's lexicon), not when a model is loaded.
         return Near(self.lexicon)
+
+    @cached_property
+    def _near_real(self) -> Near:
+        return Near(self.real_words)
+
+    def _spelling_of(self, word: str) -> str:
+        return self._near_real.find(word) or word
+
+    def _respelt(self, sentence: str, normalised: str) -> str:
+        """Each uncommon word one typo away from a common one read as that word ("noothing", "solevd", "batetry"):
+        the model knows the common word, and a sarcasm marker or a resolver is then found as written. A word
+        capitalised inside the sentence is a name ("Paris" is not "pairs"), and stays as it is."""
+        # Most sentences hold no uncommon word: then nothing more is done.
+        uncommon = [w for w in _LETTERS.findall(normalised) if w not in self._known]
+        respelt = {typed: meant for typed in uncommon if (meant := self._spelling(typed)) != typed}
+        if not respelt:
+            return normalised
+        for name in _NAME.findall(sentence):
+            respelt.pop(name.lower(), None)
+        return _LETTERS.sub(lambda m: respelt.get(m.group(0), m.group(0)), normalised)
 
     def _valence(self, word: str) -> int:
         """The lexicon's class of `word`, or of the word it is a typo of; 0 if none."""
@@ -212,10 +250,14 @@ class Featurizer:
                     marked[i] = f"dbl_{word}"
         return marked
 
-    def passage(self, sentences: Sequence[str]) -> list[list[int]]:
+    def passage(self, sentences: Sequence[str], *, respell: bool = True) -> list[list[int]]:
         """Each sentence's bucket numbers; a sarcasm marker anywhere in the passage makes its praise `sar_` words.
-        (Reading praise beside any bad word as ironic, without a marker, cost 0.01-0.02 F1 on the dev sets.)"""
+        (Reading praise beside any bad word as ironic, without a marker, cost 0.01-0.02 F1 on the dev sets.)
+        `respell`: read uncommon words as the common English word one typo away (English and undetermined texts:
+        the common words are English, and respelling costs a text in another language about 20 µs for nothing)."""
         normalised = [normalise(s) for s in sentences]
+        if respell and self.real_words:
+            normalised = [self._respelt(s, n) for s, n in zip(sentences, normalised)]
         words = [[t for t in tokens_with_negation(n) if t not in _PUNCTUATION] for n in normalised]
         cues = [bool(_SARCASM.search(n)) for n in normalised]
         if any(cues):

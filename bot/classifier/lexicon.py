@@ -42,7 +42,7 @@ class LexiconClassifier:
     name = "lexicon"
     supported_languages = ENGLISH  # its word lists are English
 
-    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = (), language: str | None = None) -> Classification:
         said = sentences(clean(text))
         weights = [_weight(s) for s in said]
         score = 1 / (1 + math.exp(-(sum(weights) - 1.0)))

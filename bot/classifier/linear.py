@@ -44,6 +44,9 @@ MODEL_PATH = Path(__file__).parent / "model" / "negativity.npz"
 EVIDENCE_CHARS = 300
 # A sentence this short ("No.", "Not happy.") says little on its own: quote a longer one of the passage, or all of it.
 EVIDENCE_MIN_WORDS = 4
+# The languages whose uncommon words are read as the common training word one typo away: English, and texts whose
+# language is undetermined (None: too short to tell, or no language dominates), which are read as English.
+RESPELT: frozenset[str | None] = frozenset({"en", None})
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,9 @@ class LinearModel:
     # ISO 639-1 codes of the languages the training texts were in; a file written before languages were recorded
     # was trained on English alone.
     languages: frozenset[str] = frozenset({"en"})
+    # Words common in the English training texts, never read as typos of others (features.real_words); a file written
+    # before they were recorded reads every spelling as written.
+    real_words: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> LinearModel:
@@ -79,7 +85,8 @@ class LinearModel:
                 raise ValueError(f"{path}: weights {weights.shape} and bias {bias.shape} do not fit {BUCKETS} buckets and {len(experts)} experts")
             lexicon = dict(zip(data["lexicon_words"].tolist(), data["lexicon_classes"].tolist()))
             languages = frozenset(data["languages"].tolist()) if "languages" in data.files else frozenset({"en"})
-            return cls(weights, bias, experts, lexicon, ModelSettings(**json.loads(str(data["settings"]))), languages)
+            real_words = frozenset(data["real_words"].tolist()) if "real_words" in data.files else frozenset()
+            return cls(weights, bias, experts, lexicon, ModelSettings(**json.loads(str(data["settings"]))), languages, real_words)
 
     def save(self, path: Path) -> None:
         """An .npz file np.load reads; written with fixed timestamps so that the same training gives the same bytes."""
@@ -91,6 +98,7 @@ class LinearModel:
             "lexicon_classes": np.array(list(self.lexicon.values()), dtype=np.int8),
             "settings": np.array(json.dumps(self.settings.__dict__)),
             "languages": np.array(sorted(self.languages)),
+            "real_words": np.array(sorted(self.real_words), dtype=str),
         }
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
             for name, array in arrays.items():
@@ -131,11 +139,11 @@ class LinearClassifier:
 
     def __init__(self, model: LinearModel | None = None) -> None:
         self.model = model or LinearModel.load()
-        self.featurizer = Featurizer(self.model.lexicon)
+        self.featurizer = Featurizer(self.model.lexicon, self.model.real_words)
         self.supported_languages: frozenset[str] = self.model.languages
 
-    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
-        judged = self.judge(text, brand_terms)
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = (), language: str | None = None) -> Classification:
+        judged = self.judge(text, brand_terms, language)
         score = float(1 / (1 + np.exp(-judged.logit)))
         reasons: tuple[str, ...] = ()
         if rating is not None:
@@ -143,12 +151,13 @@ class LinearClassifier:
             reasons = (reason,)
         return Classification(round(score, 4), reasons, judged.evidence)
 
-    def judge(self, text: str, brand_terms: Sequence[str] = ()) -> Judgement:
+    def judge(self, text: str, brand_terms: Sequence[str] = (), language: str | None = None) -> Judgement:
+        respell = language in RESPELT
         found = passages(text, passage_chars=self.model.settings.passage_chars, brand_terms=brand_terms) or [Passage(("",), False)]
         said = [s for p in found for s in p.sentences]
         # The brand's own name is not evidence either way ("Acme" or "Globex"): what is said about it is.
         brand = brand_pattern(tuple(brand_terms))
-        indices = [i for p in found for i in self.featurizer.passage([brand.sub(" ", s) if brand and p.mentions_brand else s for s in p.sentences])]
+        indices = [i for p in found for i in self.featurizer.passage([brand.sub(" ", s) if brand and p.mentions_brand else s for s in p.sentences], respell=respell)]
         counts = [len(i) for i in indices]
         # Row k of `rows` is the weights of one feature; sentence i owns rows starts[i]:starts[i + 1].
         # take() gathers the same rows as indexing with an array, in half the time.
@@ -214,9 +223,9 @@ def _shorten(text: str) -> str:
     return text[: cut if cut > 0 else EVIDENCE_CHARS - 1].rstrip() + "…"
 
 
-def text_indices(featurizer: Featurizer, text: str) -> list[int]:
+def text_indices(featurizer: Featurizer, text: str, *, respell: bool = True) -> list[int]:
     """A whole training text as one bag: the features of all its sentences (training sets are short texts)."""
-    return [i for found in featurizer.passage(sentences(clean(text))) for i in found]
+    return [i for found in featurizer.passage(sentences(clean(text)), respell=respell) for i in found]
 
 
 def rated(score: float, rating: int) -> tuple[float, str]:

@@ -46,11 +46,8 @@ class TeamClassifier:
         self.base = base or LinearClassifier()
         self.supported_languages = self.base.supported_languages
 
-    def logit(self, text: str, brand_terms: Sequence[str] = ()) -> float:
-        return self.adapter.logit(self.base.judge(text, brand_terms).logit, text)
-
-    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
-        judged = self.base.judge(text, brand_terms)
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = (), language: str | None = None) -> Classification:
+        judged = self.base.judge(text, brand_terms, language)
         score = float(1 / (1 + np.exp(-self.adapter.logit(judged.logit, text))))
         reasons: tuple[str, ...] = ()
         if rating is not None:

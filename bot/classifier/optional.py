@@ -41,7 +41,7 @@ class TransformersClassifier:
         self.pipeline = pipeline
         self.model_name = config.transformers_model
 
-    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = (), language: str | None = None) -> Classification:
         result = self.pipeline(text[:2000])[0]
         label, confidence = str(result["label"]).lower(), float(result["score"])
         negative = "neg" in label or label in ("label_0", "1 star", "2 stars")
@@ -66,10 +66,10 @@ class LlmClassifier:
         self.http = http or httpx.Client(timeout=config.llm_timeout_seconds)
         self.api_key = os.environ.get(config.llm_api_key_env, "")
 
-    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = (), language: str | None = None) -> Classification:
         judged = self.judge(text, rating=rating, brand_terms=brand_terms)
         if judged is None:  # logged: the default detector judges instead
-            return self.fallback.classify(text, rating=rating, brand_terms=brand_terms)
+            return self.fallback.classify(text, rating=rating, brand_terms=brand_terms, language=language)
         return judged
 
     def judge(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = (), language: str = "") -> Classification | None:

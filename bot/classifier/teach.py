@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.classifier import adapter
+from bot.classifier.language import identify_all
 from bot.classifier.linear import MODEL_PATH, LinearClassifier
 from bot.classifier.metrics import scores
 from bot.classifier.models import save_new, shipped_sha256
@@ -55,7 +56,8 @@ def teach(given: Path, out: Path, seed: int = 13) -> Taught:
         raise DataError(f"{out}: inside the installed package; write the team's model to the data directory (see `complaint-bot model list`)")
 
     shipped = LinearClassifier()
-    logits = [shipped.judge(t).logit for t in texts]
+    # Each label's text in its identified language, as the running bot will read it.
+    logits = [shipped.judge(t, language=found.known).logit for t, found in zip(texts, identify_all(texts, ()))]
     order = list(range(len(texts)))
     random.Random(seed).shuffle(order)
     held = set(order[: int(len(order) * CHECK_SHARE)])

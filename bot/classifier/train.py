@@ -35,7 +35,7 @@ import numpy as np
 from bot.classifier.adapter import sha256_of
 from bot.classifier.augment import generated_rows
 from bot.classifier.valences import lexicon
-from bot.classifier.features import BUCKETS, Featurizer
+from bot.classifier.features import BUCKETS, Featurizer, real_words
 from bot.classifier.linear import MODEL_PATH, LinearClassifier, LinearModel, ModelSettings, text_indices
 from bot.classifier.metrics import negative_f1, scores
 from bot.classifier.tsv import DataError, read_labelled
@@ -88,12 +88,12 @@ def unclaimed(dev_f1: dict[str, float], flag_all: dict[str, float]) -> list[str]
     return sorted(LANGUAGES[name] for name, f1 in dev_f1.items() if name in LANGUAGES and f1 < flag_all[name] + CLAIM_MARGIN)
 
 
-def _matrix(featurizer: Featurizer, texts: list[str]) -> csr_matrix:
+def _matrix(featurizer: Featurizer, texts: list[str], respell: bool = True) -> csr_matrix:
     from scipy.sparse import csr_matrix
 
     indptr, indices, values = [0], [], []
     for text in texts:
-        found = text_indices(featurizer, text)
+        found = text_indices(featurizer, text, respell=respell)
         indices += found
         values += [1 / max(len(found), 1) ** 0.5] * len(found)
         indptr.append(len(indices))
@@ -161,12 +161,13 @@ def _best_cut(labels: np.ndarray, logits: np.ndarray) -> float:
     return float(max(CUTS, key=lambda cut: negative_f1(labels, logits >= cut)))
 
 
-def _model(fitted: _Fitted, mix: float, shifts: np.ndarray, names: list[str], lexicon_classes: dict[str, int], settings: ModelSettings) -> LinearModel:
+def _model(fitted: _Fitted, mix: float, shifts: np.ndarray, names: list[str], featurizer: Featurizer, settings: ModelSettings) -> LinearModel:
     experts = mix * fitted.experts + (1 - mix) * fitted.pooled
     bias = mix * fitted.expert_bias + (1 - mix) * fitted.pooled_bias - shifts
     weights = np.hstack([experts.T, fitted.gate.T]).astype(np.float32)
     languages = frozenset(LANGUAGES.get(name, "en") for name in names)
-    return LinearModel(weights, np.concatenate([bias, fitted.gate_bias]).astype(np.float32), tuple(names), lexicon_classes, settings, languages)
+    biases = np.concatenate([bias, fitted.gate_bias]).astype(np.float32)
+    return LinearModel(weights, biases, tuple(names), dict(featurizer.lexicon), settings, languages, featurizer.real_words)
 
 
 def _augmented(sets: dict[str, tuple[Any, np.ndarray]], extra: tuple[Any, np.ndarray]) -> dict[str, tuple[Any, np.ndarray]]:
@@ -181,12 +182,13 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     started = time.monotonic()
     rng = np.random.default_rng(seed)
     classes, lexicon_path = lexicon()
-    featurizer = Featurizer(classes)
     read = {d.name: read_labelled(d / "train.tsv") for d in data_dirs}
     if len(read) < len(data_dirs):
         raise DataError("training folders must have different names (each becomes an expert named after its folder)")
     names = list(read)
-    full = {name: (_matrix(featurizer, texts), np.array(labels)) for name, (texts, labels) in read.items()}
+    # Respelling reads English: its common words are those of the English sets, and only English texts are respelt.
+    featurizer = Featurizer(classes, real_words(text for name, (texts, _) in read.items() if name not in LANGUAGES for text in texts))
+    full = {name: (_matrix(featurizer, texts, name not in LANGUAGES), np.array(labels)) for name, (texts, labels) in read.items()}
     fit_rows, held_rows = {}, {}
     for name, (_, labels) in full.items():
         order = rng.permutation(len(labels))
@@ -210,7 +212,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     placing = {name: (held[name][0][0], held[name][0][1], held[name][1]) for name in names}  # experts, pooled, labels
     for name, path in dev_paths.items():
         dev_texts, dev_labels = read_labelled(path)
-        experts, pooled, _ = fitted.parts(_matrix(featurizer, dev_texts))
+        experts, pooled, _ = fitted.parts(_matrix(featurizer, dev_texts, name not in LANGUAGES))
         placing[name] = (np.vstack([placing[name][0], experts]), np.concatenate([placing[name][1], pooled]), np.concatenate([placing[name][2], dev_labels]))
 
     def shifts_for(mix: float) -> np.ndarray:
@@ -240,7 +242,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
         for passage_chars in PASSAGE_CHARS:
             for tau in TAUS:
                 trial = ModelSettings(tau=tau, passage_chars=passage_chars)
-                judge = LinearClassifier(_model(fitted, mix, shifts, names, classes, trial)).judge
+                judge = LinearClassifier(_model(fitted, mix, shifts, names, featurizer, trial)).judge
                 judged = {name: [judge(t) for t in texts] for name, (texts, _) in checks.items()}
                 logits = {name: np.array([j.logit for j in found]) for name, found in judged.items()}
                 several = {name: np.array([j.passages > 1 for j in found]) for name, found in judged.items()}
@@ -256,7 +258,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     validation_f1 |= {name: round(negative_f1(held[name][1], blended(mix, shifts, name) >= cut), 4) for name in names if name not in english}
 
     final = _fit(_augmented(full, extra), seed, expert_c)
-    model = _model(final, mix, shifts + cut, names, classes, settings)
+    model = _model(final, mix, shifts + cut, names, featurizer, settings)
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
 
@@ -283,7 +285,8 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     for directory in [*data_dirs, *([long_texts.parent] if long_texts else [])]:
         if (directory / "dev.tsv").exists():  # a team's exported labels have none: training data only
             dev_texts, dev_labels = read_labelled(directory / "dev.tsv")
-            run.dev_f1[directory.name] = round(scores(dev_labels, [shipped.classify(t).score >= 0.5 for t in dev_texts])["f1"], 4)
+            language = LANGUAGES.get(directory.name, "en")
+            run.dev_f1[directory.name] = round(scores(dev_labels, [shipped.classify(t, language=language).score >= 0.5 for t in dev_texts])["f1"], 4)
             flag_all[directory.name] = negative_f1(np.array(dev_labels), np.ones(len(dev_labels), dtype=bool))
     run.unclaimed_languages = unclaimed(run.dev_f1, flag_all)
     if run.unclaimed_languages:

@@ -58,7 +58,7 @@ def assess_mention(
     text = mention_text(mention.title, mention.text)
     language = (identified or identify(text, config.brand.terms)).known
     if language is None or language in supported_languages(classifier):
-        verdict = classifier.classify(text, rating=mention.rating, brand_terms=config.brand.terms)
+        verdict = classifier.classify(text, rating=mention.rating, brand_terms=config.brand.terms, language=language)
     else:
         judged = llm.judge(text, mention, config, language) if config.classifier.other_languages == "llm" else None
         if judged is None:

@@ -189,7 +189,7 @@ class Recording:
     def __init__(self, seen: list[bool]) -> None:
         self.seen = seen
 
-    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = (), language: str | None = None) -> Classification:
         self.seen.append(gc.isenabled())
         return Classification(0.0, ())
 
@@ -202,7 +202,7 @@ class FixedScore:
     def __init__(self, score: float) -> None:
         self.score = score
 
-    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = (), language: str | None = None) -> Classification:
         return Classification(self.score, ("fixed score",))
 
 

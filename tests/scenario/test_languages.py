@@ -46,7 +46,7 @@ class Negative:
     def __init__(self, languages: frozenset[str]) -> None:
         self.supported_languages = languages
 
-    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = (), language: str | None = None) -> Classification:
         return Classification(0.9, ("negative by design",))
 
 

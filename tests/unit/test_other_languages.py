@@ -27,9 +27,11 @@ class Detector:
     def __init__(self, *languages: str) -> None:
         self.supported_languages = frozenset(languages)
         self.asked: list[str] = []
+        self.told: list[str | None] = []  # the language each text came with
 
-    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = (), language: str | None = None) -> Classification:
         self.asked.append(text)
+        self.told.append(language)
         return Classification(0.9, ("negative",))
 
 
@@ -45,7 +47,7 @@ def test_a_detector_that_names_no_languages_reads_english_only() -> None:
     class Old:
         name = "old"
 
-        def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
+        def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = (), language: str | None = None) -> Classification:
             return Classification(0.1)
 
     assert supported_languages(Old()) == frozenset({"en"})
@@ -105,3 +107,11 @@ def test_llm_judges_it_in_its_language_and_routes_it_unscored_when_it_cannot() -
     # The rest of the batch is not sent to an LLM that just failed: routed unscored without waiting for it.
     again = assess_mention(mention(JAPANESE), detector, config("llm"), llm=batch)
     assert again.unscored and again.negative and len(prompts) == 2
+
+
+def test_the_detector_is_told_the_language_it_reads() -> None:
+    """The shipped detector respells typos only in English (and undetermined) texts: it must know which it reads."""
+    detector = Detector("en", "es")
+    for text in (SPANISH, "Acme charged me twice and nobody answers my emails, I want my money back", "Acme ok!!"):
+        assess_mention(mention(text), detector, config("skip"))
+    assert detector.told == ["es", "en", None]

@@ -22,7 +22,7 @@ class Fixed:
     def __init__(self) -> None:
         self.brand_terms: list[Sequence[str]] = []
 
-    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = ()) -> Classification:
+    def classify(self, text: str, *, rating: int | None = None, brand_terms: Sequence[str] = (), language: str | None = None) -> Classification:
         self.brand_terms.append(brand_terms)
         return Classification(0.42, ("fallback",), "fallback evidence")
 

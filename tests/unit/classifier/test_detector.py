@@ -155,9 +155,9 @@ def test_fifty_thousand_characters_are_scored_in_bounded_work(detector: LinearCl
     sentences_seen: list[str] = []
     featurize = Featurizer.passage
 
-    def counting(self: Featurizer, sentences: Sequence[str]) -> list[list[int]]:
+    def counting(self: Featurizer, sentences: Sequence[str], *, respell: bool = True) -> list[list[int]]:
         sentences_seen.extend(sentences)
-        return featurize(self, sentences)
+        return featurize(self, sentences, respell=respell)
 
     monkeypatch.setattr(Featurizer, "passage", counting)
     novel = ("The train was on time and the tea was hot. " * 1200)[:49_000] + " Acme charged me twice and will not refund me."
@@ -208,13 +208,14 @@ def test_a_blog_posts_one_complaint_paragraph_about_the_brand_carries_it(detecto
 
 
 @pytest.mark.parametrize(
-    ("complaint", "praise"),
+    ("language", "complaint", "praise"),
     [
-        ("Acme me cobró dos veces y nadie responde, un servicio pésimo", "Gracias Acme, el pedido llegó antes de tiempo, todo perfecto"),
-        ("Acme m'a facturé deux fois et personne ne répond, service nul", "Merci Acme, livraison rapide et produit parfait, je recommande"),
-        ("Acme hat mir zweimal abgebucht und niemand antwortet, einfach schlecht", "Danke Acme, super schnelle Lieferung, alles bestens"),
+        ("es", "Acme me cobró dos veces y nadie responde, un servicio pésimo", "Gracias Acme, el pedido llegó antes de tiempo, todo perfecto"),
+        ("fr", "Acme m'a facturé deux fois et personne ne répond, service nul", "Merci Acme, livraison rapide et produit parfait, je recommande"),
+        ("de", "Acme hat mir zweimal abgebucht und niemand antwortet, einfach schlecht", "Danke Acme, super schnelle Lieferung, alles bestens"),
     ],
 )
-def test_complaints_in_the_teams_languages_are_found(detector: LinearClassifier, complaint: str, praise: str) -> None:
-    assert detector.classify(complaint, brand_terms=["Acme"]).score >= 0.5
-    assert detector.classify(praise, brand_terms=["Acme"]).score < 0.5
+def test_complaints_in_the_teams_languages_are_found(detector: LinearClassifier, language: str, complaint: str, praise: str) -> None:
+    # In the language ingest identifies (an English reading would respell their words as English ones).
+    assert detector.classify(complaint, brand_terms=["Acme"], language=language).score >= 0.5
+    assert detector.classify(praise, brand_terms=["Acme"], language=language).score < 0.5

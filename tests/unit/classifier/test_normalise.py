@@ -101,16 +101,18 @@ def test_a_language_judged_no_better_than_flagging_everything_is_not_claimed() -
     assert unclaimed({"xlmt-spanish": 0.53}, {"xlmt-spanish": 0.50}) == ["es"]  # within the margin: not clearly better
 
 
-def test_a_model_file_from_before_languages_were_recorded_is_english(tmp_path: Path) -> None:
-    model = LinearModel(np.zeros((BUCKETS, 2), dtype=np.float32), np.zeros(2, dtype=np.float32), ("general",), {"bad": -2}, ModelSettings(), frozenset({"en", "fr"}))
+def test_a_model_file_from_before_languages_and_real_words_were_recorded_is_english(tmp_path: Path) -> None:
+    model = LinearModel(np.zeros((BUCKETS, 2), dtype=np.float32), np.zeros(2, dtype=np.float32), ("general",), {"bad": -2}, ModelSettings(), frozenset({"en", "fr"}), frozenset({"want"}))
     path = tmp_path / "model.npz"
     model.save(path)
-    assert LinearModel.load(path).languages == frozenset({"en", "fr"})
+    saved = LinearModel.load(path)
+    assert saved.languages == frozenset({"en", "fr"}) and saved.real_words == frozenset({"want"})
+    assert LinearClassifier(saved).featurizer.real_words == frozenset({"want"})
     older = tmp_path / "older.npz"
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(older, "w") as target:
         for name in source.namelist():
-            if name != "languages.npy":
+            if name not in ("languages.npy", "real_words.npy"):
                 target.writestr(name, source.read(name))
     loaded = LinearModel.load(older)
-    assert loaded.languages == frozenset({"en"}) and loaded.settings == ModelSettings()
+    assert loaded.languages == frozenset({"en"}) and loaded.settings == ModelSettings() and loaded.real_words == frozenset()
     assert LinearClassifier(loaded).supported_languages == frozenset({"en"})

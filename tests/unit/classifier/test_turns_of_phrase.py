@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.classifier.features import Featurizer, bucket, normalise, tokens_with_negation
+from bot.classifier.features import Featurizer, bucket, normalise, real_words, tokens_with_negation
 from bot.classifier.typos import Near, typo_table
 
 LEXICON = {"broken": -2, "furious": -3, "bad": -2, "wrong": -2, "problem": -2, "crash": -2, "fault": -2, "great": 3, "fantastic": 3, "love": 3}
@@ -98,6 +98,31 @@ def test_near_leaves_other_words_alone(word: str) -> None:
 def test_a_negator_negates_only_the_next_few_words_of_its_own_clause(featurizer: Featurizer, sentence: str) -> None:
     assert not {bucket(f"w:dbl_{n}") for n in ("nothing", "no")} & set(featurizer.passage([sentence])[0])
 
+
+
+def test_an_uncommon_word_one_typo_from_a_common_one_is_read_as_that_word() -> None:
+    featurizer = Featurizer(LEXICON, real_words=frozenset({"thanks", "nothing", "battery", "died", "emotion", "positive"}))
+    assert features(featurizer, "thanks for noothing") == features(featurizer, "thanks for nothing")
+    assert bucket("x:sarcasm") in features(featurizer, "thanks for noothing")  # the marker is found in the respelt words
+    assert features(featurizer, "the batetry died") == features(featurizer, "the battery died")
+    # A name inside a sentence is not a typo ("Paris" is not "pairs"); the same word starting it may be one.
+    names = Featurizer(LEXICON, real_words=frozenset({"pairs"}))
+    assert bucket("w:paris") in features(names, "Flights to Paris again") and bucket("w:pairs") in features(names, "Paris of socks")
+    # Marked tokens are not words to respell: the emoticon stays an emoticon, not an "emotion".
+    assert bucket("w:emoticon_positive") in features(featurizer, "fine :)")
+    # A model that recorded no common words reads every spelling as written.
+    assert bucket("x:sarcasm") not in features(Featurizer(LEXICON), "thanks for noothing")
+
+
+def test_a_text_in_another_language_is_not_respelt() -> None:
+    featurizer = Featurizer(LEXICON, real_words=frozenset({"nothing", "battery"}))
+    # "nothin" is one typo from "nothing", and respelt in English; read as written when told not to respell.
+    assert featurizer.passage(["thanks for nothin"], respell=False) != featurizer.passage(["thanks for nothing"], respell=False)
+    assert featurizer.passage(["thanks for nothin"]) == featurizer.passage(["thanks for nothing"])
+
+
+def test_real_words_are_those_many_texts_use() -> None:
+    assert real_words(["want want", "I want it", "with", "flight 404"], min_texts=2) == frozenset({"want"})
 
 
 def test_the_typo_table_of_a_small_vocabulary_finds_what_near_finds() -> None:
