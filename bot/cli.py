@@ -106,9 +106,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
     else:
         _require_schema(rt.settings.database_url)
     _load_model(rt)  # after the quick checks, as in _ready_to_serve: a refused token or no schema is said at once
-    # What is loaded by now (modules, the model) lives until this command exits: the cycle collector need not walk it
-    # again at every full collection of a burst.
-    gc.freeze()
+    gc.freeze()  # what is loaded by now lives until the command exits: a burst's full collections need not walk it
     report = poll(rt, dry_run=args.dry_run)
     for source in report.sources:
         print(f"{source.name}: {source.describe()}")
