@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -105,6 +106,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
     else:
         _require_schema(rt.settings.database_url)
     _load_model(rt)  # after the quick checks, as in _ready_to_serve: a refused token or no schema is said at once
+    gc.freeze()  # what is loaded by now lives until the command exits: a burst's full collections need not walk it
     report = poll(rt, dry_run=args.dry_run)
     for source in report.sources:
         print(f"{source.name}: {source.describe()}")

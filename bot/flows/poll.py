@@ -19,6 +19,7 @@ import httpx
 from bot.domain.outbox import ChannelMessage
 from bot.domain.relevance import RelevanceFilter
 from bot.domain.views import CaseView
+from bot.flows import cycle_collector
 from bot.flows.http import http_client
 from bot.flows.incident_triggers import from_burst
 from bot.flows.ingest import POLLED, ActiveCases, Outcome, count_outcomes, ingest, judge, relevance_filter
@@ -153,7 +154,8 @@ def _poll(rt: Runtime, *, http: httpx.Client | None, sources: list[Source] | Non
             report.sources.append(SourceReport(source.name, skipped=reason))
         else:
             due.append(source)
-    results = fetch_all(due, {name: standing.cursor for name, standing in standings.items()})
+    with cycle_collector.paused():
+        results = fetch_all(due, {name: standing.cursor for name, standing in standings.items()})
     active = ActiveCases()
     for source in due:
         result = results[source.name]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from itertools import count
 
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, Text, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case, Incident, IncidentEvent, MentionRecord, ReplyDraft
@@ -20,7 +20,7 @@ from bot.services.metrics import seconds_between, timing
 from bot.services.views import view_of
 
 QUOTES = 3
-# Quote candidates whose words are read at once.
+# Quote candidates read at once.
 QUOTE_READS = 20
 TREND_HOURS = 12
 
@@ -28,59 +28,87 @@ TREND_HOURS = 12
 def view(*, session: Session, incident_id: int, now: datetime) -> IncidentView:
     incident = get(session=session, incident_id=incident_id)
     session.refresh(incident)
-    # Every case's mentions without their words: an incident can hold thousands of long posts, and only the three
-    # quoted need theirs (read below, best first).
-    rows = session.execute(
-        select(Case.id, Case.status, Case.detected_at, Case.topics, MentionRecord.id.label("mention_id"),
-               MentionRecord.source_name, MentionRecord.author, MentionRecord.score)
-        .join(MentionRecord, MentionRecord.case_id == Case.id)
-        .where(Case.incident_id == incident_id)
-        .order_by(Case.id, MentionRecord.id)
+    # The opening mention of each case stands for it (the ones that joined it are reposts of the same words). The
+    # numbers are counted in the database, a row per (status, source, topics): an incident can hold thousands of cases,
+    # and reading each case's mentions into Python cost more than drawing the card.
+    openers = _openers(incident_id)
+    hours = [now - timedelta(hours=hour) for hour in range(TREND_HOURS + 1)]
+    # Grouped by their text: PostgreSQL's json type has no equality; equal lists were written the same way.
+    topics_text = cast(Case.topics, Text)
+    groups = session.execute(
+        select(
+            Case.status, MentionRecord.source_name, topics_text, func.count(), func.max(Case.id),
+            func.min(Case.detected_at), func.max(Case.detected_at),
+            # Detected in the hour ending `hours[h]`, for the last TREND_HOURS hours (h = 0: the one ending now).
+            *(func.sum(case((and_(Case.detected_at > hours[h + 1], Case.detected_at <= hours[h]), 1), else_=0)) for h in range(TREND_HOURS)),
+        )
+        .join(openers, openers.c.case_id == Case.id)
+        .join(MentionRecord, MentionRecord.id == openers.c.mention_id)
+        .group_by(Case.status, MentionRecord.source_name, topics_text)
     ).all()
-    # The opening mention of each case stands for it (the ones that joined it are reposts of the same words).
-    openers = {row.id: row for row in reversed(rows)}
-    complaints = [row for row in openers.values() if row.status != CaseStatus.DISMISSED]
-    sources = Counter(row.source_name for row in complaints)
-    topics = Counter(topic for row in complaints for topic in row.topics or [])
-    seen = [row.detected_at for row in complaints]
-    quotes = _quotes(session, sorted(complaints, key=lambda r: r.score, reverse=True))
+    counted = [group for group in groups if group[0] != CaseStatus.DISMISSED]
+    # Ties go the way a count in case order would put them, newest case first: the group holding the newer case leads.
+    counted.sort(key=lambda group: group[4], reverse=True)
+    sources: Counter[str] = Counter()
+    topics: Counter[str] = Counter()
     trend = [0] * TREND_HOURS
-    for moment in seen:
-        hours_ago = int((now - moment).total_seconds() // 3600)
-        if 0 <= hours_ago < TREND_HOURS:
-            trend[TREND_HOURS - 1 - hours_ago] += 1
+    for _, source, listed, cases, _, _, _, *hourly in counted:
+        sources[source] += cases
+        for topic in (json.loads(listed) if listed else None) or []:
+            topics[topic] += cases
+        for hour, detected in enumerate(hourly):
+            trend[TREND_HOURS - 1 - hour] += detected or 0
+    complaints = sum(group[3] for group in counted)
     drafted, closed_loops = session.execute(
         select(func.count(ReplyDraft.id), func.count(ReplyDraft.published_at))
         .where(ReplyDraft.incident_id == incident_id, ReplyDraft.purpose == DraftPurpose.INCIDENT_FIX)
     ).one()
     # The incident's own columns by name (view_of); the rest is counted above.
     return view_of(
-        IncidentView, incident, incident_id=incident.id, complaints=len(complaints), dismissed=len(openers) - len(complaints),
-        sources=tuple(sources.most_common()), topics=tuple(topics.most_common()), first_seen=min(seen, default=None),
-        last_seen=max(seen, default=None), quotes=tuple(quotes), trend=tuple(trend), follow_ups=drafted, loops_closed=closed_loops,
+        IncidentView, incident, incident_id=incident.id, complaints=complaints, dismissed=sum(group[3] for group in groups) - complaints,
+        sources=tuple(sources.most_common()), topics=tuple(topics.most_common()), first_seen=min((group[5] for group in counted), default=None),
+        last_seen=max((group[6] for group in counted), default=None), quotes=tuple(_quotes(session, openers)), trend=tuple(trend), follow_ups=drafted,
+        loops_closed=closed_loops,
     )
 
 
-def _quotes(session: Session, best_first: Sequence[Any]) -> list[tuple[int, str, str]]:
-    """Up to QUOTES (case id, link, words) from different authors, the most negative first; the words are read a few
-    cases at a time, as far down the list as it takes."""
+def _openers(incident_id: int) -> Subquery:
+    """(case_id, mention_id) of the first mention of each of the incident's cases."""
+    return (
+        select(MentionRecord.case_id, func.min(MentionRecord.id).label("mention_id"))
+        .join(Case, Case.id == MentionRecord.case_id)
+        .where(Case.incident_id == incident_id)
+        .group_by(MentionRecord.case_id)
+        .subquery()
+    )
+
+
+def _quotes(session: Session, openers: Subquery) -> list[tuple[int, str, str]]:
+    """Up to QUOTES (case id, link, words) from different authors, the most negative first (of equals, the newest case);
+    read a few cases at a time, as far down the list as it takes."""
     quotes: list[tuple[int, str, str]] = []
     authors: set[str] = set()
-    for start in range(0, len(best_first), QUOTE_READS):
-        batch = best_first[start:start + QUOTE_READS]
-        said = {m.id: m for m in session.execute(
-            select(MentionRecord.id, MentionRecord.url, MentionRecord.title, MentionRecord.text)
-            .where(MentionRecord.id.in_([row.mention_id for row in batch]))
-        )}
-        for row in batch:
-            key = author_key(row.author) or f"case-{row.id}"
-            words = said[row.mention_id].text or said[row.mention_id].title
+    best_first = (
+        select(Case.id, MentionRecord.author, MentionRecord.url, MentionRecord.title, MentionRecord.text)
+        .join(openers, openers.c.case_id == Case.id)
+        .join(MentionRecord, MentionRecord.id == openers.c.mention_id)
+        .where(Case.status != CaseStatus.DISMISSED)
+        .order_by(MentionRecord.score.desc(), Case.id.desc())
+        .limit(QUOTE_READS)
+    )
+    for start in count(0, QUOTE_READS):
+        batch = session.execute(best_first.offset(start)).all()
+        for case_id, author, url, title, text in batch:
+            key = author_key(author) or f"case-{case_id}"
+            words = text or title
             if key in authors or not words:
                 continue
             authors.add(key)
-            quotes.append((row.id, said[row.mention_id].url, words))
+            quotes.append((case_id, url, words))
             if len(quotes) == QUOTES:
                 return quotes
+        if len(batch) < QUOTE_READS:
+            return quotes
     return quotes
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import httpx
 from sqlalchemy import select
 
@@ -38,6 +40,17 @@ def poll(runtime: Runtime, routes: dict[str, object]) -> None:
 
     poll_sources(runtime, http=httpx.Client(transport=httpx.MockTransport(handle)))
     runtime.drainer.drain()
+
+
+def test_the_cycle_collector_is_paused_while_the_sources_are_fetched_and_resumed_after(runtime: Runtime) -> None:
+    running: list[bool] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        running.append(gc.isenabled())
+        return httpx.Response(200, content=(FIXTURES / "feeds" / "acme-alerts.xml").read_bytes(), headers={"Content-Type": "application/rss+xml"})
+
+    poll_sources(runtime, http=httpx.Client(transport=httpx.MockTransport(handle)))
+    assert running == [False] and gc.isenabled()
 
 
 def test_a_broken_source_is_reported_once_and_does_not_stop_the_others(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:

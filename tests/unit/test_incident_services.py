@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.domain.enums import DraftPurpose, IncidentOrigin
-from bot.db.models import MentionRecord
+from bot.domain.enums import CaseStatus, DraftPurpose, IncidentOrigin
+from bot.db.models import Case, MentionRecord
 from bot.services import incident_follow_ups, incident_views, incidents, mentions
 from sources.base import Mention
-from tests.unit.test_services import NEGATIVE, NOW, open_case, session
+from tests.unit.test_services import NEGATIVE, NOW, mention, open_case, session
 
 __all__ = ["session"]  # the fixture: one rolled-back transaction per test
 
@@ -60,3 +61,36 @@ def test_the_card_quotes_three_authors_however_far_down_the_most_negative_list_t
     quoted = incident_views.view(session=session, incident_id=incident_id, now=NOW).quotes
     assert [text.split()[0] for _, _, text in quoted] == ["pat", "sam", "kim"]
     assert quoted[1] == (cases[30], "https://blog.example.com/q30", "sam says Acme charged twice (30)")
+
+
+def test_the_card_counts_each_case_once_by_its_first_mention_and_leaves_the_dismissed_out(session: Session) -> None:
+    def stored(said: Mention, at: datetime) -> MentionRecord:
+        added = mentions.store_unless_stored(session=session, mention=said, assessment=NEGATIVE, now=at)
+        assert added is not None
+        return session.get(MentionRecord, added.id)
+
+    def case(n: int, source: str, topics: tuple[str, ...], ago: timedelta) -> int:
+        said = Mention(source_kind="rss", source_name=source, external_id=f"count-{n}", url=f"https://blog.example.com/c{n}", title="", text=f"Acme {n}")
+        return mentions.open_case(session=session, record=stored(said, NOW - ago), triage=replace(NEGATIVE.triage, topics=topics), now=NOW - ago).case_id
+
+    cases = [
+        case(1, "alerts", ("billing",), timedelta(hours=5)),
+        case(2, "forum", ("app", "billing"), timedelta(minutes=30)),
+        case(3, "alerts", ("app",), timedelta(0)),
+        case(4, "reviews", ("login",), timedelta(hours=1)),
+        case(5, "forum", (), timedelta(hours=13)),
+    ]
+    session.get(Case, cases[3]).status = CaseStatus.DISMISSED
+    # A repost from another source joined the first case later: the case still counts once, for its first mention.
+    stored(mention(9), NOW).case_id = cases[0]
+    incident_id = incidents.open_incident(session=session, title="Billing", origin=IncidentOrigin.PERSON, opened_by="U0AGENT001", now=NOW)
+    assert incident_id is not None
+    incidents.add_cases(session=session, incident_id=incident_id, case_ids=cases, actor="U0AGENT001", now=NOW)
+    view = incident_views.view(session=session, incident_id=incident_id, now=NOW)
+    assert (view.complaints, view.dismissed) == (4, 1)
+    # Equal counts: the one seen in the newest case first.
+    assert view.sources == (("forum", 2), ("alerts", 2))
+    assert view.topics == (("app", 2), ("billing", 2))
+    assert (view.first_seen, view.last_seen) == (NOW - timedelta(hours=13), NOW)
+    assert view.trend == (0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 2)
+    assert [quoted[0] for quoted in view.quotes] == [cases[4], cases[2], cases[1]]
