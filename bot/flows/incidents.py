@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.domain.enums import DraftPurpose, IncidentOrigin, IncidentStatus
-from bot.domain.outbox import IncidentNote, ThreadNote
+from bot.domain.outbox import ThreadNote
 from bot.domain.refusals import NotUnderstood
 from bot.domain.views import IncidentView
 from bot.flows.drafting import FOLLOW_UP_DAYS
@@ -74,8 +74,7 @@ def open_with_note(
     """A new incident, its card queued and its thread opened with why; None if `trigger_key` already opened one."""
     incident_id = incidents.open_incident(session=session, title=title, origin=origin, opened_by=opened_by, now=now, trigger_key=trigger_key)
     if incident_id is not None:
-        note = IncidentNote(incident_id=incident_id, text=texts.opened_note(incident_id, why))
-        outbox.enqueue(session=session, case_id=None, message=note, at=now)
+        outbox.enqueue_timeline(session=session, incident_id=incident_id, text=texts.opened_note(incident_id, why), at=now)
     return incident_id
 
 

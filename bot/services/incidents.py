@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from bot.db.models import Case, CaseEvent, Incident, IncidentEvent, MentionRecord, OutboxMessage
 from bot.db.session import rows_changed
 from bot.domain.enums import CaseStatus, IncidentOrigin, IncidentStatus, OutboxKind, RootCause
-from bot.domain.outbox import IncidentDM, IncidentNote, PostIncident, UpdateCard, UpdateIncident, UpdateIncidentDM
+from bot.domain.outbox import IncidentDM, PostIncident, UpdateCard, UpdateIncident, UpdateIncidentDM
 from bot.domain.refusals import Refusal
 from bot.services.bulk import insert_all
-from bot.services.outbox import enqueue, enqueue_all
+from bot.services.outbox import enqueue, enqueue_all, enqueue_timeline
 
 # SQLite takes at most 32,766 bound parameters in a statement: a burst's cases are moved this many at a time.
 CHUNK = 5000
@@ -67,7 +67,7 @@ def changed(*, session: Session, incident_id: int, at: datetime, note: str | Non
     if manager:
         enqueue(session=session, case_id=None, message=UpdateIncidentDM(incident_id=incident_id, user=manager), at=at)
     if note:
-        enqueue(session=session, case_id=None, message=IncidentNote(incident_id=incident_id, text=note), at=at)
+        enqueue_timeline(session=session, incident_id=incident_id, text=note, at=at)
 
 
 def open_incident(

@@ -24,6 +24,7 @@ from tests.helpers import race
 from tests.scenario.incident_steps import (
     AGENT,
     CHANNEL,
+    MANAGER,
     MANAGER_DM,
     OTHER,
     incident_cards,
@@ -90,6 +91,13 @@ def test_a_burst_becomes_one_incident_with_one_dm_instead_of_one_per_case(runtim
     # The cards that were posted (the most severe; the rest are summarised) say which incident they are part of.
     cards = [m for m in slack.channel_messages(CHANNEL) if m["text"].startswith("Negative mention")]
     assert cards and all(f"part of incident #{incident.id}" in str(m["blocks"]) for m in cards)
+    # Its timeline opens with one message, not three (opened, cases added, escalated): each post costs the channel a second.
+    [opening] = slack.thread(CHANNEL, card["ts"])
+    assert opening["text"].splitlines() == [
+        f"Incident #{incident.id} opened ({opened} new cases arrived in one poll). Its timeline follows in this thread.",
+        f"The bot added {opened} cases: " + ", ".join(f"#{c}" for c in range(1, 21)) + f" and {opened - 20} more.",
+        f"The bot escalated this incident to <@{MANAGER}>: one DM, kept up to date as the incident grows.",
+    ]
 
 
 def test_a_spike_groups_its_cases_into_one_incident_across_two_replicas(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:

@@ -65,7 +65,9 @@ def test_a_card_joins_a_new_incident_then_another_joins_it_and_leaves_again(runt
     redrawn = wait_for(lambda: [c for c in slack.calls_to("chat.update") if c.args["ts"] == card["ts"] and "2 complaints" in as_text(c.args["blocks"])])
     assert len(redrawn[-1].args["blocks"]) <= 50
     wait_for(lambda: any(f"<@{OTHER}> added 1 case: #{second.id}" in m["text"] for m in slack.thread(CHANNEL, card["ts"])))
-    assert slack.thread(CHANNEL, card["ts"])[0]["text"] == f"Incident #1 opened (by <@{AGENT}>). Its timeline follows in this thread."
+    # Opened and joined in one step: one message in the thread; the second case's join is a message of its own.
+    opened = f"Incident #1 opened (by <@{AGENT}>). Its timeline follows in this thread.\n<@{AGENT}> added 1 case: #{first.id}."
+    assert [m["text"] for m in slack.thread(CHANNEL, card["ts"])][:2] == [opened, f"<@{OTHER}> added 1 case: #{second.id}."]
 
     # …and leaves it: a case on its own again, with its own SLA.
     choose(bot, OTHER, second, MoreChoice.LEAVE_INCIDENT)

@@ -15,10 +15,12 @@ from sqlalchemy import event, func, select
 from bot.classifier.triage import Triage
 from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage, utcnow
 from bot.db.session import session_scope
+from bot.domain.enums import IncidentOrigin, OutboxKind
 from bot.domain.outbox import ChannelMessage, DirectMessage, QueuedMessage, ThreadNote
 from bot.runtime import Runtime
 from bot.services.mentions import open_case
-from bot.services.outbox import enqueue, take_due
+from bot.services import incidents
+from bot.services.outbox import enqueue, enqueue_timeline, take_due
 from bot.slack.delivery import Drainer
 from tests.conftest import Clock
 from tests.fake_slack import FakeSlack
@@ -347,3 +349,17 @@ def test_dms_waiting_for_their_cards_never_hold_every_thread_the_cards_need(runt
     runtime.drainer.drain()
     linked = [m for person in people for m in slack.channel_messages("D" + person.lstrip("U")[:9]) if m["text"] == "urgent"]
     assert len(linked) == 4 and all("archives" in str(m["blocks"]) for m in linked)
+
+
+def test_an_incidents_timeline_lines_of_one_transaction_are_one_message_and_a_committed_row_is_never_extended(runtime: Runtime) -> None:
+    now = runtime.clock()
+    with session_scope(runtime.sessions) as session:
+        incident_id = incidents.open_incident(session=session, title="Outage", origin=IncidentOrigin.PERSON, opened_by="U0AGENT001", now=now)
+        assert incident_id is not None
+        enqueue_timeline(session=session, incident_id=incident_id, text="opened", at=now)
+        enqueue_timeline(session=session, incident_id=incident_id, text="cases added", at=now)
+        session.commit()  # from here on a drainer may take that row: a later line is a message of its own
+        enqueue_timeline(session=session, incident_id=incident_id, text="escalated", at=now)
+    with session_scope(runtime.sessions) as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == OutboxKind.INCIDENT_NOTE).order_by(OutboxMessage.id)).all()
+        assert [row.payload["text"] for row in rows] == ["opened\ncases added", "escalated"]
