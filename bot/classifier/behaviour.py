@@ -21,7 +21,7 @@ from bot.classifier import behaviour_cases as cases
 # (text, brand terms) -> score; higher is more negative.
 Scorer = Callable[[str, Sequence[str]], float]
 GENERATED_PER_TEST = 240
-LONG_POSTS = 60
+LONG_POSTS = 240
 EXAMPLE_CHARS = 140
 # A DIR test fails when the score moves the wrong way by more than this (CheckList's monotonic expectation takes a
 # tolerance too): a text already at 0.96 that ends at 0.95 has not been judged less negative in any way that matters.
