@@ -187,7 +187,6 @@ class Featurizer:
         self._known = real_words | lexicon.keys()
         # Words repeat (Zipf): a word's own features are computed once per process, not once per use.
         self._word = lru_cache(maxsize=cache_size)(self._word_features)
-        self._spelling = lru_cache(maxsize=cache_size)(self._spelling_of)
 
     @cached_property
     def _near_lexicon(self) -> Near:
@@ -198,16 +197,14 @@ class Featurizer:
     def _near_real(self) -> Near:
         return Near(self.real_words)
 
-    def _spelling_of(self, word: str) -> str:
-        return self._near_real.find(word) or word
-
     def _respelt(self, sentence: str, normalised: str) -> str:
         """Each uncommon word one typo away from a common one read as that word ("noothing", "solevd", "batetry"):
         the model knows the common word, and a sarcasm marker or a resolver is then found as written. A word
         capitalised inside the sentence is a name ("Paris" is not "pairs"), and stays as it is."""
         # Most sentences hold no uncommon word: then nothing more is done.
         uncommon = [w for w in _LETTERS.findall(normalised) if w not in self._known]
-        respelt = {typed: meant for typed in uncommon if (meant := self._spelling(typed)) != typed}
+        # Near.find caches its answers: a word is looked up once per process.
+        respelt = {typed: meant for typed in uncommon if (meant := self._near_real.find(typed))}
         if not respelt:
             return normalised
         for name in _NAME.findall(sentence):

@@ -6,7 +6,6 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import count
 
 from sqlalchemy import Subquery, Text, and_, case, cast, func, select
 from sqlalchemy.orm import Session
@@ -37,38 +36,40 @@ def view(*, session: Session, incident_id: int, now: datetime) -> IncidentView:
     topics_text = cast(Case.topics, Text)
     groups = session.execute(
         select(
-            Case.status, MentionRecord.source_name, topics_text, func.count(), func.max(Case.id),
-            func.min(Case.detected_at), func.max(Case.detected_at),
+            Case.status.label("status"), MentionRecord.source_name.label("source"), topics_text.label("topics"),
+            func.count().label("cases"), func.max(Case.id).label("newest_case"),
+            func.min(Case.detected_at).label("first_seen"), func.max(Case.detected_at).label("last_seen"),
             # Detected in the hour ending `hours[h]`, for the last TREND_HOURS hours (h = 0: the one ending now).
-            *(func.sum(case((and_(Case.detected_at > hours[h + 1], Case.detected_at <= hours[h]), 1), else_=0)) for h in range(TREND_HOURS)),
+            *(func.sum(case((and_(Case.detected_at > hours[h + 1], Case.detected_at <= hours[h]), 1), else_=0)).label(f"hour_{h}")
+              for h in range(TREND_HOURS)),
         )
         .join(openers, openers.c.case_id == Case.id)
         .join(MentionRecord, MentionRecord.id == openers.c.mention_id)
         .group_by(Case.status, MentionRecord.source_name, topics_text)
     ).all()
-    counted = [group for group in groups if group[0] != CaseStatus.DISMISSED]
+    counted = [group for group in groups if group.status != CaseStatus.DISMISSED]
     # Ties go the way a count in case order would put them, newest case first: the group holding the newer case leads.
-    counted.sort(key=lambda group: group[4], reverse=True)
+    counted.sort(key=lambda group: group.newest_case, reverse=True)
     sources: Counter[str] = Counter()
     topics: Counter[str] = Counter()
     trend = [0] * TREND_HOURS
-    for _, source, listed, cases, _, _, _, *hourly in counted:
-        sources[source] += cases
-        for topic in (json.loads(listed) if listed else None) or []:
-            topics[topic] += cases
-        for hour, detected in enumerate(hourly):
-            trend[TREND_HOURS - 1 - hour] += detected or 0
-    complaints = sum(group[3] for group in counted)
+    for group in counted:
+        sources[group.source] += group.cases
+        for topic in json.loads(group.topics or "null") or []:
+            topics[topic] += group.cases
+        for hour in range(TREND_HOURS):
+            trend[TREND_HOURS - 1 - hour] += group._mapping[f"hour_{hour}"] or 0
+    complaints = sum(group.cases for group in counted)
     drafted, closed_loops = session.execute(
         select(func.count(ReplyDraft.id), func.count(ReplyDraft.published_at))
         .where(ReplyDraft.incident_id == incident_id, ReplyDraft.purpose == DraftPurpose.INCIDENT_FIX)
     ).one()
     # The incident's own columns by name (view_of); the rest is counted above.
     return view_of(
-        IncidentView, incident, incident_id=incident.id, complaints=complaints, dismissed=sum(group[3] for group in groups) - complaints,
-        sources=tuple(sources.most_common()), topics=tuple(topics.most_common()), first_seen=min((group[5] for group in counted), default=None),
-        last_seen=max((group[6] for group in counted), default=None), quotes=tuple(_quotes(session, openers)), trend=tuple(trend), follow_ups=drafted,
-        loops_closed=closed_loops,
+        IncidentView, incident, incident_id=incident.id, complaints=complaints, dismissed=sum(group.cases for group in groups) - complaints,
+        sources=tuple(sources.most_common()), topics=tuple(topics.most_common()),
+        first_seen=min((group.first_seen for group in counted), default=None), last_seen=max((group.last_seen for group in counted), default=None),
+        quotes=tuple(_quotes(session, openers)), trend=tuple(trend), follow_ups=drafted, loops_closed=closed_loops,
     )
 
 
@@ -96,8 +97,10 @@ def _quotes(session: Session, openers: Subquery) -> list[tuple[int, str, str]]:
         .order_by(MentionRecord.score.desc(), Case.id.desc())
         .limit(QUOTE_READS)
     )
-    for start in count(0, QUOTE_READS):
+    start = 0
+    while True:
         batch = session.execute(best_first.offset(start)).all()
+        start += QUOTE_READS
         for case_id, author, url, title, text in batch:
             key = author_key(author) or f"case-{case_id}"
             words = text or title
@@ -109,7 +112,6 @@ def _quotes(session: Session, openers: Subquery) -> list[tuple[int, str, str]]:
                 return quotes
         if len(batch) < QUOTE_READS:
             return quotes
-    return quotes
 
 
 def listed(*, session: Session, now: datetime, open_only: bool, limit: int) -> list[IncidentView]:

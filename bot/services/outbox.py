@@ -76,8 +76,10 @@ class WaitingCard:
     source_name: str
 
 
-def enqueue(*, session: Session, case_id: int | None, message: QueuedMessage, at: datetime) -> None:
-    session.add(OutboxMessage(case_id=case_id, kind=message.kind, payload=message.payload(), created_at=at, not_before=at))
+def enqueue(*, session: Session, case_id: int | None, message: QueuedMessage, at: datetime) -> OutboxMessage:
+    row = OutboxMessage(case_id=case_id, kind=message.kind, payload=message.payload(), created_at=at, not_before=at)
+    session.add(row)
+    return row
 
 
 def enqueue_timeline(*, session: Session, incident_id: int, text: str, at: datetime) -> None:
@@ -91,9 +93,7 @@ def enqueue_timeline(*, session: Session, incident_id: int, text: str, at: datet
         row = earlier[1]
         row.payload = {**row.payload, "text": f"{row.payload['text']}\n{text}"}
         return
-    row = OutboxMessage(case_id=None, kind=IncidentNote.kind, payload=IncidentNote(incident_id=incident_id, text=text).payload(), created_at=at, not_before=at)
-    session.add(row)
-    written[incident_id] = (transaction, row)
+    written[incident_id] = (transaction, enqueue(session=session, case_id=None, message=IncidentNote(incident_id=incident_id, text=text), at=at))
 
 
 def enqueue_all(*, session: Session, messages: Sequence[tuple[int | None, QueuedMessage]], at: datetime) -> None:
