@@ -115,8 +115,15 @@ def _behaviour(args: argparse.Namespace, classifier: Classifier) -> int:
     except ImportError as exc:
         print(f"complaint-bot eval: the VADER baseline needs: pip install -e '.[compare]' ({exc.name} missing)", file=sys.stderr)
         return 2
+    from bot.classifier.language import identify
+
+    # Each text in its identified language, as ingest reads a mention.
     detectors = [
-        Detector(_named(classifier, args.model), lambda text, brand: classifier.classify(text, brand_terms=brand).score, args.threshold),
+        Detector(
+            _named(classifier, args.model),
+            lambda text, brand: classifier.classify(text, brand_terms=brand, language=identify(text, brand).known).score,
+            args.threshold,
+        ),
         Detector("VADER", lambda text, brand: vader(text), 0.05),
     ]
     rendered, _ = report(build_suite(real), detectors)

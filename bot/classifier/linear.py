@@ -3,7 +3,8 @@
 Several linear "experts" share one hashed feature space, one per kind of
 training text (tweets, complaints, airline tweets, Reddit comments, review
 sentences, a team's own labels), each blended with a model of all of them;
-a linear gate says how much each kind a passage resembles. A passage's
+a linear gate says how much each kind a passage resembles (among the kinds in
+the text's language, when it is known: gate_offsets). A passage's
 negativity is the gate-weighted sum of the experts' log-odds. A text's is a
 log-mean-exp of its passages' at temperature `tau`, between their mean and
 their maximum (training chooses it on long reviews: it lands near the mean,
@@ -31,6 +32,7 @@ import json
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import accumulate, chain
 from pathlib import Path
 
@@ -60,6 +62,19 @@ class ModelSettings:
     # Subtracted from the pooled log-odds of a text read as several passages: pooling shifts where "negative"
     # sits, and training places this offset on long texts (reviews/dev.tsv) beside the one threshold.
     long_shift: float = 0.0
+
+
+# The language of each training set that is not English, by the set's folder name (ISO 639-1; "hi" is romanised Hindi).
+SET_LANGUAGES = {"xlmt-spanish": "es", "xlmt-french": "fr", "xlmt-german": "de", "xlmt-portuguese": "pt", "xlmt-italian": "it", "xlmt-arabic": "ar", "xlmt-hindi": "hi"}
+
+
+@cache
+def gate_offsets(experts: tuple[str, ...], language: str | None) -> np.ndarray:
+    """Added to the gate's scores: a text in a known language is judged by the experts of that language alone (the
+    language identifier tells languages apart better than the gate, which sent plain English to the Hindi expert);
+    a text in no known language by all of them."""
+    own = np.array([SET_LANGUAGES.get(name, "en") == language for name in experts])
+    return np.where(own, 0.0, -np.inf).astype(np.float32) if own.any() else np.zeros(len(experts), dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -106,11 +121,12 @@ class LinearModel:
                 np.lib.format.write_array(buffer, array, allow_pickle=False)
                 archive.writestr(zipfile.ZipInfo(f"{name}.npy", date_time=(2000, 1, 1, 0, 0, 0)), buffer.getvalue(), zipfile.ZIP_DEFLATED, 9)
 
-    def logits(self, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
-        """Log-odds of negativity for rows of summed feature weights, each over `counts` features."""
+    def logits(self, sums: np.ndarray, counts: np.ndarray, language: str | None = None) -> np.ndarray:
+        """Log-odds of negativity for rows of summed feature weights, each over `counts` features, of a text in
+        `language` (None: not known)."""
         x = sums / np.sqrt(np.maximum(counts, 1))[:, None] + self.bias
         experts = len(self.experts)
-        gate = x[:, experts:]
+        gate = x[:, experts:] + gate_offsets(self.experts, language if language in self.languages else None)
         gate = np.exp(gate - gate.max(axis=1, keepdims=True))
         return (x[:, :experts] * gate).sum(axis=1) / gate.sum(axis=1)
 
@@ -165,7 +181,7 @@ class LinearClassifier:
         starts = [0, *accumulate(counts)]
         firsts = [0, *accumulate(len(p.sentences) for p in found)]  # passage k owns sentences firsts[k]:firsts[k + 1]
         sizes = np.array([starts[firsts[k + 1]] - starts[firsts[k]] for k in range(len(found))])
-        passage_logits = self.model.logits(_segment_sums(rows, sizes), sizes)
+        passage_logits = self.model.logits(_segment_sums(rows, sizes), sizes, language)
 
         if len(found) == 1:
             logit, strongest = float(passage_logits[0]), 0
@@ -181,7 +197,7 @@ class LinearClassifier:
                 evidence = said[quotable[0]]
             elif quotable:
                 own = np.array(counts[first:last])
-                sentence_logits = self.model.logits(_segment_sums(rows[starts[first]:starts[last]], own), own)
+                sentence_logits = self.model.logits(_segment_sums(rows[starts[first]:starts[last]], own), own, language)
                 evidence = said[max(quotable, key=lambda i: sentence_logits[i - first])]
         return Judgement(logit, _shorten(evidence), len(found))
 

@@ -14,8 +14,9 @@ What is fitted (see linear.py for how it is used):
   that no set dominates, blended into every expert (MIXES),
 - a multinomial gate over the same features that says which set a text is like.
 The sentiment lexicon (valences.py) becomes word-class features. The xlmt-* folders (tweets in es, fr, de, pt, it, ar
-and romanised Hindi) are sets like the others, the gate telling the languages apart; the model records the languages
-it judges better than flagging everything (LANGUAGES, CLAIM_MARGIN; any other set is English).
+and romanised Hindi) are sets like the others; a text whose language is identified is judged by the experts of its
+language alone (linear.gate_offsets), here as in use. The model records the languages it judges better than flagging
+everything (SET_LANGUAGES, CLAIM_MARGIN; any other set is English).
 
 Generated rows (augment.py) join the fitting rows of the brand-directed sets (AUGMENTED_SETS), never their
 validation rows: the numbers that choose the model stay measured on real texts only.
@@ -36,7 +37,7 @@ from bot.classifier.adapter import sha256_of
 from bot.classifier.augment import generated_rows
 from bot.classifier.valences import lexicon
 from bot.classifier.features import BUCKETS, Featurizer, real_words
-from bot.classifier.linear import MODEL_PATH, LinearClassifier, LinearModel, ModelSettings, text_indices
+from bot.classifier.linear import MODEL_PATH, SET_LANGUAGES, LinearClassifier, LinearModel, ModelSettings, gate_offsets, text_indices
 from bot.classifier.metrics import negative_f1, scores
 from bot.classifier.tsv import DataError, read_labelled
 
@@ -57,7 +58,6 @@ TAUS = (1.0, 2.0, 4.0, 8.0)
 PASSAGE_CHARS = (1, 160, 320)
 LONG_SHIFTS = np.round(np.arange(-1.0, 2.01, 0.1), 2)
 RECORD_PATH = MODEL_PATH.parent / "training-run.json"
-LANGUAGES = {"xlmt-spanish": "es", "xlmt-french": "fr", "xlmt-german": "de", "xlmt-portuguese": "pt", "xlmt-italian": "it", "xlmt-arabic": "ar", "xlmt-hindi": "hi"}
 AUGMENTED_SETS = ("complaints", "airline")
 # A language is claimed when its dev F1 beats flagging every text by this much (as asked of it over VADER, TextBlob).
 CLAIM_MARGIN = 0.05
@@ -85,7 +85,7 @@ class TrainingRun:
 def unclaimed(dev_f1: dict[str, float], flag_all: dict[str, float]) -> list[str]:
     """Languages the model judges no better than flagging every text (by CLAIM_MARGIN on dev.tsv): not claimed, so
     their mentions go where `[classifier] other_languages` says rather than being mis-scored."""
-    return sorted(LANGUAGES[name] for name, f1 in dev_f1.items() if name in LANGUAGES and f1 < flag_all[name] + CLAIM_MARGIN)
+    return sorted(SET_LANGUAGES[name] for name, f1 in dev_f1.items() if name in SET_LANGUAGES and f1 < flag_all[name] + CLAIM_MARGIN)
 
 
 def _matrix(featurizer: Featurizer, texts: list[str], respell: bool = True) -> csr_matrix:
@@ -111,8 +111,10 @@ class _Fitted:
     gate: np.ndarray  # (sets, BUCKETS)
     gate_bias: np.ndarray
 
-    def parts(self, matrix: csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        gate = matrix @ self.gate.T + self.gate_bias
+    def parts(self, matrix: csr_matrix, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each expert's log-odds, the pooled model's, and the gate's weights, for rows of one language (`offsets`:
+        linear.gate_offsets)."""
+        gate = matrix @ self.gate.T + self.gate_bias + offsets
         gate = np.exp(gate - gate.max(axis=1, keepdims=True))
         return matrix @ self.experts.T + self.expert_bias, matrix @ self.pooled + self.pooled_bias, gate / gate.sum(axis=1, keepdims=True)
 
@@ -165,7 +167,7 @@ def _model(fitted: _Fitted, mix: float, shifts: np.ndarray, names: list[str], fe
     experts = mix * fitted.experts + (1 - mix) * fitted.pooled
     bias = mix * fitted.expert_bias + (1 - mix) * fitted.pooled_bias - shifts
     weights = np.hstack([experts.T, fitted.gate.T]).astype(np.float32)
-    languages = frozenset(LANGUAGES.get(name, "en") for name in names)
+    languages = frozenset(SET_LANGUAGES.get(name, "en") for name in names)
     biases = np.concatenate([bias, fitted.gate_bias]).astype(np.float32)
     return LinearModel(weights, biases, tuple(names), dict(featurizer.lexicon), settings, languages, featurizer.real_words)
 
@@ -187,8 +189,8 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
         raise DataError("training folders must have different names (each becomes an expert named after its folder)")
     names = list(read)
     # Respelling reads English: its common words are those of the English sets, and only English texts are respelt.
-    featurizer = Featurizer(classes, real_words(text for name, (texts, _) in read.items() if name not in LANGUAGES for text in texts))
-    full = {name: (_matrix(featurizer, texts, name not in LANGUAGES), np.array(labels)) for name, (texts, labels) in read.items()}
+    featurizer = Featurizer(classes, real_words(text for name, (texts, _) in read.items() if name not in SET_LANGUAGES for text in texts))
+    full = {name: (_matrix(featurizer, texts, name not in SET_LANGUAGES), np.array(labels)) for name, (texts, labels) in read.items()}
     fit_rows, held_rows = {}, {}
     for name, (_, labels) in full.items():
         order = rng.permutation(len(labels))
@@ -200,7 +202,10 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     fit = _augmented({name: (m[fit_rows[name]], y[fit_rows[name]]) for name, (m, y) in full.items()}, extra)
     expert_c = _expert_c(fit, {name: (m[held_rows[name]], y[held_rows[name]]) for name, (m, y) in full.items()}, seed)
     fitted = _fit(fit, seed, expert_c)
-    held = {name: (fitted.parts(m[held_rows[name]]), y[held_rows[name]]) for name, (m, y) in full.items()}
+    def own_language(name: str) -> np.ndarray:
+        return gate_offsets(tuple(names), SET_LANGUAGES.get(name, "en"))
+
+    held = {name: (fitted.parts(m[held_rows[name]], own_language(name)), y[held_rows[name]]) for name, (m, y) in full.items()}
 
     def blended(mix: float, shifts: np.ndarray, name: str) -> np.ndarray:
         (experts, pooled, gate), _ = held[name]
@@ -212,7 +217,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     placing = {name: (held[name][0][0], held[name][0][1], held[name][1]) for name in names}  # experts, pooled, labels
     for name, path in dev_paths.items():
         dev_texts, dev_labels = read_labelled(path)
-        experts, pooled, _ = fitted.parts(_matrix(featurizer, dev_texts, name not in LANGUAGES))
+        experts, pooled, _ = fitted.parts(_matrix(featurizer, dev_texts, name not in SET_LANGUAGES), own_language(name))
         placing[name] = (np.vstack([placing[name][0], experts]), np.concatenate([placing[name][1], pooled]), np.concatenate([placing[name][2], dev_labels]))
 
     def shifts_for(mix: float) -> np.ndarray:
@@ -225,7 +230,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     # The expert share and one threshold for every kind of text: the best mean F1 over the English sets (and the long
     # texts), not the best per set. The language sets are left out: their validation splits are under 200 rows each,
     # and the gate tells them apart, so their own shifts place them.
-    english = [name for name in names if name not in LANGUAGES] or names
+    english = [name for name in names if name not in SET_LANGUAGES] or names
     candidates = {mix: shifts_for(mix) for mix in MIXES}
     mix = max(MIXES, key=lambda m: max(np.mean(f1_per_set(m, candidates[m], c, english)) for c in CUTS))
     shifts = candidates[mix]
@@ -243,7 +248,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
             for tau in TAUS:
                 trial = ModelSettings(tau=tau, passage_chars=passage_chars)
                 judge = LinearClassifier(_model(fitted, mix, shifts, names, featurizer, trial)).judge
-                judged = {name: [judge(t) for t in texts] for name, (texts, _) in checks.items()}
+                judged = {name: [judge(t, language="en") for t in texts] for name, (texts, _) in checks.items()}
                 logits = {name: np.array([j.logit for j in found]) for name, found in judged.items()}
                 several = {name: np.array([j.passages > 1 for j in found]) for name, found in judged.items()}
                 # A text read as several passages pools their log-odds: its own offset, placed with the one threshold.
@@ -285,7 +290,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     for directory in [*data_dirs, *([long_texts.parent] if long_texts else [])]:
         if (directory / "dev.tsv").exists():  # a team's exported labels have none: training data only
             dev_texts, dev_labels = read_labelled(directory / "dev.tsv")
-            language = LANGUAGES.get(directory.name, "en")
+            language = SET_LANGUAGES.get(directory.name, "en")
             run.dev_f1[directory.name] = round(scores(dev_labels, [shipped.classify(t, language=language).score >= 0.5 for t in dev_texts])["f1"], 4)
             flag_all[directory.name] = negative_f1(np.array(dev_labels), np.ones(len(dev_labels), dtype=bool))
     run.unclaimed_languages = unclaimed(run.dev_f1, flag_all)

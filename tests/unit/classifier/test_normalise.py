@@ -101,6 +101,19 @@ def test_a_language_judged_no_better_than_flagging_everything_is_not_claimed() -
     assert unclaimed({"xlmt-spanish": 0.53}, {"xlmt-spanish": 0.50}) == ["es"]  # within the margin: not clearly better
 
 
+def test_a_text_in_a_known_language_is_judged_by_that_languages_experts_alone() -> None:
+    # An English expert that says "not negative" and a Spanish one that says "negative", with a gate that leans
+    # Spanish whatever the text: the identified language, not the gate, decides between languages.
+    bias = np.array([-2.0, 2.0, 0.0, 5.0], dtype=np.float32)  # the experts' log-odds, then the gate's
+    model = LinearModel(np.zeros((BUCKETS, 4), dtype=np.float32), bias, ("tweets", "xlmt-spanish"), {}, ModelSettings(), frozenset({"en", "es"}))
+    sums, counts = np.zeros((1, 4), dtype=np.float32), np.array([3])
+    assert model.logits(sums, counts, "en")[0] == pytest.approx(-2.0)
+    assert model.logits(sums, counts, "es")[0] == pytest.approx(2.0)
+    mixed = 2.0 * (np.exp(5.0) - 1) / (np.exp(5.0) + 1)  # the gate's blend: 0.7 % English, 99.3 % Spanish
+    assert model.logits(sums, counts, None)[0] == pytest.approx(mixed)
+    assert model.logits(sums, counts, "de")[0] == pytest.approx(mixed)  # a language the model has no expert for: all of them
+
+
 def test_a_model_file_from_before_languages_and_real_words_were_recorded_is_english(tmp_path: Path) -> None:
     model = LinearModel(np.zeros((BUCKETS, 2), dtype=np.float32), np.zeros(2, dtype=np.float32), ("general",), {"bad": -2}, ModelSettings(), frozenset({"en", "fr"}), frozenset({"want"}))
     path = tmp_path / "model.npz"
