@@ -48,9 +48,12 @@ def _unavailable(command: str, backend: str) -> bool:
 def cmd_classify(args: argparse.Namespace) -> int:
     if _unavailable("classify", args.backend):
         return 2
+    from bot.classifier.language import identify
+
     classifier = _classifier(args.backend)
     for text in args.text:
-        result = classifier.classify(text, rating=args.rating, brand_terms=args.brand or ())
+        # In its identified language, as ingest reads a mention: the same text scores the same here and on its card.
+        result = classifier.classify(text, rating=args.rating, brand_terms=args.brand or (), language=identify(text, args.brand or ()).known)
         verdict = "NEGATIVE" if result.score >= args.threshold else "not negative"
         why = f" — {', '.join(result.reasons)}" if result.reasons else ""
         print(f"{result.score:.3f} {verdict}{why}: {text}")

@@ -60,6 +60,15 @@ def test_classify_command_prints_score_verdict_and_reasons(capsys: pytest.Captur
     assert line.startswith("0.9") and "NEGATIVE" in line and "1-star review" in line
 
 
+def test_classify_command_scores_a_text_in_its_identified_language_as_ingest_does(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.classifier.linear import LinearClassifier
+
+    text = "Priya says the Acme store in Leeds opens at nine on Friday."
+    as_ingest = LinearClassifier().classify(text, brand_terms=("Acme",), language="en").score
+    assert main(["classify", "--brand", "Acme", text]) == 0
+    assert capsys.readouterr().out.startswith(f"{as_ingest:.3f} not negative")
+
+
 def test_eval_all_prints_one_table_per_set_with_the_baselines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for name, rows in (("shop", [("awful, still no refund", 1), ("thanks, it arrived early", 0)]), ("forum", [("this update broke everything", 1), ("nice photo", 0), ("meh", 0)])):
         (tmp_path / name).mkdir()
