@@ -14,9 +14,8 @@ What is fitted (see linear.py for how it is used):
   that no set dominates, blended into every expert (MIXES),
 - a multinomial gate over the same features that says which set a text is like.
 The sentiment lexicon (valences.py) becomes word-class features. The xlmt-* folders (tweets in es, fr, de, pt, it, ar
-and romanised Hindi) are sets like the others; a text whose language is identified is judged by the experts of its
-language alone (linear.gate_offsets), here as in use. The model records the languages it judges better than flagging
-everything (SET_LANGUAGES, CLAIM_MARGIN; any other set is English).
+and romanised Hindi) are sets like the others, a text judged by its language's experts alone (linear.gate_offsets) here
+as in use. The model records the languages it judges better than flagging everything (SET_LANGUAGES, CLAIM_MARGIN; other sets are English).
 
 Generated rows (augment.py) join the fitting rows of the brand-directed sets (AUGMENTED_SETS), never their
 validation rows: the numbers that choose the model stay measured on real texts only.
@@ -112,8 +111,7 @@ class _Fitted:
     gate_bias: np.ndarray
 
     def parts(self, matrix: csr_matrix, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Each expert's log-odds, the pooled model's, and the gate's weights, for rows of one language (`offsets`:
-        linear.gate_offsets)."""
+        """The experts' log-odds, the pooled model's and the gate's weights, for rows in one language (gate_offsets)."""
         gate = matrix @ self.gate.T + self.gate_bias + offsets
         gate = np.exp(gate - gate.max(axis=1, keepdims=True))
         return matrix @ self.experts.T + self.expert_bias, matrix @ self.pooled + self.pooled_bias, gate / gate.sum(axis=1, keepdims=True)
@@ -202,10 +200,8 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     fit = _augmented({name: (m[fit_rows[name]], y[fit_rows[name]]) for name, (m, y) in full.items()}, extra)
     expert_c = _expert_c(fit, {name: (m[held_rows[name]], y[held_rows[name]]) for name, (m, y) in full.items()}, seed)
     fitted = _fit(fit, seed, expert_c)
-    def own_language(name: str) -> np.ndarray:
-        return gate_offsets(tuple(names), SET_LANGUAGES.get(name, "en"))
-
-    held = {name: (fitted.parts(m[held_rows[name]], own_language(name)), y[held_rows[name]]) for name, (m, y) in full.items()}
+    own_language = {name: gate_offsets(tuple(names), SET_LANGUAGES.get(name, "en")) for name in names}
+    held = {name: (fitted.parts(m[held_rows[name]], own_language[name]), y[held_rows[name]]) for name, (m, y) in full.items()}
 
     def blended(mix: float, shifts: np.ndarray, name: str) -> np.ndarray:
         (experts, pooled, gate), _ = held[name]
@@ -217,7 +213,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     placing = {name: (held[name][0][0], held[name][0][1], held[name][1]) for name in names}  # experts, pooled, labels
     for name, path in dev_paths.items():
         dev_texts, dev_labels = read_labelled(path)
-        experts, pooled, _ = fitted.parts(_matrix(featurizer, dev_texts, name not in SET_LANGUAGES), own_language(name))
+        experts, pooled, _ = fitted.parts(_matrix(featurizer, dev_texts, name not in SET_LANGUAGES), own_language[name])
         placing[name] = (np.vstack([placing[name][0], experts]), np.concatenate([placing[name][1], pooled]), np.concatenate([placing[name][2], dev_labels]))
 
     def shifts_for(mix: float) -> np.ndarray:
