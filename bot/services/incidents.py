@@ -23,7 +23,7 @@ from bot.domain.enums import CaseStatus, IncidentOrigin, IncidentStatus, OutboxK
 from bot.domain.outbox import IncidentDM, PostIncident, UpdateCard, UpdateIncident, UpdateIncidentDM
 from bot.domain.refusals import Refusal
 from bot.services.bulk import insert_all
-from bot.services.outbox import enqueue, enqueue_all, enqueue_timeline
+from bot.services.outbox import enqueue, enqueue_all, enqueue_incident_card, enqueue_timeline
 
 # SQLite takes at most 32,766 bound parameters in a statement: a burst's cases are moved this many at a time.
 CHUNK = 5000
@@ -62,7 +62,7 @@ def record(*, session: Session, incident_id: int, actor: str, action: str, at: d
 
 def changed(*, session: Session, incident_id: int, at: datetime, note: str | None = None, dm: bool = True) -> None:
     """Redraw the card (and the manager's DM, if there is one), with a note in the card's thread."""
-    enqueue(session=session, case_id=None, message=UpdateIncident(incident_id=incident_id), at=at)
+    enqueue_incident_card(session=session, message=UpdateIncident(incident_id=incident_id), at=at)
     manager = session.scalar(select(Incident.escalated_to).where(Incident.id == incident_id)) if dm else None
     if manager:
         enqueue(session=session, case_id=None, message=UpdateIncidentDM(incident_id=incident_id, user=manager), at=at)
@@ -82,7 +82,7 @@ def open_incident(
     if incident_id is None:
         return None
     record(session=session, incident_id=incident_id, actor=opened_by, action="opened", at=now, origin=origin, title=title[:200])
-    enqueue(session=session, case_id=None, message=PostIncident(incident_id=incident_id), at=now)
+    enqueue_incident_card(session=session, message=PostIncident(incident_id=incident_id), at=now)
     return incident_id
 
 

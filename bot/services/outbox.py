@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage
 from bot.domain.enums import OutboxKind
-from bot.domain.outbox import IncidentNote, QueuedMessage, UnreadableMessage, read_message
+from bot.domain.outbox import IncidentNote, PostIncident, QueuedMessage, UnreadableMessage, UpdateIncident, read_message
 from bot.domain.views import CaseView
 from bot.services.bulk import insert_all
 from bot.services.events import record_event
@@ -82,18 +82,37 @@ def enqueue(*, session: Session, case_id: int | None, message: QueuedMessage, at
     return row
 
 
+def _queued_earlier(session: Session, kind: str, incident_id: int) -> OutboxMessage | None:
+    """The row of this `kind` for the incident that this transaction queued, if any: no drainer can have taken it yet
+    (it is not committed), so it can still carry what a later row of the same transaction would."""
+    transaction = session.get_transaction() or session.begin()  # begun here if nothing else began it: never None
+    queued: dict[tuple[str, int], tuple[object, OutboxMessage]] = session.info.setdefault("incident_rows", {})
+    earlier = queued.get((kind, incident_id))
+    return earlier[1] if earlier is not None and earlier[0] is transaction else None
+
+
+def _remember(session: Session, kind: str, incident_id: int, row: OutboxMessage) -> None:
+    session.info.setdefault("incident_rows", {})[kind, incident_id] = (session.get_transaction(), row)
+
+
 def enqueue_timeline(*, session: Session, incident_id: int, text: str, at: datetime) -> None:
     """A line of an incident's timeline, in its card's thread. The lines one transaction writes (a burst's "opened",
-    "added 9,330 cases", "escalated") go out as one message: one post against the channel's one a second, not three.
-    Only a row of the same transaction is extended, so no drainer can have taken it yet."""
-    transaction = session.get_transaction() or session.begin()  # begun here if nothing else began it: never None
-    written: dict[int, tuple[object, OutboxMessage]] = session.info.setdefault("timeline_rows", {})
-    earlier = written.get(incident_id)
-    if earlier is not None and earlier[0] is transaction:
-        row = earlier[1]
+    "added 9,330 cases", "escalated") go out as one message: one post against the channel's one a second, not three."""
+    row = _queued_earlier(session, "timeline", incident_id)
+    if row is not None:
         row.payload = {**row.payload, "text": f"{row.payload['text']}\n{text}"}
         return
-    written[incident_id] = (transaction, enqueue(session=session, case_id=None, message=IncidentNote(incident_id=incident_id, text=text), at=at))
+    _remember(session, "timeline", incident_id, enqueue(session=session, case_id=None, message=IncidentNote(incident_id=incident_id, text=text), at=at))
+
+
+def enqueue_incident_card(*, session: Session, message: PostIncident | UpdateIncident, at: datetime) -> None:
+    """The incident's card posted, or redrawn. A card is drawn when its row is sent, from the state then: a redraw
+    this transaction already queued the post or a redraw for (a burst's cases added, then its escalation) would draw
+    the same card again, one more chat.update for nothing, so it is not queued."""
+    earlier = _queued_earlier(session, "card", message.incident_id)
+    if earlier is not None and isinstance(message, UpdateIncident):
+        return
+    _remember(session, "card", message.incident_id, enqueue(session=session, case_id=None, message=message, at=at))
 
 
 def enqueue_all(*, session: Session, messages: Sequence[tuple[int | None, QueuedMessage]], at: datetime) -> None:

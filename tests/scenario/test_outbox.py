@@ -351,6 +351,20 @@ def test_dms_waiting_for_their_cards_never_hold_every_thread_the_cards_need(runt
     assert len(linked) == 4 and all("archives" in str(m["blocks"]) for m in linked)
 
 
+def test_an_incidents_card_is_redrawn_once_per_transaction_and_never_before_it_is_posted(runtime: Runtime) -> None:
+    now = runtime.clock()
+    with session_scope(runtime.sessions) as session:
+        incident_id = incidents.open_incident(session=session, title="Outage", origin=IncidentOrigin.PERSON, opened_by="U0AGENT001", now=now)
+        assert incident_id is not None
+        incidents.changed(session=session, incident_id=incident_id, at=now)  # the post, sent after commit, draws this
+        session.commit()  # from here on a drainer may have drawn the card: a change needs a redraw
+        incidents.changed(session=session, incident_id=incident_id, at=now)
+        incidents.changed(session=session, incident_id=incident_id, at=now)
+    with session_scope(runtime.sessions) as session:
+        kinds = session.scalars(select(OutboxMessage.kind).where(OutboxMessage.kind.in_([OutboxKind.POST_INCIDENT, OutboxKind.UPDATE_INCIDENT])).order_by(OutboxMessage.id)).all()
+        assert kinds == [OutboxKind.POST_INCIDENT, OutboxKind.UPDATE_INCIDENT]
+
+
 def test_an_incidents_timeline_lines_of_one_transaction_are_one_message_and_a_committed_row_is_never_extended(runtime: Runtime) -> None:
     now = runtime.clock()
     with session_scope(runtime.sessions) as session:
