@@ -111,6 +111,16 @@ def add_typos(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
+def add_framing(text: str, rng: random.Random) -> str:
+    """A greeting before the text, a sign-off after it, or both."""
+    framing = rng.randrange(3)
+    if framing != 1:
+        text = f"{rng.choice(cases.GREETINGS)} {text}"
+    if framing != 0:
+        text = f"{text} {rng.choice(cases.SIGN_OFFS)}"
+    return text
+
+
 def add_fury(text: str, rng: random.Random) -> str:
     return f"{text} {cases.FURIOUS}"
 
@@ -155,6 +165,9 @@ def build_suite(real_texts: Sequence[str], seed: int = 0) -> list[Check]:
         suite.append(Check(f"{label}: verdict flips (generated)", "INV", tuple((t, change(t, rng)) for t in generated)))
     for label, change in NEUTRAL_CHANGES.items():
         suite.append(Check(f"{label}: verdict flips (real dev texts)", "INV", tuple((t, change(t, rng)) for t in real)))
+    framing = random.Random(seed + 1)  # draws of its own: every other test keeps the cases it had before this one
+    for source, texts in (("generated", generated), ("real dev texts", real)):
+        suite.append(Check(f"a greeting or a sign-off added: verdict flips ({source})", "INV", tuple((t, add_framing(t, framing)) for t in texts)))
     suite.append(Check(f"“{cases.FURIOUS}” added lowers the score by more than {DIR_TOLERANCE} (generated and real)", "DIR", tuple((t, add_fury(t, rng)) for t in generated + real)))
     return suite
 

@@ -147,6 +147,11 @@ HANDLES = ("@AcmeHelp", "@sam_k", "@GlobexSupport", "@newsdesk", "@priya_travels
 HASHTAGS = ("#weekend", "#Monday", "#tech", "#TravelTuesday", "#homeoffice", "#Leeds")
 EMOJI = ("📦", "📱", "☕", "🏠", "🚗", "💻", "📅")
 MARKUP = ("<b>{}</b>", "**{}**", "<p>{}</p>", "_{}_", "<https://example.com/x|{}>", "> {}", "[{}](https://example.com)")
+# How a message to a company opens and closes. The last three closings are requests no cleaning removes: they measure
+# what a sign-off the detector does not know does.
+GREETINGS = ("Hi,", "Hello team,", "Dear customer service,", "Hey guys,", "Good morning,", "Hi there,")
+SIGN_OFFS = ("Thanks.", "Thank you!", "Thanks in advance.", "Cheers", "Kind regards, Sam", "🙏", "Many thanks, Priya",
+             "Looking forward to your reply.", "Hope you can help.", "Appreciate any help.")
 
 
 def _slots(template: str) -> list[str]:

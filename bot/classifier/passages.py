@@ -14,6 +14,14 @@ Slack's `<url|label>` links (the label stays), Markdown emphasis and links,
 quote markers; and compatibility forms of letters (full-width Latin, Arabic
 presentation forms) become the plain letters. Training reads its texts
 through the same function.
+
+What the detector reads (`passages`) also loses a message's framing: an
+opening salutation ("Hi team,", "Dear customer service,") and closing formulas
+("Thanks in advance.", "Kind regards, Sam", 🙏). The training texts keep
+theirs: removed from them as well, the expert share training chooses moved
+(0.6 -> 0.4) and four English dev sets lost 0.01-0.02 F1; removed here alone,
+no dev set moves by more than 0.005, and a greeting or sign-off flips 3 % of
+the behavioural suite's verdicts instead of 13-15 %.
 """
 
 from __future__ import annotations
@@ -42,6 +50,28 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _SPACES = re.compile(r"[^\S\n]+")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\s*\n\s*")
+# The framing of a message to a company: an opening salutation and a closing formula, each with an addressee or a
+# name. Neither says anything about what happened ("Good morning," and "Dear customer service," flipped a quarter to a
+# half of the suite's verdicts, "Thank you!" 44 % of its factual complaints), so they go, as links and handles do.
+_SALUTATION = re.compile(
+    r"(?i:hi|hello|hey|hiya|dear|good (?:morning|afternoon|evening)|hola|buen[oa]s (?:días|dias|tardes|noches)|bonjour|bonsoir"
+    r"|hallo|guten (?:morgen|tag|abend)|sehr geehrte[rn]?|olá|bom dia|boa (?:tarde|noite)|ciao|buongiorno|buonasera|gentile|مرحبا)"
+    r"(?:\s+(?:[A-Z@][\w'’&.-]*|(?i:team|support|all|there|everyone|guys|folks|customer|service|care|sir|madam|damen|und|herren)))*"
+    r"\s*[,:;]\s+"
+)
+_VALEDICTION = re.compile(
+    r"(?:^|(?<=[\s.!?,;:]))(?i:many thanks|thanks(?: (?:a lot|so much|again|in advance))?|thank you(?: (?:so much|very much|again|in advance))?"
+    r"|thx|tia|cheers|(?:kind |best |warm )?regards|best wishes|all the best|sincerely|muchas gracias|gracias(?: de antemano)?|saludos"
+    r"|un saludo|merci(?: beaucoup| d'avance)?|cordialement|vielen dank|danke(?: schön| im voraus)?|(?:mit )?freundlichen grüßen"
+    r"|obrigad[oa]|cumprimentos|grazie(?: mille| in anticipo)?|cordiali saluti|saluti|شكرا|شكراً|🙏)"
+    r"(?:[\s,\-–—]+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)?[\s.!,;:)🙏🙂😊☺\ufe0f\U0001F3FB-\U0001F3FF]*$"
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+# A valediction is looked for in the last characters only, and only where one of these (lower-cased) is among the last
+# _ROOTS_TAIL: the pattern above costs 7 µs a tweet, this look about 1 µs.
+_VALEDICTION_TAIL, _ROOTS_TAIL = 80, 48
+_VALEDICTION_ROOTS = ("thank", "thx", "tia", "cheers", "regard", "best", "sincerely", "gracias", "salud", "merci", "cordial", "dank",
+                      "grüß", "obrigad", "cumpriment", "grazie", "salut", "شكر", "🙏")
 
 
 def clean(text: str) -> str:
@@ -61,6 +91,29 @@ def clean(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
+
+
+def _may_close(tail: str) -> bool:
+    for root in _VALEDICTION_ROOTS:  # a loop, not any(): half the time
+        if root in tail:
+            return True
+    return False
+
+
+def _unframed(text: str) -> str:
+    """The text without an opening salutation and closing formulas, unless they are all it says."""
+    opening = _SALUTATION.match(text)
+    if opening and len(_WORD.findall(text, opening.end())) >= 2:
+        text = text[opening.end():]
+    for _ in range(2):  # "Thanks. Kind regards, Sam"
+        start = max(len(text) - _VALEDICTION_TAIL, 0)
+        if not _may_close(text[-_ROOTS_TAIL:].lower()):
+            break
+        closing = _VALEDICTION.search(text, start)
+        if closing is None or len(_WORD.findall(text, 0, closing.start())) < 2:
+            break
+        text = text[:closing.start()].rstrip()
+    return text
 
 
 def _pieces(sentence: str) -> list[str]:
@@ -109,7 +162,7 @@ def paragraphs(text: str) -> list[str]:
 def passages(text: str, *, passage_chars: int, brand_terms: Sequence[str] = ()) -> list[Passage]:
     """Each paragraph's runs of whole sentences up to `passage_chars` (a longer sentence stands alone), at most
     MAX_PASSAGES of them. A text, or a paragraph, of at most WHOLE characters is one passage."""
-    text = clean(text)
+    text = _unframed(clean(text))
     pattern = brand_pattern(tuple(brand_terms))
     found: list[Passage] = []
     for number, paragraph in enumerate([text] if len(text) <= WHOLE else paragraphs(text)):

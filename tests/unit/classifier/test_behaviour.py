@@ -14,6 +14,7 @@ from bot.classifier.behaviour import (
     NEUTRAL_CHANGES,
     Detector,
     Check,
+    add_framing,
     add_markup,
     add_typos,
     build_suite,
@@ -33,7 +34,7 @@ def test_the_suite_is_the_same_every_time_and_covers_every_kind() -> None:
     assert {t.kind for t in first} == {"MFT", "INV", "DIR"}
     assert all(t.pairs for t in first)
     real_tests = [t for t in first if t.name.endswith("(real dev texts)")]
-    assert len(real_tests) == len(NEUTRAL_CHANGES)
+    assert len(real_tests) == len(NEUTRAL_CHANGES) + 1  # and a greeting or a sign-off
     assert all([original for original, _ in t.pairs] == REAL for t in real_tests)
 
 
@@ -61,6 +62,9 @@ def test_neutral_changes_add_only_what_their_names_say() -> None:
     assert re.fullmatch(r".*(<b>|\*\*|<p>|_|<https://example\.com/x\||> |\[).*", add_markup(text, rng))
     typo = add_typos(text, random.Random(5))
     assert typo != text and len(typo.split()) == len(text.split()) and "Acme" in typo
+    framed = {add_framing(text, random.Random(seed)) for seed in range(12)}
+    assert all(text in f and f != text for f in framed) and any(f.startswith(cases.GREETINGS) for f in framed)
+    assert any(f.endswith(cases.SIGN_OFFS) for f in framed)
     renamed = other_names(text, random.Random(2))
     assert "Acme" not in renamed and "£40" not in renamed and "kettle" not in renamed
     assert any(b in renamed for b in cases.BRANDS)
@@ -114,6 +118,7 @@ def test_the_shipped_detector_keeps_its_verdict_through_neutral_noise_and_finds_
     normalised_away = ("a link", "a shortened link", "an @handle", "a neutral emoji")
     assert all(rate == 0 for name, rate in rates.items() if name.startswith(normalised_away))
     assert rates["HTML / Markdown markup or a Slack link <url|text>: verdict flips (generated)"] <= 0.05
+    assert rates["a greeting or a sign-off added: verdict flips (generated)"] <= 0.05
     assert rates["plainly worded factual complaints flagged (“took the day off, nobody came”)"] <= 0.10
     assert rates["a complaint as the middle paragraph of a longer neutral post flagged"] <= 0.10
     assert rates["clear complaints flagged (faults, billing, delivery, rudeness, refunds, safety)"] <= 0.10

@@ -101,6 +101,37 @@ def test_a_language_judged_no_better_than_flagging_everything_is_not_claimed() -
     assert unclaimed({"xlmt-spanish": 0.53}, {"xlmt-spanish": 0.50}) == ["es"]  # within the margin: not clearly better
 
 
+@pytest.mark.parametrize(
+    ("framed", "said"),
+    [
+        ("Good morning, my Acme router has been dead for three days. Thank you!", "my Acme router has been dead for three days."),
+        ("Dear customer service, the parcel never came. Thanks in advance 🙏🏻", "the parcel never came."),
+        ("Hi there, charged twice. Thanks. Kind regards, Sam Smith", "charged twice."),
+        ("my bag is lost thanks", "my bag is lost"),
+        ("Sehr geehrte Damen und Herren, mein Paket ist nicht angekommen. Mit freundlichen Grüßen", "mein Paket ist nicht angekommen."),
+        ("Hola, Acme me cobró dos veces. Gracias de antemano", "Acme me cobró dos veces."),
+    ],
+)
+def test_a_messages_greeting_and_sign_off_are_not_read(framed: str, said: str) -> None:
+    assert [p.text for p in passages(framed, passage_chars=300)] == [said]
+    assert clean(framed) != said  # the training texts keep theirs (passages.py says why)
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "Thanks!",  # all it says
+        "Cheers",
+        "Thanks for nothing",  # not a closing formula: what it says
+        "My parcel never came. Thanks for nothing",
+        "Thanks Acme, sorted in five minutes. Brilliant.",  # thanks that open a text are what it says
+        "Hey my phone broke, help",  # "Hey" and then no addressee: the greeting is the complaint's first word
+    ],
+)
+def test_thanks_and_greetings_that_are_what_a_text_says_are_read(kept: str) -> None:
+    assert [p.text for p in passages(kept, passage_chars=300)] == [kept]
+
+
 def test_a_text_in_a_known_language_is_judged_by_that_languages_experts_alone() -> None:
     # An English expert that says "not negative" and a Spanish one that says "negative", with a gate that leans
     # Spanish whatever the text: the identified language, not the gate, decides between languages.
