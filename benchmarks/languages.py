@@ -11,19 +11,19 @@ from collections.abc import Callable
 
 from benchmarks.common import table
 from benchmarks.ingest import DATA, corpus
+from bot.classifier.base import SET_LANGUAGES
 from bot.classifier.language import identify, identify_all, preload
 from bot.classifier.linear import LinearClassifier
 from bot.classifier.tsv import read_labelled
 
 BRAND = ("Acme",)
-LANGUAGES = ("spanish", "french", "german", "portuguese", "italian", "arabic", "hindi")
 ROUNDS = 3
 BATCH = 100
 
 
 def other_languages(total: int) -> list[str]:
     """`total` tweets taking each of the languages in turn."""
-    paths = [DATA / f"xlmt-{language}" / "train.tsv" for language in LANGUAGES]
+    paths = [DATA / name / "train.tsv" for name in SET_LANGUAGES]
     per_language = [read_labelled(path)[0] for path in paths if path.exists()]
     texts = []
     for i in range(total if per_language else 0):

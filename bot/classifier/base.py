@@ -19,6 +19,14 @@ class Classification:
 
 
 ENGLISH: frozenset[str] = frozenset({"en"})
+# The language of each training set that is not English, by the set's folder name (ISO 639-1; "hi" is romanised Hindi).
+# Here, not beside the model: the CLI lists the sets before any model is loaded.
+SET_LANGUAGES = {"xlmt-spanish": "es", "xlmt-french": "fr", "xlmt-german": "de", "xlmt-portuguese": "pt", "xlmt-italian": "it", "xlmt-arabic": "ar", "xlmt-hindi": "hi"}
+
+
+def set_language(name: str) -> str:
+    """A training set's language, by its folder name: a set SET_LANGUAGES does not name is English."""
+    return SET_LANGUAGES.get(name, "en")
 
 
 class Classifier(Protocol):

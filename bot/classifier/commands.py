@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.classifier import Classifier, ClassifierConfig, backend_unavailable, load_classifier, model_commands
-from bot.classifier.base import ModelError
+from bot.classifier.base import SET_LANGUAGES, Classification, ModelError
 from bot.classifier.tsv import DataError, read_labelled
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 BACKENDS = ("default", "lexicon", "transformers", "llm")
 PUBLIC_SETS = ("tweeteval", "complaints", "airline", "goemotions", "sentences")
-LANGUAGE_SETS = tuple(f"xlmt-{language}" for language in ("spanish", "french", "german", "portuguese", "italian", "arabic", "hindi"))
+LANGUAGE_SETS = tuple(SET_LANGUAGES)
 # Not for fitting: chooses how long texts are combined and where the threshold sits.
 LONG_TEXTS = Path("reviews") / "dev.tsv"
 # Where the public labelled sets come from, for an install that has no ../shared/data beside it.
@@ -45,15 +46,20 @@ def _unavailable(command: str, backend: str) -> bool:
     return missing is not None
 
 
+def _as_ingest(classifier: Classifier, text: str, brand_terms: Sequence[str] = (), rating: int | None = None) -> Classification:
+    """`text` scored in its identified language, as ingest scores a mention: the same text scores the same here and on
+    its card."""
+    from bot.classifier.language import identify
+
+    return classifier.classify(text, rating=rating, brand_terms=brand_terms, language=identify(text, brand_terms).known)
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
     if _unavailable("classify", args.backend):
         return 2
-    from bot.classifier.language import identify
-
     classifier = _classifier(args.backend)
     for text in args.text:
-        # In its identified language, as ingest reads a mention: the same text scores the same here and on its card.
-        result = classifier.classify(text, rating=args.rating, brand_terms=args.brand or (), language=identify(text, args.brand or ()).known)
+        result = _as_ingest(classifier, text, args.brand or (), args.rating)
         verdict = "NEGATIVE" if result.score >= args.threshold else "not negative"
         why = f" — {', '.join(result.reasons)}" if result.reasons else ""
         print(f"{result.score:.3f} {verdict}{why}: {text}")
@@ -82,10 +88,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 2
     if args.behaviour:
         return _behaviour(args, classifier)
-    from bot.classifier.language import identify
-
-    # Each text in its identified language, as ingest reads a mention (English and undetermined texts are respelt).
-    detectors = {_named(classifier, args.model): lambda text: classifier.classify(text, language=identify(text).known).score}
+    detectors = {_named(classifier, args.model): lambda text: _as_ingest(classifier, text).score}
     try:
         if args.all:
             for name, count, rows, _ in evaluate_all(args.data, detectors, threshold=args.threshold):
@@ -118,15 +121,8 @@ def _behaviour(args: argparse.Namespace, classifier: Classifier) -> int:
     except ImportError as exc:
         print(f"complaint-bot eval: the VADER baseline needs: pip install -e '.[compare]' ({exc.name} missing)", file=sys.stderr)
         return 2
-    from bot.classifier.language import identify
-
-    # Each text in its identified language, as ingest reads a mention.
     detectors = [
-        Detector(
-            _named(classifier, args.model),
-            lambda text, brand: classifier.classify(text, brand_terms=brand, language=identify(text, brand).known).score,
-            args.threshold,
-        ),
+        Detector(_named(classifier, args.model), lambda text, brand: _as_ingest(classifier, text, brand).score, args.threshold),
         Detector("VADER", lambda text, brand: vader(text), 0.05),
     ]
     rendered, _ = report(build_suite(real), detectors)

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.classifier.base import Classification
+from bot.classifier.base import Classification, set_language
 from bot.classifier.features import BUCKETS, Featurizer
 from bot.classifier.passages import Passage, brand_pattern, clean, passages, sentences
 
@@ -64,16 +64,12 @@ class ModelSettings:
     long_shift: float = 0.0
 
 
-# The language of each training set that is not English, by the set's folder name (ISO 639-1; "hi" is romanised Hindi).
-SET_LANGUAGES = {"xlmt-spanish": "es", "xlmt-french": "fr", "xlmt-german": "de", "xlmt-portuguese": "pt", "xlmt-italian": "it", "xlmt-arabic": "ar", "xlmt-hindi": "hi"}
-
-
 @cache
 def gate_offsets(experts: tuple[str, ...], language: str | None) -> np.ndarray:
     """Added to the gate's scores: a text in a known language is judged by the experts of that language alone (the
     language identifier tells languages apart better than the gate, which sent plain English to the Hindi expert);
     a text in no known language by all of them."""
-    own = np.array([SET_LANGUAGES.get(name, "en") == language for name in experts])
+    own = np.array([set_language(name) == language for name in experts])
     return np.where(own, 0.0, -np.inf).astype(np.float32) if own.any() else np.zeros(len(experts), dtype=np.float32)
 
 

@@ -36,7 +36,8 @@ from bot.classifier.adapter import sha256_of
 from bot.classifier.augment import generated_rows
 from bot.classifier.valences import lexicon
 from bot.classifier.features import BUCKETS, Featurizer, real_words
-from bot.classifier.linear import MODEL_PATH, SET_LANGUAGES, LinearClassifier, LinearModel, ModelSettings, gate_offsets, text_indices
+from bot.classifier.base import SET_LANGUAGES, set_language
+from bot.classifier.linear import MODEL_PATH, RESPELT, LinearClassifier, LinearModel, ModelSettings, gate_offsets, text_indices
 from bot.classifier.metrics import negative_f1, scores
 from bot.classifier.tsv import DataError, read_labelled
 
@@ -165,7 +166,7 @@ def _model(fitted: _Fitted, mix: float, shifts: np.ndarray, names: list[str], fe
     experts = mix * fitted.experts + (1 - mix) * fitted.pooled
     bias = mix * fitted.expert_bias + (1 - mix) * fitted.pooled_bias - shifts
     weights = np.hstack([experts.T, fitted.gate.T]).astype(np.float32)
-    languages = frozenset(SET_LANGUAGES.get(name, "en") for name in names)
+    languages = frozenset(map(set_language, names))
     biases = np.concatenate([bias, fitted.gate_bias]).astype(np.float32)
     return LinearModel(weights, biases, tuple(names), dict(featurizer.lexicon), settings, languages, featurizer.real_words)
 
@@ -187,8 +188,8 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
         raise DataError("training folders must have different names (each becomes an expert named after its folder)")
     names = list(read)
     # Respelling reads English: its common words are those of the English sets, and only English texts are respelt.
-    featurizer = Featurizer(classes, real_words(text for name, (texts, _) in read.items() if name not in SET_LANGUAGES for text in texts))
-    full = {name: (_matrix(featurizer, texts, name not in SET_LANGUAGES), np.array(labels)) for name, (texts, labels) in read.items()}
+    featurizer = Featurizer(classes, real_words(text for name, (texts, _) in read.items() if set_language(name) == "en" for text in texts))
+    full = {name: (_matrix(featurizer, texts, set_language(name) in RESPELT), np.array(labels)) for name, (texts, labels) in read.items()}
     fit_rows, held_rows = {}, {}
     for name, (_, labels) in full.items():
         order = rng.permutation(len(labels))
@@ -200,7 +201,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     fit = _augmented({name: (m[fit_rows[name]], y[fit_rows[name]]) for name, (m, y) in full.items()}, extra)
     expert_c = _expert_c(fit, {name: (m[held_rows[name]], y[held_rows[name]]) for name, (m, y) in full.items()}, seed)
     fitted = _fit(fit, seed, expert_c)
-    own_language = {name: gate_offsets(tuple(names), SET_LANGUAGES.get(name, "en")) for name in names}
+    own_language = {name: gate_offsets(tuple(names), set_language(name)) for name in names}
     held = {name: (fitted.parts(m[held_rows[name]], own_language[name]), y[held_rows[name]]) for name, (m, y) in full.items()}
 
     def blended(mix: float, shifts: np.ndarray, name: str) -> np.ndarray:
@@ -213,7 +214,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     placing = {name: (held[name][0][0], held[name][0][1], held[name][1]) for name in names}  # experts, pooled, labels
     for name, path in dev_paths.items():
         dev_texts, dev_labels = read_labelled(path)
-        experts, pooled, _ = fitted.parts(_matrix(featurizer, dev_texts, name not in SET_LANGUAGES), own_language[name])
+        experts, pooled, _ = fitted.parts(_matrix(featurizer, dev_texts, set_language(name) in RESPELT), own_language[name])
         placing[name] = (np.vstack([placing[name][0], experts]), np.concatenate([placing[name][1], pooled]), np.concatenate([placing[name][2], dev_labels]))
 
     def shifts_for(mix: float) -> np.ndarray:
@@ -223,10 +224,9 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     def f1_per_set(mix: float, shifts: np.ndarray, cut: float, among: list[str] = names) -> list[float]:
         return [negative_f1(held[name][1], blended(mix, shifts, name) >= cut) for name in among]
 
-    # The expert share and one threshold for every kind of text: the best mean F1 over the English sets (and the long
-    # texts), not the best per set. The language sets are left out: their validation splits are under 200 rows each,
-    # and the gate tells them apart, so their own shifts place them.
-    english = [name for name in names if name not in SET_LANGUAGES] or names
+    # The expert share and one threshold: the best mean F1 over the English sets (and the long texts), not per set. The
+    # language sets (validation splits under 200 rows) are judged by their own experts alone, whose shifts place them.
+    english = [name for name in names if set_language(name) == "en"] or names
     candidates = {mix: shifts_for(mix) for mix in MIXES}
     mix = max(MIXES, key=lambda m: max(np.mean(f1_per_set(m, candidates[m], c, english)) for c in CUTS))
     shifts = candidates[mix]
@@ -286,7 +286,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     for directory in [*data_dirs, *([long_texts.parent] if long_texts else [])]:
         if (directory / "dev.tsv").exists():  # a team's exported labels have none: training data only
             dev_texts, dev_labels = read_labelled(directory / "dev.tsv")
-            language = SET_LANGUAGES.get(directory.name, "en")
+            language = set_language(directory.name)
             run.dev_f1[directory.name] = round(scores(dev_labels, [shipped.classify(t, language=language).score >= 0.5 for t in dev_texts])["f1"], 4)
             flag_all[directory.name] = negative_f1(np.array(dev_labels), np.ones(len(dev_labels), dtype=bool))
     run.unclaimed_languages = unclaimed(run.dev_f1, flag_all)
