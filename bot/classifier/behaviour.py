@@ -21,7 +21,9 @@ from bot.classifier import behaviour_cases as cases
 # (text, brand terms) -> score; higher is more negative.
 Scorer = Callable[[str, Sequence[str]], float]
 GENERATED_PER_TEST = 240
-LONG_POSTS = 240
+# Each long post is drawn at random (paragraphs, their order, the complaint). Over six draws of 240, the same detector
+# failed anywhere from 7.9 to 13.3 % of them; of 960, its rates vary by about a point (standard deviation 1.0).
+LONG_POSTS = 960
 EXAMPLE_CHARS = 140
 # A DIR test fails when the score moves the wrong way by more than this (CheckList's monotonic expectation takes a
 # tolerance too): a text already at 0.96 that ends at 0.95 has not been judged less negative in any way that matters.
@@ -141,11 +143,14 @@ NEUTRAL_CHANGES: dict[str, Callable[[str, random.Random], str]] = {
 
 
 def build_suite(real_texts: Sequence[str], seed: int = 0) -> list[Check]:
-    """Every test, with its cases drawn deterministically from `seed`."""
-    rng = random.Random(seed)
+    """Every test, with its cases drawn deterministically from `seed`. Each test draws from its own generator, so a
+    case added to one test leaves every other test's cases as they were."""
+
+    def draws(name: str) -> random.Random:
+        return random.Random(f"{seed}/{name}")
 
     def mft(name: str, templates: tuple[str, ...], negative: bool) -> Check:
-        return Check(name, "MFT", tuple((t, "") for t in cases.fill(templates, rng, GENERATED_PER_TEST)), negative)
+        return Check(name, "MFT", tuple((t, "") for t in cases.fill(templates, draws(name), GENERATED_PER_TEST)), negative)
 
     suite = [
         mft("clear complaints flagged (faults, billing, delivery, rudeness, refunds, safety)", cases.CLEAR_COMPLAINTS, True),
@@ -154,21 +159,27 @@ def build_suite(real_texts: Sequence[str], seed: int = 0) -> list[Check]:
         mft("plainly worded factual complaints flagged (“took the day off, nobody came”)", cases.FACTUAL_COMPLAINTS, True),
         mft("sarcastic complaints flagged", cases.SARCASTIC_COMPLAINTS, True),
     ]
-    posts = cases.long_posts(rng, LONG_POSTS)
-    suite.append(Check("a complaint as the middle paragraph of a longer neutral post flagged", "MFT", tuple((p, "") for p, _ in posts)))
+    long_post = "a complaint as the middle paragraph of a longer neutral post flagged"
+    suite.append(Check(long_post, "MFT", tuple((p, "") for p, _ in cases.long_posts(draws(long_post), LONG_POSTS))))
 
     generated = [text for test in suite[:4] for text, _ in test.pairs]
-    rng.shuffle(generated)
+    draws("generated").shuffle(generated)
     generated = generated[: 2 * GENERATED_PER_TEST]
     real = list(real_texts)
+
+    def inv(name: str, texts: Sequence[str], change: Callable[[str, random.Random], str]) -> Check:
+        rng = draws(name)
+        return Check(name, "INV", tuple((t, change(t, rng)) for t in texts))
+
     for label, change in (*NEUTRAL_CHANGES.items(), ("other names, places, products, order numbers", other_names)):
-        suite.append(Check(f"{label}: verdict flips (generated)", "INV", tuple((t, change(t, rng)) for t in generated)))
+        suite.append(inv(f"{label}: verdict flips (generated)", generated, change))
     for label, change in NEUTRAL_CHANGES.items():
-        suite.append(Check(f"{label}: verdict flips (real dev texts)", "INV", tuple((t, change(t, rng)) for t in real)))
-    framing = random.Random(seed + 1)  # draws of its own: every other test keeps the cases it had before this one
+        suite.append(inv(f"{label}: verdict flips (real dev texts)", real, change))
     for source, texts in (("generated", generated), ("real dev texts", real)):
-        suite.append(Check(f"a greeting or a sign-off added: verdict flips ({source})", "INV", tuple((t, add_framing(t, framing)) for t in texts)))
-    suite.append(Check(f"“{cases.FURIOUS}” added lowers the score by more than {DIR_TOLERANCE} (generated and real)", "DIR", tuple((t, add_fury(t, rng)) for t in generated + real)))
+        suite.append(inv(f"a greeting or a sign-off added: verdict flips ({source})", texts, add_framing))
+    fury = f"“{cases.FURIOUS}” added lowers the score by more than {DIR_TOLERANCE} (generated and real)"
+    rng = draws(fury)
+    suite.append(Check(fury, "DIR", tuple((t, add_fury(t, rng)) for t in generated + real)))
     return suite
 
 

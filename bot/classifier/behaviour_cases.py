@@ -40,6 +40,7 @@ CLEAR_COMPLAINTS = (
     "{brand} support promised a callback {days} times. Never happened. Useless.",
     "Appalling, {brand} sent a broken {product} and wants me to pay for the return.",
     "Furious with {brand}: order {order} was cancelled without notice and my money is gone.",
+    "Not only did {brand} lose my {product}, they charged me {amount} for it.",
 )
 CLEAR_NON_COMPLAINTS = (
     "Picked up a new {product} from {brand} in {city} today, really happy with it!",
@@ -58,6 +59,7 @@ CLEAR_NON_COMPLAINTS = (
     "Just renewed my {brand} {service} for another year.",
     "{person} says the {brand} store in {city} opens at nine on {weekday}.",
     "Our team moved to the {brand} {service} last month and it has been smooth.",
+    "Cannot wait to try the {brand} {service} in {city} next week.",
 )
 NEGATED_POSITIVES = (
     "Honestly the {brand} {product} is not bad at all.",
