@@ -131,3 +131,29 @@ def test_the_typo_table_of_a_small_vocabulary_finds_what_near_finds() -> None:
     typed = [*table, "share", "either", "bad", "solve", "xproblem", "problme", "prolem", "nver"]
     assert all(table.get(word) == near.find(word) for word in typed if len(word) >= 4)
     assert table["nveer"] == "never" and "ever" not in table
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Can't wait for the new phone!", ["phrase_cant_wait", "for", "the", "new", "phone", "!"]),
+        ("cannot wait to try it", ["phrase_cant_wait", "to", "try", "it"]),
+        ("No doubt the best phone", ["phrase_no_doubt", "the", "best", "phone"]),
+        ("You can't go wrong with it", ["you", "phrase_cant_go_wrong", "with", "it"]),
+        ("Non vedo l'ora di provarlo", ["phrase_cant_wait", "di", "provarlo"]),
+    ],
+)
+def test_a_pseudo_negation_is_one_word_and_negates_nothing(sentence: str, expected: list[str]) -> None:
+    assert tokens_with_negation(normalise(sentence)) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("I can wait", ["i", "can", "wait"]),
+        ("not waiting", ["not", "neg_waiting"]),
+        ("Not only did they lose my bag", ["not", "neg_only", "neg_did", "neg_they", "neg_lose", "neg_my", "neg_bag"]),
+    ],
+)
+def test_other_words_and_phrases_with_a_negator_read_as_before(sentence: str, expected: list[str]) -> None:
+    assert tokens_with_negation(normalise(sentence)) == expected
