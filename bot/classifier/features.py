@@ -12,7 +12,8 @@ inference alike.
 
 Four turns of phrase get their own words, because a bag of words reads them backwards:
 - negation: the words after a negator, to the end of the clause or a "but", are `neg_` words;
-- a set phrase with a negator that negates nothing ("can't wait", "not only", "no doubt") is one `phrase_` word;
+- a set phrase with a negator that negates nothing ("can't wait", "couldn't be happier", "can't thank you enough") is a
+  `phrase_` word, and the words it holds are not negated;
 - a negated complaint ("not bad at all", "nothing went wrong", "can't fault them", a release note's "fixed a
   crash"): the negator becomes a `dbl_` word, which does not carry a bare negator's lean towards complaints;
 - sarcasm, praise around a bad experience ("Oh great, they lost my parcel again. Fantastic job"): in a passage
@@ -32,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property, lru_cache
 from itertools import takewhile
 
+from bot.classifier.negators import CLAUSE_ENDS, NEGATORS, PUNCTUATION, RESOLVERS, joined_phrases
 from bot.classifier.typos import Near, typo_table
 
 BUCKETS = 1 << 18
@@ -60,45 +62,13 @@ SARCASM_PHRASES = (
     "thanks a bunch", "as always", "as usual", "so glad",
 )
 _SARCASM = re.compile("|".join(re.escape(p) for p in ("emoji_sarcasm", *SARCASM_PHRASES)))
-# English, with the apostrophe-less spellings of tweets, then the negators of the languages the model reads
-# (es, fr, de, pt, it, ar, romanised Hindi): a word after one, up to the end of the clause, is marked `neg_`.
-NEGATORS = frozenset({
-    "not", "no", "never", "nothing", "nobody", "none", "nowhere", "neither", "nor", "cannot", "without", "hardly", "barely",
-    "dont", "cant", "wont", "didnt", "doesnt", "isnt", "wasnt", "arent", "havent", "hasnt", "couldnt", "wouldnt", "shouldnt",
-    "nunca", "nada", "nadie", "ni", "sin", "ne", "pas", "jamais", "rien", "sans", "nicht", "kein", "keine", "keinen", "nie",
-    "niemals", "nichts", "ohne", "não", "nao", "nem", "sem", "non", "mai", "niente", "nessuno", "senza", "لا", "لم", "لن", "ليس",
-    "nahi", "nahin", "nai", "mat",
-})
-# Set phrases that hold a negator but negate nothing ("pseudo-negations", as NegEx calls them), which the training
-# texts use mostly outside complaints: "can't wait" (166 English texts, 13 % of them complaints), "no doubt" (16, 25 %),
-# "can't go wrong" (4, none). Each is read as one word of its own, so the negator's lean towards complaints does not
-# count and the words after it are not negated; what the phrase means is learnt from the texts that use it. Not the
-# pseudo-negations that intensify ("not only", "not to mention", "nothing but"): most texts that use them complain
-# (airline: 10 of 12 "not only", 7 of 7 "not to mention"), so the negator's lean is right for them. As the words are by
-# then: lower case, "can't" split into "ca not"; in the languages the model reads.
-PSEUDO_NEGATIONS = {
-    "cant_wait": ("ca not wait", "can not wait", "cannot wait", "cant wait", "could not wait", "couldnt wait", "no veo la hora",
-                  "não vejo a hora", "nao vejo a hora", "non vedo l'ora"),
-    "cant_go_wrong": ("ca not go wrong", "can not go wrong", "cannot go wrong", "cant go wrong"),
-    "no_doubt": ("no doubt", "without a doubt", "sin duda", "sans doute", "ohne zweifel", "sem dúvida", "sem duvida", "senza dubbio"),
-}
-_PHRASES: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-for _name, _said in PSEUDO_NEGATIONS.items():
-    for _phrase in _said:
-        _words = tuple(_phrase.split())
-        _PHRASES.setdefault(_words[0], []).append((_words, f"phrase_{_name}"))
-# A resolved problem is a negated one: "fixed a crash", "resolved an issue" (release notes, status pages).
-RESOLVERS = frozenset({"fixed", "resolved", "solved", "patched", "addressed"})
 # Negators, found however misspelt ("nveer"). Resolvers only as written: one letter off, they are the requests
 # "resolve" and "solve".
 _NEGATOR_TYPOS = typo_table(NEGATORS)
-_PUNCTUATION = frozenset(".,!?;:")
 # How far a negator reaches to negate a complaint ("never had a single problem"), and the subjects that start a
 # clause of their own where punctuation is missing.
 NEGATED_WORDS = 4
 _SUBJECTS = frozenset({"i", "im", "you", "we", "they", "he", "she"})
-# A negation ends with its clause, or where the sentence turns: "not cheap but the support is terrible".
-_CLAUSE_ENDS = _PUNCTUATION | {"but", "however", "although", "though", "yet", "pero", "mais", "aber", "mas", "ma"}
 # The words of the tags a text ends with: weighed as words (and by their lexicon class), without spelling n-grams or
 # word pairs, so that tags tacked onto a mention (#Monday #TravelTuesday) barely dilute what it says, while a mood tag
 # (#fail) still counts.
@@ -168,8 +138,8 @@ _TURNING_WORDS = NEGATORS | RESOLVERS
 def tokens_with_negation(normalised: str) -> list[str]:
     """Words, with those after a negator (up to the end of the clause) marked `neg_`."""
     marked, negating = [], False
-    for token in _joined_phrases(_TOKEN.findall(normalised)):
-        if token in _CLAUSE_ENDS:
+    for token in joined_phrases(_TOKEN.findall(normalised)):
+        if token in CLAUSE_ENDS:
             negating = False
             marked.append(token)
             continue
@@ -184,23 +154,6 @@ def tokens_with_negation(normalised: str) -> list[str]:
         if turning:
             negating = True
     return marked
-
-
-def _joined_phrases(found: list[str]) -> list[str]:
-    """The words, each pseudo-negation in them made one word."""
-    if _PHRASES.keys().isdisjoint(found):
-        return found
-    joined, i = [], 0
-    while i < len(found):
-        for words, name in _PHRASES.get(found[i], ()):
-            if tuple(found[i:i + len(words)]) == words:
-                joined.append(name)
-                i += len(words)
-                break
-        else:
-            joined.append(found[i])
-            i += 1
-    return joined
 
 
 def real_words(texts: Iterable[str], min_texts: int = REAL_WORD_TEXTS) -> frozenset[str]:
@@ -291,7 +244,7 @@ class Featurizer:
         normalised = [normalise(s) for s in sentences]
         if respell and self.real_words:
             normalised = [self._respelt(s, n) for s, n in zip(sentences, normalised)]
-        words = [[t for t in tokens_with_negation(n) if t not in _PUNCTUATION] for n in normalised]
+        words = [[t for t in tokens_with_negation(n) if t not in PUNCTUATION] for n in normalised]
         cues = [bool(_SARCASM.search(n)) for n in normalised]
         if any(cues):
             words = [[f"sar_{w}" if self._valence(w) > 0 else w for w in said] for said in words]

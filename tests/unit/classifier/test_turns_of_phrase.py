@@ -141,6 +141,13 @@ def test_the_typo_table_of_a_small_vocabulary_finds_what_near_finds() -> None:
         ("No doubt the best phone", ["phrase_no_doubt", "the", "best", "phone"]),
         ("You can't go wrong with it", ["you", "phrase_cant_go_wrong", "with", "it"]),
         ("Non vedo l'ora di provarlo", ["phrase_cant_wait", "di", "provarlo"]),
+        ("I can't believe how good it is", ["i", "phrase_cant_believe", "how", "good", "it", "is"]),
+        # Patterns: the negator alone becomes the phrase's word, the words around it read as they stand.
+        ("Couldn't be happier with it", ["could", "phrase_negated_comparative", "be", "happier", "with", "it"]),
+        ("Never been better", ["phrase_negated_comparative", "been", "better"]),
+        ("could not have been more helpful", ["could", "phrase_negated_comparative", "have", "been", "more", "helpful"]),
+        ("It couldn't be worse", ["it", "could", "phrase_negated_comparative", "be", "worse"]),
+        ("Can't recommend them enough", ["ca", "phrase_cant_enough", "recommend", "them", "enough"]),
     ],
 )
 def test_a_pseudo_negation_is_one_word_and_negates_nothing(sentence: str, expected: list[str]) -> None:
@@ -153,6 +160,9 @@ def test_a_pseudo_negation_is_one_word_and_negates_nothing(sentence: str, expect
         ("I can wait", ["i", "can", "wait"]),
         ("not waiting", ["not", "neg_waiting"]),
         ("Not only did they lose my bag", ["not", "neg_only", "neg_did", "neg_they", "neg_lose", "neg_my", "neg_bag"]),
+        ("can't get printer to work", ["ca", "not", "neg_get", "neg_printer", "neg_to", "neg_work"]),
+        ("It is not fast enough", ["it", "is", "not", "neg_fast", "neg_enough"]),
+        ("can't log in, not enough", ["ca", "not", "neg_log", "neg_in", ",", "not", "neg_enough"]),
     ],
 )
 def test_other_words_and_phrases_with_a_negator_read_as_before(sentence: str, expected: list[str]) -> None:
