@@ -167,19 +167,18 @@ def build_suite(real_texts: Sequence[str], seed: int = 0) -> list[Check]:
     generated = generated[: 2 * GENERATED_PER_TEST]
     real = list(real_texts)
 
-    def inv(name: str, texts: Sequence[str], change: Callable[[str, random.Random], str]) -> Check:
+    def changed(name: str, kind: str, texts: Sequence[str], change: Callable[[str, random.Random], str]) -> Check:
         rng = draws(name)
-        return Check(name, "INV", tuple((t, change(t, rng)) for t in texts))
+        return Check(name, kind, tuple((t, change(t, rng)) for t in texts))
 
     for label, change in (*NEUTRAL_CHANGES.items(), ("other names, places, products, order numbers", other_names)):
-        suite.append(inv(f"{label}: verdict flips (generated)", generated, change))
+        suite.append(changed(f"{label}: verdict flips (generated)", "INV", generated, change))
     for label, change in NEUTRAL_CHANGES.items():
-        suite.append(inv(f"{label}: verdict flips (real dev texts)", real, change))
+        suite.append(changed(f"{label}: verdict flips (real dev texts)", "INV", real, change))
     for source, texts in (("generated", generated), ("real dev texts", real)):
-        suite.append(inv(f"a greeting or a sign-off added: verdict flips ({source})", texts, add_framing))
+        suite.append(changed(f"a greeting or a sign-off added: verdict flips ({source})", "INV", texts, add_framing))
     fury = f"“{cases.FURIOUS}” added lowers the score by more than {DIR_TOLERANCE} (generated and real)"
-    rng = draws(fury)
-    suite.append(Check(fury, "DIR", tuple((t, add_fury(t, rng)) for t in generated + real)))
+    suite.append(changed(fury, "DIR", [*generated, *real], add_fury))
     return suite
 
 

@@ -46,11 +46,18 @@ _COMPARATIVES = frozenset({"more", "less", "better", "worse", "faster", "quicker
                            "slower", "greater", "kinder", "smarter", "simpler", "prouder", "louder"})
 _BECOME = frozenset({"be", "been", "get", "got"})
 _CAN = frozenset({"ca", "can", "could"})
-_PHRASES: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-for _name, _said in PSEUDO_NEGATIONS.items():
-    for _phrase in _said:
-        _words = tuple(_phrase.split())
-        _PHRASES.setdefault(_words[0], []).append((_words, f"phrase_{_name}"))
+
+
+def _by_first_word(phrases: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Each phrase's words and its one word (phrase_NAME), under its first word: a sentence is looked up word by word."""
+    found: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for name, said in phrases.items():
+        for words in (tuple(phrase.split()) for phrase in said):
+            found.setdefault(words[0], []).append((words, f"phrase_{name}"))
+    return found
+
+
+_PHRASES = _by_first_word(PSEUDO_NEGATIONS)
 
 
 def joined_phrases(found: list[str]) -> list[str]:
