@@ -25,6 +25,11 @@ NEXT_STEP = {IncidentStatus.FIXING: "Start fixing", IncidentStatus.FIXED: "Mark 
 FOLLOWS: dict[str, IncidentStatus] = {s.value: n for s in IncidentStatus if (n := s.next) is not None}
 ORIGINS: dict[str, str] = {IncidentOrigin.PERSON: "opened by <@{who}>", IncidentOrigin.SPIKE: "opened by a spike", IncidentOrigin.BURST: "opened by a burst"}
 SPARKS = "▁▂▃▄▅▆▇█"
+# A burst's cases are not posted one by one (bot/flows/incident_triggers.py).
+BURST_CARDS = (
+    "Its cases have no cards of their own in the channel, so a burst cannot flood it: `/complaint list unclaimed`, or "
+    "`/complaint show ID` for any one with its buttons. A case someone claims, drafts for or takes out gets its card then."
+)
 
 
 def incident_text(incident: IncidentView) -> str:
@@ -115,8 +120,11 @@ def incident_card(incident: IncidentView, *, with_actions: bool = True) -> list[
             ],
         },
     ]
-    for case_id, url, text in incident.quotes[:3]:
-        blocks.append(section(f"{link(url, f'#{case_id}', 20)} {quote_block(text.replace(chr(10), ' '), QUOTE_LIMIT)}"))
+    for case_id, url, text, severity in incident.quotes[:3]:
+        label = f" ({mrkdwn(severity, 20)})" if severity else ""
+        blocks.append(section(f"{link(url, f'#{case_id}', 20)}{label} {quote_block(text.replace(chr(10), ' '), QUOTE_LIMIT)}"))
+    if incident.origin == IncidentOrigin.BURST:
+        blocks.append(context(BURST_CARDS))
     if incident.root_cause:
         blocks.append(context(f"*Root cause and fix:* {mrkdwn(incident.root_cause, 1800)}"))
     blocks.append(context(f"{_opened(incident)} · cases join it from their card's menu or `/complaint incident add {incident.incident_id} CASE`"))

@@ -79,8 +79,8 @@ class IncidentView:
     topics: tuple[tuple[str, int], ...] = ()
     first_seen: datetime | None = None
     last_seen: datetime | None = None
-    # (case id, url, text): the most negative complaints by different authors, unescaped.
-    quotes: tuple[tuple[int, str, str], ...] = ()
+    # (case id, url, text, severity): the most severe, then most negative, complaints by different authors, unescaped.
+    quotes: tuple[tuple[int, str, str, str], ...] = ()
     # Complaints detected in each of the last hours, oldest first.
     trend: tuple[int, ...] = ()
     # Follow-ups drafted when it was fixed, and how many reached their complainant (published, or replied by hand).

@@ -5,7 +5,8 @@
   of that topic or source that are in no incident yet: into the open incident an earlier spike
   of the same key opened, else into a new one. Fewer than 2 such cases: nothing to group.
 - A burst (one poll opening more new cases than [slack] burst_threshold) groups them all into
-  one new incident.
+  one new incident, and its card is the one message in the channel: the cases' own cards are
+  not posted (the card quotes the most severe; a case someone acts on gets its card then).
 
 Replicas act once: a new incident's trigger key (the spike's key and day, or the burst's
 first and last case) is unique, and a case joins at most one incident.
@@ -64,5 +65,6 @@ def from_burst(rt: Runtime, *, case_ids: list[int]) -> int | None:
         )
         if incident_id is None:
             return None
-        move_in(session, incident_id, case_ids, "bot", now)
+        moved = move_in(session, incident_id, case_ids, "bot", now)
+        incidents.fold_cards(session=session, incident_id=incident_id, case_ids=moved.added, now=now)
     return incident_id

@@ -11,7 +11,7 @@ from sqlalchemy import Subquery, Text, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case, Incident, IncidentEvent, MentionRecord, ReplyDraft
-from bot.domain.enums import CaseStatus, DraftPurpose, IncidentStatus
+from bot.domain.enums import CaseStatus, DraftPurpose, IncidentStatus, Severity
 from bot.domain.relevance import author_key
 from bot.domain.views import EventView, IncidentNumbers, IncidentView
 from bot.services.incidents import get
@@ -84,30 +84,31 @@ def _openers(incident_id: int) -> Subquery:
     )
 
 
-def _quotes(session: Session, openers: Subquery) -> list[tuple[int, str, str]]:
-    """Up to QUOTES (case id, link, words) from different authors, the most negative first (of equals, the newest case);
-    read a few cases at a time, as far down the list as it takes."""
-    quotes: list[tuple[int, str, str]] = []
+def _quotes(session: Session, openers: Subquery) -> list[tuple[int, str, str, str]]:
+    """Up to QUOTES (case id, link, words, severity) from different authors, the most severe first, then the most
+    negative (of equals, the newest case); read a few cases at a time, as far down the list as it takes."""
+    quotes: list[tuple[int, str, str, str]] = []
     authors: set[str] = set()
+    severity_rank = case({s.value: s.rank for s in Severity}, value=Case.severity, else_=-1)
     best_first = (
-        select(Case.id, MentionRecord.author, MentionRecord.url, MentionRecord.title, MentionRecord.text)
+        select(Case.id, MentionRecord.author, MentionRecord.url, MentionRecord.title, MentionRecord.text, Case.severity)
         .join(openers, openers.c.case_id == Case.id)
         .join(MentionRecord, MentionRecord.id == openers.c.mention_id)
         .where(Case.status != CaseStatus.DISMISSED)
-        .order_by(MentionRecord.score.desc(), Case.id.desc())
+        .order_by(severity_rank.desc(), MentionRecord.score.desc(), Case.id.desc())
         .limit(QUOTE_READS)
     )
     start = 0
     while True:
         batch = session.execute(best_first.offset(start)).all()
         start += QUOTE_READS
-        for case_id, author, url, title, text in batch:
+        for case_id, author, url, title, text, severity in batch:
             key = author_key(author) or f"case-{case_id}"
             words = text or title
             if key in authors or not words:
                 continue
             authors.add(key)
-            quotes.append((case_id, url, words))
+            quotes.append((case_id, url, words, severity or ""))
             if len(quotes) == QUOTES:
                 return quotes
         if len(batch) < QUOTE_READS:

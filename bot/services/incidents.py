@@ -17,13 +17,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.db.models import Case, CaseEvent, Incident, IncidentEvent, MentionRecord, OutboxMessage
+from bot.db.models import Case, CaseEvent, Incident, IncidentEvent, MentionRecord
 from bot.db.session import rows_changed
 from bot.domain.enums import CaseStatus, IncidentOrigin, IncidentStatus, OutboxKind, RootCause
 from bot.domain.outbox import IncidentDM, PostIncident, UpdateCard, UpdateIncident, UpdateIncidentDM
 from bot.domain.refusals import Refusal
 from bot.services.bulk import insert_all
-from bot.services.outbox import enqueue, enqueue_all, enqueue_incident_card, enqueue_timeline
+from bot.services.outbox import enqueue, enqueue_all, enqueue_incident_card, enqueue_timeline, fold
 
 # SQLite takes at most 32,766 bound parameters in a statement: a burst's cases are moved this many at a time.
 CHUNK = 5000
@@ -122,7 +122,9 @@ def add_cases(*, session: Session, incident_id: int, case_ids: Sequence[int], ac
         return Moved([], elsewhere, missing)
     added.sort()
     _after_move(session, incident_id, added, actor, now, action="joined_incident")
-    folded = _fold_case_dms(session, incident_id, added, now)
+    # Urgent-case DMs not yet taken by a drainer: the incident's one DM stands for them.
+    dms = fold(session=session, case_ids=added, kinds=[OutboxKind.DM], reason=f"folded into incident #{incident_id}", now=now)
+    folded = [user for _, payload in dms if (user := payload.get("user"))]
     record(session=session, incident_id=incident_id, actor=actor, action="cases_added", at=now, cases=added[:50], count=len(added))
     return Moved(added, elsewhere, missing, folded)
 
@@ -138,19 +140,13 @@ def _after_move(session: Session, incident_id: int | None, case_ids: list[int], 
     enqueue_all(session=session, messages=[(case_id, UpdateCard()) for case_id in posted], at=now)
 
 
-def _fold_case_dms(session: Session, incident_id: int, case_ids: list[int], now: datetime) -> list[str]:
-    """Urgent-case DMs of these cases not yet taken by a drainer: the incident's one DM stands for them. Returns whom they were for."""
-    folded: list[str] = []
-    for start in range(0, len(case_ids), CHUNK):
-        waiting = (
-            OutboxMessage.case_id.in_(case_ids[start : start + CHUNK]),
-            OutboxMessage.kind == OutboxKind.DM,
-            OutboxMessage.sent_at.is_(None),
-            OutboxMessage.started_at.is_(None),
-        )
-        folded += [payload.get("user", "") for payload in session.scalars(select(OutboxMessage.payload).where(*waiting))]
-        session.execute(update(OutboxMessage).where(*waiting).values(sent_at=now, last_error=f"folded into incident #{incident_id}"))
-    return [user for user in folded if user]
+def fold_cards(*, session: Session, incident_id: int, case_ids: Sequence[int], now: datetime) -> int:
+    """The cards of these cases not yet taken by a drainer are not posted (with the notes for their threads): the
+    incident's card stands for them. A case someone acts on later gets its card then (outbox.enqueue). How many."""
+    reason = f"folded into incident #{incident_id}"
+    unposted = [case_id for case_id, _ in fold(session=session, case_ids=case_ids, kinds=[OutboxKind.POST_CARD], reason=reason, now=now)]
+    fold(session=session, case_ids=unposted, kinds=[OutboxKind.THREAD_NOTE, OutboxKind.UPDATE_CARD], reason=reason, now=now)
+    return len(unposted)
 
 
 def remove_case(*, session: Session, case_id: int, actor: str, now: datetime) -> int:

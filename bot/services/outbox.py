@@ -2,8 +2,8 @@
 
 Rows are taken in batches with one conditional UPDATE, so two drainers never send
 the same row; a crash between taking and marking leaves a row "started" until its
-lease runs out. Rows Slack never sees (cards folded into a burst summary) are
-taken and settled in bulk.
+lease runs out. Rows Slack never sees (cards folded into a burst summary or a burst's
+incident, urgent DMs folded into an incident's one DM) are settled in bulk.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage
 from bot.domain.enums import OutboxKind
-from bot.domain.outbox import IncidentNote, PostIncident, QueuedMessage, UnreadableMessage, UpdateIncident, read_message
+from bot.domain.outbox import IncidentNote, PostCard, PostIncident, QueuedMessage, ThreadNote, UnreadableMessage, UpdateIncident, read_message
 from bot.domain.views import CaseView
 from bot.services.bulk import insert_all
 from bot.services.events import record_event
@@ -77,6 +77,10 @@ class WaitingCard:
 
 
 def enqueue(*, session: Session, case_id: int | None, message: QueuedMessage, at: datetime) -> OutboxMessage:
+    """A note for the card's thread of a case with no card (summarised or folded in a burst) brings its card out first:
+    someone is working on the case now, and the note (a draft and its buttons, a claim) needs the thread."""
+    if isinstance(message, ThreadNote) and case_id is not None and not _has_card(session, case_id):
+        enqueue(session=session, case_id=case_id, message=PostCard(), at=at)
     row = OutboxMessage(case_id=case_id, kind=message.kind, payload=message.payload(), created_at=at, not_before=at)
     session.add(row)
     return row
@@ -215,15 +219,34 @@ def case_now(*, session: Session, case_id: int) -> CaseView | None:
     return None if case is None else case_view(case)
 
 
+def _unsent_card(case_id: int) -> Select[int]:
+    return select(OutboxMessage.id).where(OutboxMessage.case_id == case_id, OutboxMessage.kind == OutboxKind.POST_CARD, OutboxMessage.sent_at.is_(None))
+
+
+def _has_card(session: Session, case_id: int) -> bool:
+    """Posted, or its post is queued (failing or not)."""
+    return session.scalar(select(Case.message_ts).where(Case.id == case_id)) is not None or session.scalar(_unsent_card(case_id).limit(1)) is not None
+
+
+def fold(*, session: Session, case_ids: Sequence[int], kinds: Sequence[OutboxKind], reason: str, now: datetime) -> list[tuple[int, dict[str, Any]]]:
+    """Settle unsent the rows of these kinds about these cases that no drainer has taken: something else stands for them
+    (`reason`, kept as the row's last error). Returns their (case id, payload)."""
+    folded: list[tuple[int, dict[str, Any]]] = []
+    for start in range(0, len(case_ids), IN_LIST):
+        waiting = (
+            OutboxMessage.case_id.in_(case_ids[start : start + IN_LIST]),
+            OutboxMessage.kind.in_(kinds),
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.started_at.is_(None),
+        )
+        settled = update(OutboxMessage).where(*waiting).values(sent_at=now, last_error=reason).returning(OutboxMessage.case_id, OutboxMessage.payload)
+        folded += [(case_id, payload) for case_id, payload in session.execute(settled.execution_options(synchronize_session=False))]
+    return folded
+
+
 def card_on_its_way(*, session: Session, case_id: int) -> bool:
     """The case's card is queued and nothing has gone wrong with it yet (it was not summarised, and no post failed)."""
-    pending = select(OutboxMessage.id).where(
-        OutboxMessage.case_id == case_id,
-        OutboxMessage.kind == OutboxKind.POST_CARD,
-        OutboxMessage.sent_at.is_(None),
-        OutboxMessage.last_error.is_(None),
-    )
-    return session.scalar(pending.limit(1)) is not None
+    return session.scalar(_unsent_card(case_id).where(OutboxMessage.last_error.is_(None)).limit(1)) is not None
 
 
 def record_post(*, session: Session, case_id: int, channel: str, ts: str, now: datetime) -> None:

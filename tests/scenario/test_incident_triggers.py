@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from bot.db.models import Case, OutboxMessage, ReplyDraft
 from bot.db.session import session_scope
 from bot.domain.enums import DraftPurpose, IncidentStatus, OutboxKind
+from bot.flows import case_actions as case_flows
 from bot.flows import incidents as incident_flows
 from bot.flows.poll import poll
 from bot.flows.reports import alert_spikes
@@ -88,9 +89,10 @@ def test_a_burst_becomes_one_incident_with_one_dm_instead_of_one_per_case(runtim
     assert dm["text"] == f"Incident #{incident.id} ({opened} complaints) was escalated to you."
     folded = count(runtime, OutboxMessage, OutboxMessage.kind == OutboxKind.DM, OutboxMessage.last_error == f"folded into incident #{incident.id}")
     assert folded == opened
-    # The cards that were posted (the most severe; the rest are summarised) say which incident they are part of.
-    cards = [m for m in slack.channel_messages(CHANNEL) if m["text"].startswith("Negative mention")]
-    assert cards and all(f"part of incident #{incident.id}" in str(m["blocks"]) for m in cards)
+    # The incident's card is the one message in the channel: no card per case, no burst summary.
+    assert slack.channel_messages(CHANNEL) == [card]
+    folded = count(runtime, OutboxMessage, OutboxMessage.kind == OutboxKind.POST_CARD, OutboxMessage.last_error == f"folded into incident #{incident.id}")
+    assert folded == opened
     # Its timeline opens with one message, not three (opened, cases added, escalated): each post costs the channel a second.
     [opening] = slack.thread(CHANNEL, card["ts"])
     assert opening["text"].splitlines() == [
@@ -98,6 +100,23 @@ def test_a_burst_becomes_one_incident_with_one_dm_instead_of_one_per_case(runtim
         f"The bot added {opened} cases: " + ", ".join(f"#{c}" for c in range(1, 21)) + f" and {opened - 20} more.",
         f"The bot escalated this incident to <@{MANAGER}>: one DM, kept up to date as the incident grows.",
     ]
+
+
+def test_a_burst_case_someone_claims_gets_its_card_with_the_claim_in_its_thread(runtime: Runtime, slack: FakeSlack) -> None:
+    poll_feed(runtime, burst_feed(12))
+    runtime.drainer.drain()
+    [incident] = incidents(runtime)
+    assert not [m for m in slack.channel_messages(CHANNEL) if m["text"].startswith("Negative mention")]
+
+    case_flows.claim(runtime, case_id=3, user_id=AGENT)
+
+    [case_card] = [m for m in slack.channel_messages(CHANNEL) if m["text"].startswith("Negative mention #3")]
+    assert f"part of incident #{incident.id}" in str(case_card["blocks"]) and f"<@{AGENT}>" in str(case_card["blocks"])
+    [claimed] = slack.thread(CHANNEL, case_card["ts"])
+    assert f"<@{AGENT}>" in claimed["text"]
+    # Nothing is left waiting for a card that will never come.
+    with session_scope(runtime.sessions) as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))) == 0
 
 
 def test_a_spike_groups_its_cases_into_one_incident_across_two_replicas(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:

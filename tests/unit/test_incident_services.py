@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.domain.enums import CaseStatus, DraftPurpose, IncidentOrigin
+from bot.domain.enums import CaseStatus, DraftPurpose, IncidentOrigin, Severity
 from bot.db.models import Case, MentionRecord
 from bot.services import incident_follow_ups, incident_views, incidents, mentions
 from sources.base import Mention
@@ -59,8 +59,24 @@ def test_the_card_quotes_three_authors_however_far_down_the_most_negative_list_t
     assert incident_id is not None
     incidents.add_cases(session=session, incident_id=incident_id, case_ids=cases, actor="U0AGENT001", now=NOW)
     quoted = incident_views.view(session=session, incident_id=incident_id, now=NOW).quotes
-    assert [text.split()[0] for _, _, text in quoted] == ["pat", "sam", "kim"]
-    assert quoted[1] == (cases[30], "https://blog.example.com/q30", "sam says Acme charged twice (30)")
+    assert [text.split()[0] for _, _, text, _ in quoted] == ["pat", "sam", "kim"]
+    assert quoted[1] == (cases[30], "https://blog.example.com/q30", "sam says Acme charged twice (30)", "high")
+
+
+def test_the_card_quotes_the_most_severe_first_however_negative_the_rest(session: Session) -> None:
+    # A burst's cases have no cards of their own: a critical one must lead the incident's card.
+    cases = []
+    for n, (severity, score) in enumerate([(Severity.MEDIUM, 0.99), (Severity.CRITICAL, 0.55), (Severity.HIGH, 0.70), (Severity.LOW, 0.98)]):
+        said = Mention(source_kind="rss", source_name="alerts", external_id=f"severe-{n}", url=f"https://blog.example.com/s{n}", title="", text=f"Acme {n}", author=f"a{n}")
+        added = mentions.store_unless_stored(session=session, mention=said, assessment=replace(NEGATIVE, score=score), now=NOW)
+        assert added is not None
+        triage = replace(NEGATIVE.triage, severity=severity)
+        cases.append(mentions.open_case(session=session, record=session.get(MentionRecord, added.id), triage=triage, now=NOW).case_id)
+    incident_id = incidents.open_incident(session=session, title="Burst", origin=IncidentOrigin.BURST, opened_by="bot", now=NOW)
+    assert incident_id is not None
+    incidents.add_cases(session=session, incident_id=incident_id, case_ids=cases, actor="bot", now=NOW)
+    quoted = incident_views.view(session=session, incident_id=incident_id, now=NOW).quotes
+    assert [(case_id, severity) for case_id, _, _, severity in quoted] == [(cases[1], "critical"), (cases[2], "high"), (cases[0], "medium")]
 
 
 def test_the_card_counts_each_case_once_by_its_first_mention_and_leaves_the_dismissed_out(session: Session) -> None:

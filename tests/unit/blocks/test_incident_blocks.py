@@ -35,7 +35,7 @@ incidents = st.builds(
     topics=counted,
     first_seen=st.none() | moment,
     last_seen=st.none() | moment,
-    quotes=st.lists(st.tuples(st.integers(1, 10**9), text, st.one_of(text, st.just("z" * 50_000))), max_size=5).map(tuple),
+    quotes=st.lists(st.tuples(st.integers(1, 10**9), text, st.one_of(text, st.just("z" * 50_000)), st.sampled_from(["", "critical", "low"])), max_size=5).map(tuple),
     trend=st.lists(st.integers(0, 10**5), max_size=12).map(tuple),
     follow_ups=st.integers(0, 10**5),
     loops_closed=st.integers(0, 10**5),
