@@ -23,6 +23,10 @@ CARD_EVENT = "complaint_case"
 MESSAGE_EVENT = "complaint_bot_message"
 # Look-ups start this long before the row was created: the bot's clock and Slack's may differ.
 CLOCK_SKEW = timedelta(minutes=10)
+# Posts to one channel that may go at once before the one-a-second pace applies: Slack's rate limits page allows
+# chat.postMessage "1 per second, short bursts > 1". A burst's incident card, its thread's first line and a
+# severe card go out together instead of over three seconds; a 429 still closes the channel for its Retry-After.
+POST_BURST = 3
 HISTORY_PAGE = 200
 
 
@@ -69,8 +73,9 @@ class Poster:
         self.client = client
         self.post_interval_seconds = post_interval_seconds
         self.stopping = stopping
-        # Per channel, monotonic times: before the first, no new post goes there (about one a second); before the
-        # second, nothing at all (Slack's Retry-After). An update waits only for the second.
+        # Per channel, monotonic times: the first is when the pace would let the next post go (one a second; up to
+        # POST_BURST - 1 earlier ones may run ahead of it); before the second, nothing at all (Slack's Retry-After).
+        # An update waits only for the second.
         self._next_post_at: dict[str, float] = {}
         self._closed_until: dict[str, float] = {}
         self._pacing = threading.Lock()
@@ -98,12 +103,13 @@ class Poster:
         a 429 holds back every message to the channel, not only this one. Nothing starts after `send_by` (monotonic)."""
         with self._pacing:
             start = max(time.monotonic(), self._closed_until.get(channel, 0.0))
+            paced = self._next_post_at.get(channel, 0.0)
             if post:
-                start = max(start, self._next_post_at.get(channel, 0.0))
+                start = max(start, paced - (POST_BURST - 1) * self.post_interval_seconds)
             if send_by is not None and start > send_by:
                 raise PastTheLease()
             if post:
-                self._next_post_at[channel] = start + self.post_interval_seconds
+                self._next_post_at[channel] = max(paced, start) + self.post_interval_seconds
         if self.stopping.wait(max(start - time.monotonic(), 0.0)):
             raise Deferred()
         try:

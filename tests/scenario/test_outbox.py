@@ -282,16 +282,18 @@ def test_two_drainers_taking_batches_at_once_never_take_the_same_row(runtime: Ru
 
 
 def test_a_dm_waiting_for_its_pace_holds_up_no_channel_message(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
-    """Three DMs to one manager take two seconds at Slack's one a second; the channel message queued after them goes at once."""
+    """Five DMs to one manager take two seconds (three at once, Slack's short burst, then one a second); the channel
+    message queued after them goes at once."""
     runtime.drainer.poster.post_interval_seconds = 1.0
     with session_scope(runtime.sessions) as session:
-        for n in range(3):
+        for n in range(5):
             enqueue(session=session, case_id=None, message=DirectMessage(user=MANAGER, text=f"note {n}"), at=clock.now)
         enqueue(session=session, case_id=None, message=ChannelMessage(text="to the channel"), at=clock.now)
-    assert runtime.drainer.drain().sent == 4
+    assert runtime.drainer.drain().sent == 6
     dms, (channel_message,) = slack.channel_messages(MANAGER_DM), slack.channel_messages(CHANNEL)
-    assert [m["text"] for m in dms] == ["note 0", "note 1", "note 2"]
-    assert float(channel_message["ts"]) < float(dms[1]["ts"])
+    assert [m["text"] for m in dms] == [f"note {n}" for n in range(5)]
+    assert float(dms[2]["ts"]) - float(dms[0]["ts"]) < 0.5 <= 1.9 <= float(dms[4]["ts"]) - float(dms[0]["ts"])
+    assert float(channel_message["ts"]) < float(dms[3]["ts"])
 
 
 def test_a_row_is_never_sent_after_half_its_lease_so_a_second_drainer_cannot_send_it_too(runtime: Runtime, slack: FakeSlack) -> None:
