@@ -4,8 +4,9 @@ on the same texts.
 
 20 feeds x 1,000 new mentions (the corpus of benchmarks/ingest.py) over real HTTP; the fake Slack
 (tests/fake_slack.py, `slack_limits`) answers 429 with Retry-After beyond about one post a second per
-channel (bursts of three) and beyond each other method's tier per minute; the bot paces itself at its
-default one post a second per channel. The database is migrated before the clock starts. Two rows per
+channel (bursts of three) and beyond each other method's tier per minute; the bot paces itself the same way
+(bot/slack/posting.py, POST_BURST). The command judges a burst in worker processes, one per core
+(bot/flows/prejudge.py); the detector's own rate is one core's. The database is migrated before the clock starts. Two rows per
 database: the first manager DM'd for every critical case (the default), and no such DMs. On a
 shared machine wall times swing with the load: the CPU columns (the command's user + system time,
 the detector's per CPU-second) hold steadier.

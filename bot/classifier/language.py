@@ -167,6 +167,9 @@ class _Identifier:
 
     @classmethod
     def get(cls) -> _Identifier:
+        loaded = cls._model
+        if loaded is not None:  # no lock once loaded: a process forked while another thread held it must not wait on it
+            return loaded
         with cls._lock:
             if cls._model is None:
                 cls._model = cls(load_tables(default_cache_root()))
@@ -224,6 +227,11 @@ def _written_with(words: list[str], vocabulary: frozenset[str], share: float) ->
 def identify(text: str, brand_terms: Sequence[str] = ()) -> Language:
     """The language of a mention's text (see the module's docstring for every case)."""
     return identify_all([text], brand_terms)[0]
+
+
+def warm_identifier() -> None:
+    """Load the identifier's tables now (before forking workers that share them)."""
+    _Identifier.get()
 
 
 def identify_all(texts: Sequence[str], brand_terms: Sequence[str] = ()) -> list[Language]:

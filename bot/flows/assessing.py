@@ -4,6 +4,7 @@ what [classifier] other_languages says), then triage. Shared by ingest and the d
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from bot.classifier import Classifier, supported_languages
 from bot.classifier.base import Classification
@@ -37,6 +38,17 @@ class OtherLanguageLlm:
 NO_LLM = OtherLanguageLlm(None)
 
 
+@dataclass(frozen=True)
+class Judged:
+    """A mention's language and the detector's verdict, judged ahead (bot/flows/prejudge.py); `verdict` None in a
+    language the detector cannot read. A negative one's fingerprint too (None: too short to have one)."""
+
+    language: Language
+    verdict: Classification | None
+    fingerprinted: bool = False
+    fingerprint: str | None = None
+
+
 def identify_languages(batch: Sequence[Mention], config: AppConfig) -> list[Language]:
     """The languages of a batch's mentions, identified together: much faster than one at a time (see identify_all)."""
     return identify_all([mention_text(m.title, m.text) for m in batch], config.brand.terms)
@@ -51,14 +63,17 @@ def assess_mention(
     reported: bool = False,
     llm: OtherLanguageLlm = NO_LLM,
     identified: Language | None = None,
+    prejudged: Judged | None = None,
 ) -> Assessment:
     """Triage (severity, topics, troll signal) only for what can open or join a case: a negative verdict, a mention
     routed for a person to judge, or a person's report. `author_history` (the author's recent negative mentions) is
-    only asked for when negative. `identified`: the mention's language when its batch was identified already."""
+    only asked for when negative. `identified`: the mention's language when its batch was identified already;
+    `prejudged`: its language and verdict, when judged ahead in a worker."""
     text = mention_text(mention.title, mention.text)
-    language = (identified or identify(text, config.brand.terms)).known
+    language = (prejudged.language if prejudged else identified or identify(text, config.brand.terms)).known
     if language is None or language in supported_languages(classifier):
-        verdict = classifier.classify(text, rating=mention.rating, brand_terms=config.brand.terms, language=language)
+        ahead = prejudged.verdict if prejudged else None
+        verdict = ahead or classifier.classify(text, rating=mention.rating, brand_terms=config.brand.terms, language=language)
     else:
         judged = llm.judge(text, mention, config, language) if config.classifier.other_languages == "llm" else None
         if judged is None:

@@ -9,7 +9,7 @@ commit together.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -21,7 +21,7 @@ from bot.domain.enums import Severity
 from bot.domain.outbox import DirectMessage, PostCard, QueuedMessage, UpdateCard
 from bot.domain.relevance import RelevanceFilter, mention_text
 from bot.flows import cycle_collector
-from bot.flows.assessing import OtherLanguageLlm, assess_mention, identify_languages
+from bot.flows.assessing import Judged, OtherLanguageLlm, assess_mention, identify_languages
 from bot.runtime import Runtime
 from bot.services import mentions, outbox
 from bot.services.mentions import Assessment, NewCase, NewMention, Stored, case_id, item_key, page_key
@@ -101,9 +101,11 @@ class ActiveCases:
 
 
 def ingest(
-    rt: Runtime, *, session: Session, batch: Sequence[Mention], intake: Intake, now: datetime, active: ActiveCases | None = None
+    rt: Runtime, *, session: Session, batch: Sequence[Mention], intake: Intake, now: datetime, active: ActiveCases | None = None,
+    prejudged: Mapping[tuple[str, str], Judged] | None = None,
 ) -> list[Ingested]:
-    """One outcome per mention, in order. `active` carries the active cases from one batch of a poll to the next.
+    """One outcome per mention, in order. `active` carries the active cases from one batch of a poll to the next;
+    `prejudged`, by item, the mentions judged ahead in worker processes (bot/flows/prejudge.py).
 
     A batch costs a few queries and a few bulk inserts, whatever its size: what is stored
     already and the authors' recent history are read once, decisions are made in memory
@@ -112,7 +114,7 @@ def ingest(
     with cycle_collector.paused_for(len(batch)):
         relevance = relevance_filter(rt, session)
         kept = [(m, item_key(m), page_key(m)) if intake.reporter is not None or not _dropped(relevance, m, intake) else None for m in batch]
-        state = _Batch(rt, session, intake, now, [k for k in kept if k], active or ActiveCases())
+        state = _Batch(rt, session, intake, now, [k for k in kept if k], active or ActiveCases(), prejudged or {})
         decided = [state.take(*k) if k else None for k in kept]
         mentions.store_batch(session=session, cases=state.cases, records=state.records, now=now)
         outbox.enqueue_all(session=session, messages=list(_messages(rt, [d for d in decided if d], now)), at=now)
@@ -140,8 +142,10 @@ def _outcome(decision: Decision | None) -> Ingested:
 class _Batch:
     """The decisions for one batch, made in memory against what the database held when it began."""
 
-    def __init__(self, rt: Runtime, session: Session, intake: Intake, now: datetime, kept: list[Keyed], active: ActiveCases) -> None:
-        self.rt, self.session, self.intake, self.now, self.active = rt, session, intake, now, active
+    def __init__(
+        self, rt: Runtime, session: Session, intake: Intake, now: datetime, kept: list[Keyed], active: ActiveCases, prejudged: Mapping[tuple[str, str], Judged]
+    ) -> None:
+        self.rt, self.session, self.intake, self.now, self.active, self.prejudged = rt, session, intake, now, active, prejudged
         stored = mentions.already_stored(session=session, items={item for _, item, _ in kept}, pages={page for _, _, page in kept})
         self.items: dict[tuple[str, str], Stored | NewMention] = {(s.source_kind, s.external_id): s for s in stored}
         self.pages: dict[str, Stored | NewMention] = {s.canonical_url: s for s in stored}
@@ -155,7 +159,7 @@ class _Batch:
         self.records: list[NewMention] = []
         self.llm = OtherLanguageLlm(rt.other_languages_llm)
         # The languages of the mentions not stored before, identified together (a repost of the same item shares one).
-        fresh = [(m, item) for m, item, page in kept if item not in self.items and page not in self.pages]
+        fresh = [(m, item) for m, item, page in kept if item not in self.items and page not in self.pages and item not in prejudged]
         self.languages = dict(zip((item for _, item in fresh), identify_languages([m for m, _ in fresh], rt.config)))
         # Looked up once: the whole batch is scored by one model (a newly chosen one takes over at the next batch).
         self.classifier = rt.classifier
@@ -166,6 +170,7 @@ class _Batch:
         if existing is not None and not (reporter and existing.case is None):
             return Outcome.DUPLICATE, existing.case
         author = mention.author[:500]
+        ahead = self.prejudged.get(item)
         assessment = assess_mention(
             mention,
             self.classifier,
@@ -174,10 +179,13 @@ class _Batch:
             reported=reporter is not None,
             llm=self.llm,
             identified=self.languages.get(item),
+            prejudged=ahead,
         )
         if reporter is not None:
             return self._reported(mention, item, page, existing, assessment, reporter)
         record = NewMention(mention, assessment, page)
+        if ahead is not None and ahead.fingerprinted:
+            record.fingerprint = ahead.fingerprint
         self.records.append(record)
         self.items[item] = self.pages[page] = record
         if not assessment.negative:

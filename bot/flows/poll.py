@@ -8,7 +8,9 @@ after it leaves the cards waiting in the outbox: nothing is lost or posted twice
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,13 +18,16 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from bot.classifier.language import warm_identifier
 from bot.domain.outbox import ChannelMessage
 from bot.domain.relevance import RelevanceFilter
 from bot.domain.views import CaseView
 from bot.flows import cycle_collector
+from bot.flows.assessing import Judged
 from bot.flows.http import http_client
 from bot.flows.incident_triggers import from_burst
 from bot.flows.ingest import POLLED, ActiveCases, Outcome, count_outcomes, ingest, judge, relevance_filter
+from bot.flows.prejudge import prejudging
 from bot.flows.reports import alert_spikes, warn_low_precision
 from bot.runtime import Runtime
 from bot.services import mentions, outbox, source_health
@@ -154,17 +159,28 @@ def _poll(rt: Runtime, *, http: httpx.Client | None, sources: list[Source] | Non
             report.sources.append(SourceReport(source.name, skipped=reason))
         else:
             due.append(source)
+    # The language identifier's tables (read once per process, 0.4 s) load while the sources answer.
+    loading = threading.Thread(target=warm_identifier, name="identifier-load", daemon=True)
+    loading.start()
     with cycle_collector.paused():
         results = fetch_all(due, {name: standing.cursor for name, standing in standings.items()})
+    loading.join()
     active = ActiveCases()
-    for source in due:
-        result = results[source.name]
-        if dry_run:
-            report.sources.append(_preview(rt, source, result, relevance, report.previews))
-        elif isinstance(result, SourceError):
-            report.sources.append(_failed(rt, source, result))
-        else:
-            report.sources.append(store_fetched(rt, source, result, active))
+    fetched = {name: result.mentions for name, result in results.items() if isinstance(result, FetchResult)}
+    # A burst's thousands are judged on every core while each source judged before is stored.
+    judging = None if dry_run else prejudging(rt.classifier, fetched, rt.config)
+    try:
+        for source in due:
+            result = results[source.name]
+            if dry_run:
+                report.sources.append(_preview(rt, source, result, relevance, report.previews))
+            elif isinstance(result, SourceError):
+                report.sources.append(_failed(rt, source, result))
+            else:
+                report.sources.append(store_fetched(rt, source, result, active, judging.take(source.name) if judging else None))
+    finally:
+        if judging is not None:
+            judging.close()
     if not dry_run:
         # Before anything is posted: the burst's cards say "part of incident #N" and its one DM replaces theirs.
         from_burst(rt, case_ids=[case_id for s in report.sources for case_id in s.new_case_ids])
@@ -182,12 +198,14 @@ def poll_and_post(rt: Runtime, sources: list[Source]) -> None:
     rt.drainer.drain()
 
 
-def store_fetched(rt: Runtime, source: Source, result: FetchResult, active: ActiveCases) -> SourceReport:
+def store_fetched(
+    rt: Runtime, source: Source, result: FetchResult, active: ActiveCases, prejudged: Mapping[tuple[str, str], Judged] | None = None
+) -> SourceReport:
     """One source's batch and its new cursor, in one transaction."""
     try:
         with rt.transaction() as session:
             now = rt.clock()
-            ingested = ingest(rt, session=session, batch=result.mentions, intake=POLLED, now=now, active=active)
+            ingested = ingest(rt, session=session, batch=result.mentions, intake=POLLED, now=now, active=active, prejudged=prejudged)
             outcomes = Counter(i.kind for i in ingested)
             if source_health.record_success(session=session, source=source, cursor=result.cursor, items=len(result.mentions), now=now):
                 outbox.enqueue(session=session, case_id=None, message=ChannelMessage(text=notes.source_recovered(source.name)), at=now)
