@@ -182,7 +182,7 @@ def _poll(rt: Runtime, *, http: httpx.Client | None, sources: list[Source] | Non
         if judging is not None:
             judging.close()
     if not dry_run:
-        # Before anything is posted: the burst's cards say "part of incident #N" and its one DM replaces theirs.
+        # Before anything is posted: a burst becomes one incident, whose card and one DM stand for its cases' own.
         from_burst(rt, case_ids=[case_id for s in report.sources for case_id in s.new_case_ids])
     return report
 

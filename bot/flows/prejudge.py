@@ -15,8 +15,8 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Mapping, Sequence
-from multiprocessing.pool import AsyncResult
 from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult
 
 from bot.classifier import Classifier, supported_languages
 from bot.classifier.language import identify_all, warm_identifier
@@ -49,9 +49,9 @@ class _Work:
 _work: _Work | None = None
 
 
-def judge(name: str, start: int) -> list[Judged]:
+def judge_chunk(name: str, start: int) -> list[Judged]:
     """In a worker: what ingest computes before triage, for one chunk of one source's mentions."""
-    assert _work is not None, "judge() runs in a worker forked by Prejudging"
+    assert _work is not None, "judge_chunk() runs in a worker forked by Prejudging"
     model, terms = _work.model, _work.brand_terms
     mentions = _work.batches[name][start : start + CHUNK]
     texts = [mention_text(m.title, m.text) for m in mentions]
@@ -84,7 +84,7 @@ class Prejudging:
         self.pool = multiprocessing.get_context("fork").Pool(workers)
         self.failed = False
         self.chunks: dict[str, list[tuple[Sequence[Mention], AsyncResult[list[Judged]]]]] = {
-            name: [(mentions[start : start + CHUNK], self.pool.apply_async(judge, (name, start))) for start in range(0, len(mentions), CHUNK)]
+            name: [(mentions[start : start + CHUNK], self.pool.apply_async(judge_chunk, (name, start))) for start in range(0, len(mentions), CHUNK)]
             for name, mentions in batches.items()
         }
 

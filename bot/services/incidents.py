@@ -140,13 +140,12 @@ def _after_move(session: Session, incident_id: int | None, case_ids: list[int], 
     enqueue_all(session=session, messages=[(case_id, UpdateCard()) for case_id in posted], at=now)
 
 
-def fold_cards(*, session: Session, incident_id: int, case_ids: Sequence[int], now: datetime) -> int:
+def fold_cards(*, session: Session, incident_id: int, case_ids: Sequence[int], now: datetime) -> None:
     """The cards of these cases not yet taken by a drainer are not posted (with the notes for their threads): the
-    incident's card stands for them. A case someone acts on later gets its card then (outbox.enqueue). How many."""
+    incident's card stands for them. A case someone acts on later gets its card then (outbox.enqueue)."""
     reason = f"folded into incident #{incident_id}"
     unposted = [case_id for case_id, _ in fold(session=session, case_ids=case_ids, kinds=[OutboxKind.POST_CARD], reason=reason, now=now)]
     fold(session=session, case_ids=unposted, kinds=[OutboxKind.THREAD_NOTE, OutboxKind.UPDATE_CARD], reason=reason, now=now)
-    return len(unposted)
 
 
 def remove_case(*, session: Session, case_id: int, actor: str, now: datetime) -> int:
