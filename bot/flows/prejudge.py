@@ -118,4 +118,8 @@ def prejudging(classifier: Classifier, batches: Mapping[str, Sequence[Mention]],
     workers = workers_available()
     if sum(len(m) for m in batches.values()) < PARALLEL_FROM or workers < 2 or config.classifier.backend != "default":
         return None
-    return Prejudging(classifier, batches, config, workers)
+    try:
+        return Prejudging(classifier, batches, config, workers)
+    except OSError as exc:  # no /dev/shm for the pool's semaphores, no processes left: judged in-process, as ever
+        log.warning("could not start worker processes to judge this poll (%s); it is judged in this process", exc)
+        return None

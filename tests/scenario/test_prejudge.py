@@ -4,6 +4,8 @@ worker that fails costs time, never a mention."""
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import multiprocessing.context
 import os
 import time
 from collections.abc import Sequence
@@ -127,3 +129,19 @@ def test_a_worker_that_fails_costs_time_not_a_mention(
     for n in (0, 2, 7):
         text = mention_text(f"Post {n}", f"{TEXTS[n % len(TEXTS)]} ({n})")
         assert rows[f"p{n}"][0] == pytest.approx(model.classify(text, brand_terms=runtime.config.brand.terms, language="en").score)
+
+
+def test_a_machine_that_cannot_start_workers_judges_in_process(
+    runtime: Runtime, workers: list[int], caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise OSError("[Errno 38] Function not implemented")  # what a container without /dev/shm answers
+
+    monkeypatch.setattr(multiprocessing.context.ForkContext, "Pool", no_pool)
+
+    with caplog.at_level(logging.WARNING, logger="bot.flows.prejudge"):
+        poll(runtime, http=httpx.Client(transport=feed_transport({FEED_URL: feed(30)})))
+
+    assert workers == []  # no workers, so nothing was handed over
+    assert "judged in this process" in caplog.text
+    assert len(stored(runtime)) == 30
