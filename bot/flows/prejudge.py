@@ -81,7 +81,11 @@ class Prejudging:
         global _work
         _work = _Work(classifier, batches, tuple(config.brand.terms), config.classifier.threshold)
         warm_identifier()  # loaded once here, not in each worker, and no worker ever waits on its lock
-        self.pool = multiprocessing.get_context("fork").Pool(workers)
+        try:
+            self.pool = multiprocessing.get_context("fork").Pool(workers)
+        except OSError:
+            _work = None  # the poll's mentions are not held on to
+            raise
         self.failed = False
         self.chunks: dict[str, list[tuple[Sequence[Mention], AsyncResult[list[Judged]]]]] = {
             name: [(mentions[start : start + CHUNK], self.pool.apply_async(judge_chunk, (name, start))) for start in range(0, len(mentions), CHUNK)]

@@ -143,5 +143,6 @@ def test_a_machine_that_cannot_start_workers_judges_in_process(
         poll(runtime, http=httpx.Client(transport=feed_transport({FEED_URL: feed(30)})))
 
     assert workers == []  # no workers, so nothing was handed over
+    assert prejudge._work is None  # nor held on to
     assert "judged in this process" in caplog.text
     assert len(stored(runtime)) == 30
