@@ -206,7 +206,8 @@ class _Identifier:
 
 
 def preload() -> None:
-    """Load the identifier's model now rather than on the first mention (benchmarks time it apart)."""
+    """Load the identifier's model now rather than on the first mention (while a poll's sources answer, before workers
+    are forked to share it; benchmarks time it apart)."""
     _Identifier.get()
 
 
@@ -227,11 +228,6 @@ def _written_with(words: list[str], vocabulary: frozenset[str], share: float) ->
 def identify(text: str, brand_terms: Sequence[str] = ()) -> Language:
     """The language of a mention's text (see the module's docstring for every case)."""
     return identify_all([text], brand_terms)[0]
-
-
-def warm_identifier() -> None:
-    """Load the identifier's tables now (before forking workers that share them)."""
-    _Identifier.get()
 
 
 def identify_all(texts: Sequence[str], brand_terms: Sequence[str] = ()) -> list[Language]:

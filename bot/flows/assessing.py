@@ -49,6 +49,15 @@ class Judged:
     fingerprint: str | None = None
 
 
+def detector_verdict(classifier: Classifier, mention: Mention, text: str, language: Language, brand_terms: Sequence[str]) -> Judged:
+    """The detector's verdict on a mention in its language; none in a language the detector cannot read. The one rule,
+    in this process or in a worker (bot/flows/prejudge.py)."""
+    known = language.known
+    if known is not None and known not in supported_languages(classifier):
+        return Judged(language, None)
+    return Judged(language, classifier.classify(text, rating=mention.rating, brand_terms=brand_terms, language=known))
+
+
 def identify_languages(batch: Sequence[Mention], config: AppConfig) -> list[Language]:
     """The languages of a batch's mentions, identified together: much faster than one at a time (see identify_all)."""
     return identify_all([mention_text(m.title, m.text) for m in batch], config.brand.terms)
@@ -70,15 +79,13 @@ def assess_mention(
     only asked for when negative. `identified`: the mention's language when its batch was identified already;
     `prejudged`: its language and verdict, when judged ahead in a worker."""
     text = mention_text(mention.title, mention.text)
-    language = (prejudged.language if prejudged else identified or identify(text, config.brand.terms)).known
-    if language is None or language in supported_languages(classifier):
-        ahead = prejudged.verdict if prejudged else None
-        verdict = ahead or classifier.classify(text, rating=mention.rating, brand_terms=config.brand.terms, language=language)
-    else:
-        judged = llm.judge(text, mention, config, language) if config.classifier.other_languages == "llm" else None
-        if judged is None:
-            return _unjudged(mention, text, config, language, author_history, reported=reported)
-        verdict = judged
+    judged = prejudged or detector_verdict(classifier, mention, text, identified or identify(text, config.brand.terms), config.brand.terms)
+    language, verdict = judged.language.known, judged.verdict
+    if verdict is None:  # a language the detector cannot read, so one the identifier named
+        unread = judged.language.code
+        verdict = llm.judge(text, mention, config, unread) if config.classifier.other_languages == "llm" else None
+        if verdict is None:
+            return _unjudged(mention, text, config, unread, author_history, reported=reported)
     negative = verdict.score >= config.classifier.threshold
     if not (negative or reported):
         return Assessment(verdict.score, verdict.reasons, negative, None, verdict.evidence, language)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bot.classifier.language import warm_identifier
+from bot.classifier.language import preload
 from bot.domain.outbox import ChannelMessage
 from bot.domain.relevance import RelevanceFilter
 from bot.domain.views import CaseView
@@ -160,7 +160,7 @@ def _poll(rt: Runtime, *, http: httpx.Client | None, sources: list[Source] | Non
         else:
             due.append(source)
     # The language identifier's tables (read once per process, 0.4 s) load while the sources answer.
-    loading = threading.Thread(target=warm_identifier, name="identifier-load", daemon=True)
+    loading = threading.Thread(target=preload, name="identifier-load", daemon=True)
     loading.start()
     with cycle_collector.paused():
         results = fetch_all(due, {name: standing.cursor for name, standing in standings.items()})

@@ -15,15 +15,15 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.pool import AsyncResult
 
-from bot.classifier import Classifier, supported_languages
-from bot.classifier.language import identify_all, warm_identifier
+from bot.classifier import Classifier
+from bot.classifier.language import identify_all, preload
 from bot.classifier.similarity import fingerprint
 from bot.config import AppConfig
 from bot.domain.relevance import mention_text
-from bot.flows.assessing import Judged
+from bot.flows.assessing import Judged, detector_verdict
 from bot.services.mentions import item_key
 from sources import Mention
 
@@ -52,18 +52,16 @@ _work: _Work | None = None
 def judge_chunk(name: str, start: int) -> list[Judged]:
     """In a worker: what ingest computes before triage, for one chunk of one source's mentions."""
     assert _work is not None, "judge_chunk() runs in a worker forked by Prejudging"
-    model, terms = _work.model, _work.brand_terms
+    terms = _work.brand_terms
     mentions = _work.batches[name][start : start + CHUNK]
     texts = [mention_text(m.title, m.text) for m in mentions]
-    readable = supported_languages(model)
     judged = []
-    for m, text, language in zip(mentions, texts, identify_all(texts, terms)):
-        if language.known is not None and language.known not in readable:
-            judged.append(Judged(language, None))
-            continue
-        verdict = model.classify(text, rating=m.rating, brand_terms=terms, language=language.known)
-        negative = verdict.score >= _work.threshold
-        judged.append(Judged(language, verdict, negative, fingerprint(text) if negative else None))
+    for mention, text, language in zip(mentions, texts, identify_all(texts, terms)):
+        one = detector_verdict(_work.model, mention, text, language, terms)
+        # A negative one opens or joins a case, which compares its fingerprint: worked out here too.
+        if one.verdict is not None and one.verdict.score >= _work.threshold:
+            one = replace(one, fingerprinted=True, fingerprint=fingerprint(text))
+        judged.append(one)
     return judged
 
 
@@ -80,7 +78,7 @@ class Prejudging:
     def __init__(self, classifier: Classifier, batches: Mapping[str, Sequence[Mention]], config: AppConfig, workers: int) -> None:
         global _work
         _work = _Work(classifier, batches, tuple(config.brand.terms), config.classifier.threshold)
-        warm_identifier()  # loaded once here, not in each worker, and no worker ever waits on its lock
+        preload()  # loaded once here, not in each worker, and no worker ever waits on its lock
         try:
             self.pool = multiprocessing.get_context("fork").Pool(workers)
         except OSError:

@@ -224,8 +224,9 @@ def _unsent_card(case_id: int) -> Select[int]:
 
 
 def _has_card(session: Session, case_id: int) -> bool:
-    """Posted, or its post is queued (failing or not)."""
-    return session.scalar(select(Case.message_ts).where(Case.id == case_id)) is not None or session.scalar(_unsent_card(case_id).limit(1)) is not None
+    """Posted, or its post is queued (failing or not): one round trip."""
+    posted = select(Case.id).where(Case.id == case_id, Case.message_ts.is_not(None))
+    return bool(session.scalar(select(or_(posted.exists(), _unsent_card(case_id).exists()))))
 
 
 def fold(*, session: Session, case_ids: Sequence[int], kinds: Sequence[OutboxKind], reason: str, now: datetime) -> list[tuple[int, dict[str, Any]]]:
