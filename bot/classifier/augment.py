@@ -1,5 +1,6 @@
 """Generated training rows for what the public sets rarely show: plain factual complaints, sarcasm, negated
-praise and negated complaints, and the neutral look-alikes of each (release notes, plain reports of events).
+praise and negated complaints, and the neutral look-alikes of each (release notes, plain reports of events, brand news
+such as launches, prices, renewals and arrivals: text written to or about a brand with nothing wrong in it).
 
 Its own templates, fillers and wordings: the behavioural suite (behaviour_cases.py) is written separately and
 never trained on, so it measures whether these lessons generalise rather than whether they were memorised.
@@ -17,6 +18,9 @@ SLOTS: dict[str, tuple[str, ...]] = {
     "thing": ("fridge", "tablet", "sofa", "boiler", "TV", "parcel", "bike", "camera", "modem", "oven"),
     "span": ("a fortnight", "nine days", "since March", "two months", "since last week", "eleven days"),
     "when": ("on Saturday", "this morning", "last night", "yesterday", "at 8am"),
+    "plan": ("contract", "subscription", "membership", "home insurance", "phone plan", "energy tariff"),
+    "price": ("£12", "$30", "€8.50", "£240", "$15.99"),
+    "place": ("Bristol", "Austin", "Valencia", "Gdansk", "Nairobi", "Glasgow"),
 }
 COMPLAINTS = (
     # Plain facts that are complaints.
@@ -28,7 +32,7 @@ COMPLAINTS = (
     "Been trying to reach {co} {span} about the {thing}, every call drops after an hour in the queue",
     "{co} debited my account again for a {thing} I returned {span} ago",
     "Engineer from {co} left {when} and the {thing} is still leaking",
-    "{co} delivered a {thing} with a smashed door and want me to pay for the return",
+    "{co} delivered a {thing} with a smashed door and expect me to cover the postage back",
     "Four emails to {co} about the missing {thing} and not one reply",
     # Sarcasm: praise words around a bad experience.
     "What a fantastic way to spend my day off, on hold with {co} {when}",
@@ -68,6 +72,38 @@ COMPLAINTS = (
     "No answer from {co} in {span} about my {thing}",
     "Nothing works on the {thing} {co} sent {when}",
     "I was not pleased, {co} scratched the {thing} during the install",
+    # The twins of announcements, renewals and arrivals: the same news, with something gone wrong.
+    "{co} puts the {plan} up to {price} a month, the second rise this year",
+    "Renewed my {plan} with {co} {when} and they billed {price} more than quoted",
+    "The {thing} from {co} turned up {when} with the box crushed and parts missing",
+    "Switched our office to {co} {span} ago and the {thing} has dropped out every day since",
+    "{co} launched in {place} {span} ago and I still cannot get an installation date",
+    "Upgraded to the {co} {plan} and lost half my channels",
+    "Collected the {thing} from the {co} shop {when} and it will not even switch on",
+    "Signed up for the {co} {plan} {when} and the first bill is already wrong",
+    # Negated praise and unmet expectations, said at length.
+    "Not once in {span} has {co} called me back about the {thing}",
+    "The {thing} from {co} hasn't worked a single day since {when}",
+    "My hopes for {co} were low and the {thing} still managed to let me down",
+    "Had my doubts about {co} and sadly the {thing} proved me right, dead in {span}",
+    "Nobody from {co} has been in touch about the {thing} in {span}",
+    "Have yet to receive the {thing} {co} promised {span} ago",
+    # Sarcasm: a bad experience, then a line of praise it does not mean.
+    "{co} wiped every setting on my {thing} overnight. Top engineering",
+    "The {co} {thing} froze again halfway through a call. Quality stuff",
+    "Another {price} fee from {co} for absolutely nothing. Made my day",
+    "{co} disconnected my {plan} {when} without a word. Magnificent",
+    "My {thing} from {co} gave up after {span}. Built to last, clearly",
+    "Spent all of {when} listening to the {co} hold music. Loving life",
+    "{price} every month to {co} for a {plan} that drops out each evening. Bargain",
+    "Impressive, {co} lost the {thing} and then lost the complaint about it",
+    "What a treat, the {co} {thing} has to be reset every single morning",
+    "{co} charged me {price} to fix the {thing} they broke. Class act",
+    "Ten out of ten to {co} for sending the {thing} to the wrong town again",
+    "Delighted to spend my {when} chasing {co} about a {thing} they never sent",
+    "Brilliant news, {co} has moved my delivery for the fourth time. Wonderful stuff",
+    "Nice of {co} to double my {plan} price without telling me. Very generous",
+    "Always a pleasure when the {co} {thing} restarts mid-download. Stellar",
 )
 NON_COMPLAINTS = (
     # Plain facts that are not complaints (same shapes as above).
@@ -91,9 +127,9 @@ NON_COMPLAINTS = (
     # Negated complaints.
     "No problems at all with the {thing} from {co}",
     "Not a single issue with {co} in {span}",
-    "The {co} {thing} is not bad, honestly better than expected",
+    "The {thing} from {co} is not bad, better than I expected",
     "{co} never let me down, the {thing} still works like new",
-    "Nothing wrong with the {thing}, {co} did a good job",
+    "{co} did a good job, nothing is wrong with the {thing}",
     "Can't complain about {co}, quick and friendly",
     "The {co} engineer was never late, not once in {span}",
     "Nobody at {co} was rude, they sorted the {thing} {when}",
@@ -131,6 +167,46 @@ NON_COMPLAINTS = (
     "Can't thank {co} enough for fixing my {thing} so fast",
     "Five stars to {co}, the {thing} was delivered {when}",
     "Gotta love {co}, {thing} delivered {when} and set up in minutes",
+    # Announcements, prices, renewals, arrivals and plans: brand news with nothing wrong in it.
+    "{co} opens its first shop in {place} next month",
+    "{co} is launching the {thing} in {place} this spring, prices from {price}",
+    "{co} are recruiting engineers in {place}, applications close {when}",
+    "Extended my {plan} with {co} for another twelve months",
+    "Renewed my {plan} with {co} {when}, same price as last year",
+    "The {thing} from {co} turned up {when}, unboxing it tonight",
+    "Switched our office to {co} {span} ago, no issues so far",
+    "Upgraded to the {co} {plan}, {price} a month with more included",
+    "Collected the {thing} from the {co} shop {when}, installing it later",
+    "Signed up for the {co} {plan} {when}, first bill is {price}",
+    "Booked a {co} engineer for {when} to fit the new {thing}",
+    "The {co} {plan} rolls out across {place} from next week",
+    "Our school has run on {co} for {span} without a hitch",
+    "Thinking of moving my {plan} to {co}, has anyone here used them?",
+    "Paid the {co} bill {when}, all settled for the year",
+    "{co} sponsors the {place} marathon again this year",
+    "Testing the new {co} {thing} at work this week, first impressions tomorrow",
+    "{co} has published its prices for the {plan}: {price} a month",
+    # Negated complaints said at length, and low expectations met.
+    "Not once in {span} have I had to ring {co} about the {thing}",
+    "The {thing} from {co} hasn't given me a day of trouble since {when}",
+    "{co} has not missed a single delivery slot in {span}",
+    "My hopes for {co} were low, yet the {thing} has turned out excellent",
+    "Had my doubts about {co}, yet the {thing} works a treat",
+    "Not a moment's hassle from the {co} {thing} in {span}",
+    "The {co} {thing} hasn't failed me once, not even in the cold",
+    "I have yet to find a fault with the {thing} {co} sent",
+    "The {co} app has not crashed on me once this year",
+    "Never needed their helpline, the {co} {thing} has simply worked for {span}",
+    "Zero trouble with the {co} {plan} in {span}",
+    # Praise after good news, the sincere twins of the sarcasm above.
+    "{co} kept every setting on my {thing} through the update. Top engineering",
+    "The {co} {thing} has not dropped a call in {span}. Quality stuff",
+    "{co} waived the {price} fee {when} without me asking. Made my day",
+    "My {thing} from {co} is still going strong after {span}. Built to last",
+    "{price} every month to {co} for a {plan} that never drops. Bargain",
+    "{co} replaced the {thing} the same day. Class act",
+    "Delighted with the {thing}, {co} delivered it {when}",
+    "Always a pleasure dealing with {co}, the {thing} was swapped {when}",
 )
 
 

@@ -67,7 +67,7 @@ _SARCASM = re.compile("|".join(re.escape(p) for p in ("emoji_sarcasm", *SARCASM_
 _NEGATOR_TYPOS = typo_table(NEGATORS)
 # How far a negator reaches to negate a complaint ("never had a single problem"), and the subjects that start a
 # clause of their own where punctuation is missing.
-NEGATED_WORDS = 4
+NEGATED_WORDS = 6
 _SUBJECTS = frozenset({"i", "im", "you", "we", "they", "he", "she"})
 # The words of the tags a text ends with: weighed as words (and by their lexicon class), without spelling n-grams or
 # word pairs, so that tags tacked onto a mention (#Monday #TravelTuesday) barely dilute what it says, while a mood tag
@@ -133,6 +133,22 @@ def normalise(text: str) -> str:
 
 
 _TURNING_WORDS = NEGATORS | RESOLVERS
+# Needing to do something about a company is the trouble; not needing to is praise: "never had to call them", "didn't
+# need to chase". Not where it is owed: "I shouldn't have to call five times" complains.
+_NEEDS = frozenset({"have", "had", "has", "need", "needed", "needs"})
+_EMPHASIS = frozenset({"neg_once", "neg_ever", "neg_even", "neg_really"})
+_OUGHT = frozenset({"should", "would", "shouldnt", "wouldnt"})
+
+
+def _negated_need(scope: list[str]) -> bool:
+    """The negated words start with a need: "(never) (once) had to", "(did not) need to"."""
+    words = [w for w in scope if w not in _EMPHASIS]
+    return len(words) >= 2 and words[0][4:] in _NEEDS and words[1] == "neg_to"
+
+
+def _owed(words: list[str], i: int) -> bool:
+    """The negator at words[i] says what ought not to be ("should not have to", "shouldn't need to")."""
+    return words[i] in _OUGHT or (i > 0 and words[i - 1] in _OUGHT)
 
 
 def tokens_with_negation(normalised: str) -> list[str]:
@@ -231,8 +247,8 @@ class Featurizer:
             if word in _TURNING_WORDS:
                 # The next few words of its clause, up to a nested negator (in "not fixed the crash" it is the fix
                 # that "not" negates) or a new subject (in "thanks for nothing I am furious", fury is not negated).
-                scope = takewhile(lambda w: w.startswith("neg_") and w[4:] not in _TURNING_WORDS and w[4:] not in _SUBJECTS, words[i + 1:i + 1 + NEGATED_WORDS])
-                if any(self._valence(w[4:]) < 0 for w in scope):
+                scope = list(takewhile(lambda w: w.startswith("neg_") and w[4:] not in _TURNING_WORDS and w[4:] not in _SUBJECTS, words[i + 1:i + 1 + NEGATED_WORDS]))
+                if any(self._valence(w[4:]) < 0 for w in scope) or (_negated_need(scope) and not _owed(words, i)):
                     marked[i] = f"dbl_{word}"
         return marked
 

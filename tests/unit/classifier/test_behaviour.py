@@ -133,6 +133,9 @@ def test_the_shipped_detector_keeps_its_verdict_through_neutral_noise_and_finds_
     # this guards against a regression rather than claiming the goal.
     assert rates["a complaint as the middle paragraph of a longer neutral post flagged"] <= 0.15
     assert rates["clear complaints flagged (faults, billing, delivery, rudeness, refunds, safety)"] <= 0.10
+    # Not yet #18's 10 %. Scored here without identifying the language (eval --behaviour identifies it): 22 %, where
+    # the model before stop 32 measured 28 % (eval --behaviour: 18 % and 26 %).
+    assert rates["negated negatives not flagged (“not bad at all”)"] <= 0.25
 
 
 def test_a_pipe_in_a_tests_name_stays_in_its_cell() -> None:

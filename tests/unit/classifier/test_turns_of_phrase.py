@@ -8,7 +8,7 @@ import pytest
 from bot.classifier.features import Featurizer, bucket, normalise, real_words, tokens_with_negation
 from bot.classifier.typos import Near, typo_table
 
-LEXICON = {"broken": -2, "furious": -3, "bad": -2, "wrong": -2, "problem": -2, "crash": -2, "fault": -2, "great": 3, "fantastic": 3, "love": 3}
+LEXICON = {"broken": -2, "bother": -2, "furious": -3, "bad": -2, "wrong": -2, "problem": -2, "crash": -2, "fault": -2, "great": 3, "fantastic": 3, "love": 3}
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +27,10 @@ def features(featurizer: Featurizer, sentence: str) -> list[int]:
         ("Nothing went wrong with the order", "dbl_nothing"),
         ("Never had a single problem", "dbl_never"),
         ("Release notes: fixed a crash when opening settings", "dbl_fixed"),
+        ("It has never caused me a moment's bother", "dbl_never"),  # the complaint word six words on
+        # Not needing to do something about a company: nothing to complain of.
+        ("Never once had to call them in five years", "dbl_never"),
+        ("I did not need to chase them", "dbl_not"),
         # Typos in the negator or in the word it negates: the same reading.
         ("Nveer had a single probem", "dbl_never"),
         ("nthing went wong", "dbl_nothing"),
@@ -43,6 +47,8 @@ def test_a_negated_complaint_turns_its_negator_into_a_dbl_word(featurizer: Featu
         "The app is not working",  # negates no complaint word: a plain negator
         "They still have not fixed the crash",  # "not" negates the fix, not the crash
         "Not cheap but the support is bad",  # the negation ends at "but"
+        "I should not have to call them five times",  # a need that ought not to be: a complaint
+        "I have not had a reply",  # a plain negator, however it starts
     ],
 )
 def test_a_negator_that_does_not_negate_a_complaint_stays_as_it_is(featurizer: Featurizer, sentence: str) -> None:
