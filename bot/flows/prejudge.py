@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.pool import AsyncResult
@@ -65,6 +66,13 @@ def judge_chunk(name: str, start: int) -> list[Judged]:
     return judged
 
 
+def _as_a_worker() -> None:
+    """A worker ends on SIGTERM whatever its parent does with it. `serve` finishes its work on SIGTERM, and a forked
+    worker inherits that handler: Pool.terminate could then not end a worker that hangs, and the poll would wait for
+    it for ever."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def workers_available() -> int:
     """Cores this process may run on, when forking is possible; 1 means judge in-process."""
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -80,7 +88,7 @@ class Prejudging:
         _work = _Work(classifier, batches, tuple(config.brand.terms), config.classifier.threshold)
         preload()  # loaded once here, not in each worker, and no worker ever waits on its lock
         try:
-            self.pool = multiprocessing.get_context("fork").Pool(workers)
+            self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=_as_a_worker)
         except OSError:
             _work = None  # the poll's mentions are not held on to
             raise

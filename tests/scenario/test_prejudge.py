@@ -7,6 +7,8 @@ import logging
 import multiprocessing
 import multiprocessing.context
 import os
+import signal
+import threading
 import time
 from collections.abc import Sequence
 from html import escape
@@ -129,6 +131,26 @@ def test_a_worker_that_fails_costs_time_not_a_mention(
     for n in (0, 2, 7):
         text = mention_text(f"Post {n}", f"{TEXTS[n % len(TEXTS)]} ({n})")
         assert rows[f"p{n}"][0] == pytest.approx(model.classify(text, brand_terms=runtime.config.brand.terms, language="en").score)
+
+
+def test_a_hanging_worker_is_ended_where_the_process_finishes_its_work_on_sigterm(
+    runtime: Runtime, workers: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`serve` handles SIGTERM; a worker that inherited the handler would outlive Pool.terminate, and the poll with it."""
+    monkeypatch.setattr(prejudge, "CHUNK_TIMEOUT", 2.0)
+    runtime.classifier = BreaksIn(runtime.classifier, workers=True, hangs=True)
+    polling = threading.Thread(target=poll, args=(runtime,), kwargs={"http": httpx.Client(transport=feed_transport({FEED_URL: feed(30)}))}, daemon=True)
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)  # as serve's: finish the work, then stop
+    try:
+        polling.start()
+        polling.join(timeout=120)  # the hanging worker sleeps 600 s: only a worker SIGTERM ends lets the poll finish
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        stuck = polling.is_alive()
+        for worker in multiprocessing.active_children():  # so that a failure ends the test rather than the run
+            worker.kill()
+    assert not stuck, "the poll still waits for a worker that SIGTERM did not end"
+    assert workers == [-1] and len(stored(runtime)) == 30
 
 
 def test_a_machine_that_cannot_start_workers_judges_in_process(
