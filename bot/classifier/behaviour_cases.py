@@ -173,17 +173,19 @@ def fill(templates: tuple[str, ...], rng: random.Random, count: int) -> list[str
     return found
 
 
-def long_posts(rng: random.Random, count: int) -> list[tuple[str, str]]:
+def long_posts(rng: random.Random, count: int, *, complaint: bool = True) -> list[tuple[str, str]]:
     """(post, brand): 3-5 neutral paragraphs with one complaint paragraph about the brand in the middle: a blog's own
     complaint paragraph, or one of the clear or plainly worded factual complaints (a complaint the detector finds on
-    its own must not be lost inside a post)."""
-    paragraphs = LONG_POST_COMPLAINTS + CLEAR_COMPLAINTS + FACTUAL_COMPLAINTS
+    its own must not be lost inside a post). Without `complaint`, the paragraph about the brand is a clear
+    non-complaint: a post that must not be flagged, so that catching the complaints in posts is not bought by
+    flagging every long text."""
+    paragraphs = LONG_POST_COMPLAINTS + CLEAR_COMPLAINTS + FACTUAL_COMPLAINTS if complaint else CLEAR_NON_COMPLAINTS
     posts = []
     for _ in range(count):
         brand = rng.choice(BRANDS)
         neutral = [p.format(person=rng.choice(FILLERS["person"]), city=rng.choice(FILLERS["city"])) for p in rng.sample(NEUTRAL_PARAGRAPHS, rng.randint(2, 4))]
         slots = {name: rng.choice(values) for name, values in FILLERS.items()} | {"brand": brand}
-        complaint = rng.choice(paragraphs).format(**slots)
+        about_brand = rng.choice(paragraphs).format(**slots)
         middle = max(1, len(neutral) // 2)
-        posts.append(("\n\n".join(neutral[:middle] + [complaint] + neutral[middle:]), brand))
+        posts.append(("\n\n".join(neutral[:middle] + [about_brand] + neutral[middle:]), brand))
     return posts

@@ -132,6 +132,8 @@ def test_the_shipped_detector_keeps_its_verdict_through_neutral_noise_and_finds_
     # #18's goal is 10 %; re-trainings of the same code with other validation splits (seeds 13-15) measure 5-12 %, so
     # this guards against a regression rather than claiming the goal.
     assert rates["a complaint as the middle paragraph of a longer neutral post flagged"] <= 0.15
+    # ... and not by flagging long posts: re-trainings that chose a low long_shift flagged 21-25 % of these.
+    assert rates["a longer neutral post with a non-complaint about the brand in the middle not flagged"] <= 0.10
     assert rates["clear complaints flagged (faults, billing, delivery, rudeness, refunds, safety)"] <= 0.10
     # Not yet #18's 10 %. Scored here without identifying the language (eval --behaviour identifies it): 22 %, where
     # the model before stop 32 measured 28 % (eval --behaviour: 18 % and 26 %).
