@@ -159,11 +159,12 @@ def build_suite(real_texts: Sequence[str], seed: int = 0) -> list[Check]:
         mft("plainly worded factual complaints flagged (“took the day off, nobody came”)", cases.FACTUAL_COMPLAINTS, True),
         mft("sarcastic complaints flagged", cases.SARCASTIC_COMPLAINTS, True),
     ]
-    long_post = "a complaint as the middle paragraph of a longer neutral post flagged"
-    suite.append(Check(long_post, "MFT", tuple((p, "") for p, _ in cases.long_posts(draws(long_post), LONG_POSTS))))
-    quiet_post = "a longer neutral post with a non-complaint about the brand in the middle not flagged"
-    quiet = cases.long_posts(draws(quiet_post), GENERATED_PER_TEST, complaint=False)
-    suite.append(Check(quiet_post, "MFT", tuple((p, "") for p, _ in quiet), False))
+    for name, count, complaint in (
+        ("a complaint as the middle paragraph of a longer neutral post flagged", LONG_POSTS, True),
+        ("a longer neutral post with a non-complaint about the brand in the middle not flagged", GENERATED_PER_TEST, False),
+    ):
+        posts = cases.long_posts(draws(name), count, complaint=complaint)
+        suite.append(Check(name, "MFT", tuple((p, "") for p, _ in posts), complaint))
 
     generated = [text for test in suite[:4] for text, _ in test.pairs]
     draws("generated").shuffle(generated)

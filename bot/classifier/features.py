@@ -136,14 +136,14 @@ _TURNING_WORDS = NEGATORS | RESOLVERS
 # Needing to do something about a company is the trouble; not needing to is praise: "never had to call them", "didn't
 # need to chase". Not where it is owed: "I shouldn't have to call five times" complains.
 _NEEDS = frozenset({"have", "had", "has", "need", "needed", "needs"})
-_EMPHASIS = frozenset({"neg_once", "neg_ever", "neg_even", "neg_really"})
+_EMPHASIS = frozenset({"once", "ever", "even", "really"})
 _OUGHT = frozenset({"should", "would", "shouldnt", "wouldnt"})
 
 
 def _negated_need(scope: list[str]) -> bool:
-    """The negated words start with a need: "(never) (once) had to", "(did not) need to"."""
-    words = [w for w in scope if w not in _EMPHASIS]
-    return len(words) >= 2 and words[0][4:] in _NEEDS and words[1] == "neg_to"
+    """The negated (`neg_`) words start with a need: "(never) (once) had to", "(did not) need to"."""
+    words = [w[4:] for w in scope if w[4:] not in _EMPHASIS]
+    return words[:2] in ([need, "to"] for need in _NEEDS)
 
 
 def _owed(words: list[str], i: int) -> bool:
