@@ -1,6 +1,8 @@
 """Generated training rows for what the public sets rarely show: plain factual complaints, sarcasm, negated
 praise and negated complaints, and the neutral look-alikes of each (release notes, plain reports of events, brand news
-such as launches, prices, renewals and arrivals: text written to or about a brand with nothing wrong in it).
+such as launches, prices, renewals and arrivals: text written to or about a brand with nothing wrong in it), and
+paragraphs of everyday life, the neutral part of a blog post, which use the words of complaints (hours, waited, lost,
+refused) with no one wronged.
 
 Its own templates, fillers and wordings: the behavioural suite (behaviour_cases.py) is written separately and
 never trained on, so it measures whether these lessons generalise rather than whether they were memorised.
@@ -21,6 +23,7 @@ SLOTS: dict[str, tuple[str, ...]] = {
     "plan": ("contract", "subscription", "membership", "home insurance", "phone plan", "energy tariff"),
     "price": ("£12", "$30", "€8.50", "£240", "$15.99"),
     "place": ("Bristol", "Austin", "Valencia", "Gdansk", "Nairobi", "Glasgow"),
+    "who": ("my sister", "Tom", "our neighbour", "my partner", "Grandad", "Maya"),
 }
 COMPLAINTS = (
     # Plain facts that are complaints.
@@ -104,6 +107,15 @@ COMPLAINTS = (
     "Brilliant news, {co} has moved my delivery for the fourth time. Wonderful stuff",
     "Nice of {co} to double my {plan} price without telling me. Very generous",
     "Always a pleasure when the {co} {thing} restarts mid-download. Stellar",
+    # A paragraph of everyday life with a complaint about the company in it: the twins of the stories below.
+    "Spent the weekend in the garden with {who}, which was the good part. The {thing} {co} delivered for it came bent and nobody there will answer about a replacement.",
+    "Moving house is nearly done, no thanks to {co}. They pushed the {plan} start date back twice and we have had no internet for {span}.",
+    "The kids' football season ended {when} and I missed the final, stuck on hold to {co} about a {thing} that never arrived.",
+    "Planning the summer trip to {place} with {who}, except {co} took {price} for the tickets and the booking has vanished from my account.",
+    "Baking bread has become a weekend habit, but the {co} oven we bought {span} ago already heats unevenly and their engineer has failed to turn up twice.",
+    "Our team moved offices {span} ago and {co} still has not connected the {plan}. Every promised date comes and goes without a call.",
+    "Ran my first 10k in {place} {when}, then came home to find {co} had charged me {price} for a {plan} I cancelled.",
+    "Finally sat down to relax after a long week and the {co} {thing} refused to turn on again. Third time this month.",
 )
 NON_COMPLAINTS = (
     # Plain facts that are not complaints (same shapes as above).
@@ -207,6 +219,20 @@ NON_COMPLAINTS = (
     "{co} replaced the {thing} the same day. Class act",
     "Delighted with the {thing}, {co} delivered it {when}",
     "Always a pleasure dealing with {co}, the {thing} was swapped {when}",
+    # Everyday life at a paragraph's length, in words complaints also use (waited, hours, lost, refused, still):
+    # the neutral paragraphs of a blog post, which say nothing against anyone.
+    "Spent the weekend in the garden with {who}. The tomatoes took weeks to ripen this year, but we finally picked the first bowl and the beans are still coming.",
+    "{who} started guitar lessons {span}. The first weeks were slow and the whole street must know the same three chords by now, but it is coming along.",
+    "The kids' football season ended {when}. We lost more games than we won, nobody minded, and the coach took the whole team out for pizza afterwards.",
+    "Moving house is nearly done. We waited {span} for the keys, packed for days, and {who} still insists on labelling every single box by hand.",
+    "Ran my first 10k in {place} {when}. The last two kilometres were hard going and I was slower than I hoped, but I finished and will try again in spring.",
+    "Baking bread has become a weekend habit. The first loaves came out flat and dense, and it took {who} and me a dozen tries to get a crust worth keeping.",
+    "The choir rehearses every Thursday now the concert is close. Hours on the same four bars, a conductor who misses nothing, and still the best part of my week.",
+    "Planning the summer trip to {place} with {who}. The train takes eleven hours each way, which we decided is part of the holiday rather than the cost of it.",
+    "Our team moved offices {span}. Everyone is still learning which door their badge opens and where the good chairs ended up.",
+    "The dog next door barks at the postman every morning at eight sharp. {who} says it beats an alarm clock, and honestly that is fair.",
+    "Finished the last chapter of a very long novel {when}. Nine hundred pages, three family trees and an ending I did not see coming.",
+    "Half term was a blur of museums, rain and board games. {who} won every round of cards and has refused a rematch ever since.",
 )
 
 

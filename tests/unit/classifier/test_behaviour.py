@@ -22,6 +22,7 @@ from bot.classifier.behaviour import (
     report,
     run,
 )
+from bot.classifier.language import identify
 from bot.classifier.linear import LinearClassifier
 from bot.cli import main
 
@@ -120,9 +121,10 @@ def test_eval_behaviour_without_the_data_says_where_it_looked(tmp_path: Path, ca
 
 
 def test_the_shipped_detector_keeps_its_verdict_through_neutral_noise_and_finds_complaints_in_long_posts() -> None:
-    """Issue #18's goals on the generated cases (real dev texts are `eval --behaviour`'s: no test needs ../shared)."""
+    """Issue #18's goals on the generated cases (real dev texts are `eval --behaviour`'s: no test needs ../shared),
+    each text scored in the language identified, as ingest and `eval --behaviour` score it."""
     classifier = LinearClassifier()
-    shipped = Detector("default", lambda text, brand: classifier.classify(text, brand_terms=brand).score, 0.5)
+    shipped = Detector("default", lambda text, brand: classifier.classify(text, brand_terms=brand, language=identify(text, brand).known).score, 0.5)
     rates = {check.name: run(check, shipped).rate for check in build_suite([]) if check.pairs}
     normalised_away = ("a link", "a shortened link", "an @handle", "a neutral emoji")
     assert all(rate == 0 for name, rate in rates.items() if name.startswith(normalised_away))
@@ -135,9 +137,8 @@ def test_the_shipped_detector_keeps_its_verdict_through_neutral_noise_and_finds_
     # ... and not by flagging long posts: re-trainings that chose a low long_shift flagged 21-25 % of these.
     assert rates["a longer neutral post with a non-complaint about the brand in the middle not flagged"] <= 0.10
     assert rates["clear complaints flagged (faults, billing, delivery, rudeness, refunds, safety)"] <= 0.10
-    # Not yet #18's 10 %. Scored here without identifying the language (eval --behaviour identifies it): 22 %, where
-    # the model before stop 32 measured 28 % (eval --behaviour: 18 % and 26 %).
-    assert rates["negated negatives not flagged (“not bad at all”)"] <= 0.25
+    # Not yet #18's 10 %: 15.8 % (stop 32's model 18.3 %, stop 31's 25.8 %).
+    assert rates["negated negatives not flagged (“not bad at all”)"] <= 0.20
 
 
 def test_a_pipe_in_a_tests_name_stays_in_its_cell() -> None:
