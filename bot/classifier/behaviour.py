@@ -165,6 +165,8 @@ def build_suite(real_texts: Sequence[str], seed: int = 0) -> list[Check]:
     ):
         posts = cases.long_posts(draws(name), count, complaint=complaint)
         suite.append(Check(name, "MFT", tuple((p, "") for p, _ in posts), complaint))
+    name = "a complaint about the brand as “they”, the brand named in an earlier paragraph, flagged"
+    suite.append(Check(name, "MFT", tuple((p, "") for p in cases.posts_naming_the_brand_earlier(draws(name), GENERATED_PER_TEST)), True))
 
     generated = [text for test in suite[:4] for text, _ in test.pairs]
     draws("generated").shuffle(generated)

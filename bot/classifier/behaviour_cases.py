@@ -139,6 +139,21 @@ LONG_POST_COMPLAINTS = (
     "One thing made the week worse: {brand} cut off my {service} by mistake and it took {days} days and endless "
     "calls to get it back. Nobody there seemed to care.",
 )
+# A post that names the brand in passing, then complains about it a paragraph or two later as "they", as people write.
+BRAND_IN_PASSING = (
+    "We switched our broadband and phones to {brand} in the spring, mostly for the price.",
+    "I have been a {brand} customer for about three years now, since we moved to {city}.",
+    "A few weeks ago I ordered a new {product} from {brand}.",
+    "At work we moved our accounts over to {brand} last autumn.",
+)
+REFERRED_COMPLAINTS = (
+    "Since then they have charged me twice for the same month, and nobody answers my emails about it.",
+    "The {product} they sent stopped working after a week, and their support keeps closing my ticket without a word.",
+    "Their engineer was booked for {weekday}. I took the day off, nobody came and nobody called either.",
+    "They cancelled the order without telling me and still have not refunded the {amount}.",
+    "Every call to their helpline drops after forty minutes on hold, and the chat just sends me back to the phone.",
+    "Their app has logged me out every day this week and the reset link never arrives.",
+)
 # Appended to a case; its score must not go down.
 FURIOUS = "I am furious."
 # Neutral additions for INV tests: none of them carries sentiment.
@@ -188,4 +203,18 @@ def long_posts(rng: random.Random, count: int, *, complaint: bool = True) -> lis
         about_brand = rng.choice(paragraphs).format(**slots)
         middle = max(1, len(neutral) // 2)
         posts.append(("\n\n".join(neutral[:middle] + [about_brand] + neutral[middle:]), brand))
+    return posts
+
+
+def posts_naming_the_brand_earlier(rng: random.Random, count: int) -> list[str]:
+    """3-5 neutral paragraphs, one naming the brand in passing, and after it (next, or one paragraph on) a complaint
+    that calls the company "they": the complaint is about the brand though the paragraph does not name it."""
+    posts = []
+    for _ in range(count):
+        slots = {name: rng.choice(values) for name, values in FILLERS.items()}
+        neutral = [p.format(person=rng.choice(FILLERS["person"]), city=rng.choice(FILLERS["city"])) for p in rng.sample(NEUTRAL_PARAGRAPHS, rng.randint(2, 4))]
+        named = rng.choice(BRAND_IN_PASSING).format(**slots)
+        complaint = rng.choice(REFERRED_COMPLAINTS).format(**slots)
+        at, gap = rng.randint(0, len(neutral) - 1), rng.randint(0, 1)
+        posts.append("\n\n".join(neutral[:at] + [named] + neutral[at:at + gap] + [complaint] + neutral[at + gap:]))
     return posts

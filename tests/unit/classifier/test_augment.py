@@ -10,7 +10,8 @@ from bot.classifier import behaviour_cases as suite
 
 SUITE_TEMPLATES = (
     *suite.CLEAR_COMPLAINTS, *suite.CLEAR_NON_COMPLAINTS, *suite.NEGATED_POSITIVES, *suite.FACTUAL_COMPLAINTS,
-    *suite.SARCASTIC_COMPLAINTS, *suite.LONG_POST_COMPLAINTS,
+    *suite.SARCASTIC_COMPLAINTS, *suite.LONG_POST_COMPLAINTS, *suite.NEUTRAL_PARAGRAPHS, *suite.BRAND_IN_PASSING,
+    *suite.REFERRED_COMPLAINTS,
 )
 
 

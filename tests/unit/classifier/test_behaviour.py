@@ -136,6 +136,8 @@ def test_the_shipped_detector_keeps_its_verdict_through_neutral_noise_and_finds_
     assert rates["a complaint as the middle paragraph of a longer neutral post flagged"] <= 0.15
     # ... and not by flagging long posts: re-trainings that chose a low long_shift flagged 21-25 % of these.
     assert rates["a longer neutral post with a non-complaint about the brand in the middle not flagged"] <= 0.10
+    # Not yet #18's 10 % either: 24.6 % (stop 32's model 58.8 %, VADER 77.9 %).
+    assert rates["a complaint about the brand as “they”, the brand named in an earlier paragraph, flagged"] <= 0.30
     assert rates["clear complaints flagged (faults, billing, delivery, rudeness, refunds, safety)"] <= 0.10
     # Not yet #18's 10 %: 15.8 % (stop 32's model 18.3 %, stop 31's 25.8 %).
     assert rates["negated negatives not flagged (“not bad at all”)"] <= 0.20
