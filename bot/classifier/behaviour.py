@@ -159,14 +159,14 @@ def build_suite(real_texts: Sequence[str], seed: int = 0) -> list[Check]:
         mft("plainly worded factual complaints flagged (“took the day off, nobody came”)", cases.FACTUAL_COMPLAINTS, True),
         mft("sarcastic complaints flagged", cases.SARCASTIC_COMPLAINTS, True),
     ]
-    for name, count, complaint in (
-        ("a complaint as the middle paragraph of a longer neutral post flagged", LONG_POSTS, True),
-        ("a longer neutral post with a non-complaint about the brand in the middle not flagged", GENERATED_PER_TEST, False),
+    for name, make, negative in (
+        ("a complaint as the middle paragraph of a longer neutral post flagged", lambda rng: cases.long_posts(rng, LONG_POSTS), True),
+        ("a longer neutral post with a non-complaint about the brand in the middle not flagged",
+         lambda rng: cases.long_posts(rng, GENERATED_PER_TEST, complaint=False), False),
+        ("a complaint about the brand as “they”, the brand named in an earlier paragraph, flagged",
+         lambda rng: cases.posts_naming_the_brand_earlier(rng, GENERATED_PER_TEST), True),
     ):
-        posts = cases.long_posts(draws(name), count, complaint=complaint)
-        suite.append(Check(name, "MFT", tuple((p, "") for p, _ in posts), complaint))
-    name = "a complaint about the brand as “they”, the brand named in an earlier paragraph, flagged"
-    suite.append(Check(name, "MFT", tuple((p, "") for p in cases.posts_naming_the_brand_earlier(draws(name), GENERATED_PER_TEST)), True))
+        suite.append(Check(name, "MFT", tuple((post, "") for post, _ in make(draws(name))), negative))
 
     generated = [text for test in suite[:4] for text, _ in test.pairs]
     draws("generated").shuffle(generated)

@@ -198,7 +198,7 @@ def long_posts(rng: random.Random, count: int, *, complaint: bool = True) -> lis
     posts = []
     for _ in range(count):
         brand = rng.choice(BRANDS)
-        neutral = [p.format(person=rng.choice(FILLERS["person"]), city=rng.choice(FILLERS["city"])) for p in rng.sample(NEUTRAL_PARAGRAPHS, rng.randint(2, 4))]
+        neutral = _neutral_paragraphs(rng)
         slots = {name: rng.choice(values) for name, values in FILLERS.items()} | {"brand": brand}
         about_brand = rng.choice(paragraphs).format(**slots)
         middle = max(1, len(neutral) // 2)
@@ -206,15 +206,21 @@ def long_posts(rng: random.Random, count: int, *, complaint: bool = True) -> lis
     return posts
 
 
-def posts_naming_the_brand_earlier(rng: random.Random, count: int) -> list[str]:
-    """3-5 neutral paragraphs, one naming the brand in passing, and after it (next, or one paragraph on) a complaint
-    that calls the company "they": the complaint is about the brand though the paragraph does not name it."""
+def posts_naming_the_brand_earlier(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    """(post, brand): 2-4 neutral paragraphs, one naming the brand in passing, and after it (next, or one paragraph
+    on) a complaint that calls the company "they": the complaint is about the brand though it does not name it."""
     posts = []
     for _ in range(count):
         slots = {name: rng.choice(values) for name, values in FILLERS.items()}
-        neutral = [p.format(person=rng.choice(FILLERS["person"]), city=rng.choice(FILLERS["city"])) for p in rng.sample(NEUTRAL_PARAGRAPHS, rng.randint(2, 4))]
+        neutral = _neutral_paragraphs(rng)
         named = rng.choice(BRAND_IN_PASSING).format(**slots)
         complaint = rng.choice(REFERRED_COMPLAINTS).format(**slots)
         at, gap = rng.randint(0, len(neutral) - 1), rng.randint(0, 1)
-        posts.append("\n\n".join(neutral[:at] + [named] + neutral[at:at + gap] + [complaint] + neutral[at + gap:]))
+        posts.append(("\n\n".join(neutral[:at] + [named] + neutral[at:at + gap] + [complaint] + neutral[at + gap:]), slots["brand"]))
     return posts
+
+
+def _neutral_paragraphs(rng: random.Random) -> list[str]:
+    """2-4 of the neutral paragraphs, in a random order, their people and places filled in."""
+    chosen = rng.sample(NEUTRAL_PARAGRAPHS, rng.randint(2, 4))
+    return [p.format(person=rng.choice(FILLERS["person"]), city=rng.choice(FILLERS["city"])) for p in chosen]

@@ -1,12 +1,11 @@
 """Training the shipped detector (needs the `train` extra: scikit-learn, scipy, vaderSentiment).
 
-Reproducible: fixed seed; every file read is recorded with its sha256. All
-choices are made on a 10 % validation split of each TRAINING set, the one
-threshold on the English ones, except how long texts are combined (passage
-size, temperature, the offset of a text read as several passages), which is
-chosen under that threshold on the long-text file (reviews/dev.tsv), never
-used for fitting: 1,000 long reviews do not move where short texts are cut. The models are then refitted on all training rows and shifted so
-that 0.5 is the chosen threshold: the config's default means what it says.
+Reproducible: fixed seed; every file read is recorded with its sha256. All choices are made on a 10 % validation
+split of each TRAINING set, the one threshold on the English ones, except how long texts are combined (passage size,
+temperature, the offset of a text read as several passages), chosen under that threshold on the long-text file
+(reviews/dev.tsv), never used for fitting: 1,000 long reviews do not move where short texts are cut. The models are
+then refitted on all training rows and shifted so that 0.5 is the chosen threshold: the config's default means what
+it says.
 
 What is fitted (see linear.py for how it is used):
 - one logistic regression per training set (an "expert" in that kind of text,

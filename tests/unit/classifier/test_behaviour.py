@@ -63,6 +63,15 @@ def test_long_posts_have_the_complaint_paragraph_in_the_middle() -> None:
         assert len(paragraphs) >= 3 and where and 0 < where[0] < len(paragraphs) - 1
 
 
+def test_posts_naming_the_brand_earlier_complain_about_it_later_without_its_name() -> None:
+    shapes = [re.compile(re.sub(r"\\\{\w+\\\}", ".+", re.escape(t))) for t in cases.REFERRED_COMPLAINTS]
+    for post, brand in cases.posts_naming_the_brand_earlier(random.Random(1), 20):
+        paragraphs = post.split("\n\n")
+        named = [i for i, p in enumerate(paragraphs) if brand in p]
+        complaint = [i for i, p in enumerate(paragraphs) if any(shape.fullmatch(p) for shape in shapes)]
+        assert len(paragraphs) >= 4 and len(named) == len(complaint) == 1 and 1 <= complaint[0] - named[0] <= 2
+
+
 def test_neutral_changes_add_only_what_their_names_say() -> None:
     rng = random.Random(3)
     text = "Acme charged me twice for my kettle and still refuses to refund the £40."
