@@ -19,7 +19,7 @@ from bot.runtime import Runtime
 from bot.scheduler import start_scheduler
 from bot.settings import ConfigError
 from bot.slack.socket_mode import SocketModeConnection
-from bot.web import WebApp, endpoints, listening_port, make_server, run_until_closed
+from bot.web import WebApp, endpoints, listening_port, make_server, run_until_closed, stop_serving
 
 log = logging.getLogger("complaint-bot")
 
@@ -44,7 +44,7 @@ def serve_http(rt: Runtime, host: str, port: int, *, with_scheduler: bool) -> in
     # collection walks only what requests create, not every module and model (a pause acks would feel).
     gc.freeze()
 
-    stop = Stopper(server.close)
+    stop = Stopper(lambda: stop_serving(server))
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("listening on http://%s:%s (%s)", host, listening_port(server), endpoints(rt, slack_over_http=True))
@@ -116,7 +116,7 @@ def run_socket_mode(rt: Runtime, app_token: str) -> int:
         lambda: scheduler.shutdown(wait=True),
         lambda: listeners.shutdown(wait=True),
         lambda: rt.work.shutdown(wait=True),
-        server.close,
+        lambda: stop_serving(server),
     )
 
 

@@ -226,7 +226,7 @@ def endpoints(rt: Runtime, *, slack_over_http: bool) -> str:
 
 
 def make_server(app: WebApp, host: str, port: int) -> BaseWSGIServer:
-    """A waitress server (port 0 picks a free port); call .run() to serve, .close() to stop."""
+    """A waitress server (port 0 picks a free port); run_until_closed() serves, stop_serving() stops."""
     from waitress.server import create_server
 
     _allow_open_files(CONNECTION_LIMIT + 200)
@@ -259,8 +259,17 @@ def _allow_open_files(wanted: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
 
 
+def stop_serving(server: BaseWSGIServer) -> None:
+    """The worker threads finish the requests they hold (waitress waits up to 5 s), then the sockets and the wake-up
+    pipe close. `server.close()` alone closes the pipe while a thread may still be finishing a request: the thread then
+    writes a byte to the pipe's old descriptor number, which by then may belong to a file opened since (a test run saw
+    a SQLite database overwritten: "file is not a database")."""
+    server.task_dispatcher.shutdown()
+    server.close()
+
+
 def run_until_closed(server: BaseWSGIServer) -> None:
-    """Serve until another thread calls server.close(); the select() under run() then fails, which is the signal."""
+    """Serve until another thread calls stop_serving(); the select() under run() then fails, which is the signal."""
     try:
         server.run()
     except (OSError, ValueError):

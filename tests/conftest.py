@@ -174,7 +174,7 @@ class BotClient:
 @pytest.fixture
 def bot(runtime: Runtime, slack: fake_slack.FakeSlack) -> Iterator[BotClient]:
     from bot.app import build_app, listener_threads
-    from bot.web import WebApp, make_server, run_until_closed
+    from bot.web import WebApp, make_server, run_until_closed, stop_serving
 
     listeners = listener_threads()
     server = make_server(WebApp(runtime, build_app(runtime, executor=listeners)), "127.0.0.1", 0)
@@ -182,7 +182,7 @@ def bot(runtime: Runtime, slack: fake_slack.FakeSlack) -> Iterator[BotClient]:
     thread.start()
     with httpx.Client(timeout=10) as http:
         yield BotClient(f"http://127.0.0.1:{server.effective_port}", http, slack.response_url)
-    server.close()
+    stop_serving(server)
     # No listener or queued work of this test may still be writing when the next one starts.
     listeners.shutdown(wait=True)
     runtime.work.shutdown(wait=True)
