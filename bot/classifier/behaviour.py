@@ -165,6 +165,8 @@ def build_suite(real_texts: Sequence[str], seed: int = 0) -> list[Check]:
          lambda rng: cases.long_posts(rng, GENERATED_PER_TEST, complaint=False), False),
         ("a complaint about the brand as “they”, the brand named in an earlier paragraph, flagged",
          lambda rng: cases.posts_naming_the_brand_earlier(rng, GENERATED_PER_TEST), True),
+        ("a complaint about someone else (“they”), after a paragraph naming the brand in passing, not flagged",
+         lambda rng: cases.posts_naming_the_brand_earlier(rng, GENERATED_PER_TEST, about_brand=False), False),
     ):
         suite.append(Check(name, "MFT", tuple((post, "") for post, _ in make(draws(name))), negative))
 

@@ -154,6 +154,16 @@ REFERRED_COMPLAINTS = (
     "Every call to their helpline drops after forty minutes on hold, and the chat just sends me back to the phone.",
     "Their app has logged me out every day this week and the reset link never arrives.",
 )
+# Complaints about someone else, who is "they" too: a post that names the brand in passing and then complains about
+# the neighbours is not a complaint about the brand. Two of them open with "they" (after its own antecedent).
+OTHERS_TO_BLAME = (
+    "Our neighbours are renovating. They started drilling at seven again this morning and left rubble all over the pavement.",
+    "The builders we hired for the kitchen have vanished. They took the deposit in May and have not answered a call since.",
+    "My in-laws stayed for the week. They complained about the spare bed every night and left the heating on full.",
+    "The council closed our road for roadworks. They gave us two days' notice and the diversion adds twenty minutes each way.",
+    "When the removal men finally turned up they dropped the mirror on the stairs and blamed the banister.",
+    "The people upstairs had a party until three, and they never answer the door when we knock about the noise.",
+)
 # Appended to a case; its score must not go down.
 FURIOUS = "I am furious."
 # Neutral additions for INV tests: none of them carries sentiment.
@@ -206,15 +216,16 @@ def long_posts(rng: random.Random, count: int, *, complaint: bool = True) -> lis
     return posts
 
 
-def posts_naming_the_brand_earlier(rng: random.Random, count: int) -> list[tuple[str, str]]:
+def posts_naming_the_brand_earlier(rng: random.Random, count: int, *, about_brand: bool = True) -> list[tuple[str, str]]:
     """(post, brand): 2-4 neutral paragraphs, one naming the brand in passing, and after it (next, or one paragraph
-    on) a complaint that calls the company "they": the complaint is about the brand though it does not name it."""
+    on) a complaint that calls the company "they": the complaint is about the brand though it does not name it.
+    Without `about_brand`, the complaint is about someone else (OTHERS_TO_BLAME): a post that must not be flagged."""
     posts = []
     for _ in range(count):
         slots = {name: rng.choice(values) for name, values in FILLERS.items()}
         neutral = _neutral_paragraphs(rng)
         named = rng.choice(BRAND_IN_PASSING).format(**slots)
-        complaint = rng.choice(REFERRED_COMPLAINTS).format(**slots)
+        complaint = rng.choice(REFERRED_COMPLAINTS if about_brand else OTHERS_TO_BLAME).format(**slots)
         at, gap = rng.randint(0, len(neutral) - 1), rng.randint(0, 1)
         posts.append(("\n\n".join(neutral[:at] + [named] + neutral[at:at + gap] + [complaint] + neutral[at + gap:]), slots["brand"]))
     return posts

@@ -12,9 +12,10 @@ so a mild remark in a glowing review does not carry the text); a one-passage
 text scores exactly as its passage. That is within a paragraph; a post's
 paragraphs are then combined the same way at `paragraph_tau`, lower (closer
 to the maximum): a blog post's one complaint paragraph is not averaged away
-by its neutral ones. At both levels, when some parts name the brand and
-others do not, those that do weigh `brand_share` of the whole together,
-however few they are: one sharp complaint about the brand carries a long post.
+by its neutral ones. At both levels, when some parts are about the brand
+(name it, or call it "they" after it is named: passages.py) and others are
+not, those that are weigh `brand_share` of the whole together, however few
+they are: one sharp complaint about the brand carries a long post.
 
 The model file also says which languages it was trained to judge
 (`languages`, ISO 639-1 codes; "hi" is romanised Hindi): a classifier
@@ -57,7 +58,10 @@ class ModelSettings:
 
     tau: float = 1.0
     passage_chars: int = 300
-    brand_share: float = 0.5
+    # Not chosen in training (its long reviews name no brand): set on the behavioural suite's posts, where 0.6 misses
+    # fewer complaints in posts and flags fewer neutral posts than 0.5 on three re-trainings, and checked on the long
+    # reviews read with "hotel" as the brand (0.7 lost 0.02 F1 there).
+    brand_share: float = 0.6
     paragraph_tau: float = 2.0
     # Subtracted from the pooled log-odds of a text read as several passages: pooling shifts where "negative"
     # sits, and training places this offset on long texts (reviews/dev.tsv) beside the one threshold.
@@ -169,7 +173,7 @@ class LinearClassifier:
         said = [s for p in found for s in p.sentences]
         # The brand's own name is not evidence either way ("Acme" or "Globex"): what is said about it is.
         brand = brand_pattern(tuple(brand_terms))
-        indices = [i for p in found for i in self.featurizer.passage([brand.sub(" ", s) if brand and p.mentions_brand else s for s in p.sentences], respell=respell)]
+        indices = [i for p in found for i in self.featurizer.passage([brand.sub(" ", s) if brand and p.about_brand else s for s in p.sentences], respell=respell)]
         counts = [len(i) for i in indices]
         # Row k of `rows` is the weights of one feature; sentence i owns rows starts[i]:starts[i + 1].
         # take() gathers the same rows as indexing with an array, in half the time.
@@ -201,7 +205,7 @@ class LinearClassifier:
     def _pool(self, found: list[Passage], passage_logits: np.ndarray) -> tuple[float, int]:
         """The text's log-odds from its passages' (within each paragraph, then across them), and the passage that weighed most."""
         settings = self.model.settings
-        brand = np.array([p.mentions_brand for p in found])
+        brand = np.array([p.about_brand for p in found])
         numbers = np.array([p.paragraph for p in found])
         bounds = [0, *np.flatnonzero(np.diff(numbers)) + 1, len(found)]
         paragraph_logits, paragraph_brand, leaders = [], [], []

@@ -6,8 +6,11 @@ then the paragraphs. A paragraph of at most WHOLE characters is one passage
 (read whole, as the short training texts were); a longer one is cut into
 runs of sentences of at most `passage_chars`. However long the input, the
 work is bounded: at most MAX_TEXT characters are read and at most
-MAX_PASSAGES passages are scored, those that mention the brand first, then
-an even spread of the rest.
+MAX_PASSAGES passages are scored, those about the brand first, then an even
+spread of the rest. A passage is about the brand when it names it, or when,
+after the brand is named, it opens by referring back to the company as
+"they" ("Since then they have charged me twice…", "Their engineer never
+came"): bloggers name a company once and go on with a pronoun.
 
 `clean` is where markup goes: HTML (block tags become paragraph breaks),
 Slack's `<url|label>` links (the label stays), Markdown emphasis and links,
@@ -30,7 +33,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 MAX_TEXT = 60_000
@@ -67,6 +70,9 @@ _VALEDICTION = re.compile(
     r"(?:[\s,\-–—]+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)?[\s.!,;:)🙏🙂😊☺\ufe0f\U0001F3FB-\U0001F3FF]*$"
 )
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# Referring back to a company named earlier (English only, as yet). Only in a passage's first sentence: later in a
+# passage, "they" mostly has an antecedent of its own ("The builders came at seven. They left rubble…").
+_REFERS_BACK = re.compile(r"(?<!\w)(?:they|them|their|theirs)(?!\w)", re.IGNORECASE)
 # A valediction is looked for in the last characters only, and only where one of these (lower-cased) is among the last
 # _ROOTS_TAIL: the pattern above costs 7 µs a tweet, this look about 1 µs.
 _VALEDICTION_TAIL, _ROOTS_TAIL = 80, 48
@@ -136,7 +142,7 @@ def sentences(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Passage:
     sentences: tuple[str, ...]
-    mentions_brand: bool
+    about_brand: bool
     paragraph: int = 0
 
     @property
@@ -177,13 +183,20 @@ def passages(text: str, *, passage_chars: int, brand_terms: Sequence[str] = ()) 
                 grouped.append([sentence])
                 length = len(sentence)
         found += [Passage(tuple(group), bool(pattern and pattern.search(" ".join(group))), number) for group in grouped]
+    found = _referring_back(found)
     return found if len(found) <= MAX_PASSAGES else _spread(found)
+
+
+def _referring_back(found: list[Passage]) -> list[Passage]:
+    """`found`, with the passages that open by calling the brand "they", after it is named, about the brand too."""
+    named = next((i for i, p in enumerate(found) if p.about_brand), len(found))
+    return found[:named] + [p if p.about_brand or not _REFERS_BACK.search(p.sentences[0]) else replace(p, about_brand=True) for p in found[named:]]
 
 
 def _spread(found: list[Passage]) -> list[Passage]:
     """MAX_PASSAGES of them, in text order: the brand's passages first, then evenly spaced others."""
-    brand = [i for i, p in enumerate(found) if p.mentions_brand][:MAX_PASSAGES]
-    others = [i for i, p in enumerate(found) if not p.mentions_brand]
+    brand = [i for i, p in enumerate(found) if p.about_brand][:MAX_PASSAGES]
+    others = [i for i, p in enumerate(found) if not p.about_brand]
     room = MAX_PASSAGES - len(brand)
     picked = [others[int(k * len(others) / room)] for k in range(room)] if room and others else []
     return [found[i] for i in sorted(brand + picked)]

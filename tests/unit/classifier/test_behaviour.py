@@ -72,6 +72,14 @@ def test_posts_naming_the_brand_earlier_complain_about_it_later_without_its_name
         assert len(paragraphs) >= 4 and len(named) == len(complaint) == 1 and 1 <= complaint[0] - named[0] <= 2
 
 
+def test_posts_naming_the_brand_earlier_can_complain_about_someone_else_instead() -> None:
+    for post, brand in cases.posts_naming_the_brand_earlier(random.Random(1), 20, about_brand=False):
+        paragraphs = post.split("\n\n")
+        named = [i for i, p in enumerate(paragraphs) if brand in p]
+        blamed = [i for i, p in enumerate(paragraphs) if p in cases.OTHERS_TO_BLAME]
+        assert len(named) == len(blamed) == 1 and 1 <= blamed[0] - named[0] <= 2
+
+
 def test_neutral_changes_add_only_what_their_names_say() -> None:
     rng = random.Random(3)
     text = "Acme charged me twice for my kettle and still refuses to refund the £40."
@@ -145,8 +153,10 @@ def test_the_shipped_detector_keeps_its_verdict_through_neutral_noise_and_finds_
     assert rates["a complaint as the middle paragraph of a longer neutral post flagged"] <= 0.15
     # ... and not by flagging long posts: re-trainings that chose a low long_shift flagged 21-25 % of these.
     assert rates["a longer neutral post with a non-complaint about the brand in the middle not flagged"] <= 0.10
-    # Not yet #18's 10 % either: 24.6 % (stop 32's model 58.8 %, VADER 77.9 %).
-    assert rates["a complaint about the brand as “they”, the brand named in an earlier paragraph, flagged"] <= 0.30
+    # Not yet #18's 10 % either: 19.2 % (stop 33's reading 24.6 %, stop 32's model 58.8 %, VADER 77.9 %).
+    assert rates["a complaint about the brand as “they”, the brand named in an earlier paragraph, flagged"] <= 0.25
+    # ... and not by reading every "they" as the brand: 40.4 % (40.0 % before "they" was read, VADER 28.7 %).
+    assert rates["a complaint about someone else (“they”), after a paragraph naming the brand in passing, not flagged"] <= 0.45
     assert rates["clear complaints flagged (faults, billing, delivery, rudeness, refunds, safety)"] <= 0.10
     # Not yet #18's 10 %: 15.8 % (stop 32's model 18.3 %, stop 31's 25.8 %).
     assert rates["negated negatives not flagged (“not bad at all”)"] <= 0.20

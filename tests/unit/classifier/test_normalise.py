@@ -80,10 +80,25 @@ def test_paragraphs_are_passages_of_their_own() -> None:
     intro = "We spent the weekend sorting the garage and taking old books to the recycling centre in town. " * 3
     complaint = "Acme took my money twice and refuses to refund me."
     found = passages(f"{intro}\n\n{complaint}\n\n{intro}", passage_chars=1, brand_terms=["Acme"])
-    assert [p.paragraph for p in found if p.mentions_brand] == [1]
+    assert [p.paragraph for p in found if p.about_brand] == [1]
     assert [p.sentences for p in found if p.paragraph == 1] == [(complaint,)]  # a short paragraph is read whole
     assert {p.paragraph for p in found} == {0, 1, 2}
     assert len(passages("one line. another line.", passage_chars=1)) == 1  # a short text is read whole
+
+
+def test_a_passage_that_calls_the_brand_they_after_it_is_named_is_about_the_brand() -> None:
+    garden = "We spent the weekend sorting the garage and taking old books to the recycling centre in town. " * 3
+    named = "We moved our broadband to Acme in the spring."
+
+    def about_brand(post: str) -> list[bool]:
+        return [p.about_brand for p in passages(post, passage_chars=300, brand_terms=["Acme"])]
+
+    assert about_brand(f"{named}\n\n{garden}\n\nSince then they have charged me twice.") == [True, False, True]
+    assert about_brand(f"{named}\n\nTheir engineer never came.\n\n{garden}") == [True, True, False]
+    # Before the brand is named, "they" is someone else; so is a "they" after an antecedent of its own.
+    assert about_brand(f"They painted the fence.\n\n{named}\n\n{garden}") == [False, True, False]
+    assert about_brand(f"{named}\n\nThe builders came at seven. They left rubble everywhere.\n\n{garden}") == [True, False, False]
+    assert not any(p.about_brand for p in passages(f"{garden}\n\nThey charged me twice.", passage_chars=300))
 
 
 def test_the_shipped_model_says_which_languages_it_judges() -> None:
