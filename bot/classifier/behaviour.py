@@ -158,6 +158,7 @@ def build_suite(real_texts: Sequence[str], seed: int = 0) -> list[Check]:
         mft("negated negatives not flagged (“not bad at all”)", cases.NEGATED_POSITIVES, False),
         mft("plainly worded factual complaints flagged (“took the day off, nobody came”)", cases.FACTUAL_COMPLAINTS, True),
         mft("sarcastic complaints flagged", cases.SARCASTIC_COMPLAINTS, True),
+        mft("something else went wrong, the brand mentioned in passing (the weather, a queue), not flagged", cases.SOMEONE_ELSES_FAULT, False),
     ]
     for name, make, negative in (
         ("a complaint as the middle paragraph of a longer neutral post flagged", lambda rng: cases.long_posts(rng, LONG_POSTS), True),

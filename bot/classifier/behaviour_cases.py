@@ -115,6 +115,26 @@ SARCASTIC_COMPLAINTS = (
     "Nothing says we value you like {brand} keeping me on hold for {days} hours.",
     "Love paying {amount} a month for a {brand} {service} that works one day in three.",
 )
+# Something else went wrong (the weather, a queue, a delay, a landlord) and the brand is mentioned in passing, kindly
+# or neutrally: #18 asks for negativity about the brand, not about the weather or the queue.
+SOMEONE_ELSES_FAULT = (
+    "Stuck in the rain for an hour waiting for the bus, at least my {brand} {product} kept me sane.",
+    "Flight delayed {days} hours, so I'm catching up on shows with the {brand} {service}.",
+    "Terrible traffic on the way to {city} today. Listening to podcasts on my {brand} {product} to stay calm.",
+    "Worst week at work in ages. The only thing that went right was the {brand} {product} arriving early.",
+    "My landlord still hasn't fixed the heating, so I'm working from a café in {city} with the {brand} {product}.",
+    "Lost my keys, missed the train and spilt coffee on my shirt. The {brand} {service} was the one thing that worked today.",
+    "The referee was a disgrace tonight. Watched it on the {brand} {service} in perfect quality, sadly.",
+    "So tired of this heatwave. The {brand} {product} is the only reason I got any sleep.",
+    "Our team lost again on {weekday}. At least the {brand} {service} stream never dropped.",
+    "Sat in a two-hour queue at the passport office with nothing but my {brand} {product} for company.",
+    "The council still hasn't collected our bins. Spent {weekday} evening on the {brand} {service} instead of fuming.",
+    "Awful cold this week, spent {weekday} in bed watching films on the {brand} {service}.",
+    "Hospital waiting room for {days} hours. Grateful the {brand} {product} battery lasted.",
+    "The roadworks outside our flat start at seven every morning. Thank goodness for my {brand} {product}.",
+    "Rained for the whole holiday in {city}. The photos from the {brand} {product} still came out lovely.",
+    "Train cancelled, replacement bus an hour late, {person} furious. Booked the taxi home through the {brand} {service} in a minute.",
+)
 NEUTRAL_PARAGRAPHS = (
     "This weekend I finally cleared out the garage. Most of the boxes held old school books and a surprising "
     "number of extension cables, which went to the recycling centre on Saturday morning.",

@@ -11,7 +11,7 @@ from bot.classifier import behaviour_cases as suite
 SUITE_TEMPLATES = (
     *suite.CLEAR_COMPLAINTS, *suite.CLEAR_NON_COMPLAINTS, *suite.NEGATED_POSITIVES, *suite.FACTUAL_COMPLAINTS,
     *suite.SARCASTIC_COMPLAINTS, *suite.LONG_POST_COMPLAINTS, *suite.NEUTRAL_PARAGRAPHS, *suite.BRAND_IN_PASSING,
-    *suite.REFERRED_COMPLAINTS,
+    *suite.REFERRED_COMPLAINTS, *suite.OTHERS_TO_BLAME, *suite.SOMEONE_ELSES_FAULT,
 )
 
 
