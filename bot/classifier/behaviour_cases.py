@@ -175,7 +175,8 @@ REFERRED_COMPLAINTS = (
     "Their app has logged me out every day this week and the reset link never arrives.",
 )
 # Complaints about someone else, who is "they" too: a post that names the brand in passing and then complains about
-# the neighbours is not a complaint about the brand. Two of them open with "they" (after its own antecedent).
+# the neighbours is not a complaint about the brand. In the last two, "they" is in the first sentence, after its own
+# antecedent: the passages' reading of "they" takes them for the brand.
 OTHERS_TO_BLAME = (
     "Our neighbours are renovating. They started drilling at seven again this morning and left rubble all over the pavement.",
     "The builders we hired for the kitchen have vanished. They took the deposit in May and have not answered a call since.",
