@@ -160,6 +160,17 @@ def test_a_text_in_a_known_language_is_judged_by_that_languages_experts_alone() 
     assert model.logits(sums, counts, "de")[0] == pytest.approx(mixed)  # a language the model has no expert for: all of them
 
 
+def test_a_text_in_no_known_language_is_not_judged_by_the_expert_of_a_language_the_model_does_not_claim() -> None:
+    # The romanised Hindi expert (not claimed: no better than flagging everything) says "negative", and the gate leans
+    # to it whatever the text, as it did for short English texts ("next day"): the claimed experts judge instead.
+    bias = np.array([-2.0, 2.0, 6.0, 0.0, 0.0, 5.0], dtype=np.float32)  # the experts' log-odds, then the gate's
+    model = LinearModel(np.zeros((BUCKETS, 6), dtype=np.float32), bias, ("tweets", "xlmt-spanish", "xlmt-hindi"), {}, ModelSettings(), frozenset({"en", "es"}))
+    sums, counts = np.zeros((1, 6), dtype=np.float32), np.array([3])
+    assert model.logits(sums, counts, None)[0] == pytest.approx(0.0)  # English and Spanish, equally
+    assert model.logits(sums, counts, "hi")[0] == pytest.approx(0.0)  # identified, but not claimed
+    assert model.logits(sums, counts, "en")[0] == pytest.approx(-2.0)
+
+
 def test_a_model_file_from_before_languages_and_real_words_were_recorded_is_english(tmp_path: Path) -> None:
     model = LinearModel(np.zeros((BUCKETS, 2), dtype=np.float32), np.zeros(2, dtype=np.float32), ("general",), {"bad": -2}, ModelSettings(), frozenset({"en", "fr"}), frozenset({"want"}))
     path = tmp_path / "model.npz"
