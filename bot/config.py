@@ -180,6 +180,12 @@ class AppConfig(_Table):
                 raise ValueError(f"[{index}].{first_error(exc)}") from None
         return parsed
 
+    def threshold_for(self, source_name: str) -> float:
+        """The score from which a mention of `source_name` is a complaint: the source's own threshold, else [classifier]'s
+        (also for mentions no configured source found: the webhook, `/complaint add`)."""
+        own = next((s.threshold for s in self.sources if s.name == source_name), None)
+        return self.classifier.threshold if own is None else own
+
     @model_validator(mode="after")
     def _unique_source_names(self) -> AppConfig:
         names = [s.name for s in self.sources]

@@ -167,11 +167,17 @@ def precision_line(precision: tuple[SourcePrecision, ...]) -> str:
 
 def precision_warning(entry: SourcePrecision) -> str:
     """Posted once when a source falls below the floor (again only after it has recovered)."""
+    advice = entry.advice
+    higher = "" if advice is None else (
+        f"A threshold of {advice.threshold:g} for this source (`threshold = {advice.threshold:g}` in its `[[sources]]` table) "
+        f"would have spared {advice.spared} of these {advice.false_alarms} false alarms and missed {advice.missed} of its "
+        f"{advice.confirmed} complaints. "
+    )
     return (
         f"⚠️ *Detector precision for {mrkdwn(entry.source, 100)} is {entry.precision:.0%}* over the last {PRECISION_DAYS} days: "
         f"the team marked {entry.false_alarms} of its {entry.decisions} decided cases “not a complaint” (floor {entry.floor:.0%}). "
-        "Teach the detector your decisions: `complaint-bot export-labels`, then `complaint-bot train --add labels/` "
-        "and `complaint-bot model use` the file it writes."
+        f"{higher}{'Or teach' if advice else 'Teach'} the detector your decisions: `complaint-bot export-labels`, then "
+        "`complaint-bot train --add labels/` and `complaint-bot model use` the file it writes."
     )
 
 

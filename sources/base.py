@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
 import httpx
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 Cursor = dict[str, Any]
 
@@ -145,6 +145,10 @@ class SourceConfig(BaseModel):
     max_bytes: int = 5_000_000
     # Private, loopback and link-local addresses are refused unless this is set (internal sources, tests).
     allow_private_network: bool = False
+    # The score from which this source's mentions are complaints; default [classifier] threshold. A source whose
+    # complaints are rare (a forum, a hashtag) gets more false alarms at the same threshold: the precision warning
+    # says what a higher one would have done with the team's own decisions.
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
 
     def take_brand_terms(self, terms: list[str]) -> None:
         """Called once with the [brand] terms: a kind whose query defaults to them fills it in."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain.enums import Severity
+from bot.domain.thresholds import ThresholdAdvice
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,8 @@ class SourcePrecision:
     # The configured floor ([classifier] precision_floor) and how many decisions it needs before it is judged.
     floor: float = 0.0
     min_decisions: int = 1
+    # A higher threshold for the source that would have served the same decisions better, if there is one.
+    advice: ThresholdAdvice | None = None
 
     @property
     def decisions(self) -> int:

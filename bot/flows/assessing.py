@@ -86,7 +86,7 @@ def assess_mention(
         verdict = llm.judge(text, mention, config, unread) if config.classifier.other_languages == "llm" else None
         if verdict is None:
             return _unjudged(mention, text, config, unread, author_history, reported=reported)
-    negative = verdict.score >= config.classifier.threshold
+    negative = verdict.score >= config.threshold_for(mention.source_name)
     if not (negative or reported):
         return Assessment(verdict.score, verdict.reasons, negative, None, verdict.evidence, language)
     triage = assess(

@@ -43,7 +43,7 @@ class _Work:
     model: Classifier
     batches: Mapping[str, Sequence[Mention]]
     brand_terms: tuple[str, ...]
-    threshold: float
+    thresholds: Mapping[str, float]  # by source name, as the batches are
 
 
 # What the workers judge: set in the parent before they are forked and inherited, so no model or mention is pickled.
@@ -60,7 +60,7 @@ def judge_chunk(name: str, start: int) -> list[Judged]:
     for mention, text, language in zip(mentions, texts, identify_all(texts, terms)):
         one = detector_verdict(_work.model, mention, text, language, terms)
         # A negative one opens or joins a case, which compares its fingerprint: worked out here too.
-        if one.verdict is not None and one.verdict.score >= _work.threshold:
+        if one.verdict is not None and one.verdict.score >= _work.thresholds[name]:
             one = replace(one, fingerprinted=True, fingerprint=fingerprint(text))
         judged.append(one)
     return judged
@@ -85,7 +85,7 @@ class Prejudging:
 
     def __init__(self, classifier: Classifier, batches: Mapping[str, Sequence[Mention]], config: AppConfig, workers: int) -> None:
         global _work
-        _work = _Work(classifier, batches, tuple(config.brand.terms), config.classifier.threshold)
+        _work = _Work(classifier, batches, tuple(config.brand.terms), {name: config.threshold_for(name) for name in batches})
         preload()  # loaded once here, not in each worker, and no worker ever waits on its lock
         try:
             self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=_as_a_worker)

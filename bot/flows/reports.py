@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from bot.classifier.similarity import spikes
 from bot.config import SlaConfig
 from bot.domain.outbox import ChannelMessage, DigestWithChart, QueuedMessage
+from bot.domain.thresholds import higher_threshold
 from bot.domain.views import DayVolume, DigestView, SourcePrecision
 from bot.flows.incident_triggers import from_spike
 from bot.runtime import Runtime
 from bot.services import incident_views, outbox, reports
-from bot.services.metrics import daily_counts, daily_volume, oldest_unclaimed, period_numbers, source_precision
+from bot.services.metrics import daily_counts, daily_volume, decided_cases, oldest_unclaimed, period_numbers
 from message_blocks.digest import (
     PRECISION_DAYS,
     digest_blocks,
@@ -69,10 +70,19 @@ def build_digest(rt: Runtime, *, end: datetime) -> DigestView:
 
 
 def precision_by_source(rt: Runtime, session: Session, *, end: datetime) -> tuple[SourcePrecision, ...]:
-    """The detector's precision per source from the team's decisions over the PRECISION_DAYS up to `end`."""
+    """The detector's precision per source from the team's decisions over the PRECISION_DAYS up to `end`, and what a
+    higher threshold for the source would have done with them."""
     chosen = rt.config.classifier
-    start = end - timedelta(days=PRECISION_DAYS)
-    return tuple(source_precision(session=session, start=start, end=end, floor=chosen.precision_floor, min_decisions=chosen.precision_min_decisions))
+    decided = decided_cases(session=session, start=end - timedelta(days=PRECISION_DAYS), end=end)
+    # Only a configured source has a threshold of its own to raise (not the webhook's, nor a source since removed).
+    configured = {source.name for source in rt.config.sources}
+    return tuple(
+        SourcePrecision(
+            source, len(confirmed), len(false_alarms), chosen.precision_floor, chosen.precision_min_decisions,
+            higher_threshold(confirmed, false_alarms, rt.config.threshold_for(source)) if source in configured else None,
+        )
+        for source, (confirmed, false_alarms) in sorted(decided.items())
+    )
 
 
 def warn_low_precision(rt: Runtime) -> list[str]:

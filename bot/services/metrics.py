@@ -20,7 +20,7 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from bot.config import SlaConfig
 from bot.db.models import Case, MentionRecord, UTCDateTime
 from bot.domain.enums import CaseStatus, DismissReason, RootCause
-from bot.domain.views import CaseView, PeriodNumbers, SourcePrecision, Timing
+from bot.domain.views import CaseView, PeriodNumbers, Timing
 from bot.services.views import case_view
 
 
@@ -200,29 +200,27 @@ def daily_counts(*, session: Session, end: datetime, days: int) -> tuple[dict[st
 REPORTED_BY_HAND = ("manual", "slack")
 
 
-def source_precision(*, session: Session, start: datetime, end: datetime, floor: float, min_decisions: int) -> list[SourcePrecision]:
-    """Per source, the detector's cases detected in [start, end) that the team decided on: claimed or resolved as a
-    complaint (confirmed) against dismissed as "not a complaint" (false alarms). Open, unclaimed cases are not decided."""
+def decided_cases(*, session: Session, start: datetime, end: datetime) -> dict[str, tuple[list[float], list[float]]]:
+    """Per source, the scores of the detector's cases detected in [start, end) that the team decided on: claimed or
+    resolved as a complaint (confirmed), then dismissed as "not a complaint" (false alarms). A case's score is its
+    highest-scoring mention's. Open, unclaimed cases are not decided; a case no detector scored (a language it cannot
+    read, routed to a person) says nothing of the detector."""
     false_alarm = and_(Case.status == CaseStatus.DISMISSED, Case.dismissed_reason == DismissReason.FALSE_POSITIVE)
     complaint_causes = [cause.value for cause in RootCause if cause.is_complaint]
     confirmed = and_(
         ~false_alarm,
         Case.claimed_at.is_not(None) | and_(Case.status == CaseStatus.RESOLVED, Case.root_cause.in_(complaint_causes)),
     )
-    source = (
-        select(func.min(MentionRecord.source_name))
-        .where(MentionRecord.case_id == Case.id, MentionRecord.source_kind.not_in(REPORTED_BY_HAND))
-        .scalar_subquery()
-    )
-    per_case = select(
-        source.label("source"),
-        case((confirmed, 1), else_=0).label("confirmed"),
-        case((false_alarm, 1), else_=0).label("false_alarms"),
-    ).where(_between(Case.detected_at, start, end)).subquery()
+    detected = and_(MentionRecord.case_id == Case.id, MentionRecord.source_kind.not_in(REPORTED_BY_HAND), ~MentionRecord.unscored)
+    source = select(func.min(MentionRecord.source_name)).where(detected).scalar_subquery()
+    score = select(func.max(MentionRecord.score)).where(detected).scalar_subquery()
     rows = session.execute(
-        select(per_case.c.source, func.sum(per_case.c.confirmed), func.sum(per_case.c.false_alarms))
-        .where(per_case.c.source.is_not(None))
-        .group_by(per_case.c.source)
-        .order_by(per_case.c.source)
+        select(source, score, case((confirmed, True), else_=False))
+        .where(_between(Case.detected_at, start, end), confirmed | false_alarm)
+        .order_by(Case.id)
     )
-    return [SourcePrecision(name, int(yes), int(no), floor, min_decisions) for name, yes, no in rows if yes or no]
+    decided: dict[str, tuple[list[float], list[float]]] = {}
+    for name, highest, is_complaint in rows:
+        if name is not None and highest is not None:
+            decided.setdefault(name, ([], []))[0 if is_complaint else 1].append(float(highest))
+    return decided

@@ -32,6 +32,7 @@ def test_preview_with_the_bundled_sample_needs_nothing(capsys: pytest.CaptureFix
         (('kind = "rss"', 'kind = "myspace"'), "sources[0].kind: unknown source kind 'myspace'"),
         (('url = "https://feeds.example.com/acme.xml"', 'url = "ftp://x"'), "sources[0].url: must be an http(s) URL"),
         (("[slack]", "[slack]\nchanel = 1"), "slack.chanel: Extra inputs are not permitted"),
+        (("lookback_hours = 1000000", "threshold = 1.5"), "sources[0].threshold: Input should be less than or equal to 1"),
     ],
 )
 def test_bad_config_names_the_key(change: tuple[str, str], message: str) -> None:

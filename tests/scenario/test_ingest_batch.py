@@ -5,12 +5,14 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
 
 from bot.classifier.base import Classification
 from bot.classifier.triage import REPEAT_AUTHOR, Triage
+from bot.config import parse_config
 from bot.db.models import Case, CaseEvent, MentionRecord, OutboxMessage
 from bot.db.session import session_scope
 from bot.domain.enums import OutboxKind
@@ -19,6 +21,7 @@ from bot.flows.ingest import POLLED, ActiveCases, Ingested, Outcome, ingest, rep
 from bot.runtime import Runtime
 from bot.services.mentions import open_case
 from sources import Mention
+from tests.conftest import TEST_CONFIG
 
 COMPLAINTS = [
     "Acme charged me twice and support ignores my emails. I want a refund now",
@@ -213,6 +216,17 @@ def test_a_score_exactly_at_the_threshold_is_routed_and_just_below_is_not(runtim
     runtime.classifier = FixedScore(math.nextafter(threshold, 0))
     below = run(runtime, [mention(2, COMPLAINTS[1])])
     assert [o.kind for o in at + below] == [Outcome.NEW_CASE, Outcome.STORED]
+
+
+def test_a_source_with_a_threshold_of_its_own_routes_from_that_score_and_the_others_from_the_classifiers(runtime: Runtime) -> None:
+    runtime.config = parse_config(TEST_CONFIG.replace("lookback_hours = 1000000", "lookback_hours = 1000000\nthreshold = 0.8"), "test config")
+    runtime.classifier = FixedScore(0.7)
+    below = run(runtime, [mention(1, COMPLAINTS[0])])  # acme-alerts: 0.7 is under its 0.8
+    # The webhook's mentions come from no configured source: [classifier] threshold (0.5).
+    elsewhere = run(runtime, [replace(mention(2, COMPLAINTS[1]), source_kind="webhook", source_name="webhook")])
+    runtime.classifier = FixedScore(0.8)
+    at = run(runtime, [mention(3, COMPLAINTS[2])])
+    assert [o.kind for o in below + elsewhere + at] == [Outcome.STORED, Outcome.NEW_CASE, Outcome.NEW_CASE]
 
 
 def test_a_batch_in_many_languages_stores_each_mention_with_its_own(runtime: Runtime) -> None:

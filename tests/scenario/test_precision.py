@@ -60,6 +60,7 @@ def test_a_source_below_the_floor_is_warned_about_once_until_it_recovers(runtime
     (text,) = warnings(slack)
     assert "noisy-forum is 20%" in text and "8 of its 10 decided cases" in text and "floor 60%" in text
     assert "complaint-bot export-labels" in text and "complaint-bot train --add" in text
+    assert "A threshold of" not in text  # not a configured source: no threshold of its own to raise
 
     decide(runtime, clock, "noisy-forum", confirmed=20)  # 22 of 30: recovered
     assert warn_low_precision(runtime) == []
@@ -90,3 +91,33 @@ def test_cases_reported_by_hand_do_not_count(runtime: Runtime, clock: Clock) -> 
         for record in session.query(MentionRecord).all():
             record.source_kind = "manual"
     assert build_digest(runtime, end=clock.now).precision == ()
+
+
+def test_cases_no_detector_scored_do_not_count(runtime: Runtime, clock: Clock) -> None:
+    """A mention in a language the detector cannot read is routed to a person unscored: deciding it says nothing of the detector."""
+    from bot.db.models import MentionRecord
+
+    decide(runtime, clock, "good-feed", confirmed=6)
+    with session_scope(runtime.sessions) as session:
+        for record in session.query(MentionRecord).all():
+            record.unscored = True
+    assert build_digest(runtime, end=clock.now).precision == ()
+
+
+def test_the_warning_says_what_a_higher_threshold_for_the_source_would_have_done(runtime: Runtime, slack: FakeSlack, clock: Clock) -> None:
+    from bot.db.models import Case, MentionRecord
+
+    decide(runtime, clock, "acme-alerts", confirmed=4, false_alarms=6)
+    with session_scope(runtime.sessions) as session:
+        records = session.query(MentionRecord).join(Case, MentionRecord.case_id == Case.id).order_by(MentionRecord.id).all()
+        # The complaints scored 0.9 but one (0.62); the false alarms 0.6 but one (0.95).
+        for record, score in zip(records, [0.9, 0.9, 0.9, 0.62, 0.6, 0.6, 0.6, 0.6, 0.6, 0.95]):
+            record.score = score
+
+    assert warn_low_precision(runtime) == ["acme-alerts"]
+    runtime.drainer.drain()
+    (text,) = warnings(slack)
+    assert (
+        "A threshold of 0.65 for this source (`threshold = 0.65` in its `[[sources]]` table) would have spared 5 of these 6 "
+        "false alarms and missed 1 of its 4 complaints. Or teach the detector your decisions"
+    ) in text
