@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.domain.languages import ENGLISH, language_name
+from bot.domain.thresholds import ThresholdAdvice
 from bot.domain.views import DigestView, IncidentNumbers, PeriodNumbers, SourcePrecision, Timing
 from message_blocks.blocks import context, header, section
 from message_blocks.card import duration, slack_date
@@ -165,18 +166,26 @@ def precision_line(precision: tuple[SourcePrecision, ...]) -> str:
     return f"Detector precision by your decisions, last {PRECISION_DAYS} days: {shown}{more}"
 
 
-def precision_warning(entry: SourcePrecision) -> str:
-    """Posted once when a source falls below the floor (again only after it has recovered)."""
-    advice = entry.advice
-    higher = "" if advice is None else (
+def _higher_threshold(advice: ThresholdAdvice) -> str:
+    return (
         f"A threshold of {advice.threshold:g} for this source (`threshold = {advice.threshold:g}` in its `[[sources]]` table) "
         f"would have spared {advice.spared} of these {advice.false_alarms} false alarms and missed {advice.missed} of its "
-        f"{advice.confirmed} complaints. "
+        f"{advice.confirmed} complaints."
     )
+
+
+def threshold_advice_lines(precision: tuple[SourcePrecision, ...]) -> list[str]:
+    """For each source below the floor, what a higher threshold of its own would have done (App Home keeps it in view)."""
+    return [f"⚠️ {mrkdwn(p.source, 60)}: {_higher_threshold(p.advice)}" for p in precision if p.below_floor and p.advice]
+
+
+def precision_warning(entry: SourcePrecision) -> str:
+    """Posted once when a source falls below the floor (again only after it has recovered)."""
+    higher = "" if entry.advice is None else _higher_threshold(entry.advice) + " "
     return (
         f"⚠️ *Detector precision for {mrkdwn(entry.source, 100)} is {entry.precision:.0%}* over the last {PRECISION_DAYS} days: "
         f"the team marked {entry.false_alarms} of its {entry.decisions} decided cases “not a complaint” (floor {entry.floor:.0%}). "
-        f"{higher}{'Or teach' if advice else 'Teach'} the detector your decisions: `complaint-bot export-labels`, then "
+        f"{higher}{'Or teach' if entry.advice else 'Teach'} the detector your decisions: `complaint-bot export-labels`, then "
         "`complaint-bot train --add labels/` and `complaint-bot model use` the file it writes."
     )
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.domain.views import CaseView, SourcePrecision
 from message_blocks.blocks import context, divider, header, section
-from message_blocks.digest import precision_line
+from message_blocks.digest import precision_line, threshold_advice_lines
 from message_blocks.replies import case_line
 
 SHOWN_PER_SECTION = 10
@@ -48,4 +48,5 @@ def home_view(
         blocks.append(context("No cases this week yet."))
     if precision:
         blocks.append(context(precision_line(precision)))
+        blocks += [context(line) for line in threshold_advice_lines(precision)[:5]]
     return {"type": "home", "blocks": blocks[:100]}

@@ -121,3 +121,6 @@ def test_the_warning_says_what_a_higher_threshold_for_the_source_would_have_done
         "A threshold of 0.65 for this source (`threshold = 0.65` in its `[[sources]]` table) would have spared 5 of these 6 "
         "false alarms and missed 1 of its 4 complaints. Or teach the detector your decisions"
     ) in text
+    publish(runtime, user_id=AGENT)  # App Home keeps it in view
+    home = json.dumps(slack.calls_to("views.publish")[-1].args["view"], ensure_ascii=False)
+    assert "⚠️ acme-alerts: A threshold of 0.65 for this source" in home
