@@ -7,9 +7,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.classifier import Classifier, ClassifierConfig, backend_unavailable, load_classifier, model_commands
-from bot.classifier.base import SET_LANGUAGES, Classification, ModelError
+from bot.classifier import Classifier, ClassifierConfig, backend_unavailable, load_classifier, model_commands, supported_languages
+from bot.classifier.base import SET_LANGUAGES, Classification, ModelError, set_language
 from bot.classifier.tsv import DataError, read_labelled
+from bot.domain.languages import language_name
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 BACKENDS = ("default", "lexicon", "transformers", "llm")
@@ -93,6 +94,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if args.all:
             for name, count, rows, _ in evaluate_all(args.data, detectors, threshold=args.threshold):
                 print(f"**{name}** ({count:,} rows)\n\n{table(rows)}\n")
+                if (language := set_language(name)) not in supported_languages(classifier):
+                    print(f"The detector does not claim {language_name(language)}: ingest routes such mentions to a person unscored. "
+                          "Scored here as any text in a language it does not claim, by the experts of those it does.\n")
             print("The baselines' “best threshold” rows chose their threshold on the very file they are scored on, which flatters them.")
             return 0
         rows, notes = evaluate(args.file, detectors, compare=args.compare, dev_path=args.dev, threshold=args.threshold)

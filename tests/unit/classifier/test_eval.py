@@ -70,7 +70,11 @@ def test_classify_command_scores_a_text_in_its_identified_language_as_ingest_doe
 
 
 def test_eval_all_prints_one_table_per_set_with_the_baselines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for name, rows in (("shop", [("awful, still no refund", 1), ("thanks, it arrived early", 0)]), ("forum", [("this update broke everything", 1), ("nice photo", 0), ("meh", 0)])):
+    for name, rows in (
+        ("shop", [("awful, still no refund", 1), ("thanks, it arrived early", 0)]),
+        ("forum", [("this update broke everything", 1), ("nice photo", 0), ("meh", 0)]),
+        ("xlmt-hindi", [("yaar ye phone bahut bekaar hai", 1), ("bahut accha hai", 0)]),
+    ):
         (tmp_path / name).mkdir()
         tsv(tmp_path / name, rows)
     (tmp_path / "train-only").mkdir()
@@ -78,9 +82,12 @@ def test_eval_all_prints_one_table_per_set_with_the_baselines(tmp_path: Path, ca
     assert main(["eval", "--all", "--data", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert out.index("**forum** (3 rows)") < out.index("**shop** (2 rows)") and "train-only" not in out
-    assert out.count("| detector | precision | recall | f1 | macro-f1 | texts/s |") == 2
-    assert out.count("| default (score >= 0.5) |") == 2
-    assert out.count("| VADER (compound <= -0.05) |") == 2 and out.count("| TextBlob (best threshold on dev.tsv: ") == 2
+    assert out.count("| detector | precision | recall | f1 | macro-f1 | texts/s |") == 3
+    assert out.count("| default (score >= 0.5) |") == 3
+    assert out.count("| VADER (compound <= -0.05) |") == 3 and out.count("| TextBlob (best threshold on dev.tsv: ") == 3
+    # The shipped model does not claim romanised Hindi: the table says how the bot treats it.
+    assert out.count("The detector does not claim") == 1
+    assert out.index("**xlmt-hindi**") < out.index("The detector does not claim Hindi: ingest routes such mentions to a person unscored.")
 
 
 def test_eval_needs_a_file_or_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
