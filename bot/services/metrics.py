@@ -201,10 +201,10 @@ REPORTED_BY_HAND = ("manual", "slack")
 
 
 def decided_cases(*, session: Session, start: datetime, end: datetime) -> dict[str, tuple[list[float], list[float]]]:
-    """Per source, the scores of the detector's cases detected in [start, end) that the team decided on: claimed or
-    resolved as a complaint (confirmed), then dismissed as "not a complaint" (false alarms). A case's score is its
-    highest-scoring mention's. Open, unclaimed cases are not decided; a case no detector scored (a language it cannot
-    read, routed to a person) says nothing of the detector."""
+    """Per source, the scores of the detector's cases detected in [start, end) that the team decided on, in two lists:
+    those claimed or resolved as a complaint (confirmed), and those dismissed as "not a complaint" (false alarms). A
+    case's score is its highest-scoring mention's. Open, unclaimed cases are not decided; a case no detector scored (a
+    language it cannot read, routed to a person) says nothing of the detector."""
     false_alarm = and_(Case.status == CaseStatus.DISMISSED, Case.dismissed_reason == DismissReason.FALSE_POSITIVE)
     complaint_causes = [cause.value for cause in RootCause if cause.is_complaint]
     confirmed = and_(
