@@ -70,16 +70,14 @@ class ModelSettings:
 
 
 @cache
-def gate_offsets(experts: tuple[str, ...], language: str | None, claimed: frozenset[str] | None = None) -> np.ndarray:
-    """Added to the gate's scores: a text in a known language is judged by the experts of that language alone (the
-    language identifier tells languages apart better than the gate, which sent plain English to the Hindi expert);
-    a text in no known language by the experts of the languages the model `claimed` (all of them if None). The gate
-    sent short English texts ("next day") to the romanised Hindi expert, which the model does not claim and whose
-    threshold is the most eager: 0.58 instead of 0.16."""
-    if language is None and claimed is not None:
-        own = np.array([set_language(name) in claimed for name in experts])
-    else:
-        own = np.array([set_language(name) == language for name in experts])
+def gate_offsets(experts: tuple[str, ...], language: str | None, claimed: frozenset[str]) -> np.ndarray:
+    """Added to the gate's scores: a text in a language the model `claimed` is judged by the experts of that language
+    alone (the language identifier tells languages apart better than the gate, which sent plain English to the Hindi
+    expert); any other text (its language unknown, or one the model does not claim) by the experts of the languages it
+    claims. Before, by all of them: the gate sent short English texts ("next day") to the romanised-Hindi expert, which
+    the model does not claim and whose threshold is the most eager: 0.58 instead of 0.16."""
+    wanted = {language} if language in claimed else claimed
+    own = np.array([set_language(name) in wanted for name in experts])
     return np.where(own, 0.0, -np.inf).astype(np.float32) if own.any() else np.zeros(len(experts), dtype=np.float32)
 
 
@@ -132,7 +130,7 @@ class LinearModel:
         `language` (None: not known)."""
         x = sums / np.sqrt(np.maximum(counts, 1))[:, None] + self.bias
         experts = len(self.experts)
-        gate = x[:, experts:] + gate_offsets(self.experts, language if language in self.languages else None, self.languages)
+        gate = x[:, experts:] + gate_offsets(self.experts, language, self.languages)
         gate = np.exp(gate - gate.max(axis=1, keepdims=True))
         return (x[:, :experts] * gate).sum(axis=1) / gate.sum(axis=1)
 

@@ -200,7 +200,7 @@ def train(data_dirs: list[Path], out: Path = MODEL_PATH, seed: int = 13, long_te
     fit = _augmented({name: (m[fit_rows[name]], y[fit_rows[name]]) for name, (m, y) in full.items()}, extra)
     expert_c = _expert_c(fit, {name: (m[held_rows[name]], y[held_rows[name]]) for name, (m, y) in full.items()}, seed)
     fitted = _fit(fit, seed, expert_c)
-    own_language = {name: gate_offsets(tuple(names), set_language(name)) for name in names}
+    own_language = {name: gate_offsets(tuple(names), set_language(name), frozenset(map(set_language, names))) for name in names}
     held = {name: (fitted.parts(m[held_rows[name]], own_language[name]), y[held_rows[name]]) for name, (m, y) in full.items()}
 
     def blended(mix: float, shifts: np.ndarray, name: str) -> np.ndarray:

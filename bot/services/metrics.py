@@ -212,15 +212,15 @@ def decided_cases(*, session: Session, start: datetime, end: datetime) -> dict[s
         Case.claimed_at.is_not(None) | and_(Case.status == CaseStatus.RESOLVED, Case.root_cause.in_(complaint_causes)),
     )
     detected = and_(MentionRecord.case_id == Case.id, MentionRecord.source_kind.not_in(REPORTED_BY_HAND), ~MentionRecord.unscored)
-    source = select(func.min(MentionRecord.source_name)).where(detected).scalar_subquery()
-    score = select(func.max(MentionRecord.score)).where(detected).scalar_subquery()
     rows = session.execute(
-        select(source, score, case((confirmed, True), else_=False))
+        select(func.min(MentionRecord.source_name), func.max(MentionRecord.score), case((confirmed, True), else_=False))
+        .select_from(Case)
+        .join(MentionRecord, detected)
         .where(_between(Case.detected_at, start, end), confirmed | false_alarm)
+        .group_by(Case.id)
         .order_by(Case.id)
     )
     decided: dict[str, tuple[list[float], list[float]]] = {}
     for name, highest, is_complaint in rows:
-        if name is not None and highest is not None:
-            decided.setdefault(name, ([], []))[0 if is_complaint else 1].append(float(highest))
+        decided.setdefault(name, ([], []))[0 if is_complaint else 1].append(float(highest))
     return decided
