@@ -29,6 +29,8 @@ class Action(StrEnum):
     INCIDENT_APPROVE_ALL = "incident-approve-all"
     # value: the incident and the draft a person answered by hand.
     INCIDENT_REPLIED_BY_HAND = "incident-replied-by-hand"
+    # value: a stored mention the detector scored just under its threshold (the digest's near misses).
+    REPORT_NEAR_MISS = "near-miss-report"
 
 
 class MoreChoice(StrEnum):
@@ -78,13 +80,27 @@ def case_value(case_id: int) -> str:
 
 def parse_case_value(value: str | None) -> int:
     """The case id from a button value or private_metadata; NotUnderstood if it is not one of ours."""
+    return _parse_id(value, "case_id", "a case")
+
+
+def mention_value(mention_id: int) -> str:
+    """A button value carrying a stored mention's id."""
+    return json.dumps({"mention_id": mention_id})
+
+
+def parse_mention_value(value: str | None) -> int:
+    """The mention id from a button value; NotUnderstood if it is not one of ours."""
+    return _parse_id(value, "mention_id", "a mention")
+
+
+def _parse_id(value: str | None, key: str, what: str) -> int:
     try:
-        case_id = json.loads(value or "")["case_id"]
+        found = json.loads(value or "")[key]
     except (ValueError, KeyError, TypeError):
-        raise NotUnderstood(f"not a case reference: {value!r}") from None
-    if not isinstance(case_id, int) or case_id <= 0:
-        raise NotUnderstood(f"not a case reference: {value!r}")
-    return case_id
+        raise NotUnderstood(f"not {what} reference: {value!r}") from None
+    if not isinstance(found, int) or isinstance(found, bool) or found <= 0:
+        raise NotUnderstood(f"not {what} reference: {value!r}")
+    return found
 
 
 def more_value(case_id: int, choice: MoreChoice) -> str:

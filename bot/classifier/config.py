@@ -81,6 +81,9 @@ class ClassifierConfig(BaseModel):
     precision_floor: float = Field(default=0.6, ge=0.0, le=1.0)
     # ...over at least this many decisions (not a complaint, against claimed or resolved as one) in the last 30 days.
     precision_min_decisions: int = Field(default=20, ge=1)
+    # After the digest, list up to this many of the day's mentions scored just under their source's threshold, each with
+    # a button to report it as a complaint (which also makes it a label for `train --add`); 0 lists none.
+    near_misses: int = Field(default=5, ge=0, le=10)
     # A mention in a language the detector cannot judge (it would be mis-scored): "route" posts its card marked
     # "not scored: Japanese — please judge"; "skip" stores it unposted and counts it in the digest; "llm" asks the
     # LLM (llm_* settings), and routes it unscored when the LLM cannot answer. Route is the default: a complaint in

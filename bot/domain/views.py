@@ -258,6 +258,20 @@ class SourcePrecision:
 
 
 @dataclass(frozen=True)
+class NearMiss:
+    """A mention scored just under its source's threshold: it opened no case, and a person may know better."""
+
+    mention_id: int
+    source: str
+    score: float
+    threshold: float
+    url: str
+    title: str
+    # What the detector read most strongly (its evidence), else the start of the text.
+    excerpt: str
+
+
+@dataclass(frozen=True)
 class DigestView:
     current: PeriodNumbers
     previous: PeriodNumbers
@@ -269,3 +283,5 @@ class DigestView:
     # The detector's precision per source from the team's own decisions, over the last PRECISION_DAYS.
     precision: tuple[SourcePrecision, ...] = ()
     incidents: IncidentNumbers = IncidentNumbers()
+    # Mentions scored just under their source's threshold, posted after the digest for a person to judge.
+    near_misses: tuple[NearMiss, ...] = ()

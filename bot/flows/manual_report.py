@@ -1,13 +1,15 @@
-"""A person reports a complaint by hand: `/complaint add URL`, or the "Report as complaint" message shortcut."""
+"""A person reports a complaint by hand: `/complaint add URL`, the "Report as complaint" message shortcut, or the
+button beside a near miss the digest listed (a mention the detector scored just under its threshold)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.domain.refusals import NotUnderstood
 from bot.flows.ingest import Outcome, ingest, reported_by
 from bot.runtime import Runtime
-from bot.services import cases
+from bot.services import cases, mentions
 from bot.slack.permalinks import permalink
 from bot.slack.permissions import Permission
 from bot.telemetry import CASES_OPENED
@@ -55,3 +57,13 @@ def report_message(rt: Runtime, *, user_id: str, channel_id: str, message: dict[
         published_at=datetime.fromtimestamp(float(ts), tz=UTC),
     )
     respond(blocks=_report(rt, mention, reporter=user_id), text="Reported", response_type="ephemeral")
+
+
+def report_near_miss(rt: Runtime, *, mention_id: int, user_id: str, respond: Any) -> None:
+    """A stored mention the detector did not flag becomes a case; resolved as a complaint, it is a label for `train --add`."""
+    rt.permissions.check(user_id, Permission.REPORT)
+    with rt.transaction() as session:
+        mention = mentions.stored_mention(session=session, mention_id=mention_id)
+    if mention is None:
+        raise NotUnderstood(f"mention {mention_id} is no longer stored")
+    respond(blocks=_report(rt, mention, reporter=user_id), text="Reported", response_type="ephemeral", replace_original=False)

@@ -13,11 +13,11 @@ from bot.classifier.similarity import spikes
 from bot.config import SlaConfig
 from bot.domain.outbox import ChannelMessage, DigestWithChart, QueuedMessage
 from bot.domain.thresholds import higher_threshold
-from bot.domain.views import DayVolume, DigestView, SourcePrecision
+from bot.domain.views import DayVolume, DigestView, NearMiss, SourcePrecision
 from bot.flows.incident_triggers import from_spike
 from bot.runtime import Runtime
 from bot.services import incident_views, outbox, reports
-from bot.services.metrics import daily_counts, daily_volume, decided_cases, oldest_unclaimed, period_numbers
+from bot.services.metrics import daily_counts, daily_volume, decided_cases, near_misses, oldest_unclaimed, period_numbers
 from message_blocks.digest import (
     PRECISION_DAYS,
     digest_blocks,
@@ -30,12 +30,15 @@ from message_blocks.digest import (
     stats_blocks,
 )
 from message_blocks.digest_chart import chart_alt_text, chart_filename, chart_title, digest_chart
+from message_blocks.near_misses import near_miss_blocks, near_miss_text
 
 log = logging.getLogger(__name__)
 
 BASELINE_DAYS = 7
 # Days of new-against-resolved on the digest's chart.
 CHART_DAYS = 14
+# How far under its source's threshold a mention may score and still be listed after the digest as a near miss.
+NEAR_MISS_MARGIN = 0.2
 
 
 def stats_reply(rt: Runtime, *, days: int) -> list[dict[str, Any]]:
@@ -65,8 +68,20 @@ def build_digest(rt: Runtime, *, end: datetime) -> DigestView:
         volume = daily_volume(session=session, end=end, days=CHART_DAYS)
         precision = precision_by_source(rt, session, end=end)
         grouped = incident_views.numbers(session=session, start=end - timedelta(days=1), end=end)
+        near = near_misses_of(rt, session, start=end - timedelta(days=1), end=end)
     spiked = tuple((s.key, s.today, s.baseline) for s in spikes(today, history))
-    return DigestView(current, previous, waiting, spiked, _days(rt, end, volume), precision=precision, incidents=grouped)
+    return DigestView(current, previous, waiting, spiked, _days(rt, end, volume), precision=precision, incidents=grouped, near_misses=near)
+
+
+def near_misses_of(rt: Runtime, session: Session, *, start: datetime, end: datetime) -> tuple[NearMiss, ...]:
+    """The mentions of [start, end) that opened no case and scored within NEAR_MISS_MARGIN under their source's
+    threshold, the [classifier] near_misses highest."""
+    limit = rt.config.classifier.near_misses
+    if not limit:
+        return ()
+    thresholds = {source.name: rt.config.threshold_for(source.name) for source in rt.config.sources}
+    default = rt.config.classifier.threshold
+    return tuple(near_misses(session=session, start=start, end=end, thresholds=thresholds, default=default, margin=NEAR_MISS_MARGIN, limit=limit))
 
 
 def precision_by_source(rt: Runtime, session: Session, *, end: datetime) -> tuple[SourcePrecision, ...]:
@@ -135,6 +150,8 @@ def post_digest(rt: Runtime, *, end: datetime) -> bool:
     The chart is drawn here and its PNG kept in the outbox row with the digest's blocks: the
     row is the whole digest, sent (or retried) as one, and the chart shows the numbers of the
     moment the digest was decided, however late it is delivered. A quiet day gets its one line.
+    The near misses follow as a message of their own, queued with it (and after a quiet day's one line too: a day
+    with nothing flagged is when a missed complaint matters most).
     """
     view = build_digest(rt, end=end)
     if is_quiet(view):
@@ -152,6 +169,9 @@ def post_digest(rt: Runtime, *, end: datetime) -> bool:
             log.info("digest for the period ending %s was already posted", end.isoformat())
             return False
         outbox.enqueue(session=session, case_id=None, message=message, at=rt.clock())
+        if view.near_misses:
+            near = ChannelMessage(text=near_miss_text(view.near_misses), blocks=near_miss_blocks(view.near_misses))
+            outbox.enqueue(session=session, case_id=None, message=near, at=rt.clock())
     rt.drainer.drain()
     return True
 

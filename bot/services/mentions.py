@@ -120,6 +120,18 @@ def active_fingerprints(*, session: Session, now: datetime, after: int = 0) -> l
     return [(mention_id, fp, case_id) for mention_id, fp, case_id in rows if fp is not None and case_id is not None]
 
 
+def stored_mention(*, session: Session, mention_id: int) -> Mention | None:
+    """A stored mention as its source found it, to be reported by a person (a near miss in the digest)."""
+    record = session.get(MentionRecord, mention_id)
+    if record is None:
+        return None
+    return Mention(
+        source_kind=record.source_kind, source_name=record.source_name, external_id=record.external_id, url=record.url,
+        text=record.text, title=record.title, author=record.author, published_at=record.published_at, reach=record.reach,
+        rating=record.rating, reply_to=record.reply_to, url_is_shared=record.canonical_url != canonical_url(record.url)[:2000],
+    )
+
+
 def _record_values(mention: Mention, assessment: Assessment, now: datetime, *, page: str, print_: str | None) -> dict[str, Any]:
     return {
         "source_kind": mention.source_kind,

@@ -8,7 +8,7 @@ construct compiled per dialect.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from bot.config import SlaConfig
-from bot.db.models import Case, MentionRecord, UTCDateTime
+from bot.db.models import Case, CaseEvent, MentionRecord, UTCDateTime
 from bot.domain.enums import CaseStatus, DismissReason, RootCause
-from bot.domain.views import CaseView, PeriodNumbers, Timing
+from bot.domain.views import CaseView, NearMiss, PeriodNumbers, Timing
 from bot.services.views import case_view
 
 
@@ -196,8 +196,6 @@ def daily_counts(*, session: Session, end: datetime, days: int) -> tuple[dict[st
     return {key: counts[0] for key, counts in per_day.items()}, {key: counts[1 : 1 + observed] for key, counts in per_day.items()}
 
 
-# Cases people turned into cases themselves ("Report as complaint", `/complaint add`) say nothing of the detector.
-REPORTED_BY_HAND = ("manual", "slack")
 
 
 def decided_cases(*, session: Session, start: datetime, end: datetime) -> dict[str, tuple[list[float], list[float]]]:
@@ -211,12 +209,15 @@ def decided_cases(*, session: Session, start: datetime, end: datetime) -> dict[s
         ~false_alarm,
         Case.claimed_at.is_not(None) | and_(Case.status == CaseStatus.RESOLVED, Case.root_cause.in_(complaint_causes)),
     )
-    detected = and_(MentionRecord.case_id == Case.id, MentionRecord.source_kind.not_in(REPORTED_BY_HAND), ~MentionRecord.unscored)
+    # A case a person opened ("Report as complaint", `/complaint add`, a near miss reported from the digest) was not the
+    # detector's call: it says nothing of how often the detector's flags are right.
+    reported = select(CaseEvent.id).where(CaseEvent.case_id == Case.id, CaseEvent.action == "reported").exists()
+    detected = and_(MentionRecord.case_id == Case.id, ~MentionRecord.unscored)
     rows = session.execute(
         select(func.min(MentionRecord.source_name), func.max(MentionRecord.score), case((confirmed, True), else_=False))
         .select_from(Case)
         .join(MentionRecord, detected)
-        .where(_between(Case.detected_at, start, end), confirmed | false_alarm)
+        .where(_between(Case.detected_at, start, end), confirmed | false_alarm, ~reported)
         .group_by(Case.id)
         .order_by(Case.id)
     )
@@ -224,3 +225,21 @@ def decided_cases(*, session: Session, start: datetime, end: datetime) -> dict[s
     for name, highest, is_complaint in rows:
         decided.setdefault(name, ([], []))[0 if is_complaint else 1].append(float(highest))
     return decided
+
+
+
+def near_misses(
+    *, session: Session, start: datetime, end: datetime, thresholds: Mapping[str, float], default: float, margin: float, limit: int
+) -> list[NearMiss]:
+    """Mentions detected in [start, end) that opened no case and scored within `margin` under their source's threshold
+    (`thresholds` by source name, `default` for any other), the closest to it first. Not those no detector scored."""
+    by_source = [(MentionRecord.source_name == name, threshold) for name, threshold in thresholds.items()]
+    threshold = case(*by_source, else_=default) if by_source else literal(default)
+    under = threshold - MentionRecord.score
+    rows = session.execute(
+        select(MentionRecord, threshold)
+        .where(_between(MentionRecord.detected_at, start, end), MentionRecord.case_id.is_(None), ~MentionRecord.unscored, under > 0, under <= margin)
+        .order_by(under, MentionRecord.id)
+        .limit(limit)
+    )
+    return [NearMiss(r.id, r.source_name, r.score, float(t), r.url, r.title, (r.evidence or r.text)[:1000]) for r, t in rows]

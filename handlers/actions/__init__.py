@@ -1,6 +1,6 @@
 from slack_bolt import App
 
-from handlers.actions import case_buttons, escalation_buttons, incident_buttons, reply_buttons
+from handlers.actions import case_buttons, escalation_buttons, incident_buttons, near_miss_buttons, reply_buttons
 from handlers.guard import reported
 from message_blocks.ids import Action, Field
 
@@ -24,3 +24,4 @@ def register(app: App) -> None:
     app.action(Action.INCIDENT_ESCALATE.value)(reported(incident_buttons.escalate))
     app.action(Action.INCIDENT_APPROVE_ALL.value)(reported(incident_buttons.approve_all))
     app.action(Action.INCIDENT_REPLIED_BY_HAND.value)(reported(incident_buttons.replied_by_hand))
+    app.action(Action.REPORT_NEAR_MISS.value)(reported(near_miss_buttons.report))

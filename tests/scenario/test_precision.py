@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.db.session import session_scope
 from bot.domain.enums import DismissReason
@@ -84,12 +85,14 @@ def test_the_digest_and_app_home_show_precision_per_source(runtime: Runtime, sla
 
 
 def test_cases_reported_by_hand_do_not_count(runtime: Runtime, clock: Clock) -> None:
-    from bot.db.models import MentionRecord
+    """A case a person opened (`/complaint add`, the shortcut, a near miss from the digest) was not the detector's call."""
+    from bot.db.models import Case
+    from bot.services.events import record_event
 
     decide(runtime, clock, "good-feed", confirmed=6)
     with session_scope(runtime.sessions) as session:
-        for record in session.query(MentionRecord).all():
-            record.source_kind = "manual"
+        for case_id in session.scalars(select(Case.id)):
+            record_event(session=session, case_id=case_id, actor=AGENT, action="reported", at=clock.now)
     assert build_digest(runtime, end=clock.now).precision == ()
 
 
