@@ -135,14 +135,13 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     from bot.db.session import upgrade
-    from bot.flows.reports import build_digest, digest_already_posted, post_digest
-    from message_blocks.digest import digest_blocks
+    from bot.flows.reports import digest_already_posted, digest_preview, post_digest
     from message_blocks.terminal import render
 
     rt = _runtime(require_token=not args.dry_run)
     if args.dry_run:
         _require_schema(rt.settings.database_url)
-        print(render(digest_blocks(build_digest(rt, end=rt.clock())), zone=rt.config.schedule.zone))
+        print(render(digest_preview(rt), zone=rt.config.schedule.zone))
         return 0
     _slack_accepts(rt, must_reach=False)
     upgrade(rt.settings.database_url)

@@ -27,6 +27,8 @@ def render(blocks: list[dict[str, Any]], width: int = 88, *, zone: tzinfo | None
         if kind == "section":
             texts = ([block["text"]["text"]] if "text" in block else []) + [f["text"] for f in block.get("fields", [])]
             lines += [f"│ {line}" for text in texts for line in _text(text, zone).split("\n")]
+            if block.get("accessory", {}).get("type") == "button":
+                lines.append(f"│ [ {block['accessory']['text']['text']} ]")
         elif kind == "context":
             lines += [f"│   {line}" for e in block["elements"] for line in _text(e.get("text", ""), zone).split("\n")]
         elif kind == "actions":

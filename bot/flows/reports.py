@@ -124,7 +124,9 @@ def _days(rt: Runtime, end: datetime, volume: list[tuple[int, int]]) -> tuple[Da
 
 
 def digest_preview(rt: Runtime) -> list[dict[str, Any]]:
-    return digest_blocks(build_digest(rt, end=rt.clock()))
+    """The digest as it stands now, and the near misses that would follow it."""
+    view = build_digest(rt, end=rt.clock())
+    return digest_blocks(view) + (near_miss_blocks(view.near_misses) if view.near_misses else [])
 
 
 def scheduled_period_end(rt: Runtime) -> datetime:

@@ -12,12 +12,13 @@ from sqlalchemy import select
 from bot.classifier.triage import Triage
 from bot.db.models import MentionRecord
 from bot.db.session import session_scope
-from bot.flows.reports import post_digest
+from bot.flows.reports import digest_preview, post_digest
 from bot.runtime import Runtime
 from bot.services import cases
 from bot.services.mentions import open_case
 from bot.services.metrics import decided_cases
 from message_blocks.ids import Action, mention_value
+from message_blocks.terminal import render
 from tests.conftest import TEST_CONFIG, BotClient, Clock
 from tests.fake_slack import FakeSlack
 from tests.helpers import wait_for
@@ -126,3 +127,9 @@ def test_a_forged_or_stale_reference_is_refused_in_words(bot: BotClient, slack: 
     report(bot, slack, value)
     said = wait_for(lambda: slack.calls_to("respond"))[0].args
     assert said["text"].startswith(told) and said["response_type"] == "ephemeral"
+
+
+def test_the_preview_and_the_dry_run_show_the_near_misses_that_would_follow(runtime: Runtime, clock: Clock) -> None:
+    store(runtime, clock, 0.45)
+    shown = render(digest_preview(runtime))
+    assert "Just under the line" in shown and "[ Report as complaint ]" in shown and "webhook · scored 0.45, flagged from 0.5" in shown
