@@ -75,7 +75,7 @@ def build_digest(rt: Runtime, *, end: datetime) -> DigestView:
 
 def near_misses_of(rt: Runtime, session: Session, *, start: datetime, end: datetime) -> tuple[NearMiss, ...]:
     """The mentions of [start, end) that opened no case and scored within NEAR_MISS_MARGIN under their source's
-    threshold, the [classifier] near_misses highest."""
+    threshold, the [classifier] near_misses closest to it."""
     limit = rt.config.classifier.near_misses
     if not limit:
         return ()

@@ -196,8 +196,6 @@ def daily_counts(*, session: Session, end: datetime, days: int) -> tuple[dict[st
     return {key: counts[0] for key, counts in per_day.items()}, {key: counts[1 : 1 + observed] for key, counts in per_day.items()}
 
 
-
-
 def decided_cases(*, session: Session, start: datetime, end: datetime) -> dict[str, tuple[list[float], list[float]]]:
     """Per source, the scores of the detector's cases detected in [start, end) that the team decided on, in two lists:
     those claimed or resolved as a complaint (confirmed), and those dismissed as "not a complaint" (false alarms). A
@@ -225,7 +223,6 @@ def decided_cases(*, session: Session, start: datetime, end: datetime) -> dict[s
     for name, highest, is_complaint in rows:
         decided.setdefault(name, ([], []))[0 if is_complaint else 1].append(float(highest))
     return decided
-
 
 
 def near_misses(
