@@ -75,7 +75,8 @@ def _between(column: Any, start: datetime, end: datetime) -> ColumnElement[bool]
 
 def _unindexed(column: Any) -> ColumnElement[Any]:
     """The column as an expression no index matches (the classic `|| ''`), so the period's date range picks the
-    index: without statistics SQLite prefers any equality, and the status index holds a year of resolved cases."""
+    index: without statistics SQLite prefers any equality, and the status index holds a year of resolved cases (and
+    "case_id IS NULL" every mention that never opened a case, most of those a brand is mentioned in)."""
     return column.concat("")
 
 
@@ -144,7 +145,7 @@ def language_volume(*, session: Session, start: datetime, end: datetime) -> dict
     cases = Counter(session.scalars(select(opener).where(_between(Case.detected_at, start, end))))
     aside = session.execute(
         select(MentionRecord.language, func.count(MentionRecord.id))
-        .where(_between(MentionRecord.detected_at, start, end), MentionRecord.unscored.is_(True), MentionRecord.case_id.is_(None))
+        .where(_between(MentionRecord.detected_at, start, end), MentionRecord.unscored.is_(True), _unindexed(MentionRecord.case_id).is_(None))
         .group_by(MentionRecord.language)
     )
     return {"languages": _most_first(cases.items()), "set_aside": _most_first((language, count) for language, count in aside)}
@@ -212,12 +213,12 @@ def decided_cases(*, session: Session, start: datetime, end: datetime) -> dict[s
     reported = select(CaseEvent.id).where(CaseEvent.case_id == Case.id, CaseEvent.action == "reported").exists()
     detected = and_(MentionRecord.case_id == Case.id, ~MentionRecord.unscored)
     rows = session.execute(
-        select(func.min(MentionRecord.source_name), func.max(MentionRecord.score), case((confirmed, True), else_=False))
+        select(func.min(MentionRecord.source_name), func.max(MentionRecord.score), func.max(case((confirmed, 1), else_=0)))
         .select_from(Case)
         .join(MentionRecord, detected)
         .where(_between(Case.detected_at, start, end), confirmed | false_alarm, ~reported)
-        .group_by(Case.id)
-        .order_by(Case.id)
+        # By the mentions' column: grouped by the cases' own key, SQLite walks every case in key order, not the period's.
+        .group_by(MentionRecord.case_id)
     )
     decided: dict[str, tuple[list[float], list[float]]] = {}
     for name, highest, is_complaint in rows:
@@ -235,7 +236,7 @@ def near_misses(
     under = threshold - MentionRecord.score
     rows = session.execute(
         select(MentionRecord, threshold)
-        .where(_between(MentionRecord.detected_at, start, end), MentionRecord.case_id.is_(None), ~MentionRecord.unscored, under > 0, under <= margin)
+        .where(_between(MentionRecord.detected_at, start, end), _unindexed(MentionRecord.case_id).is_(None), ~MentionRecord.unscored, under > 0, under <= margin)
         .order_by(under, MentionRecord.id)
         .limit(limit)
     )
