@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import time
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -180,11 +181,15 @@ class AppConfig(_Table):
                 raise ValueError(f"[{index}].{first_error(exc)}") from None
         return parsed
 
+    @cached_property
+    def source_thresholds(self) -> dict[str, float]:
+        """Each configured source's threshold: its own `threshold`, else [classifier]'s."""
+        return {s.name: self.classifier.threshold if s.threshold is None else s.threshold for s in self.sources}
+
     def threshold_for(self, source_name: str) -> float:
-        """The score from which a mention of `source_name` is a complaint: the source's own threshold, else [classifier]'s
-        (also for mentions no configured source found: the webhook, `/complaint add`)."""
-        own = next((s.threshold for s in self.sources if s.name == source_name), None)
-        return self.classifier.threshold if own is None else own
+        """The score from which a mention of `source_name` is a complaint: its source's threshold, else [classifier]'s
+        (for mentions no configured source found: the webhook, `/complaint add`)."""
+        return self.source_thresholds.get(source_name, self.classifier.threshold)
 
     @model_validator(mode="after")
     def _unique_source_names(self) -> AppConfig:

@@ -79,9 +79,12 @@ def near_misses_of(rt: Runtime, session: Session, *, start: datetime, end: datet
     limit = rt.config.classifier.near_misses
     if not limit:
         return ()
-    thresholds = {source.name: rt.config.threshold_for(source.name) for source in rt.config.sources}
-    default = rt.config.classifier.threshold
-    return tuple(near_misses(session=session, start=start, end=end, thresholds=thresholds, default=default, margin=NEAR_MISS_MARGIN, limit=limit))
+    return tuple(
+        near_misses(
+            session=session, start=start, end=end, thresholds=rt.config.source_thresholds, default=rt.config.classifier.threshold,
+            margin=NEAR_MISS_MARGIN, limit=limit,
+        )
+    )
 
 
 def precision_by_source(rt: Runtime, session: Session, *, end: datetime) -> tuple[SourcePrecision, ...]:
@@ -90,11 +93,11 @@ def precision_by_source(rt: Runtime, session: Session, *, end: datetime) -> tupl
     chosen = rt.config.classifier
     decided = decided_cases(session=session, start=end - timedelta(days=PRECISION_DAYS), end=end)
     # Only a configured source has a threshold of its own to raise (not the webhook's, nor a source since removed).
-    configured = {source.name for source in rt.config.sources}
+    thresholds = rt.config.source_thresholds
     return tuple(
         SourcePrecision(
             source, len(confirmed), len(false_alarms), chosen.precision_floor, chosen.precision_min_decisions,
-            higher_threshold(confirmed, false_alarms, rt.config.threshold_for(source)) if source in configured else None,
+            higher_threshold(confirmed, false_alarms, thresholds[source]) if source in thresholds else None,
         )
         for source, (confirmed, false_alarms) in sorted(decided.items())
     )
